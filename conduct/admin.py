@@ -1,0 +1,230 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin
+from django.urls import reverse
+from django.utils.html import format_html
+
+from . import services
+from .models import (
+    AuditEntry,
+    Code,
+    CodeVersion,
+    Item,
+    Membership,
+    Organisation,
+    Partner,
+    Partnership,
+    PartnershipRole,
+    Principle,
+    Section,
+    Signature,
+    SignatureRequest,
+    User,
+)
+
+
+def _is_draft(version: CodeVersion | None) -> bool:
+    return version is None or version.status == CodeVersion.Status.DRAFT
+
+
+admin.site.register(User, UserAdmin)
+admin.site.site_header = "Conduct administration"
+admin.site.site_title = "Conduct"
+
+
+@admin.register(Principle)
+class PrincipleAdmin(admin.ModelAdmin):
+    list_display = ["position", "name"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "code"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [MembershipInline]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [MembershipInline]
+
+
+@admin.register(Partner)
+class PartnerAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "organisation", "job_title"]
+    list_filter = ["organisation"]
+    list_select_related = ["user", "organisation"]
+    search_fields = ["user__first_name", "user__last_name", "user__email"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(PartnershipRole)
+class PartnershipRoleAdmin(admin.ModelAdmin):
+    list_display = ["user", "partnership", "role"]
+    list_select_related = ["user", "partnership"]
+
+
+class VersionInline(admin.TabularInline):
+    model = CodeVersion
+    fields = ["number", "title", "label", "status", "published_at"]
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Code)
+class CodeAdmin(admin.ModelAdmin):
+    list_display = ["title", "owner"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [VersionInline]
+    actions = ["start_draft"]
+
+    @admin.action(description="Start a new draft from the latest version")
+    def start_draft(self, request, queryset):
+        for code in queryset:
+            try:
+                draft = services.code_version_start_draft(code=code, actor=request.user)
+            except services.ConductError as error:
+                self.message_user(request, f"{code}: {error.message}", messages.ERROR)
+            else:
+                self.message_user(request, f"{code}: draft version {draft.number} started.")
+
+
+class SectionInline(admin.TabularInline):
+    model = Section
+    fields = ["position", "heading"]
+    extra = 0
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return _is_draft(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return _is_draft(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return _is_draft(obj) and super().has_delete_permission(request, obj)
+
+
+@admin.register(CodeVersion)
+class CodeVersionAdmin(admin.ModelAdmin):
+    """Drafts are edited here or in the app; anything that has been published
+    is shown read-only, because it can never change."""
+
+    list_display = ["code", "number", "title", "label", "status", "published_at"]
+    list_filter = ["status", "code"]
+    list_select_related = ["code"]
+    fields = [
+        "code", "number", "title", "label", "version_date", "status", "preamble", "last_full_review_on",
+        "light_touch_review_months", "full_review_months", "published_at", "published_by", "canonical_sha256",
+        "in_the_app",
+    ]
+    readonly_fields = ["code", "number", "status", "published_at", "published_by", "canonical_sha256", "in_the_app"]
+    inlines = [SectionInline]
+
+    def has_add_permission(self, request):
+        # New versions are always started from the latest one (Codes › Start a new draft).
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return _is_draft(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return _is_draft(obj) and super().has_delete_permission(request, obj)
+
+    @admin.display(description="In the app")
+    def in_the_app(self, obj):
+        if obj.status == CodeVersion.Status.DRAFT:
+            return format_html(
+                '<a href="{}">Preview</a> · <a href="{}">Publish…</a>',
+                obj.get_absolute_url(),
+                reverse("conduct:version-publish", kwargs={"code_slug": obj.code.slug, "number": obj.number}),
+            )
+        return format_html('<a href="{}">Read it</a>', obj.get_absolute_url())
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.audit_record(actor=request.user, action="version.draft_edited", subject=obj, summary="Draft edited in the admin")
+
+
+class ItemInline(admin.TabularInline):
+    model = Item
+    fields = ["position", "parent", "kind", "topic", "principle", "title", "text"]
+    extra = 1
+    ordering = ["position", "pk"]
+
+    def has_add_permission(self, request, obj=None):
+        return _is_draft(obj.version if obj else None) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return _is_draft(obj.version if obj else None) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return _is_draft(obj.version if obj else None) and super().has_delete_permission(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "parent":
+            section_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = Item.objects.filter(section_id=section_id, parent__isnull=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "version", "position"]
+    list_select_related = ["version__code"]
+    fields = ["version", "position", "heading"]
+    readonly_fields = ["version"]
+    inlines = [ItemInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return _is_draft(obj.version if obj else None) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return _is_draft(obj.version if obj else None) and super().has_delete_permission(request, obj)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records people rely on: shown, never edited or deleted here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Signature)
+class SignatureAdmin(ReadOnlyAdmin):
+    list_display = ["typed_name", "organisation", "version", "signed_at", "status"]
+    list_filter = ["status", "version__code"]
+    list_select_related = ["organisation", "version__code"]
+
+
+@admin.register(SignatureRequest)
+class SignatureRequestAdmin(ReadOnlyAdmin):
+    list_display = ["partner", "version", "requested_at", "emailed_at"]
+    list_select_related = ["partner__user", "partner__organisation", "version__code"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ["at", "actor", "action", "subject_type", "subject_id", "summary"]
+    list_filter = ["action", "subject_type"]
+    list_select_related = ["actor"]

@@ -1,0 +1,11 @@
+from .selectors import is_administrator, is_programme_manager, partner_for_user
+
+
+def roles(request):
+    """What the header's navigation needs to know about who is asking."""
+    user = request.user
+    return {
+        "is_administrator": is_administrator(user),
+        "is_programme_manager": is_programme_manager(user),
+        "current_partner": partner_for_user(user),
+    }

@@ -1,0 +1,491 @@
+"""Partnerships, organisations, partners, codes of conduct, their versions and signatures."""
+
+import hashlib
+import uuid
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+
+class User(AbstractUser):
+    """Anyone who logs in: a partner, a programme manager, an administrator."""
+
+    email = models.EmailField("email address", unique=True)
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Principle(models.Model):
+    """One of the seven principles of public life: a shared catalogue that
+    breach reports can cite across codes, whatever each code's own wording."""
+
+    name = models.CharField(max_length=40, unique=True)
+    slug = models.SlugField(max_length=40, unique=True)
+    position = models.PositiveSmallIntegerField(unique=True)
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Code(models.Model):
+    """A code of conduct, e.g. "The Health Creation Alliance Code of Conduct";
+    what it says lives in its versions."""
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    owner = models.CharField(
+        max_length=200, help_text="The body that publishes the code, under its current name."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("conduct:code-detail", kwargs={"code_slug": self.slug})
+
+
+class Partnership(models.Model):
+    class Kind(models.TextChoices):
+        ALLIANCE = "alliance", "Alliance"
+        COALITION = "coalition", "Coalition"
+        COUNCIL_PARTNERSHIP = "council_partnership", "Council partnership"
+        NHS_BODY = "nhs_body", "NHS body"
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    code = models.ForeignKey(
+        Code, on_delete=models.PROTECT, related_name="partnerships", help_text="The code this partnership adopts."
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=["alliance", "coalition", "council_partnership", "nhs_body"]), name="partnership_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organisation(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """An organisation's membership of a partnership, from its start to its end."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="memberships")
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="memberships")
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    ended_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["partnership__name", "organisation__name", "-started_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="membership_ends_after_it_starts",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "partnership"],
+                condition=Q(ended_on__isnull=True),
+                name="one_open_membership_per_partnership",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} in {self.partnership}"
+
+
+class Partner(models.Model):
+    """A person in a member organisation."""
+
+    user = models.OneToOneField(User, on_delete=models.PROTECT, related_name="partner")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="partners")
+    job_title = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["user__last_name", "user__first_name"]
+
+    def __str__(self) -> str:
+        return f"{self.user.display_name} ({self.organisation})"
+
+
+class PartnershipRole(models.Model):
+    """A role someone holds for one partnership, beyond being a partner."""
+
+    class Role(models.TextChoices):
+        PROGRAMME_MANAGER = "programme_manager", "Programme manager"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="partnership_roles")
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(max_length=30, choices=Role.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "partnership", "role"], name="one_role_per_user_partnership"),
+            models.CheckConstraint(condition=Q(role__in=["programme_manager"]), name="partnership_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user.display_name}: {self.get_role_display()}, {self.partnership}"
+
+
+class PublishedVersionImmutable(ValidationError):
+    """A published, superseded or withdrawn version was asked to change."""
+
+    def __init__(self, version: "CodeVersion | None" = None):
+        label = f" ({version})" if version else ""
+        super().__init__(
+            f"This version{label} has been published and can never be changed. "
+            "Start a new draft from it instead."
+        )
+
+
+class ImmutableWhenPublishedQuerySet(models.QuerySet):
+    """Bulk updates and deletes go through here too, so they must not touch
+    the content of a version that is no longer a draft."""
+
+    version_path = "version"
+
+    def _published_rows(self):
+        return self.exclude(**{f"{self.version_path}__status": CodeVersion.Status.DRAFT})
+
+    def update(self, **kwargs):
+        if self._published_rows().exists():
+            raise PublishedVersionImmutable()
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self._published_rows().exists():
+            raise PublishedVersionImmutable()
+        return super().delete()
+
+
+class CodeVersionQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        # Only the status bookkeeping of publishing, superseding and withdrawing
+        # may touch a version that has left draft.
+        if set(kwargs) - CodeVersion.STATUS_FIELDS and self.exclude(status=CodeVersion.Status.DRAFT).exists():
+            raise PublishedVersionImmutable()
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self.exclude(status=CodeVersion.Status.DRAFT).exists():
+            raise PublishedVersionImmutable()
+        return super().delete()
+
+
+class CodeVersion(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        SUPERSEDED = "superseded", "Superseded"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    # The only moves a version can make; services enforce them.
+    TRANSITIONS = {
+        Status.DRAFT: {Status.PUBLISHED},
+        Status.PUBLISHED: {Status.SUPERSEDED, Status.WITHDRAWN},
+        Status.SUPERSEDED: set(),
+        Status.WITHDRAWN: set(),
+    }
+    STATUS_FIELDS = {"status", "published_at", "published_by", "published_by_id", "ended_at", "canonical_sha256"}
+
+    code = models.ForeignKey(Code, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(help_text="1 for the first version of a code, then 2, 3…")
+    title = models.CharField(max_length=200, help_text="The title as this version gives it.")
+    label = models.CharField(max_length=100, blank=True, help_text='How the version names itself, e.g. "Draft October 2020".')
+    version_date = models.DateField(null=True, blank=True, help_text="The date the version carries.")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    preamble = models.TextField(blank=True)
+    last_full_review_on = models.DateField(
+        "date of last full review", null=True, blank=True, help_text="Left empty where the code gives none."
+    )
+    light_touch_review_months = models.PositiveSmallIntegerField(default=12)
+    full_review_months = models.PositiveSmallIntegerField(default=36)
+    created_from = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="drafts_made_from_it"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    ended_at = models.DateTimeField(null=True, blank=True, help_text="When it was superseded or withdrawn.")
+    canonical_sha256 = models.CharField(max_length=64, blank=True)
+
+    objects = CodeVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "number"], name="version_number_unique_per_code"),
+            models.UniqueConstraint(
+                fields=["code"], condition=Q(status="published"), name="one_published_version_per_code"
+            ),
+            models.UniqueConstraint(fields=["code"], condition=Q(status="draft"), name="one_draft_per_code"),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "published", "superseded", "withdrawn"]),
+                name="code_version_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(published_at__isnull=False),
+                name="code_version_published_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(light_touch_review_months__gte=1) & Q(full_review_months__gte=1),
+                name="code_version_review_cadence_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title}, version {self.number}" + (f" ({self.label})" if self.label else "")
+
+    def get_absolute_url(self) -> str:
+        return reverse("conduct:version-detail", kwargs={"code_slug": self.code.slug, "number": self.number})
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_signable(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    def save(self, *args, **kwargs):
+        if self.pk and not self._change_allowed(kwargs.get("update_fields")):
+            raise PublishedVersionImmutable(self)
+        super().save(*args, **kwargs)
+
+    def _change_allowed(self, update_fields) -> bool:
+        stored = type(self)._base_manager.filter(pk=self.pk).values("status").first()
+        if stored is None or stored["status"] == self.Status.DRAFT:
+            return True
+        # Once published, only the status bookkeeping may be saved.
+        return update_fields is not None and set(update_fields) <= self.STATUS_FIELDS
+
+    def delete(self, *args, **kwargs):
+        if self.status != self.Status.DRAFT:
+            raise PublishedVersionImmutable(self)
+        return super().delete(*args, **kwargs)
+
+
+class ContentOfDraftOnlyMixin:
+    """Sections and items change only while their version is a draft."""
+
+    def _version_status(self) -> str:
+        raise NotImplementedError
+
+    def save(self, *args, **kwargs):
+        if self._version_status() != CodeVersion.Status.DRAFT:
+            raise PublishedVersionImmutable()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self._version_status() != CodeVersion.Status.DRAFT:
+            raise PublishedVersionImmutable()
+        return super().delete(*args, **kwargs)
+
+
+class SectionQuerySet(ImmutableWhenPublishedQuerySet):
+    version_path = "version"
+
+
+class Section(ContentOfDraftOnlyMixin, models.Model):
+    version = models.ForeignKey(CodeVersion, on_delete=models.CASCADE, related_name="sections")
+    position = models.PositiveIntegerField()
+    heading = models.CharField(max_length=300, blank=True)
+
+    objects = SectionQuerySet.as_manager()
+
+    class Meta:
+        # Positions are not unique so that the admin can reorder by swapping numbers.
+        ordering = ["version", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.heading or f"Section {self.position}"
+
+    def _version_status(self) -> str:
+        return CodeVersion._base_manager.values_list("status", flat=True).get(pk=self.version_id)
+
+
+class ItemQuerySet(ImmutableWhenPublishedQuerySet):
+    version_path = "section__version"
+
+
+class Item(ContentOfDraftOnlyMixin, models.Model):
+    """One typed statement of a code, kept word for word."""
+
+    class Kind(models.TextChoices):
+        VALUE = "value", "Value"
+        PRINCIPLE = "principle", "Principle"
+        BEHAVIOUR = "behaviour", "Behaviour"
+        COMMITMENT = "commitment", "Commitment"
+        PROHIBITION = "prohibition", "Prohibition"
+        RULE = "rule", "Rule"
+        TEXT = "text", "Free text"
+
+    class Topic(models.TextChoices):
+        CONFLICTS = "conflicts", "Conflicts of interest"
+        CONFIDENTIALITY = "confidentiality", "Confidentiality"
+        BREACH = "breach", "Breach of the code"
+        NON_DISCRIMINATION = "non_discrimination", "Non-discrimination"
+        DUTIES = "duties", "Managers' duties"
+        RIGHTS = "rights", "Managers' rights"
+
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="items")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children",
+        help_text="The item this one is a sub-point of (one level only).",
+    )
+    position = models.PositiveIntegerField()
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    topic = models.CharField(max_length=30, choices=Topic.choices, blank=True, help_text="For rules only.")
+    principle = models.ForeignKey(
+        Principle, on_delete=models.PROTECT, null=True, blank=True, related_name="items",
+        help_text="For principles only: which of the seven principles of public life this is.",
+    )
+    title = models.CharField(max_length=300, blank=True, help_text='A heading or number, e.g. "Integrity" or "1".')
+    text = models.TextField()
+
+    objects = ItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["section", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["value", "principle", "behaviour", "commitment", "prohibition", "rule", "text"]),
+                name="item_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(principle__isnull=True) | Q(kind="principle"), name="item_principle_only_on_principles"
+            ),
+            models.CheckConstraint(condition=Q(topic="") | Q(kind="rule"), name="item_topic_only_on_rules"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title}: {self.text}" if self.title else self.text
+
+    def _version_status(self) -> str:
+        return CodeVersion._base_manager.values_list("status", flat=True).get(sections__pk=self.section_id)
+
+    def clean(self):
+        if self.parent_id and self.parent.parent_id:
+            raise ValidationError({"parent": "Items nest one level only: choose a top-level item."})
+        if self.parent_id and self.parent.section_id != self.section_id:
+            raise ValidationError({"parent": "A sub-point must be in the same section as its item."})
+        if self.kind == self.Kind.PRINCIPLE and not self.principle_id:
+            raise ValidationError({"principle": "Choose which principle of public life this is."})
+
+
+class Signature(models.Model):
+    """A partner's signature of one published version, keeping the exact text signed."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        ENDED = "ended", "Ended"
+
+    reference = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="signatures")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="signatures",
+        help_text="The partner's organisation when they signed.",
+    )
+    version = models.ForeignKey(CodeVersion, on_delete=models.PROTECT, related_name="signatures")
+    typed_name = models.CharField(max_length=200)
+    signed_at = models.DateTimeField()
+    signed_text = models.TextField()
+    text_sha256 = models.CharField(max_length=64)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-signed_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "version"], name="one_signature_per_partner_version"),
+            models.CheckConstraint(condition=Q(status__in=["active", "ended"]), name="signature_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status="active") | Q(ended_at__isnull=False), name="signature_ended_has_date"
+            ),
+        ]
+        indexes = [models.Index(fields=["version", "organisation"])]
+
+    def __str__(self) -> str:
+        return f"{self.typed_name} signed {self.version}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("conduct:signature-receipt", kwargs={"reference": self.reference})
+
+    @property
+    def signed_text_intact(self) -> bool:
+        return hashlib.sha256(self.signed_text.encode("utf-8")).hexdigest() == self.text_sha256
+
+
+class SignatureRequest(models.Model):
+    """A partner asked to sign a newly published version."""
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="signature_requests")
+    version = models.ForeignKey(CodeVersion, on_delete=models.CASCADE, related_name="signature_requests")
+    previous_version = models.ForeignKey(
+        CodeVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="The version the partner signed last, to show them what changed.",
+    )
+    requested_at = models.DateTimeField()
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "version"], name="one_signature_request_per_partner_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner} asked to sign {self.version}"
+
+
+class AuditEntry(models.Model):
+    """Append-only record of who changed what, when and why."""
+
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    action = models.CharField(max_length=60)
+    subject_type = models.CharField(max_length=60)
+    subject_id = models.CharField(max_length=60)
+    summary = models.TextField()
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name_plural = "audit entries"
+        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.subject_type} {self.subject_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            raise ValidationError("Audit entries are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Audit entries are never deleted.")

@@ -1,0 +1,258 @@
+"""Reads for the conduct app: who may see what, and the pages' queries."""
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.http import Http404
+from django.utils import timezone
+
+from .models import (
+    Code,
+    CodeVersion,
+    Item,
+    Membership,
+    Organisation,
+    Partner,
+    Partnership,
+    PartnershipRole,
+    Section,
+    Signature,
+    SignatureRequest,
+    User,
+)
+
+
+def is_administrator(user: User) -> bool:
+    return user.is_authenticated and user.is_active and user.is_staff
+
+
+def partner_for_user(user: User) -> Partner | None:
+    if not user.is_authenticated:
+        return None
+    try:
+        return user.partner
+    except Partner.DoesNotExist:
+        return None
+
+
+def partnerships_managed_by(user: User) -> QuerySet[Partnership]:
+    if not user.is_authenticated:
+        return Partnership.objects.none()
+    if is_administrator(user):
+        return Partnership.objects.all()
+    return Partnership.objects.filter(
+        roles__user=user, roles__role=PartnershipRole.Role.PROGRAMME_MANAGER
+    ).distinct()
+
+
+def is_programme_manager(user: User) -> bool:
+    return (
+        user.is_authenticated
+        and PartnershipRole.objects.filter(user=user, role=PartnershipRole.Role.PROGRAMME_MANAGER).exists()
+    )
+
+
+def current_memberships(*, on=None) -> QuerySet[Membership]:
+    on = on or timezone.localdate()
+    return Membership.objects.filter(Q(started_on__lte=on), Q(ended_on__isnull=True) | Q(ended_on__gt=on))
+
+
+def partnerships_of_partner(partner: Partner) -> QuerySet[Partnership]:
+    return Partnership.objects.filter(
+        pk__in=current_memberships().filter(organisation_id=partner.organisation_id).values("partnership_id")
+    )
+
+
+def codes_of_partner(partner: Partner) -> QuerySet[Code]:
+    return Code.objects.filter(partnerships__in=partnerships_of_partner(partner)).distinct()
+
+
+def partner_may_sign(partner: Partner, version: CodeVersion) -> bool:
+    return codes_of_partner(partner).filter(pk=version.code_id).exists()
+
+
+def published_versions() -> QuerySet[CodeVersion]:
+    return CodeVersion.objects.filter(status=CodeVersion.Status.PUBLISHED).select_related("code")
+
+
+def visible_versions(user: User) -> QuerySet[CodeVersion]:
+    """Everyone may read what was ever published; only administrators see drafts."""
+    versions = CodeVersion.objects.select_related("code")
+    if is_administrator(user):
+        return versions
+    return versions.exclude(status=CodeVersion.Status.DRAFT)
+
+
+def with_content(versions: QuerySet[CodeVersion]) -> QuerySet[CodeVersion]:
+    return versions.prefetch_related(
+        Prefetch(
+            "sections",
+            queryset=Section.objects.order_by("position", "pk").prefetch_related(
+                Prefetch("items", queryset=Item.objects.order_by("position", "pk").select_related("principle"))
+            ),
+        )
+    )
+
+
+def version_for_user(user: User, *, code_slug: str, number: int, content: bool = True) -> CodeVersion:
+    versions = visible_versions(user)
+    if content:
+        versions = with_content(versions)
+    try:
+        return versions.get(code__slug=code_slug, number=number)
+    except CodeVersion.DoesNotExist as exc:
+        raise Http404("No such version of this code") from exc
+
+
+def code_versions(code: Code, user: User) -> QuerySet[CodeVersion]:
+    return visible_versions(user).filter(code=code).order_by("-number")
+
+
+def latest_version(code: Code) -> CodeVersion | None:
+    return code.versions.order_by("-number").first()
+
+
+def current_version(code: Code) -> CodeVersion | None:
+    return code.versions.filter(status=CodeVersion.Status.PUBLISHED).first()
+
+
+def public_codes() -> QuerySet[Code]:
+    return (
+        Code.objects.filter(versions__status=CodeVersion.Status.PUBLISHED)
+        .prefetch_related(Prefetch("versions", queryset=published_versions(), to_attr="published"))
+        .distinct()
+    )
+
+
+def signature_for_user(user: User, reference) -> Signature:
+    """A receipt is for the partner who signed, the programme managers of the
+    partnerships that adopt the code, and administrators."""
+    signature = (
+        Signature.objects.select_related("partner__user", "organisation", "version__code")
+        .filter(reference=reference)
+        .first()
+    )
+    if signature is None:
+        raise Http404("No such signature")
+    partner = partner_for_user(user)
+    if partner and partner.pk == signature.partner_id:
+        return signature
+    if partnerships_managed_by(user).filter(code_id=signature.version.code_id).exists():
+        return signature
+    raise Http404("No such signature")
+
+
+def partner_code_overview(partner: Partner) -> list[dict]:
+    """For each code the partner's partnerships adopt: the current version,
+    the partner's signature of it, and the version they signed before."""
+    codes = list(codes_of_partner(partner).order_by("title"))
+    current = {v.code_id: v for v in published_versions().filter(code__in=codes)}
+    signatures = (
+        Signature.objects.filter(partner=partner, version__code__in=codes, status=Signature.Status.ACTIVE)
+        .select_related("version")
+        .order_by("version__code_id", "-version__number")
+    )
+    latest_signature: dict[int, Signature] = {}
+    for signature in signatures:
+        latest_signature.setdefault(signature.version.code_id, signature)
+    overview = []
+    for code in codes:
+        version = current.get(code.pk)
+        signed = latest_signature.get(code.pk)
+        overview.append(
+            {
+                "code": code,
+                "version": version,
+                "signature": signed if signed and version and signed.version_id == version.pk else None,
+                "earlier_signature": signed if signed and version and signed.version_id != version.pk else None,
+            }
+        )
+    return overview
+
+
+def partner_signatures(partner: Partner) -> QuerySet[Signature]:
+    return Signature.objects.filter(partner=partner).select_related("version__code").order_by("-signed_at")
+
+
+def partners_expected_to_sign(version: CodeVersion, *, partnerships=None) -> QuerySet[Partner]:
+    """Partners whose organisations are current members of a partnership that adopts the code."""
+    memberships = current_memberships().filter(partnership__code_id=version.code_id)
+    if partnerships is not None:
+        memberships = memberships.filter(partnership__in=partnerships)
+    return Partner.objects.filter(
+        organisation_id__in=memberships.values("organisation_id"), user__is_active=True
+    )
+
+
+def _active_signatures(version: CodeVersion):
+    return Signature.objects.filter(version=version, partner=OuterRef("pk"), status=Signature.Status.ACTIVE)
+
+
+def signature_status(version: CodeVersion, *, partnerships) -> QuerySet[Partner]:
+    """The partners expected to sign this version, each with `signed_at` and
+    `signature_reference` (None while outstanding), for a programme manager."""
+    signatures = _active_signatures(version)
+    return (
+        partners_expected_to_sign(version, partnerships=partnerships)
+        .annotate(
+            signed_at=Subquery(signatures.values("signed_at")[:1]),
+            signature_reference=Subquery(signatures.values("reference")[:1]),
+        )
+        .select_related("user", "organisation")
+        .order_by("organisation__name", "user__last_name", "user__first_name", "pk")
+    )
+
+
+def signature_totals(version: CodeVersion, *, partnerships, organisation: Organisation | None = None) -> dict:
+    partners = partners_expected_to_sign(version, partnerships=partnerships)
+    if organisation is not None:
+        partners = partners.filter(organisation=organisation)
+    totals = partners.aggregate(total=Count("pk"), signed=Count("pk", filter=Q(Exists(_active_signatures(version)))))
+    totals["outstanding"] = totals["total"] - totals["signed"]
+    totals["percent_signed"] = round(100 * totals["signed"] / totals["total"]) if totals["total"] else 0
+    return totals
+
+
+def organisations_expected_to_sign(version: CodeVersion, *, partnerships) -> QuerySet[Organisation]:
+    memberships = current_memberships().filter(partnership__code_id=version.code_id, partnership__in=partnerships)
+    return Organisation.objects.filter(pk__in=memberships.values("organisation_id")).order_by("name")
+
+
+def open_signature_requests(partner: Partner) -> QuerySet[SignatureRequest]:
+    return (
+        SignatureRequest.objects.filter(partner=partner, version__status=CodeVersion.Status.PUBLISHED)
+        .exclude(version__signatures__partner=partner)
+        .select_related("version__code", "previous_version")
+    )
+
+
+def codes_for_management() -> QuerySet[Code]:
+    return Code.objects.order_by("title").prefetch_related(
+        Prefetch("versions", queryset=CodeVersion.objects.order_by("-number"), to_attr="all_versions")
+    )
+
+
+def version_outline(version: CodeVersion) -> list[dict]:
+    """Sections with their top-level items, each carrying its sub-points,
+    from the prefetched content."""
+    outline = []
+    for section in version.sections.all():
+        top_level, children = [], {}
+        for item in section.items.all():
+            if item.parent_id:
+                children.setdefault(item.parent_id, []).append(item)
+            else:
+                top_level.append(item)
+        outline.append(
+            {"section": section, "items": [{"item": item, "children": children.get(item.pk, [])} for item in top_level]}
+        )
+    return outline
+
+
+def managed_partnerships_overview(user: User) -> QuerySet[Partnership]:
+    """The partnerships someone manages, each with its code's current version number."""
+    current = CodeVersion.objects.filter(code_id=OuterRef("code_id"), status=CodeVersion.Status.PUBLISHED)
+    return (
+        partnerships_managed_by(user)
+        .select_related("code")
+        .annotate(current_version_number=Subquery(current.values("number")[:1]))
+        .order_by("name")
+    )

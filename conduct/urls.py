@@ -1,0 +1,26 @@
+from django.urls import path
+
+from . import views
+
+app_name = "conduct"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("codes/", views.code_list, name="code-list"),
+    path("codes/<slug:code_slug>/", views.code_detail, name="code-detail"),
+    path("codes/<slug:code_slug>/changes/", views.version_diff, name="version-diff"),
+    path("codes/<slug:code_slug>/versions/<int:number>/", views.version_detail, name="version-detail"),
+    path("codes/<slug:code_slug>/versions/<int:number>/sign/", views.version_sign, name="version-sign"),
+    path("codes/<slug:code_slug>/versions/<int:number>/signatures/", views.signature_dashboard, name="signature-dashboard"),
+    path("codes/<slug:code_slug>/versions/<int:number>/signatures.csv", views.signature_export, name="signature-export"),
+    path("signatures/", views.my_signatures, name="my-signatures"),
+    path("signatures/<uuid:reference>/", views.signature_receipt, name="signature-receipt"),
+    path("manage/codes/", views.manage_codes, name="manage-codes"),
+    path("manage/codes/<slug:code_slug>/drafts/new/", views.draft_start, name="draft-start"),
+    path("manage/codes/<slug:code_slug>/versions/<int:number>/edit/", views.draft_edit, name="draft-edit"),
+    path("manage/codes/<slug:code_slug>/versions/<int:number>/publish/", views.version_publish, name="version-publish"),
+    path("manage/sections/<int:section_id>/items/new/", views.item_add, name="item-add"),
+    path("manage/items/<int:item_id>/edit/", views.item_edit, name="item-edit"),
+    path("manage/items/<int:item_id>/remove/", views.item_remove, name="item-remove"),
+    path("manage/items/<int:item_id>/move/", views.item_move, name="item-move"),
+]

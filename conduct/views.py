@@ -1,0 +1,357 @@
+import csv
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .canonical_text import text_sha256, version_canonical_text
+from .filters import SignatureStatusFilter
+from .forms import DraftForm, ItemForm, SignatureForm, VersionCompareForm
+from .models import Code, CodeVersion, Item, Section
+from .version_diff import versions_diff
+
+PAGE_SIZE = 50
+
+
+def administrator_required(view):
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not selectors.is_administrator(request.user):
+            raise PermissionDenied("Only administrators can manage codes.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _partner_or_403(request):
+    partner = selectors.partner_for_user(request.user)
+    if partner is None:
+        raise PermissionDenied("Only partners sign codes of conduct.")
+    return partner
+
+
+def _draft_or_404(code_slug: str, number: int) -> CodeVersion:
+    return get_object_or_404(
+        selectors.with_content(CodeVersion.objects.select_related("code")),
+        code__slug=code_slug, number=number, status=CodeVersion.Status.DRAFT,
+    )
+
+
+def home(request):
+    partner = selectors.partner_for_user(request.user)
+    context = {
+        "codes": selectors.public_codes() if partner is None else None,
+        "overview": selectors.partner_code_overview(partner) if partner else None,
+        "managed_partnerships": selectors.managed_partnerships_overview(request.user),
+    }
+    return render(request, "conduct/home.html", context)
+
+
+def code_list(request):
+    return render(request, "conduct/code_list.html", {"codes": selectors.public_codes().order_by("title")})
+
+
+def code_detail(request, code_slug):
+    code = get_object_or_404(Code, slug=code_slug)
+    version = selectors.current_version(code)
+    if version is None:
+        version = selectors.code_versions(code, request.user).first()
+    if version is None:
+        raise Http404("This code has no published version")
+    return redirect(version)
+
+
+def version_detail(request, code_slug, number):
+    version = selectors.version_for_user(request.user, code_slug=code_slug, number=number)
+    partner = selectors.partner_for_user(request.user)
+    signature = None
+    if partner:
+        signature = partner.signatures.filter(version=version).first()
+    return render(
+        request,
+        "conduct/version_detail.html",
+        {
+            "version": version,
+            "outline": selectors.version_outline(version),
+            "history": selectors.code_versions(version.code, request.user),
+            "signature": signature,
+            "may_sign": partner is not None and version.is_signable and selectors.partner_may_sign(partner, version),
+            "managed": selectors.partnerships_managed_by(request.user).filter(code_id=version.code_id).exists(),
+        },
+    )
+
+
+def version_diff(request, code_slug):
+    code = get_object_or_404(Code, slug=code_slug)
+    versions = list(selectors.code_versions(code, request.user))
+    if len(versions) < 2:
+        messages.info(request, "This code has only one version, so there is nothing to compare.")
+        return redirect(code)
+    if "from_number" in request.GET or "from" not in request.GET:
+        data = request.GET if "from_number" in request.GET else {"from_number": versions[1].number, "to_number": versions[0].number}
+    else:
+        data = {"from_number": request.GET.get("from"), "to_number": request.GET.get("to")}
+    form = VersionCompareForm(data, versions=versions)
+    changes = None
+    old_version = new_version = None
+    if form.is_valid():
+        by_number = {v.number: v for v in versions}
+        old_version, new_version = sorted(
+            (by_number[form.cleaned_data["from_number"]], by_number[form.cleaned_data["to_number"]]),
+            key=lambda v: v.number,
+        )
+        old_version = selectors.version_for_user(request.user, code_slug=code_slug, number=old_version.number)
+        new_version = selectors.version_for_user(request.user, code_slug=code_slug, number=new_version.number)
+        changes = versions_diff(old_version, new_version)
+    return render(
+        request,
+        "conduct/version_diff.html",
+        {
+            "code": code, "form": form, "changes": changes, "old_version": old_version, "new_version": new_version,
+            "counts": _change_counts(changes or []),
+        },
+    )
+
+
+def _change_counts(changes) -> dict[str, int]:
+    counts = {"added": 0, "removed": 0, "changed": 0, "unchanged": 0}
+    for change in changes:
+        counts[change.change] += 1
+    return counts
+
+
+@login_required
+def version_sign(request, code_slug, number):
+    partner = _partner_or_403(request)
+    version = selectors.version_for_user(request.user, code_slug=code_slug, number=number)
+    existing = partner.signatures.filter(version=version).first()
+    if existing:
+        messages.info(request, "You have already signed this version.")
+        return redirect(existing)
+    if version.is_signable and not selectors.partner_may_sign(partner, version):
+        raise PermissionDenied("Your organisation is not a member of a partnership that adopts this code.")
+    earlier = selectors.partner_signatures(partner).filter(version__code_id=version.code_id, version__number__lt=version.number).first()
+    changes = None
+    if earlier and version.is_signable:
+        earlier_version = selectors.version_for_user(request.user, code_slug=code_slug, number=earlier.version.number)
+        changes = [c for c in versions_diff(earlier_version, version) if c.change != "unchanged"]
+    form = SignatureForm(request.POST or None, initial={"typed_name": request.user.get_full_name()} if request.method == "GET" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            signature, _ = services.signature_record(partner=partner, version=version, typed_name=form.cleaned_data["typed_name"])
+        except services.ConductError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "You have signed the code of conduct.")
+            return redirect(signature)
+    return render(
+        request,
+        "conduct/version_sign.html",
+        {
+            "version": version,
+            "outline": selectors.version_outline(version),
+            "form": form,
+            "earlier": earlier,
+            "changes": changes,
+            "current": selectors.current_version(version.code) if not version.is_signable else None,
+        },
+    )
+
+
+@login_required
+def signature_receipt(request, reference):
+    signature = selectors.signature_for_user(request.user, reference)
+    version = selectors.version_for_user(request.user, code_slug=signature.version.code.slug, number=signature.version.number)
+    current_hash = text_sha256(version_canonical_text(version))
+    return render(
+        request,
+        "conduct/signature_receipt.html",
+        {
+            "signature": signature,
+            "recomputed_hash": text_sha256(signature.signed_text),
+            "version_hash": current_hash,
+            "intact": signature.signed_text_intact and current_hash == signature.text_sha256,
+        },
+    )
+
+
+@login_required
+def my_signatures(request):
+    partner = _partner_or_403(request)
+    page = Paginator(selectors.partner_signatures(partner), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "conduct/my_signatures.html", {"page": page})
+
+
+def _managed_version(request, code_slug, number):
+    version = selectors.version_for_user(request.user, code_slug=code_slug, number=number, content=False)
+    partnerships = selectors.partnerships_managed_by(request.user).filter(code_id=version.code_id)
+    if not partnerships.exists():
+        raise PermissionDenied("Only the programme manager of a partnership that adopts this code can see who has signed.")
+    return version, partnerships
+
+
+@login_required
+def signature_dashboard(request, code_slug, number):
+    version, partnerships = _managed_version(request, code_slug, number)
+    status_filter = SignatureStatusFilter(
+        request.GET, queryset=selectors.signature_status(version, partnerships=partnerships), version=version, partnerships=partnerships
+    )
+    page = Paginator(status_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "conduct/signature_dashboard.html",
+        {
+            "version": version, "filter": status_filter, "page": page, "query": query.urlencode(),
+            "totals": selectors.signature_totals(version, partnerships=partnerships, organisation=status_filter.organisation),
+        },
+    )
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@login_required
+def signature_export(request, code_slug, number):
+    version, partnerships = _managed_version(request, code_slug, number)
+    rows = SignatureStatusFilter(
+        request.GET, queryset=selectors.signature_status(version, partnerships=partnerships), version=version, partnerships=partnerships
+    ).qs
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield writer.writerow(["Organisation", "Partner", "Email", "Signed", "Signed at", "Signature reference"])
+        for partner in rows.iterator(chunk_size=2000):
+            yield writer.writerow([
+                partner.organisation.name,
+                partner.user.display_name,
+                partner.user.email,
+                "yes" if partner.signed_at else "no",
+                timezone.localtime(partner.signed_at).isoformat(timespec="seconds") if partner.signed_at else "",
+                partner.signature_reference or "",
+            ])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="signatures-{version.code.slug}-v{version.number}.csv"'
+    return response
+
+
+@administrator_required
+def manage_codes(request):
+    return render(request, "conduct/manage_codes.html", {"codes": selectors.codes_for_management()})
+
+
+@administrator_required
+@require_POST
+def draft_start(request, code_slug):
+    code = get_object_or_404(Code, slug=code_slug)
+    try:
+        draft = services.code_version_start_draft(code=code, actor=request.user)
+    except services.ConductError as error:
+        messages.error(request, error.message)
+        return redirect("conduct:manage-codes")
+    messages.success(request, f"Draft version {draft.number} started from the latest version.")
+    return redirect("conduct:draft-edit", code_slug=code.slug, number=draft.number)
+
+
+@administrator_required
+def draft_edit(request, code_slug, number):
+    draft = _draft_or_404(code_slug, number)
+    form = DraftForm(request.POST or None, instance=draft)
+    if request.method == "POST" and form.is_valid():
+        services.code_version_edit_draft(
+            version=draft, actor=request.user, **{name: form.cleaned_data[name] for name in DraftForm.Meta.fields}
+        )
+        messages.success(request, "Draft saved.")
+        return redirect("conduct:draft-edit", code_slug=code_slug, number=number)
+    return render(request, "conduct/draft_edit.html", {"draft": draft, "form": form, "outline": selectors.version_outline(draft)})
+
+
+def _draft_item(item_id) -> Item:
+    return get_object_or_404(
+        Item.objects.select_related("section__version__code"), pk=item_id, section__version__status=CodeVersion.Status.DRAFT
+    )
+
+
+def _item_fields(form) -> dict:
+    return {name: form.cleaned_data[name] for name in ("kind", "title", "text", "topic", "principle")}
+
+
+@administrator_required
+def item_add(request, section_id):
+    section = get_object_or_404(Section.objects.select_related("version__code"), pk=section_id, version__status=CodeVersion.Status.DRAFT)
+    form = ItemForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.item_add(section=section, actor=request.user, **_item_fields(form))
+        messages.success(request, "Item added.")
+        return redirect("conduct:draft-edit", code_slug=section.version.code.slug, number=section.version.number)
+    return render(request, "conduct/item_form.html", {"form": form, "draft": section.version, "section": section})
+
+
+@administrator_required
+def item_edit(request, item_id):
+    item = _draft_item(item_id)
+    form = ItemForm(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        services.item_edit(item=item, actor=request.user, **_item_fields(form))
+        messages.success(request, "Item saved.")
+        return redirect("conduct:draft-edit", code_slug=item.section.version.code.slug, number=item.section.version.number)
+    return render(request, "conduct/item_form.html", {"form": form, "draft": item.section.version, "section": item.section, "item": item})
+
+
+@administrator_required
+def item_remove(request, item_id):
+    item = _draft_item(item_id)
+    draft = item.section.version
+    if request.method == "POST":
+        services.item_remove(item=item, actor=request.user)
+        messages.success(request, "Item removed.")
+        return redirect("conduct:draft-edit", code_slug=draft.code.slug, number=draft.number)
+    return render(request, "conduct/item_remove.html", {"item": item, "draft": draft})
+
+
+@administrator_required
+@require_POST
+def item_move(request, item_id):
+    item = _draft_item(item_id)
+    services.item_move(item=item, actor=request.user, up=request.POST.get("direction") == "up")
+    draft = item.section.version
+    return redirect(reverse("conduct:draft-edit", kwargs={"code_slug": draft.code.slug, "number": draft.number}) + f"#item-{item.pk}")
+
+
+@administrator_required
+def version_publish(request, code_slug, number):
+    draft = _draft_or_404(code_slug, number)
+    current = selectors.current_version(draft.code)
+    if request.method == "POST":
+        try:
+            services.code_version_publish(version=draft, actor=request.user)
+        except services.ConductError as error:
+            messages.error(request, error.message)
+            return redirect("conduct:draft-edit", code_slug=code_slug, number=number)
+        messages.success(request, f"Version {draft.number} is published. Partners are being asked to sign it.")
+        return redirect(draft)
+    changes = None
+    if current:
+        current = selectors.version_for_user(request.user, code_slug=code_slug, number=current.number)
+        changes = [c for c in versions_diff(current, draft) if c.change != "unchanged"]
+    return render(
+        request,
+        "conduct/version_publish.html",
+        {
+            "draft": draft, "current": current, "changes": changes,
+            "partner_count": selectors.partners_expected_to_sign(draft).count(),
+        },
+    )
