@@ -93,9 +93,13 @@ TEMPLATES = [
     },
 ]
 
+# Local state of the embedded defaults: the SQLite file and the Celery queue folder.
+VAR_DIR = BASE_DIR / "var"
+VAR_DIR.mkdir(exist_ok=True)
+
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'conduct.sqlite3'}"),
+        os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'conduct.sqlite3'}",
         conn_max_age=env_int("CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
@@ -152,11 +156,12 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Conduct <conduct@loca
 # Celery: Redis when REDIS_URL is set, otherwise a broker that keeps its
 # messages in a folder so that the app runs with no server at all.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-CELERY_QUEUE_FOLDER = Path(os.environ.get("CELERY_QUEUE_FOLDER", BASE_DIR / "var" / "celery"))
+CELERY_QUEUE_FOLDER = Path(os.environ.get("CELERY_QUEUE_FOLDER") or VAR_DIR / "celery")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {}
 else:
+    (CELERY_QUEUE_FOLDER / "processed").mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_QUEUE_FOLDER),

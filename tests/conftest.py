@@ -1,0 +1,180 @@
+"""Shared fixtures: the seed codes, named people in named organisations, and a browser.
+
+alice and bob are partners in two member organisations of The Health Creation
+Alliance; charlie's organisation belongs only to the Coalition for Personalised
+Care; priya is the Alliance's programme manager; ada is an administrator.
+"""
+
+import datetime
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conduct.models import Membership, Organisation, Partner, Partnership, PartnershipRole, User
+from conduct.seed_codes import seed_codes_import
+from config import celery_app
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# CI's second run sets this: a test that would skip for want of a server or a browser fails instead.
+REQUIRE_EVERYTHING = os.environ.get("CONDUCT_REQUIRE_SERVICES", "").lower() in {"1", "true", "yes"}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if REQUIRE_EVERYTHING and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"skipped, but CONDUCT_REQUIRE_SERVICES forbids skips: {report.longrepr}"
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_local(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.SITE_URL = "http://testserver"
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def seed_codes(db):
+    seed_codes_import()
+
+
+@pytest.fixture
+def alliance(seed_codes):
+    return Partnership.objects.get(slug="health-creation-alliance")
+
+
+@pytest.fixture
+def coalition(seed_codes):
+    return Partnership.objects.get(slug="coalition-for-personalised-care")
+
+
+def make_organisation(name: str, *partnerships) -> Organisation:
+    organisation = Organisation.objects.create(name=name, slug=name.lower().replace(" ", "-"))
+    for partnership in partnerships:
+        Membership.objects.create(organisation=organisation, partnership=partnership, started_on=datetime.date(2024, 1, 1))
+    return organisation
+
+
+def make_user(username: str, first: str, last: str, **extra) -> User:
+    user = User.objects.create_user(
+        username=username, email=f"{username}@example.org", password="correct horse battery", first_name=first, last_name=last, **extra
+    )
+    return user
+
+
+def make_partner(username: str, first: str, last: str, organisation: Organisation) -> Partner:
+    return Partner.objects.create(user=make_user(username, first, last), organisation=organisation)
+
+
+@pytest.fixture
+def riverside(alliance):
+    return make_organisation("Riverside Community Health", alliance)
+
+
+@pytest.fixture
+def northfield(alliance):
+    return make_organisation("Northfield Wellbeing Trust", alliance)
+
+
+@pytest.fixture
+def southside(coalition):
+    return make_organisation("Southside Carers Network", coalition)
+
+
+@pytest.fixture
+def alice(riverside):
+    return make_partner("alice", "Alice", "Adams", riverside)
+
+
+@pytest.fixture
+def bob(northfield):
+    return make_partner("bob", "Bob", "Brown", northfield)
+
+
+@pytest.fixture
+def charlie(southside):
+    return make_partner("charlie", "Charlie", "Cole", southside)
+
+
+@pytest.fixture
+def priya(alliance):
+    user = make_user("priya", "Priya", "Patel")
+    PartnershipRole.objects.create(user=user, partnership=alliance, role=PartnershipRole.Role.PROGRAMME_MANAGER)
+    return user
+
+
+@pytest.fixture
+def ada(db):
+    return make_user("ada", "Ada", "Admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--no-first-run", "--disable-sync", "--disable-quic"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def static_built():
+    """Browser tests need the compiled GOV.UK styles; build them if missing."""
+    if not (BASE_DIR / "static" / "build" / "conduct.css").exists():
+        if not shutil.which("npm"):
+            pytest.skip("npm is not installed, so the GOV.UK styles cannot be built")
+        subprocess.run([str(BASE_DIR / "bin" / "build-static")], check=True)
+
+
+AXE_PATH = BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def assert_accessible(page) -> None:
+    """Run axe-core on the page: no WCAG 2.2 A or AA violations."""
+    page.add_script_tag(path=str(AXE_PATH))
+    result = page.evaluate(
+        "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})"
+    )
+    problems = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}" for v in result["violations"]
+    ]
+    assert not problems, f"axe-core found problems on {page.url}:\n" + "\n".join(problems)
+
+
+def log_in(page, live_server, username: str, password: str = "correct horse battery") -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username or email address").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+
+
+def log_out(page) -> None:
+    page.get_by_role("button", name="Log out").click()
