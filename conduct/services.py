@@ -1,11 +1,13 @@
 """State changes in the conduct app: drafting, publishing and signing code versions."""
 
 import datetime
+import logging
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from . import notifications
 from .canonical_text import text_sha256, version_canonical_text
@@ -22,6 +24,8 @@ from .models import (
     User,
 )
 from .selectors import partner_may_sign, partners_expected_to_sign, with_content
+
+logger = logging.getLogger(__name__)
 
 
 class ConductError(ValidationError):
@@ -209,7 +213,12 @@ def code_version_publish(*, version: CodeVersion, actor: User) -> CodeVersion:
 def _queue_signature_requests(version_id: int) -> None:
     from .tasks import send_signature_requests
 
-    send_signature_requests.delay(version_id)
+    try:
+        send_signature_requests.delay(version_id)
+    except OperationalError:
+        # The version is published whatever happens to the broker; the requests
+        # can be sent again later with `send_signature_requests`, which is idempotent.
+        logger.exception("Could not queue signature requests for version %s", version_id)
 
 
 def code_version_withdraw(*, version: CodeVersion, actor: User, reason: str) -> CodeVersion:
@@ -303,7 +312,7 @@ def signature_requests_create_batch(*, version_id: int, after_partner_id: int, b
     request_ids = list(
         SignatureRequest.objects.filter(version=version, partner_id__in=partner_ids, emailed_at__isnull=True).values_list("pk", flat=True)
     )
-    return request_ids, partner_ids[-1]
+    return request_ids, partner_ids[-1] if len(partner_ids) == batch_size else None
 
 
 def signature_requests_email(*, request_ids: list[int]) -> int:

@@ -1,0 +1,191 @@
+"""A programme manager sees who has signed the version of their partnership's code."""
+
+import csv
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from conduct import services
+from conduct.models import CodeVersion, Membership, Organisation, Partner, User
+
+HCA = "health-creation-alliance"
+DASHBOARD = "/codes/health-creation-alliance/versions/2/signatures/"
+EXPORT = "/codes/health-creation-alliance/versions/2/signatures.csv"
+
+pytestmark = pytest.mark.django_db
+
+
+def version(number: int, slug: str = HCA) -> CodeVersion:
+    return CodeVersion.objects.get(code__slug=slug, number=number)
+
+
+def sign(partner, number=2, slug=HCA):
+    return services.signature_record(partner=partner, version=version(number, slug), typed_name=partner.user.get_full_name())[0]
+
+
+def csv_rows(response) -> list[list[str]]:
+    body = b"".join(response.streaming_content).decode("utf-8")
+    return list(csv.reader(io.StringIO(body)))
+
+
+def test_the_signature_filters_declare_an_organisation_filter():
+    from conduct.filters import SignatureStatusFilter
+
+    assert "organisation" in SignatureStatusFilter.base_filters, (
+        "conduct/filters.py: the `organisation` property at the end of SignatureStatusFilter has the same name as "
+        "the `organisation` filter declared at its top and replaces it, so the filter is never declared and "
+        "__init__ raises KeyError('organisation'): the dashboard and its CSV export fail for everyone"
+    )
+
+
+@pytest.fixture
+def signed_by_alice(alice, bob):
+    return sign(alice)
+
+
+def test_the_programme_manager_sees_how_many_have_signed(client, priya, signed_by_alice, charlie):
+    client.force_login(priya)
+    response = client.get(DASHBOARD)
+    assert response.status_code == 200
+    totals = response.context["totals"]
+    assert (totals["total"], totals["signed"], totals["outstanding"], totals["percent_signed"]) == (2, 1, 1, 50)
+    html = response.content.decode()
+    assert '<dd class="govuk-summary-list__value" id="total-expected">2</dd>' in html
+    assert '<dd class="govuk-summary-list__value" id="total-signed">1 (50%)</dd>' in html
+    assert '<dd class="govuk-summary-list__value" id="total-outstanding">1</dd>' in html
+    assert "Alice Adams" in html and "Bob Brown" in html
+    assert "Charlie Cole" not in html  # not in the alliance
+
+
+def test_the_list_shows_who_signed_and_who_is_outstanding(client, priya, signed_by_alice):
+    client.force_login(priya)
+    rows = {p.user.username: p for p in client.get(DASHBOARD).context["page"]}
+    assert rows["alice"].signed_at == signed_by_alice.signed_at
+    assert rows["bob"].signed_at is None
+
+
+def test_an_ended_signature_does_not_count(client, priya, alice, bob, alliance):
+    from django.utils import timezone
+
+    sign(alice)
+    sign(bob)
+    # Alice's organisation leaves: she is no longer expected, and her signature has ended.
+    services.membership_end(
+        membership=Membership.objects.get(organisation=alice.organisation, partnership=alliance),
+        ended_on=timezone.localdate(), reason="Left", actor=priya,
+    )
+    client.force_login(priya)
+    totals = client.get(DASHBOARD).context["totals"]
+    assert (totals["total"], totals["signed"], totals["percent_signed"]) == (1, 1, 100)
+
+
+def test_the_dashboard_can_be_filtered_by_organisation(client, priya, signed_by_alice, northfield):
+    client.force_login(priya)
+    response = client.get(DASHBOARD, {"organisation": northfield.pk})
+    assert response.status_code == 200
+    assert [p.user.username for p in response.context["page"]] == ["bob"]
+    totals = response.context["totals"]
+    assert (totals["total"], totals["signed"], totals["percent_signed"]) == (1, 0, 0)
+    assert "Alice Adams" not in response.content.decode()
+
+
+def test_the_organisation_filter_offers_only_member_organisations(client, priya, signed_by_alice, charlie):
+    client.force_login(priya)
+    response = client.get(DASHBOARD)
+    offered = {o.name for o in response.context["filter"].form.fields["organisation"].queryset}
+    assert offered == {"Riverside Community Health", "Northfield Wellbeing Trust"}
+    # Asking for an organisation outside the partnership shows nobody from it.
+    response = client.get(DASHBOARD, {"organisation": charlie.organisation.pk})
+    assert "Charlie Cole" not in response.content.decode()
+
+
+@pytest.mark.parametrize("status, expected", [("signed", ["alice"]), ("outstanding", ["bob"]), ("", ["alice", "bob"])])
+def test_the_dashboard_can_be_filtered_by_status(client, priya, signed_by_alice, status, expected):
+    client.force_login(priya)
+    response = client.get(DASHBOARD, {"status": status})
+    assert response.status_code == 200
+    assert sorted(p.user.username for p in response.context["page"]) == expected
+
+
+def test_the_csv_export_has_one_row_per_partner(client, priya, signed_by_alice):
+    client.force_login(priya)
+    response = client.get(EXPORT)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert 'filename="signatures-health-creation-alliance-v2.csv"' in response["Content-Disposition"]
+    header, *rows = csv_rows(response)
+    assert header == ["Organisation", "Partner", "Email", "Signed", "Signed at", "Signature reference"]
+    by_email = {row[2]: row for row in rows}
+    assert len(rows) == 2
+    assert by_email["alice@example.org"][:4] == ["Riverside Community Health", "Alice Adams", "alice@example.org", "yes"]
+    assert by_email["alice@example.org"][4].startswith(str(signed_by_alice.signed_at.year))
+    assert by_email["alice@example.org"][5] == str(signed_by_alice.reference)
+    assert by_email["bob@example.org"] == ["Northfield Wellbeing Trust", "Bob Brown", "bob@example.org", "no", "", ""]
+
+
+def test_the_csv_export_follows_the_filters(client, priya, signed_by_alice):
+    client.force_login(priya)
+    _, *rows = csv_rows(client.get(EXPORT, {"status": "outstanding"}))
+    assert [row[2] for row in rows] == ["bob@example.org"]
+
+
+@pytest.mark.parametrize("url", [DASHBOARD, EXPORT])
+def test_a_partner_cannot_see_who_has_signed(client, alice, charlie, url):
+    for partner in (alice, charlie):
+        client.force_login(partner.user)
+        assert client.get(url).status_code == 403
+
+
+def test_the_programme_manager_of_another_partnership_cannot_see_who_has_signed(client, coalition, seed_codes):
+    from conduct.models import PartnershipRole
+
+    other = User.objects.create_user(username="quentin", email="quentin@example.org", password="x")
+    PartnershipRole.objects.create(user=other, partnership=coalition, role=PartnershipRole.Role.PROGRAMME_MANAGER)
+    client.force_login(other)
+    assert client.get(DASHBOARD).status_code == 403
+    assert client.get("/codes/c4pc-shared-code/versions/1/signatures/").status_code == 200
+
+
+@pytest.mark.parametrize("url", [DASHBOARD, EXPORT])
+def test_anonymous_visitors_are_sent_to_log_in(client, seed_codes, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == f"/accounts/login/?next={url}"
+
+
+def test_an_administrator_can_see_who_has_signed(client, ada, signed_by_alice):
+    client.force_login(ada)
+    assert client.get(DASHBOARD).context["totals"]["signed"] == 1
+
+
+def _add_partners(count: int, organisations: list[Organisation]) -> None:
+    start = Partner.objects.count()
+    for n in range(start, start + count):
+        user = User.objects.create_user(
+            username=f"p{n}", email=f"p{n}@example.org", password="x", first_name="Partner", last_name=f"{n:03}"
+        )
+        partner = Partner.objects.create(user=user, organisation=organisations[n % len(organisations)])
+        if n % 3 == 0:
+            sign(partner)
+
+
+def _dashboard_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(DASHBOARD)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_the_dashboard_makes_as_many_queries_for_50_partners_as_for_5(client, priya, riverside, northfield):
+    client.force_login(priya)
+    _add_partners(5, [riverside, northfield])
+    assert client.get(DASHBOARD).context["totals"]["total"] == 5
+    with_5 = _dashboard_queries(client)
+
+    _add_partners(45, [riverside, northfield])
+    assert client.get(DASHBOARD).context["totals"]["total"] == 50
+    with_50 = _dashboard_queries(client)
+
+    assert with_50 == with_5, f"{with_5} queries for 5 partners but {with_50} for 50"
