@@ -137,6 +137,8 @@ class PartnershipRole(models.Model):
 
     class Role(models.TextChoices):
         PROGRAMME_MANAGER = "programme_manager", "Programme manager"
+        DECLARATIONS_REVIEWER = "declarations_reviewer", "Reviewer of declarations"
+        PANEL_MEMBER = "panel_member", "Panel member (formal breach cases)"
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="partnership_roles")
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="roles")
@@ -145,7 +147,7 @@ class PartnershipRole(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["user", "partnership", "role"], name="one_role_per_user_partnership"),
-            models.CheckConstraint(condition=Q(role__in=["programme_manager"]), name="partnership_role_valid"),
+            models.CheckConstraint(condition=Q(role__in=["programme_manager", "declarations_reviewer", "panel_member"]), name="partnership_role_valid"),
         ]
 
     def __str__(self) -> str:

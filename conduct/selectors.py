@@ -43,6 +43,15 @@ def partnerships_managed_by(user: User) -> QuerySet[Partnership]:
     ).distinct()
 
 
+def partnerships_where(user: User, *roles: str) -> QuerySet[Partnership]:
+    """The partnerships in which the user holds any of these roles (administrators: all)."""
+    if not user.is_authenticated:
+        return Partnership.objects.none()
+    if is_administrator(user):
+        return Partnership.objects.all()
+    return Partnership.objects.filter(roles__user=user, roles__role__in=roles).distinct()
+
+
 def is_programme_manager(user: User) -> bool:
     return (
         user.is_authenticated

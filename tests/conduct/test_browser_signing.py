@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conduct.models import CodeVersion, Signature
-from tests.conftest import assert_accessible, log_in, log_out
+from tests.browser import assert_accessible, log_in, log_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
