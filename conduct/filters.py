@@ -26,6 +26,6 @@ class SignatureStatusFilter(django_filters.FilterSet):
         return queryset.filter(signed_at__isnull=(value == "outstanding"))
 
     @property
-    def organisation(self):
+    def chosen_organisation(self):
         form = self.form
         return form.cleaned_data.get("organisation") if form.is_valid() else None

@@ -213,7 +213,7 @@ def signature_dashboard(request, code_slug, number):
         "conduct/signature_dashboard.html",
         {
             "version": version, "filter": status_filter, "page": page, "query": query.urlencode(),
-            "totals": selectors.signature_totals(version, partnerships=partnerships, organisation=status_filter.organisation),
+            "totals": selectors.signature_totals(version, partnerships=partnerships, organisation=status_filter.chosen_organisation),
         },
     )
 
