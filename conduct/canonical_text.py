@@ -1,5 +1,8 @@
 """The canonical text of a code version: what a partner signs and what its hash covers.
 
+The review schedule is left out: it is bookkeeping that an administrator may
+set after publication, while the text signed never changes.
+
 The format is fixed: changing it would make every stored hash disagree with the
 text recomputed from the version, so receipts would report tampering.
 """
@@ -24,8 +27,6 @@ def version_canonical_text(version: CodeVersion) -> str:
             indent = "    " if item.parent_id else ""
             title = f"{item.title} " if item.title else ""
             lines.append(f"{indent}- [{item.kind}] {title}{item.text}")
-    if version.last_full_review_on:
-        lines += ["", f"Date of last full review: {version.last_full_review_on:%B %Y}"]
     return "\n".join(lines) + "\n"
 
 

@@ -1,10 +1,10 @@
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.utils import timezone
 
-from .models import CodeVersion, Item, Principle
+from .models import CodeReview, CodeVersion, Item, Principle
 
 
 def gds_helper(*fields, button: str, button_class: str = "primary") -> FormHelper:
@@ -89,6 +89,31 @@ class VersionCompareForm(forms.Form):
         return data
 
 
+def set_review_cadence_fields(form) -> None:
+    for name, label in (
+        ("light_touch_review_months", "Light-touch review every (months)"),
+        ("full_review_months", "Full review every (months)"),
+    ):
+        form.fields[name] = forms.IntegerField(
+            label=label,
+            min_value=1,
+            max_value=120,
+            error_messages={
+                "required": "Enter a number of months",
+                "invalid": "Enter a whole number of months",
+                "min_value": "Enter a number of months of at least 1",
+                "max_value": "Enter a number of months no more than 120 (ten years)",
+            },
+        )
+
+
+def check_review_cadence(form, data: dict) -> dict:
+    light, full = data.get("light_touch_review_months"), data.get("full_review_months")
+    if light and full and light > full:
+        form.add_error("light_touch_review_months", "Light-touch reviews must come at least as often as full reviews")
+    return data
+
+
 class DraftForm(forms.ModelForm):
     """Validates a draft's details; `code_version_edit_draft` saves them."""
 
@@ -107,13 +132,7 @@ class DraftForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["light_touch_review_months"].label = "Light-touch review every (months)"
-        self.fields["full_review_months"].label = "Full review every (months)"
-        for name in ("light_touch_review_months", "full_review_months"):
-            self.fields[name].validators += [
-                MinValueValidator(1, "Enter a number of months of at least 1"),
-                MaxValueValidator(120, "Enter a number of months no more than 120 (ten years)"),
-            ]
+        set_review_cadence_fields(self)
         self.helper = gds_helper(
             Field.text("title"),
             Field.text("label", field_width=20),
@@ -126,11 +145,7 @@ class DraftForm(forms.ModelForm):
         )
 
     def clean(self):
-        data = super().clean()
-        light, full = data.get("light_touch_review_months"), data.get("full_review_months")
-        if light and full and light > full:
-            self.add_error("light_touch_review_months", "Light-touch reviews must come at least as often as full reviews")
-        return data
+        return check_review_cadence(self, super().clean())
 
 
 class ItemForm(forms.ModelForm):
@@ -168,3 +183,60 @@ class ItemForm(forms.ModelForm):
         if kind != Item.Kind.RULE and data.get("topic"):
             self.add_error("topic", "Only a rule has a topic")
         return data
+
+
+class ReviewCompleteForm(forms.Form):
+    considered = forms.CharField(
+        label="What did the review consider?",
+        help_text="For example the feedback received, changes in the partnership, breaches and their lessons.",
+        widget=forms.Textarea,
+        max_length=10_000,
+        error_messages={
+            "required": "Say what the review considered",
+            "max_length": "What the review considered must be 10,000 characters or fewer",
+        },
+    )
+    outcome = forms.ChoiceField(
+        label="Outcome", widget=forms.RadioSelect, error_messages={"required": "Choose the outcome of the review"}
+    )
+
+    def __init__(self, *args, review, **kwargs):
+        super().__init__(*args, **kwargs)
+        outcomes = CodeReview.Outcome.choices
+        if review.kind != CodeReview.Kind.FULL:
+            outcomes = [c for c in outcomes if c[0] != CodeReview.Outcome.NEW_VERSION]
+        self.fields["outcome"].choices = outcomes
+        self.helper = gds_helper(Field.textarea("considered", rows=6), Field.radios("outcome"), button="Complete the review")
+
+
+class ReviewScheduleForm(forms.ModelForm):
+    """Validates a version's review schedule; `code_version_set_review_schedule` saves it."""
+
+    class Meta:
+        model = CodeVersion
+        fields = ["last_full_review_on", "light_touch_review_months", "full_review_months"]
+        widgets = {"last_full_review_on": forms.DateInput(attrs={"type": "date"})}
+        error_messages = {
+            "last_full_review_on": {"invalid": "Enter the date of the last full review as a real date, for example 2026-10-31"},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["last_full_review_on"].required = True
+        self.fields["last_full_review_on"].error_messages["required"] = "Enter the date of the last full review"
+        set_review_cadence_fields(self)
+        self.helper = gds_helper(
+            Field.text("last_full_review_on", field_width=10),
+            Field.text("light_touch_review_months", field_width=3),
+            Field.text("full_review_months", field_width=3),
+            button="Save the review schedule",
+        )
+
+    def clean_last_full_review_on(self):
+        day = self.cleaned_data["last_full_review_on"]
+        if day and day > timezone.localdate():
+            raise forms.ValidationError("The date of the last full review must be today or in the past")
+        return day
+
+    def clean(self):
+        return check_review_cadence(self, super().clean())

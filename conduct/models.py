@@ -187,9 +187,17 @@ class ImmutableWhenPublishedQuerySet(models.QuerySet):
 
 class CodeVersionQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        # Only the status bookkeeping of publishing, superseding and withdrawing
-        # may touch a version that has left draft.
-        if set(kwargs) - CodeVersion.STATUS_FIELDS and self.exclude(status=CodeVersion.Status.DRAFT).exists():
+        # Only the bookkeeping of publishing, superseding and withdrawing may
+        # touch a version that has left draft, and the review schedule only
+        # while the version is the published one.
+        fields = set(kwargs)
+        if "status" in kwargs and self.filter(status__in=CodeVersion.statuses_that_cannot_become(kwargs["status"])).exists():
+            raise PublishedVersionImmutable()
+        if fields - CodeVersion.BOOKKEEPING_FIELDS and self.exclude(status=CodeVersion.Status.DRAFT).exists():
+            raise PublishedVersionImmutable()
+        if fields & CodeVersion.REVIEW_FIELDS and self.exclude(
+            status__in=[CodeVersion.Status.DRAFT, CodeVersion.Status.PUBLISHED]
+        ).exists():
             raise PublishedVersionImmutable()
         return super().update(**kwargs)
 
@@ -214,6 +222,10 @@ class CodeVersion(models.Model):
         Status.WITHDRAWN: set(),
     }
     STATUS_FIELDS = {"status", "published_at", "published_by", "published_by_id", "ended_at", "canonical_sha256"}
+    # The review schedule is bookkeeping about a version, not its text: an
+    # administrator sets a missing review date, and a full review resets it.
+    REVIEW_FIELDS = {"last_full_review_on", "light_touch_review_months", "full_review_months"}
+    BOOKKEEPING_FIELDS = STATUS_FIELDS | REVIEW_FIELDS
 
     code = models.ForeignKey(Code, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField(help_text="1 for the first version of a code, then 2, 3…")
@@ -266,6 +278,10 @@ class CodeVersion(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("conduct:version-detail", kwargs={"code_slug": self.code.slug, "number": self.number})
 
+    @classmethod
+    def statuses_that_cannot_become(cls, status: str) -> list[str]:
+        return [current for current, allowed in cls.TRANSITIONS.items() if current != status and status not in allowed]
+
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
@@ -281,10 +297,16 @@ class CodeVersion(models.Model):
 
     def _change_allowed(self, update_fields) -> bool:
         stored = type(self)._base_manager.filter(pk=self.pk).values("status").first()
-        if stored is None or stored["status"] == self.Status.DRAFT:
+        if stored is None:
             return True
-        # Once published, only the status bookkeeping may be saved.
-        return update_fields is not None and set(update_fields) <= self.STATUS_FIELDS
+        if self.status != stored["status"] and self.status not in self.TRANSITIONS[stored["status"]]:
+            return False
+        if stored["status"] == self.Status.DRAFT:
+            return True
+        # Once published, only the bookkeeping may be saved.
+        if update_fields is None or not set(update_fields) <= self.BOOKKEEPING_FIELDS:
+            return False
+        return stored["status"] == self.Status.PUBLISHED or not set(update_fields) & self.REVIEW_FIELDS
 
     def delete(self, *args, **kwargs):
         if self.status != self.Status.DRAFT:
@@ -455,6 +477,8 @@ class SignatureRequest(models.Model):
     )
     requested_at = models.DateTimeField()
     emailed_at = models.DateTimeField(null=True, blank=True)
+    last_reminded_at = models.DateTimeField(null=True, blank=True)
+    reminder_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -463,6 +487,77 @@ class SignatureRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner} asked to sign {self.version}"
+
+
+class CodeReview(models.Model):
+    """A light-touch or full review of a code that has fallen due."""
+
+    class Kind(models.TextChoices):
+        LIGHT_TOUCH = "light_touch", "Light-touch review"
+        FULL = "full", "Full review"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        COMPLETED = "completed", "Completed"
+
+    class Outcome(models.TextChoices):
+        NO_CHANGE = "no_change", "No change"
+        MINOR_EDITS = "minor_edits", "Minor edits: start a new draft from the current version"
+        NEW_VERSION = "new_version", "A new version: start a new draft, whose publication resets the review cycle"
+
+    code = models.ForeignKey(Code, on_delete=models.PROTECT, related_name="reviews")
+    version = models.ForeignKey(CodeVersion, on_delete=models.PROTECT, related_name="reviews", help_text="The version under review.")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    due_on = models.DateField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    opened_at = models.DateTimeField()
+    assignees = models.ManyToManyField(User, related_name="code_reviews", blank=True)
+    last_reminded_on = models.DateField(null=True, blank=True)
+    reminder_count = models.PositiveIntegerField(default=0)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    considered = models.TextField(blank=True, help_text="What the review considered.")
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    draft = models.ForeignKey(
+        CodeVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+", help_text="The draft the review started."
+    )
+
+    class Meta:
+        ordering = ["due_on", "code__title"]
+        constraints = [
+            # Two beat processes, or one run twice, still open each review once.
+            models.UniqueConstraint(fields=["code", "kind", "due_on"], name="one_review_per_code_kind_due_date"),
+            models.CheckConstraint(condition=Q(kind__in=["light_touch", "full"]), name="code_review_kind_valid"),
+            models.CheckConstraint(condition=Q(status__in=["open", "completed"]), name="code_review_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status="open") | (Q(completed_at__isnull=False) & ~Q(outcome="")),
+                name="code_review_completed_has_outcome",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.code}, due {self.due_on:%-d %B %Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("conduct:review-detail", kwargs={"review_id": self.pk})
+
+
+class QueuedTask(models.Model):
+    """Work for Celery, kept in the database until the broker has taken it, so
+    that nothing is lost while Redis is down."""
+
+    task_name = models.CharField(max_length=200)
+    kwargs = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["created_at"], condition=Q(sent_at__isnull=True), name="queued_task_unsent")]
+
+    def __str__(self) -> str:
+        return f"{self.task_name}({self.kwargs})"
 
 
 class AuditEntry(models.Model):

@@ -5,7 +5,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from .models import SignatureRequest
+from .models import CodeReview, SignatureRequest, User
 
 
 def send_templated_email(*, template: str, to: list[str], context: dict) -> None:
@@ -35,4 +35,32 @@ def send_signature_request(request: SignatureRequest) -> None:
         template="emails/signature_request",
         to=[request.partner.user.email],
         context={"request": request, "version": version, "sign_url": sign_url, "changes_url": changes_url},
+    )
+
+
+def send_signature_reminder(request: SignatureRequest) -> None:
+    version = request.version
+    sign_url = settings.SITE_URL + reverse(
+        "conduct:version-sign", kwargs={"code_slug": version.code.slug, "number": version.number}
+    )
+    send_templated_email(
+        template="emails/signature_reminder",
+        to=[request.partner.user.email],
+        context={"request": request, "version": version, "sign_url": sign_url},
+    )
+
+
+def send_review_opened(review: CodeReview, user: User) -> None:
+    send_templated_email(
+        template="emails/review_opened",
+        to=[user.email],
+        context={"review": review, "user": user, "review_url": settings.SITE_URL + review.get_absolute_url()},
+    )
+
+
+def send_review_overdue(review: CodeReview, user: User) -> None:
+    send_templated_email(
+        template="emails/review_overdue",
+        to=[user.email],
+        context={"review": review, "user": user, "review_url": settings.SITE_URL + review.get_absolute_url()},
     )

@@ -148,10 +148,11 @@ def seed_codes_import(*, path=None) -> dict:
                     ended_at = stored.published_at if stored and stored.published_at else _published_at(following, now)
                 content = with_content(CodeVersion.objects.filter(pk=version.pk)).get()
                 CodeVersion.objects.filter(pk=version.pk).update(
-                    status=status,
+                    status=CodeVersion.Status.PUBLISHED,
                     published_at=_published_at(v, now),
-                    ended_at=ended_at,
                     canonical_sha256=text_sha256(version_canonical_text(content)),
                 )
+                if status == CodeVersion.Status.SUPERSEDED:
+                    CodeVersion.objects.filter(pk=version.pk).update(status=status, ended_at=ended_at)
                 previous = version
     return counts

@@ -1,11 +1,16 @@
 """Reads for the conduct app: who may see what, and the pages' queries."""
 
+import datetime
+
+from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
+from . import review_schedule
 from .models import (
     Code,
+    CodeReview,
     CodeVersion,
     Item,
     Membership,
@@ -265,3 +270,38 @@ def managed_partnerships_overview(user: User) -> QuerySet[Partnership]:
         .annotate(current_version_number=Subquery(current.values("number")[:1]))
         .order_by("name")
     )
+
+
+def may_run_reviews_of(user: User, code: Code) -> bool:
+    return is_administrator(user) or partnerships_managed_by(user).filter(code=code).exists()
+
+
+def review_calendar(*, today) -> dict:
+    """Open reviews (due or overdue), upcoming ones and codes with no review date, across all codes."""
+    overdue_before = today - datetime.timedelta(days=settings.REVIEW_OVERDUE_AFTER_DAYS)
+    open_reviews = list(
+        CodeReview.objects.filter(status=CodeReview.Status.OPEN).select_related("code", "version").order_by("due_on")
+    )
+    for review in open_reviews:
+        review.is_overdue = review.due_on < overdue_before
+    upcoming, undated = [], []
+    open_codes = {review.code_id for review in open_reviews}
+    for version in published_versions().order_by("code__title"):
+        if version.last_full_review_on is None:
+            undated.append(version)
+            continue
+        milestones = review_schedule.review_milestones(
+            last_full_review_on=version.last_full_review_on,
+            light_touch_months=version.light_touch_review_months,
+            full_months=version.full_review_months,
+        )
+        milestone = review_schedule.next_upcoming(milestones, today)
+        if milestone:
+            upcoming.append({"version": version, "kind": milestone.kind, "due_on": milestone.due_on, "has_open_review": version.code_id in open_codes})
+    upcoming.sort(key=lambda row: row["due_on"])
+    return {
+        "overdue": [r for r in open_reviews if r.is_overdue],
+        "due": [r for r in open_reviews if not r.is_overdue],
+        "upcoming": upcoming,
+        "undated": undated,
+    }

@@ -1,19 +1,20 @@
 """State changes in the conduct app: drafting, publishing and signing code versions."""
 
 import datetime
-import logging
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import F, Max, Q
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
-from . import notifications
+from . import notifications, review_schedule
+from .outbox import task_enqueue
 from .canonical_text import text_sha256, version_canonical_text
 from .models import (
     AuditEntry,
     Code,
+    CodeReview,
     CodeVersion,
     Item,
     Membership,
@@ -24,8 +25,6 @@ from .models import (
     User,
 )
 from .selectors import partner_may_sign, partners_expected_to_sign, with_content
-
-logger = logging.getLogger(__name__)
 
 
 class ConductError(ValidationError):
@@ -206,19 +205,8 @@ def code_version_publish(*, version: CodeVersion, actor: User) -> CodeVersion:
         version.canonical_sha256 = text_sha256(version_canonical_text(version))
         version.save(update_fields=["status", "published_at", "published_by", "canonical_sha256"])
         audit_record(actor=actor, action="version.published", subject=version, summary=f"Version {version.number} published")
-        transaction.on_commit(lambda: _queue_signature_requests(version.pk))
+        task_enqueue("conduct.tasks.send_signature_requests", version_id=version.pk)
     return version
-
-
-def _queue_signature_requests(version_id: int) -> None:
-    from .tasks import send_signature_requests
-
-    try:
-        send_signature_requests.delay(version_id)
-    except OperationalError:
-        # The version is published whatever happens to the broker; the requests
-        # can be sent again later with `send_signature_requests`, which is idempotent.
-        logger.exception("Could not queue signature requests for version %s", version_id)
 
 
 def code_version_withdraw(*, version: CodeVersion, actor: User, reason: str) -> CodeVersion:
@@ -352,3 +340,167 @@ def membership_end(*, membership: Membership, ended_on: datetime.date, reason: s
         ).update(status=Signature.Status.ENDED, ended_at=timezone.now(), ended_reason=reason)
         audit_record(actor=actor, action="membership.ended", subject=membership, summary=f"{membership} ended", reason=reason)
     return membership
+
+
+def published_version_ids() -> list[int]:
+    return list(CodeVersion.objects.filter(status=CodeVersion.Status.PUBLISHED).values_list("pk", flat=True))
+
+
+def signature_reminders_send(*, now: datetime.datetime, batch_size: int = 500) -> int:
+    """Remind partners who were asked to sign and have not, first after the
+    reminder interval and then again every interval; a partner who signs stops
+    being reminded. Each request is reminded at most once per interval, however
+    often this runs. Returns how many reminders went out."""
+    interval = datetime.timedelta(days=settings.SIGNATURE_REMINDER_INTERVAL_DAYS)
+    due = (
+        SignatureRequest.objects.filter(version__status=CodeVersion.Status.PUBLISHED, requested_at__lte=now - interval)
+        .filter(Q(last_reminded_at__isnull=True) | Q(last_reminded_at__lte=now - interval))
+        .exclude(version__signatures__partner=F("partner"))
+        .order_by("pk")
+    )
+    sent = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                due.select_for_update(skip_locked=True, of=("self",))
+                .select_related("partner__user", "version__code", "previous_version")[:batch_size]
+            )
+            if not batch:
+                return sent
+            for request in batch:
+                notifications.send_signature_reminder(request)
+            SignatureRequest.objects.filter(pk__in=[r.pk for r in batch]).update(
+                last_reminded_at=now, reminder_count=F("reminder_count") + 1
+            )
+            sent += len(batch)
+
+
+def _administrators():
+    return User.objects.filter(is_staff=True, is_active=True)
+
+
+def code_reviews_open_due(*, today: datetime.date) -> list[CodeReview]:
+    """Open the review that has fallen due for each published version and
+    assign it to the administrators, who are emailed once this commits.
+
+    Before: nothing. After: for each code whose latest due review is not yet
+    recorded, one open review; the database's unique constraint means running
+    this twice, or from two beat processes at once, still opens it once.
+    """
+    opened = []
+    administrators = list(_administrators())
+    for version in CodeVersion.objects.filter(status=CodeVersion.Status.PUBLISHED, last_full_review_on__isnull=False).select_related("code"):
+        milestone = review_schedule.latest_due(
+            review_schedule.review_milestones(
+                last_full_review_on=version.last_full_review_on,
+                light_touch_months=version.light_touch_review_months,
+                full_months=version.full_review_months,
+            ),
+            today,
+        )
+        if milestone is None or CodeReview.objects.filter(code_id=version.code_id, kind=milestone.kind, due_on=milestone.due_on).exists():
+            continue
+        try:
+            with transaction.atomic():
+                review = CodeReview.objects.create(
+                    code_id=version.code_id, version=version, kind=milestone.kind, due_on=milestone.due_on, opened_at=timezone.now()
+                )
+                review.assignees.set(administrators)
+                audit_record(actor=None, action="review.opened", subject=review, summary=f"{review} opened")
+                task_enqueue("conduct.tasks.send_review_opened_email", review_id=review.pk)
+        except IntegrityError:
+            continue  # another process opened it first
+        opened.append(review)
+    return opened
+
+
+def code_review_email_opened(*, review_id: int) -> None:
+    review = CodeReview.objects.select_related("code", "version").get(pk=review_id)
+    for user in review.assignees.all():
+        notifications.send_review_opened(review, user)
+
+
+def code_reviews_remind_overdue(*, today: datetime.date) -> int:
+    """Remind the assignees of each open review once it is overdue, then again
+    every reminder interval until it is completed."""
+    overdue_before = today - datetime.timedelta(days=settings.REVIEW_OVERDUE_AFTER_DAYS)
+    remind_before = today - datetime.timedelta(days=settings.REVIEW_REMINDER_INTERVAL_DAYS)
+    reminded = 0
+    candidates = CodeReview.objects.filter(status=CodeReview.Status.OPEN, due_on__lt=overdue_before).filter(
+        Q(last_reminded_on__isnull=True) | Q(last_reminded_on__lte=remind_before)
+    )
+    for review in candidates.select_related("code").prefetch_related("assignees"):
+        # The conditional update makes sure two runs on the same day remind once.
+        claimed = CodeReview.objects.filter(pk=review.pk, last_reminded_on=review.last_reminded_on).update(
+            last_reminded_on=today, reminder_count=F("reminder_count") + 1
+        )
+        if claimed:
+            for user in review.assignees.all():
+                notifications.send_review_overdue(review, user)
+            reminded += 1
+    return reminded
+
+
+def code_review_complete(*, review: CodeReview, actor: User, considered: str, outcome: str) -> CodeReview:
+    """Record a review's conclusion.
+
+    Before: the review is open. After: it is completed with who, when, what was
+    considered and the outcome; minor edits or a new version start a draft from
+    the current version; a full review resets the review cycle (at once when
+    nothing changes, on publication of its draft otherwise). The next review is
+    then due according to the schedule.
+    """
+    if not considered.strip():
+        raise ConductError("Say what the review considered.")
+    if outcome not in CodeReview.Outcome.values:
+        raise ConductError("Choose the outcome of the review.")
+    if outcome == CodeReview.Outcome.NEW_VERSION and review.kind != CodeReview.Kind.FULL:
+        raise ConductError("Only a full review leads to a new version; a light-touch review can lead to minor edits.")
+    with transaction.atomic():
+        review = CodeReview.objects.select_for_update().select_related("code", "version").get(pk=review.pk)
+        if review.status != CodeReview.Status.OPEN:
+            raise ConductError("This review has already been completed.")
+        today = timezone.localdate()
+        draft = None
+        if outcome != CodeReview.Outcome.NO_CHANGE:
+            draft = review.code.versions.filter(status=CodeVersion.Status.DRAFT).first()
+            if draft is None:
+                draft = code_version_start_draft(code=review.code, actor=actor)
+            if review.kind == CodeReview.Kind.FULL:
+                CodeVersion.objects.filter(pk=draft.pk).update(last_full_review_on=today)
+        elif review.kind == CodeReview.Kind.FULL:
+            CodeVersion.objects.filter(code_id=review.code_id, status=CodeVersion.Status.PUBLISHED).update(
+                last_full_review_on=today
+            )
+        review.status = CodeReview.Status.COMPLETED
+        review.completed_at = timezone.now()
+        review.completed_by = actor
+        review.considered = considered.strip()
+        review.outcome = outcome
+        review.draft = draft
+        review.save()
+        audit_record(
+            actor=actor, action="review.completed", subject=review,
+            summary=f"{review} completed: {review.get_outcome_display()}", reason=review.considered,
+        )
+    return review
+
+
+def code_version_set_review_schedule(
+    *, version: CodeVersion, actor: User, last_full_review_on: datetime.date, light_touch_review_months: int, full_review_months: int
+) -> CodeVersion:
+    """Set the review bookkeeping of a published version (its text is untouched)."""
+    with transaction.atomic():
+        version = CodeVersion.objects.select_for_update().get(pk=version.pk)
+        if version.status not in (CodeVersion.Status.PUBLISHED, CodeVersion.Status.DRAFT):
+            raise ConductError("Only the current version of a code has a review schedule.")
+        version.last_full_review_on = last_full_review_on
+        version.light_touch_review_months = light_touch_review_months
+        version.full_review_months = full_review_months
+        version.save(update_fields=sorted(CodeVersion.REVIEW_FIELDS))
+        audit_record(
+            actor=actor, action="version.review_schedule_set", subject=version,
+            summary=f"Review schedule set: last full review {last_full_review_on:%-d %B %Y}, "
+            f"light-touch every {light_touch_review_months} months, full every {full_review_months} months",
+        )
+    return version

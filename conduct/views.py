@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 from . import selectors, services
 from .canonical_text import text_sha256, version_canonical_text
 from .filters import SignatureStatusFilter
-from .forms import DraftForm, ItemForm, SignatureForm, VersionCompareForm
-from .models import Code, CodeVersion, Item, Section
+from .forms import DraftForm, ItemForm, ReviewCompleteForm, ReviewScheduleForm, SignatureForm, VersionCompareForm
+from .models import Code, CodeReview, CodeVersion, Item, Section
 from .version_diff import versions_diff
 
 PAGE_SIZE = 50
@@ -355,3 +355,43 @@ def version_publish(request, code_slug, number):
             "partner_count": selectors.partners_expected_to_sign(draft).count(),
         },
     )
+
+
+@login_required
+def review_calendar(request):
+    if not (selectors.is_administrator(request.user) or selectors.is_programme_manager(request.user)):
+        raise PermissionDenied("Only administrators and programme managers run the reviews of codes.")
+    return render(request, "conduct/review_calendar.html", selectors.review_calendar(today=timezone.localdate()))
+
+
+@login_required
+def review_detail(request, review_id):
+    review = get_object_or_404(CodeReview.objects.select_related("code", "version", "completed_by", "draft"), pk=review_id)
+    if not selectors.may_run_reviews_of(request.user, review.code):
+        raise Http404("No such review")
+    form = None
+    if review.status == CodeReview.Status.OPEN:
+        form = ReviewCompleteForm(request.POST or None, review=review)
+        if request.method == "POST" and form.is_valid():
+            try:
+                review = services.code_review_complete(review=review, actor=request.user, **form.cleaned_data)
+            except services.ConductError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, "The review is recorded.")
+                return redirect(review.draft and reverse("conduct:draft-edit", kwargs={"code_slug": review.code.slug, "number": review.draft.number}) or review)
+    return render(request, "conduct/review_detail.html", {"review": review, "form": form})
+
+
+@administrator_required
+def review_schedule_edit(request, code_slug, number):
+    version = get_object_or_404(
+        CodeVersion.objects.select_related("code"), code__slug=code_slug, number=number,
+        status__in=[CodeVersion.Status.PUBLISHED, CodeVersion.Status.DRAFT],
+    )
+    form = ReviewScheduleForm(request.POST or None, instance=version)
+    if request.method == "POST" and form.is_valid():
+        services.code_version_set_review_schedule(version=version, actor=request.user, **form.cleaned_data)
+        messages.success(request, "The review schedule is saved.")
+        return redirect("conduct:review-calendar")
+    return render(request, "conduct/review_schedule_form.html", {"version": version, "form": form})

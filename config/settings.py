@@ -174,9 +174,24 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Every periodic task, in one place. `manage.py schedule_periodic_tasks` writes
+# them into django-celery-beat's tables, where the admin shows them; times are
+# Europe/London. Each entry: a task and either a crontab "minute hour" or seconds.
+CONDUCT_PERIODIC_TASKS = {
+    "Hand queued work to the broker": {"task": "conduct.tasks.flush_queued_tasks", "every_seconds": 60},
+    "Open code reviews that have fallen due": {"task": "conduct.tasks.open_due_reviews", "crontab": "0 6"},
+    "Remind administrators of overdue reviews": {"task": "conduct.tasks.remind_overdue_reviews", "crontab": "10 6"},
+    "Ask every partner to sign the current versions": {"task": "conduct.tasks.ask_everyone_to_sign", "crontab": "20 6"},
+    "Remind partners who have not signed": {"task": "conduct.tasks.send_signature_reminders", "crontab": "30 6"},
+}
 
 # How many partners one Celery task asks to sign a newly published version.
 SIGNATURE_REQUEST_BATCH_SIZE = env_int("SIGNATURE_REQUEST_BATCH_SIZE", 500)
+# Partners who have not signed are reminded after this many days, and again every this many days.
+SIGNATURE_REMINDER_INTERVAL_DAYS = env_int("SIGNATURE_REMINDER_INTERVAL_DAYS", 14)
+# A review is overdue this many days after it falls due; its assignees are then reminded every interval.
+REVIEW_OVERDUE_AFTER_DAYS = env_int("REVIEW_OVERDUE_AFTER_DAYS", 30)
+REVIEW_REMINDER_INTERVAL_DAYS = env_int("REVIEW_REMINDER_INTERVAL_DAYS", 14)
 
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and SITE_URL.startswith("https"))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

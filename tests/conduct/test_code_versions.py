@@ -157,11 +157,30 @@ def test_status_bookkeeping_may_still_be_saved_on_a_published_version(seed_codes
     assert (v.status, v.ended_at) == ("withdrawn", ended)
 
 
-def test_only_one_version_of_a_code_can_be_published_at_a_time(seed_codes):
+def test_only_one_version_of_a_code_can_be_published_at_a_time(seed_codes, ada):
+    draft = services.code_version_start_draft(code=Code.objects.get(slug=HCA), actor=ada)
+    # The base manager skips the model's guards, so this reaches the database's constraint.
     with pytest.raises(IntegrityError):
         with transaction.atomic():
-            CodeVersion.objects.filter(code__slug=HCA, number=1).update(status=CodeVersion.Status.PUBLISHED)
+            CodeVersion._base_manager.filter(pk=draft.pk).update(status=CodeVersion.Status.PUBLISHED, published_at=timezone.now())
     assert list(CodeVersion.objects.filter(code__slug=HCA, status="published").values_list("number", flat=True)) == [2]
+
+
+@pytest.mark.parametrize("status", [CodeVersion.Status.DRAFT, CodeVersion.Status.PUBLISHED])
+def test_a_superseded_version_cannot_be_moved_back(seed_codes, status):
+    with pytest.raises(PublishedVersionImmutable):
+        CodeVersion.objects.filter(code__slug=HCA, number=1).update(status=status)
+    v1 = version(1)
+    v1.status = status
+    with pytest.raises(PublishedVersionImmutable):
+        v1.save(update_fields=["status"])
+    assert version(1).status == CodeVersion.Status.SUPERSEDED
+
+
+def test_a_published_version_cannot_be_moved_back_to_draft(seed_codes):
+    with pytest.raises(PublishedVersionImmutable):
+        CodeVersion.objects.filter(code__slug=HCA, number=2).update(status=CodeVersion.Status.DRAFT)
+    assert version(2).status == CodeVersion.Status.PUBLISHED
 
 
 # --- Starting a draft -----------------------------------------------------------------
