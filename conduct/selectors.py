@@ -202,13 +202,18 @@ def _active_signatures(version: CodeVersion):
 
 def signature_status(version: CodeVersion, *, partnerships) -> QuerySet[Partner]:
     """The partners expected to sign this version, each with `signed_at` and
-    `signature_reference` (None while outstanding), for a programme manager."""
+    `signature_reference` (None while outstanding) and when they were asked and
+    reminded, for a programme manager."""
     signatures = _active_signatures(version)
+    requests = SignatureRequest.objects.filter(version=version, partner=OuterRef("pk"))
     return (
         partners_expected_to_sign(version, partnerships=partnerships)
         .annotate(
             signed_at=Subquery(signatures.values("signed_at")[:1]),
             signature_reference=Subquery(signatures.values("reference")[:1]),
+            requested_at=Subquery(requests.values("requested_at")[:1]),
+            reminder_count=Subquery(requests.values("reminder_count")[:1]),
+            last_reminded_at=Subquery(requests.values("last_reminded_at")[:1]),
         )
         .select_related("user", "organisation")
         .order_by("organisation__name", "user__last_name", "user__first_name", "pk")
@@ -228,14 +233,6 @@ def signature_totals(version: CodeVersion, *, partnerships, organisation: Organi
 def organisations_expected_to_sign(version: CodeVersion, *, partnerships) -> QuerySet[Organisation]:
     memberships = current_memberships().filter(partnership__code_id=version.code_id, partnership__in=partnerships)
     return Organisation.objects.filter(pk__in=memberships.values("organisation_id")).order_by("name")
-
-
-def open_signature_requests(partner: Partner) -> QuerySet[SignatureRequest]:
-    return (
-        SignatureRequest.objects.filter(partner=partner, version__status=CodeVersion.Status.PUBLISHED)
-        .exclude(version__signatures__partner=partner)
-        .select_related("version__code", "previous_version")
-    )
 
 
 def codes_for_management() -> QuerySet[Code]:

@@ -218,6 +218,10 @@ def signature_dashboard(request, code_slug, number):
     )
 
 
+def _local_iso(moment) -> str:
+    return timezone.localtime(moment).isoformat(timespec="seconds") if moment else ""
+
+
 class _Echo:
     def write(self, value):
         return value
@@ -232,15 +236,20 @@ def signature_export(request, code_slug, number):
     writer = csv.writer(_Echo())
 
     def lines():
-        yield writer.writerow(["Organisation", "Partner", "Email", "Signed", "Signed at", "Signature reference"])
+        yield writer.writerow(
+            ["Organisation", "Partner", "Email", "Signed", "Signed at", "Signature reference", "Asked at", "Reminders", "Last reminded at"]
+        )
         for partner in rows.iterator(chunk_size=2000):
             yield writer.writerow([
                 partner.organisation.name,
                 partner.user.display_name,
                 partner.user.email,
                 "yes" if partner.signed_at else "no",
-                timezone.localtime(partner.signed_at).isoformat(timespec="seconds") if partner.signed_at else "",
+                _local_iso(partner.signed_at),
                 partner.signature_reference or "",
+                _local_iso(partner.requested_at),
+                partner.reminder_count or 0,
+                _local_iso(partner.last_reminded_at),
             ])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")

@@ -157,9 +157,12 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Conduct <conduct@loca
 # messages in a folder so that the app runs with no server at all.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CELERY_QUEUE_FOLDER = Path(os.environ.get("CELERY_QUEUE_FOLDER") or VAR_DIR / "celery")
+# When the broker is down, a request gives up on it after one quick try: the
+# work is kept in the database (conduct.outbox) and goes out later.
+BROKER_FAIL_FAST = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {}
+    CELERY_BROKER_TRANSPORT_OPTIONS = BROKER_FAIL_FAST
 else:
     (CELERY_QUEUE_FOLDER / "processed").mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
@@ -192,6 +195,11 @@ SIGNATURE_REMINDER_INTERVAL_DAYS = env_int("SIGNATURE_REMINDER_INTERVAL_DAYS", 1
 # A review is overdue this many days after it falls due; its assignees are then reminded every interval.
 REVIEW_OVERDUE_AFTER_DAYS = env_int("REVIEW_OVERDUE_AFTER_DAYS", 30)
 REVIEW_REMINDER_INTERVAL_DAYS = env_int("REVIEW_REMINDER_INTERVAL_DAYS", 14)
+
+# Evidence attached to breach cases: kept outside the web root and served only
+# through the app, which checks who is asking; the largest file accepted.
+BREACH_EVIDENCE_ROOT = Path(os.environ.get("BREACH_EVIDENCE_ROOT") or VAR_DIR / "evidence")
+BREACH_EVIDENCE_MAX_BYTES = env_int("BREACH_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and SITE_URL.startswith("https"))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

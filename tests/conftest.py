@@ -152,3 +152,24 @@ def static_built():
             pytest.skip("npm is not installed, so the GOV.UK styles cannot be built")
         subprocess.run([str(BASE_DIR / "bin" / "build-static")], check=True)
 
+
+
+@pytest.fixture
+def redis_url():
+    """The real Redis named by REDIS_URL; skips where there is none."""
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        pytest.skip("REDIS_URL is not set, so there is no Redis to test against")
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.exceptions.ConnectionError as error:
+        pytest.skip(f"Redis at {url} is not reachable: {error}")
+    return url
+
+
+@pytest.fixture
+def postgresql(settings):
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        pytest.skip("needs PostgreSQL: set DATABASE_URL")

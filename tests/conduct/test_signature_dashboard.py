@@ -116,13 +116,13 @@ def test_the_csv_export_has_one_row_per_partner(client, priya, signed_by_alice):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert 'filename="signatures-health-creation-alliance-v2.csv"' in response["Content-Disposition"]
     header, *rows = csv_rows(response)
-    assert header == ["Organisation", "Partner", "Email", "Signed", "Signed at", "Signature reference"]
+    assert header == ["Organisation", "Partner", "Email", "Signed", "Signed at", "Signature reference", "Asked at", "Reminders", "Last reminded at"]
     by_email = {row[2]: row for row in rows}
     assert len(rows) == 2
     assert by_email["alice@example.org"][:4] == ["Riverside Community Health", "Alice Adams", "alice@example.org", "yes"]
     assert by_email["alice@example.org"][4].startswith(str(signed_by_alice.signed_at.year))
     assert by_email["alice@example.org"][5] == str(signed_by_alice.reference)
-    assert by_email["bob@example.org"] == ["Northfield Wellbeing Trust", "Bob Brown", "bob@example.org", "no", "", ""]
+    assert by_email["bob@example.org"] == ["Northfield Wellbeing Trust", "Bob Brown", "bob@example.org", "no", "", "", "", "0", ""]
 
 
 def test_the_csv_export_follows_the_filters(client, priya, signed_by_alice):
