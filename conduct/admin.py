@@ -225,6 +225,6 @@ class SignatureRequestAdmin(ReadOnlyAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdmin):
-    list_display = ["at", "actor", "action", "subject_type", "subject_id", "summary"]
+    list_display = ["sequence", "at", "actor", "action", "subject_type", "subject_id", "summary"]
     list_filter = ["action", "subject_type"]
     list_select_related = ["actor"]

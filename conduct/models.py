@@ -560,19 +560,35 @@ class QueuedTask(models.Model):
         return f"{self.task_name}({self.kwargs})"
 
 
-class AuditEntry(models.Model):
-    """Append-only record of who changed what, when and why."""
+class AuditChain(models.Model):
+    """The head of the audit log's hash chain: one row, locked by every append,
+    so that entries are numbered and chained one at a time."""
 
-    at = models.DateTimeField(auto_now_add=True)
+    last_sequence = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"Audit chain at entry {self.last_sequence}"
+
+
+class AuditEntry(models.Model):
+    """Append-only record of who changed what, when and why. Each entry's hash
+    covers its content and the previous entry's hash, so an edited or removed
+    entry breaks the chain (`manage.py verify_audit_log`)."""
+
+    sequence = models.BigIntegerField(unique=True)
+    at = models.DateTimeField()
     actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     action = models.CharField(max_length=60)
     subject_type = models.CharField(max_length=60)
     subject_id = models.CharField(max_length=60)
     summary = models.TextField()
     reason = models.TextField(blank=True)
+    previous_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64)
 
     class Meta:
-        ordering = ["-at", "-pk"]
+        ordering = ["-sequence"]
         verbose_name_plural = "audit entries"
         indexes = [models.Index(fields=["subject_type", "subject_id"])]
 

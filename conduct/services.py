@@ -9,6 +9,7 @@ from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from . import notifications, review_schedule
+from .audit_log import audit_entry_append
 from .outbox import task_enqueue
 from .canonical_text import text_sha256, version_canonical_text
 from .models import (
@@ -32,7 +33,7 @@ class ConductError(ValidationError):
 
 
 def audit_record(*, actor: User | None, action: str, subject, summary: str, reason: str = "") -> AuditEntry:
-    return AuditEntry.objects.create(
+    return audit_entry_append(
         actor=actor,
         action=action,
         subject_type=subject._meta.label_lower,

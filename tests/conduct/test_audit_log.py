@@ -1,0 +1,90 @@
+"""The audit log is a hash chain: a command finds any entry edited or removed."""
+
+import threading
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from conduct import services
+from conduct.audit_log import audit_chain_verify
+from conduct.models import AuditChain, AuditEntry, Code
+
+
+@pytest.fixture
+def logged(seed_codes, ada):
+    code = Code.objects.get(slug="health-creation-alliance")
+    draft = services.code_version_start_draft(code=code, actor=ada)
+    services.code_version_publish(version=draft, actor=ada)
+    return list(AuditEntry.objects.order_by("sequence"))
+
+
+def test_entries_are_numbered_and_chained(logged):
+    assert [e.sequence for e in logged] == list(range(1, len(logged) + 1))
+    assert logged[0].previous_hash == "0" * 64
+    assert all(later.previous_hash == earlier.entry_hash for earlier, later in zip(logged, logged[1:]))
+    assert audit_chain_verify() == []
+
+
+def test_the_command_says_an_untouched_log_is_intact(logged, capsys):
+    call_command("verify_audit_log")
+    assert f"The audit log is intact: {len(logged)} entries." in capsys.readouterr().out
+
+
+def test_the_command_finds_an_edited_entry(logged):
+    AuditEntry.objects.filter(sequence=2).update(summary="Nothing to see here")
+    with pytest.raises(CommandError, match="Entry 2 has been changed since it was written"):
+        call_command("verify_audit_log")
+
+
+def test_the_command_finds_an_edited_entry_even_when_its_hash_is_recomputed(logged):
+    # A forger who rewrites an entry and its hash still breaks the link to the next entry.
+    from conduct.audit_log import entry_hash
+
+    entry = AuditEntry.objects.get(sequence=1)
+    forged = entry_hash(
+        previous_hash=entry.previous_hash, sequence=1, at=entry.at, actor_id=entry.actor_id, action=entry.action,
+        subject_type=entry.subject_type, subject_id=entry.subject_id, summary="Forged", reason=entry.reason,
+    )
+    AuditEntry.objects.filter(sequence=1).update(summary="Forged", entry_hash=forged)
+    assert audit_chain_verify() == ["Entry 2 does not follow the entry before it."]
+
+
+def test_the_command_finds_a_removed_entry(logged):
+    AuditEntry.objects.filter(sequence=2).delete()
+    problems = audit_chain_verify()
+    assert "Entries 2 to 2 are missing." in problems
+
+
+def test_the_command_finds_that_the_last_entries_were_removed(logged):
+    AuditEntry.objects.filter(sequence__gte=len(logged) - 1).delete()
+    assert any("the last entries were removed" in p for p in audit_chain_verify())
+
+
+def test_an_entry_cannot_be_changed_or_deleted_through_the_model(logged):
+    entry = logged[0]
+    entry.summary = "changed"
+    with pytest.raises(Exception, match="never changed"):
+        entry.save()
+    with pytest.raises(Exception, match="never deleted"):
+        entry.delete()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_entries_written_at_the_same_moment_still_form_one_chain(postgresql, ada):
+    barrier = threading.Barrier(4)
+
+    def write(n):
+        barrier.wait(timeout=10)
+        for i in range(5):
+            services.audit_record(actor=ada, action="test.concurrent", subject=ada, summary=f"writer {n} entry {i}")
+        connection.close()
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert AuditEntry.objects.count() == 20
+    assert AuditChain.objects.get().last_sequence == 20
+    assert audit_chain_verify() == []
