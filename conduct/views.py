@@ -5,7 +5,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, StreamingHttpResponse
+from django.db import DatabaseError, connection
+from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -404,3 +405,13 @@ def review_schedule_edit(request, code_slug, number):
         messages.success(request, "The review schedule is saved.")
         return redirect("conduct:review-calendar")
     return render(request, "conduct/review_schedule_form.html", {"version": version, "form": form})
+
+
+def healthz(request):
+    """For the load balancer: 200 while the database answers, 503 otherwise."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return JsonResponse({"database": "unavailable"}, status=503)
+    return JsonResponse({"database": "ok"})
