@@ -27,7 +27,5 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
-    path("declarations/", include("declarations.urls")),
-    path("breaches/", include("breaches.urls")),
     path("", include("conduct.urls")),
 ]
