@@ -27,3 +27,22 @@ def log_in(page, live_server, username: str, password: str = "correct horse batt
 
 def log_out(page) -> None:
     page.get_by_role("button", name="Log out").click()
+
+
+def tab_to(page, locator, limit: int = 100) -> None:
+    """Press Tab until the element has focus, as a keyboard user would."""
+    target = locator.element_handle()
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("element => document.activeElement === element", target):
+            return
+    raise AssertionError(f"{locator} cannot be reached with the Tab key")
+
+
+def log_in_by_keyboard(page, live_server, username: str, password: str = "correct horse battery") -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    tab_to(page, page.get_by_label("Username or email address"))
+    page.keyboard.type(username)
+    page.keyboard.press("Tab")
+    page.keyboard.type(password)
+    page.keyboard.press("Enter")

@@ -118,7 +118,7 @@ def ada(db):
     return make_user("ada", "Ada", "Admin", is_staff=True, is_superuser=True)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def browser():
     if not os.path.exists(CHROMIUM):
         pytest.skip("Chromium is not installed (apt-get install chromium)")
