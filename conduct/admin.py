@@ -18,6 +18,7 @@ from .models import (
     Section,
     Signature,
     SignatureRequest,
+    SignedText,
     User,
 )
 
@@ -215,6 +216,11 @@ class SignatureAdmin(ReadOnlyAdmin):
     list_display = ["typed_name", "organisation", "version", "signed_at", "status"]
     list_filter = ["status", "version__code"]
     list_select_related = ["organisation", "version__code"]
+
+
+@admin.register(SignedText)
+class SignedTextAdmin(ReadOnlyAdmin):
+    list_display = ["sha256"]
 
 
 @admin.register(SignatureRequest)

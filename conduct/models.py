@@ -422,6 +422,28 @@ class Item(ContentOfDraftOnlyMixin, models.Model):
             raise ValidationError({"principle": "Choose which principle of public life this is."})
 
 
+class SignedText(models.Model):
+    """The exact canonical text of a version as signed, stored once however
+    many partners sign it, under its SHA-256."""
+
+    sha256 = models.CharField(max_length=64, primary_key=True)
+    text = models.TextField()
+
+    class Meta:
+        verbose_name = "signed text"
+
+    def __str__(self) -> str:
+        return self.sha256
+
+    def save(self, *args, **kwargs):
+        if type(self).objects.filter(pk=self.pk).exists():
+            raise ValidationError("A signed text is never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("A signed text is never deleted.")
+
+
 class Signature(models.Model):
     """A partner's signature of one published version, keeping the exact text signed."""
 
@@ -438,8 +460,8 @@ class Signature(models.Model):
     version = models.ForeignKey(CodeVersion, on_delete=models.PROTECT, related_name="signatures")
     typed_name = models.CharField(max_length=200)
     signed_at = models.DateTimeField()
-    signed_text = models.TextField()
-    text_sha256 = models.CharField(max_length=64)
+    signed_text = models.ForeignKey(SignedText, on_delete=models.PROTECT, related_name="signatures")
+    text_sha256 = models.CharField(max_length=64, help_text="The SHA-256 of the text, as computed when it was signed.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     ended_at = models.DateTimeField(null=True, blank=True)
     ended_reason = models.TextField(blank=True)
@@ -463,7 +485,7 @@ class Signature(models.Model):
 
     @property
     def signed_text_intact(self) -> bool:
-        return hashlib.sha256(self.signed_text.encode("utf-8")).hexdigest() == self.text_sha256
+        return hashlib.sha256(self.signed_text.text.encode("utf-8")).hexdigest() == self.text_sha256
 
 
 class SignatureRequest(models.Model):

@@ -140,7 +140,7 @@ def signature_for_user(user: User, reference) -> Signature:
     """A receipt is for the partner who signed, the programme managers of the
     partnerships that adopt the code, and administrators."""
     signature = (
-        Signature.objects.select_related("partner__user", "organisation", "version__code")
+        Signature.objects.select_related("partner__user", "organisation", "version__code", "signed_text")
         .filter(reference=reference)
         .first()
     )

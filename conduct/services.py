@@ -23,6 +23,7 @@ from .models import (
     Section,
     Signature,
     SignatureRequest,
+    SignedText,
     User,
 )
 from .selectors import partner_may_sign, partners_expected_to_sign, with_content
@@ -245,6 +246,8 @@ def signature_record(*, partner: Partner, version: CodeVersion, typed_name: str)
         if not partner_may_sign(partner, version):
             raise ConductError("Your organisation is not a current member of a partnership that adopts this code.")
         text = version_canonical_text(version)
+        digest = text_sha256(text)
+        signed_text, _ = SignedText.objects.get_or_create(sha256=digest, defaults={"text": text})
         try:
             with transaction.atomic():
                 signature = Signature.objects.create(
@@ -253,8 +256,8 @@ def signature_record(*, partner: Partner, version: CodeVersion, typed_name: str)
                     version=version,
                     typed_name=typed_name,
                     signed_at=timezone.now(),
-                    signed_text=text,
-                    text_sha256=text_sha256(text),
+                    signed_text=signed_text,
+                    text_sha256=digest,
                 )
         except IntegrityError:
             # Another request from the same partner signed in between.

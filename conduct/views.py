@@ -178,7 +178,6 @@ def signature_receipt(request, reference):
         "conduct/signature_receipt.html",
         {
             "signature": signature,
-            "recomputed_hash": text_sha256(signature.signed_text),
             "version_hash": current_hash,
             "intact": signature.signed_text_intact and current_hash == signature.text_sha256,
         },

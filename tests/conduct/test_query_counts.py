@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from conduct.models import Code, CodeReview, CodeVersion, Item, Membership, Partnership, Section, Signature
+from conduct.models import Code, CodeReview, CodeVersion, Item, Membership, Partnership, Section, Signature, SignedText
 
 
 def add_codes(n: int, *, partnership_for=None) -> None:
@@ -22,9 +22,10 @@ def add_codes(n: int, *, partnership_for=None) -> None:
         if partnership_for is not None:
             partnership = Partnership.objects.create(name=f"Partnership {i}", slug=f"partnership-{i}", kind="alliance", code=code)
             Membership.objects.create(organisation=partnership_for.organisation, partnership=partnership, started_on=datetime.date(2024, 1, 1))
+            text, _ = SignedText.objects.get_or_create(sha256="0" * 64, defaults={"text": "text"})
             Signature.objects.create(
                 partner=partnership_for, organisation=partnership_for.organisation, version=version, typed_name="Alice Adams",
-                signed_at=timezone.now(), signed_text="text", text_sha256="0" * 64,
+                signed_at=timezone.now(), signed_text=text, text_sha256="0" * 64,
             )
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from conduct import services
 from conduct.canonical_text import version_canonical_text
-from conduct.models import AuditEntry, Code, CodeVersion, Item, Signature
+from conduct.models import AuditEntry, Code, CodeVersion, Item, Signature, SignedText
 from conduct.selectors import with_content
 
 HCA = "health-creation-alliance"
@@ -49,11 +49,11 @@ def test_a_signature_keeps_who_signed_what_and_when_with_the_exact_text(seed_cod
     assert before <= signature.signed_at <= timezone.now()
     expected_text = version_canonical_text(with_content(CodeVersion.objects.filter(pk=version(2).pk)).get())
     stored = Signature.objects.get(pk=signature.pk)
-    assert stored.signed_text == expected_text
+    assert stored.signed_text.text == expected_text
     assert stored.text_sha256 == hashlib.sha256(expected_text.encode("utf-8")).hexdigest()
     assert stored.text_sha256 == version(2).canonical_sha256
-    assert stored.signed_text.startswith("The Health Creation Alliance Code of Conduct\nOctober 2023\n")
-    assert "- [value] Reciprocity We seek to build respectful" in stored.signed_text
+    assert stored.signed_text.text.startswith("The Health Creation Alliance Code of Conduct\nOctober 2023\n")
+    assert "- [value] Reciprocity We seek to build respectful" in stored.signed_text.text
     assert stored.status == "active" and stored.signed_text_intact
     entry = AuditEntry.objects.get(action="signature.recorded", subject_id=str(signature.pk))
     assert entry.actor == alice.user and entry.subject_type == "conduct.signature"
@@ -268,7 +268,8 @@ def test_the_home_page_asks_a_partner_to_sign_again_after_a_new_version(
 
 def test_a_tampered_signed_text_makes_the_receipt_warn(client, alice):
     signature = sign(alice)
-    Signature.objects.filter(pk=signature.pk).update(signed_text=signature.signed_text.replace("truthful", "mostly truthful"))
+    # The model refuses to change a signed text, so the tamperer goes behind its back.
+    SignedText.objects.filter(pk=signature.signed_text_id).update(text=signature.signed_text.text.replace("truthful", "mostly truthful"))
     client.force_login(alice.user)
 
     html = client.get(signature.get_absolute_url()).content.decode()
