@@ -66,7 +66,10 @@ INSTALLED_APPS = [
     "conduct",
     "declarations",
     "breaches",
+    "bench",
 ]
+# Serves the benchmark's reference page (bench/); off except when benchmarking.
+CONDUCT_BENCHMARK = env_bool("CONDUCT_BENCHMARK", False)
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -27,5 +28,9 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("declarations/", include("declarations.urls")),
     path("", include("conduct.urls")),
 ]
+
+if settings.CONDUCT_BENCHMARK:
+    urlpatterns.insert(0, path("bench/", include("bench.urls")))

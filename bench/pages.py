@@ -1,0 +1,13 @@
+"""The pages the benchmark loads, each with the role that sees it."""
+
+from conduct.models import CodeVersion
+
+
+def benchmark_pages() -> list[tuple[str, str, str | None]]:
+    """(name, path, username or None for anonymous) on the data `seed_scale` made."""
+    version = CodeVersion.objects.get(code__slug="bench-code-0", status=CodeVersion.Status.PUBLISHED)
+    return [
+        ("Signature dashboard (programme manager)", f"/codes/bench-code-0/versions/{version.number}/signatures/", "bench-manager"),
+        ("Code version page (anyone)", f"/codes/bench-code-0/versions/{version.number}/", None),
+        ("Diff of versions 1 and 5 (anyone)", "/codes/bench-code-0/changes/?from=1&to=5", None),
+    ]

@@ -1,0 +1,202 @@
+"""Serve Conduct with gunicorn on PostgreSQL and load its main pages with wrk,
+alternating each page with the bare reference page in the same server.
+
+    .venv/bin/python bench/run.py                 # seed if needed, run, print the table
+    .venv/bin/python bench/run.py --write-docs    # also rewrite docs/benchmarks.md
+
+Needs PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/conduct_bench),
+gunicorn (a project dependency) and wrk (apt-get install wrk). Machines are
+noisy, so every page is run --runs times (default 4) alternating with the
+reference, and the medians are compared as ratios.
+"""
+
+import argparse
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/conduct_bench")
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+LUA = BASE_DIR / "bench" / "wrk_report.lua"
+ACCESS_LOG = BASE_DIR / "var" / "bench-access.log"
+REFERENCE = ("Reference: 50 rows of 100,000", "/bench/reference/?page=1000", None)
+TARGETS = {"rps_ratio": 0.6, "p99_ratio": 2.0, "server_ms": 50}
+
+
+def server_env() -> dict:
+    return {
+        **os.environ,
+        "DATABASE_URL": DATABASE_URL,
+        "CONDUCT_BENCHMARK": "true",
+        "DEBUG": "false",
+        "CONN_MAX_AGE": "600",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "AXES_ENABLED": "false",
+        "LOG_LEVEL": "WARNING",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+
+
+def manage(*args) -> str:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=server_env(), check=True, capture_output=True, text=True
+    ).stdout
+
+
+def pages_and_sessions() -> list[tuple[str, str, str]]:
+    """(name, path, session cookie) for each page, found in the seeded data."""
+    script = r'''
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from conduct.models import CodeVersion, User
+from bench import pages
+
+
+def session(username):
+    user = User.objects.get(username=username)
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return store.session_key
+
+
+for name, path, username in pages.benchmark_pages():
+    print(f"{name}\t{path}\t{session(username) if username else ''}")
+'''
+    out = manage("shell", "-c", script)
+    return [tuple(line.split("\t")) for line in out.splitlines() if "\t" in line]
+
+
+def wrk(path: str, session: str, seconds: int) -> dict:
+    command = ["wrk", "-t2", "-c16", f"-d{seconds}s", "--timeout", "10s", "-s", str(LUA), f"http://127.0.0.1:{PORT}{path}"]
+    if session:
+        command[1:1] = ["-H", f"Cookie: sessionid={session}"]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    match = re.search(r"RESULT rps=([\d.]+) p50=([\d.]+) p95=([\d.]+) p99=([\d.]+) errors=(\d+)", out)
+    if not match:
+        raise RuntimeError(f"wrk printed no result:\n{out}")
+    rps, p50, p95, p99, errors = match.groups()
+    if int(errors):
+        raise RuntimeError(f"{path} answered with {errors} errors:\n{out}")
+    return {"rps": float(rps), "p50": float(p50), "p95": float(p95), "p99": float(p99)}
+
+
+def server_times(path: str) -> float:
+    """Median time in the server process (ms) for requests to this path, from gunicorn's access log."""
+    times = []
+    for line in ACCESS_LOG.read_text().splitlines():
+        logged_path, micros = line.rsplit(" ", 1)
+        if logged_path.rstrip("?") == path:
+            times.append(int(micros) / 1000)
+    return statistics.median(times) if times else float("nan")
+
+
+def check_page(path: str, session: str) -> None:
+    request = urllib.request.Request(f"http://127.0.0.1:{PORT}{path}", headers={"Cookie": f"sessionid={session}"} if session else {})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        if response.status != 200 or response.url.endswith("/accounts/login/"):
+            raise RuntimeError(f"{path} did not answer 200 for its role")
+
+
+def run(runs: int, seconds: int) -> tuple[list[dict], dict]:
+    ACCESS_LOG.parent.mkdir(exist_ok=True)
+    ACCESS_LOG.write_text("")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "config.wsgi", "-w", "2", "-k", "sync", "-b", f"127.0.0.1:{PORT}",
+         "--access-logfile", str(ACCESS_LOG), "--access-logformat", "%(U)s?%(q)s %(D)s"],
+        cwd=BASE_DIR, env=server_env(),
+    )
+    try:
+        for _ in range(60):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+        pages = pages_and_sessions()
+        for _, path, session in pages:
+            check_page(path, session)
+        check_page(REFERENCE[1], "")
+        results = []
+        reference_runs = []
+        for name, path, session in pages:
+            page_runs = []
+            for _ in range(runs):
+                page_runs.append(wrk(path, session, seconds))
+                reference_runs.append(wrk(REFERENCE[1], "", seconds))
+            median = {key: statistics.median(r[key] for r in page_runs) for key in ("rps", "p50", "p95", "p99")}
+            paired_reference = reference_runs[-runs:]
+            reference_median = {key: statistics.median(r[key] for r in paired_reference) for key in ("rps", "p99")}
+            results.append({
+                "name": name, "path": path, **median,
+                "rps_ratio": median["rps"] / reference_median["rps"],
+                "p99_ratio": median["p99"] / reference_median["p99"],
+                "server_ms": None,
+            })
+        reference = {key: statistics.median(r[key] for r in reference_runs) for key in ("rps", "p50", "p95", "p99")}
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    for result in results:
+        result["server_ms"] = server_times(result["path"])
+    reference["server_ms"] = server_times(REFERENCE[1])
+    return results, reference
+
+
+def table(results: list[dict], reference: dict) -> str:
+    lines = [
+        "| page | req/s | p50 ms | p95 ms | p99 ms | server ms (median) | req/s vs reference | p99 vs reference | meets targets |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        f"| {REFERENCE[0]} | {reference['rps']:.0f} | {reference['p50']:.1f} | {reference['p95']:.1f} | {reference['p99']:.1f} | {reference['server_ms']:.1f} | 1.00 | 1.00 | |",
+    ]
+    for r in results:
+        ok = r["rps_ratio"] >= TARGETS["rps_ratio"] and r["p99_ratio"] <= TARGETS["p99_ratio"] and r["server_ms"] < TARGETS["server_ms"]
+        lines.append(
+            f"| {r['name']} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} | {r['server_ms']:.1f} "
+            f"| {r['rps_ratio']:.2f} | {r['p99_ratio']:.2f} | {'yes' if ok else 'no'} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=4)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--write-docs", action="store_true")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed: apt-get install wrk")
+    manage("migrate", "--noinput")
+    if "bench-code-0" not in manage("shell", "-c", "from conduct.models import Code; print(*Code.objects.values_list('slug', flat=True))"):
+        started = time.monotonic()
+        print(manage("seed_scale"))
+        print(f"seeded in {time.monotonic() - started:.0f} s")
+    manage("collectstatic", "--noinput")
+    results, reference = run(args.runs, args.seconds)
+    report = table(results, reference)
+    print(report)
+    if args.write_docs:
+        machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}"
+        (BASE_DIR / "docs" / "benchmarks.md").write_text(
+            "# Benchmarks\n\n"
+            f"Made by `.venv/bin/python bench/run.py --write-docs` (runs: {args.runs} × {args.seconds} s per page, "
+            "each alternated with the reference; medians) on "
+            f"{machine}, gunicorn `-w 2 -k sync`, wrk `-t2 -c16`, PostgreSQL, data seeded by `manage.py seed_scale`.\n\n"
+            f"Targets: at least {TARGETS['rps_ratio']:.0%} of the reference's requests per second, p99 at most "
+            f"{TARGETS['p99_ratio']:.0f}× the reference's, median server time under {TARGETS['server_ms']} ms.\n\n"
+            f"{report}\n"
+        )
+
+
+if __name__ == "__main__":
+    main()

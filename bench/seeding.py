@@ -1,0 +1,159 @@
+"""Seed a partnership at scale for the benchmark: bulk inserts, no services.
+
+At scale 1: 50 codes with 5 versions each, 2,000 organisations, 20,000
+partners, 200,000 signatures, and the 100,000 rows of the reference page.
+Every count is multiplied by the scale, so tests can run it small.
+"""
+
+import datetime
+import itertools
+import random
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+
+from conduct.canonical_text import text_sha256, version_canonical_text
+from conduct.models import (
+    Code,
+    CodeVersion,
+    Item,
+    Membership,
+    Organisation,
+    Partner,
+    Partnership,
+    PartnershipRole,
+    Section,
+    Signature,
+    SignedText,
+    User,
+)
+from conduct.selectors import with_content
+
+from .models import ReferenceRow
+
+BENCH_PASSWORD = "bench-password-2026"
+BATCH = 5000
+PARTNERSHIPS_PER_ORGANISATION = 5
+
+
+def scaled(count: int, scale: float) -> int:
+    return max(1, round(count * scale))
+
+
+def _batched(rows, size=BATCH):
+    iterator = iter(rows)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
+
+
+def _template_content() -> list[tuple[str, list[dict]]]:
+    """The sections and items of the seed's published Health Creation Alliance code."""
+    version = with_content(CodeVersion.objects.filter(code__slug="health-creation-alliance", status="published")).get()
+    return [
+        (s.heading, [{"kind": i.kind, "title": i.title, "text": i.text, "principle_id": i.principle_id} for i in s.items.all()])
+        for s in version.sections.all()
+    ]
+
+
+def seed_codes(*, scale: float, now: datetime.datetime) -> list[Partnership]:
+    template = _template_content()
+    partnerships = []
+    for c in range(scaled(50, scale)):
+        code = Code.objects.create(title=f"Bench code {c}", slug=f"bench-code-{c}", owner=f"Bench alliance {c}")
+        for number in range(1, 6):
+            version = CodeVersion.objects.create(
+                code=code, number=number, title=f"Bench code {c}", label=f"Version {number}",
+                last_full_review_on=datetime.date(2022 + number // 2, 1 + number, 1),
+            )
+            for position, (heading, items) in enumerate(template, start=1):
+                section = Section.objects.create(version=version, position=position, heading=heading)
+                Item.objects.bulk_create(
+                    Item(section=section, position=p, **dict(item, text=f"{item['text']} (revision {number})" if p == 1 else item["text"]))
+                    for p, item in enumerate(items, start=1)
+                )
+            digest = text_sha256(version_canonical_text(with_content(CodeVersion.objects.filter(pk=version.pk)).get()))
+            published_at = now - datetime.timedelta(days=(6 - number) * 180)
+            CodeVersion.objects.filter(pk=version.pk).update(status="published", published_at=published_at, canonical_sha256=digest)
+            if number < 5:
+                CodeVersion.objects.filter(pk=version.pk).update(status="superseded", ended_at=published_at + datetime.timedelta(days=180))
+        partnerships.append(
+            Partnership.objects.create(name=f"Bench partnership {c}", slug=f"bench-partnership-{c}", kind="alliance", code=code)
+        )
+    for version in with_content(CodeVersion.objects.filter(code__slug__startswith="bench-code-")):
+        text = version_canonical_text(version)
+        SignedText.objects.get_or_create(sha256=text_sha256(text), defaults={"text": text})
+    return partnerships
+
+
+def seed_people(*, scale: float, partnerships: list[Partnership]) -> None:
+    password = make_password(BENCH_PASSWORD)
+    organisations = Organisation.objects.bulk_create(
+        Organisation(name=f"Bench organisation {o}", slug=f"bench-organisation-{o}") for o in range(scaled(2000, scale))
+    )
+    Membership.objects.bulk_create(
+        Membership(organisation=org, partnership=partnerships[(o + k * 7) % len(partnerships)], started_on=datetime.date(2023, 1, 1))
+        for o, org in enumerate(organisations)
+        for k in range(min(PARTNERSHIPS_PER_ORGANISATION, len(partnerships)))
+    )
+    n_partners = scaled(20000, scale)
+    for batch in _batched(range(n_partners)):
+        users = User.objects.bulk_create(
+            User(username=f"bench-partner-{p}", email=f"bench-partner-{p}@example.org", first_name="Partner", last_name=str(p), password=password)
+            for p in batch
+        )
+        Partner.objects.bulk_create(Partner(user=u, organisation=organisations[p % len(organisations)]) for p, u in zip(batch, users))
+    User.objects.create(username="bench-admin", email="bench-admin@example.org", password=password, is_staff=True, is_superuser=True)
+    manager = User.objects.create(username="bench-manager", email="bench-manager@example.org", password=password)
+    PartnershipRole.objects.create(user=manager, partnership=partnerships[0], role=PartnershipRole.Role.PROGRAMME_MANAGER)
+
+
+def seed_signatures() -> int:
+    """Each partner signed version 4 of each of their codes; four in five have
+    signed version 5 too, and the rest signed version 3 before it."""
+    versions = {(v.code_id, v.number): v for v in CodeVersion.objects.filter(code__slug__startswith="bench-code-")}
+    codes_of_organisation: dict[int, list[int]] = {}
+    for organisation_id, code_id in Membership.objects.filter(partnership__slug__startswith="bench-").values_list(
+        "organisation_id", "partnership__code_id"
+    ):
+        codes_of_organisation.setdefault(organisation_id, []).append(code_id)
+
+    def rows():
+        for partner_id, organisation_id in Partner.objects.filter(user__username__startswith="bench-partner-").values_list("pk", "organisation_id").order_by("pk"):
+            for code_id in codes_of_organisation.get(organisation_id, []):
+                numbers = (4, 5) if partner_id % 5 else (3, 4)
+                for number in numbers:
+                    version = versions[(code_id, number)]
+                    yield Signature(
+                        partner_id=partner_id, organisation_id=organisation_id, version=version, typed_name="Bench Partner",
+                        signed_at=version.published_at + datetime.timedelta(days=7), signed_text_id=version.canonical_sha256,
+                        text_sha256=version.canonical_sha256,
+                    )
+
+    count = 0
+    for batch in _batched(rows()):
+        with transaction.atomic():
+            Signature.objects.bulk_create(batch)
+        count += len(batch)
+    return count
+
+
+def seed_reference_rows(*, count: int, now: datetime.datetime) -> None:
+    rng = random.Random(1)
+    for batch in _batched(range(count)):
+        ReferenceRow.objects.bulk_create(
+            ReferenceRow(name=f"Row {i}", organisation=f"Organisation {i % 2000}", amount=rng.randint(0, 10_000), created_at=now)
+            for i in batch
+        )
+
+
+def seed_scale(*, scale: float = 1.0, log=print) -> None:
+    now = timezone.now()
+    with transaction.atomic():
+        partnerships = seed_codes(scale=scale, now=now)
+    log(f"{len(partnerships)} codes with 5 versions each")
+    seed_people(scale=scale, partnerships=partnerships)
+    log(f"{Organisation.objects.filter(slug__startswith='bench-').count()} organisations, {Partner.objects.filter(user__username__startswith='bench-partner-').count()} partners")
+    log(f"{seed_signatures()} signatures")
+    seed_reference_rows(count=scaled(100_000, scale), now=now)
+    log(f"{ReferenceRow.objects.count()} reference rows")

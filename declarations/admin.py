@@ -1,0 +1,71 @@
+from django.contrib import admin
+
+from .models import Declaration, DeclarationEvent, DeclarationPolicy, DeclarationRevision, ManagementAction
+
+
+@admin.register(DeclarationPolicy)
+class DeclarationPolicyAdmin(admin.ModelAdmin):
+    list_display = ["partnership", "gift_threshold", "late_after_days", "cash_must_be_declined"]
+    list_select_related = ["partnership"]
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class RevisionInline(ReadOnlyInline):
+    model = DeclarationRevision
+    fields = [
+        "number", "is_nil", "kind", "situation", "counterparty_organisation", "counterparty_name", "description",
+        "arose_on", "ends_on", "value", "cash_or_vouchers", "outcome", "submitted_at", "submitted_by",
+    ]
+    readonly_fields = fields
+
+
+class EventInline(ReadOnlyInline):
+    model = DeclarationEvent
+    fields = ["at", "action", "from_status", "to_status", "actor", "note", "notified_at"]
+    readonly_fields = fields
+
+
+@admin.register(Declaration)
+class DeclarationAdmin(admin.ModelAdmin):
+    """Declarations change only through the app's pages, so that every change is
+    recorded; the admin shows them, their revisions and their history read-only."""
+
+    list_display = ["pk", "partner", "partnership", "status", "is_late", "first_submitted_at", "withheld_at"]
+    list_filter = ["status", "is_late", "partnership"]
+    list_select_related = ["partner__user", "partner__organisation", "partnership"]
+    search_fields = ["partner__user__first_name", "partner__user__last_name", "revisions__counterparty_name"]
+    inlines = [RevisionInline, EventInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ManagementAction)
+class ManagementActionAdmin(admin.ModelAdmin):
+    list_display = ["revision", "kind", "details", "created_by", "created_at"]
+    list_select_related = ["revision", "created_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,51 @@
+import django_filters
+from django import forms
+
+from conduct.models import Organisation
+
+from .models import Declaration, Kind, Situation
+
+
+class RegisterFilter(django_filters.FilterSet):
+    """The filters of the reviewers' register of declarations."""
+
+    partnership = django_filters.ModelChoiceFilter(queryset=None, empty_label="All partnerships", label="Partnership")
+    organisation = django_filters.ModelChoiceFilter(
+        queryset=Organisation.objects.order_by("name"), empty_label="All organisations", label="Declared by organisation"
+    )
+    concerning = django_filters.ModelChoiceFilter(
+        field_name="revision__counterparty_organisation", queryset=Organisation.objects.order_by("name"),
+        empty_label="Any", label="Concerning member organisation",
+    )
+    kind = django_filters.ChoiceFilter(field_name="revision__kind", choices=Kind.choices, empty_label="All kinds", label="Kind")
+    situation = django_filters.ChoiceFilter(
+        field_name="revision__situation", choices=Situation.choices, empty_label="All situations", label="Situation"
+    )
+    status = django_filters.ChoiceFilter(
+        choices=[c for c in Declaration.Status.choices if c[0] != Declaration.Status.DRAFT], empty_label="All statuses",
+        label="Status",
+    )
+    late = django_filters.ChoiceFilter(
+        field_name="is_late", choices=[("true", "Late only"), ("false", "On time only")], empty_label="Late and on time",
+        label="Late", method="filter_late",
+    )
+    declared_from = django_filters.DateFilter(
+        field_name="first_submitted_at", lookup_expr="date__gte", label="Declared from",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the first date as a real date, for example 2026-03-27"},
+    )
+    declared_to = django_filters.DateFilter(
+        field_name="first_submitted_at", lookup_expr="date__lte", label="Declared to",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the last date as a real date, for example 2026-03-31"},
+    )
+
+    def __init__(self, data=None, *args, partnerships, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.filters["partnership"].queryset = partnerships
+        for field in self.form.fields.values():
+            css = "govuk-select" if isinstance(field.widget, forms.Select) else "govuk-input govuk-input--width-10"
+            field.widget.attrs["class"] = css
+
+    def filter_late(self, queryset, name, value):
+        return queryset.filter(is_late=(value == "true"))

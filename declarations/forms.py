@@ -1,0 +1,557 @@
+"""Forms for declaring, reviewing and withholding: they validate and normalise; services save."""
+
+import datetime
+from decimal import Decimal
+
+from crispy_forms_gds.choices import Choice
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Layout, Size
+from django import forms
+from django.core.validators import RegexValidator
+from django.utils import dateformat, timezone
+
+from .models import (
+    DESCRIPTION_MAX_LENGTH,
+    MAX_GIFT_VALUE,
+    NAME_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    DeclarationPolicy,
+    DeclarationRevision,
+    Kind,
+    ManagementAction,
+    Situation,
+)
+from .selectors import counterparty_organisations
+
+KIND_HINTS = {
+    Kind.FINANCIAL: "You could gain or lose money, for example from a shareholding, a job or a gift.",
+    Kind.PROFESSIONAL: "Your professional role or reputation could benefit, for example as an adviser or trustee.",
+    Kind.PERSONAL: "A personal belief, role or relationship that others could think affects what you do.",
+    Kind.INDIRECT: "The interest is someone else's: a relative, close friend or associate.",
+}
+
+
+def _helper(*fields, button: str) -> FormHelper:
+    helper = FormHelper()
+    helper.layout = Layout(*fields, Button.primary("submit", button))
+    return helper
+
+
+def _one_line(value: str) -> str:
+    return " ".join(value.split())
+
+
+class GovForm(forms.Form):
+    """A form whose error summary links to the first input of each field with a problem,
+    and whose inputs never cut off what is typed (the length is checked instead).
+
+    Every textarea with a character count has a hint: crispy-forms-gds 2.0.1 cannot
+    render one without.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            # A maxlength attribute makes the browser drop pasted text silently.
+            field.widget.attrs.pop("maxlength", None)
+
+    def error_links(self) -> list[tuple[str, str]]:
+        links = []
+        for error in self.non_field_errors():
+            links.append((f"id_{next(iter(self.fields))}", error))
+        for name, field in self.fields.items():
+            bound = self[name]
+            if isinstance(field.widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
+                anchor = f"{bound.auto_id}_1"
+            elif isinstance(field, DateInputField):
+                anchor = f"{bound.auto_id}_0"
+                for position, part in enumerate(field.fields):
+                    for error in getattr(part.widget, "errors", []):
+                        links.append((f"{bound.auto_id}_{position}", error))
+            else:
+                anchor = bound.auto_id
+            shown = {message for _, message in links}
+            links.extend((anchor, error) for error in bound.errors if error not in shown)
+        return links
+
+
+class GovDateField(DateInputField):
+    """A GOV.UK date input (day, month, year) whose messages name the date asked for."""
+
+    def __init__(self, *, subject: str, **kwargs):
+        super().__init__(require_all_fields=False, **kwargs)
+        capital = subject[0].upper() + subject[1:]
+        self.subject = capital
+        self.error_messages["required"] = f"Enter {subject}"
+        for part, name in zip(self.fields, ("day", "month", "year")):
+            part.error_messages["incomplete"] = f"{capital} must include a {name}"
+            part.error_messages["required"] = f"{capital} must include a {name}"
+            part.validators = [RegexValidator(r"^\s*[0-9]+\s*$", f"{capital} must be a real date")]
+
+    def compress(self, data_list):
+        day, month, year = data_list
+        if not (day and month and year):
+            return None
+        if len(year.strip()) != 4:
+            raise forms.ValidationError(f"{self.subject} must have a year with 4 numbers, for example 2026")
+        try:
+            value = datetime.date(int(year), int(month), int(day))
+        except ValueError as error:
+            raise forms.ValidationError(f"{self.subject} must be a real date") from error
+        if value.year < 1900:
+            raise forms.ValidationError(f"{self.subject} must be after 1900")
+        return value
+
+
+class PoundsField(forms.DecimalField):
+    """An amount in pounds; "£1,250.50" is read as 1250.50."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace("£", "").replace(",", "")
+        return super().to_python(value)
+
+
+# --- Declaring, one question a page -----------------------------------------------------
+
+
+class QuestionForm(GovForm):
+    """One page of questions about the partner's unsubmitted revision."""
+
+    title = ""
+
+    def __init__(self, data=None, *, policy: DeclarationPolicy, revision: DeclarationRevision):
+        super().__init__(data, initial=self.initial_from(revision))
+        self.policy = policy
+        self.revision = revision
+
+    @staticmethod
+    def initial_from(revision: DeclarationRevision) -> dict:
+        raise NotImplementedError
+
+    def answers(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class StartForm(GovForm):
+    declaring = forms.ChoiceField(
+        label="What are you declaring?",
+        choices=[
+            Choice("interest", "I have an interest to declare"),
+            Choice(
+                "nil", "I have no interests to declare",
+                hint="A nil declaration. It appears on the public register as such.",
+            ),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether you have an interest to declare"},
+    )
+
+    def __init__(self, *args, partnerships, **kwargs):
+        super().__init__(*args, **kwargs)
+        layout = []
+        listed = list(partnerships)
+        if len(listed) > 1:
+            self.fields["partnership"] = forms.ModelChoiceField(
+                label="Which partnership are you declaring to?",
+                queryset=partnerships,
+                widget=forms.RadioSelect,
+                empty_label=None,
+                error_messages={
+                    "required": "Choose the partnership you are declaring to",
+                    "invalid_choice": "Choose one of your organisation's partnerships",
+                },
+            )
+            self.order_fields(["partnership", "declaring"])
+            layout.append(Field.radios("partnership", legend_size=Size.MEDIUM))
+        self.default_partnership = listed[0] if len(listed) == 1 else None
+        self.helper = _helper(*layout, Field.radios("declaring", legend_size=Size.MEDIUM), button="Continue")
+
+    @staticmethod
+    def initial_from(declaration, revision) -> dict:
+        return {"partnership": declaration.partnership_id, "declaring": "nil" if revision.is_nil else "interest"}
+
+    def answers(self) -> dict:
+        return {
+            "partnership": self.cleaned_data.get("partnership") or self.default_partnership,
+            "is_nil": self.cleaned_data["declaring"] == "nil",
+        }
+
+
+class KindForm(QuestionForm):
+    title = "What kind of interest is it?"
+    kind = forms.ChoiceField(
+        label=title,
+        choices=[Choice(value, label, hint=KIND_HINTS[value]) for value, label in Kind.choices],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the kind of interest"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Field.radios("kind", legend_size=Size.LARGE, legend_tag="h1"), button="Continue")
+
+    @staticmethod
+    def initial_from(revision) -> dict:
+        return {"kind": revision.kind}
+
+
+class SituationForm(QuestionForm):
+    title = "What is the interest?"
+    situation = forms.ChoiceField(
+        label=title, choices=Situation.choices, widget=forms.RadioSelect,
+        error_messages={"required": "Choose what the interest is"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        gift_hint = f"Gifts worth less than £{self.policy.gift_threshold:,.2f} need not be declared."
+        if self.policy.cash_must_be_declined:
+            gift_hint += " Cash and vouchers must always be declined."
+        hints = {
+            Situation.GIFT: gift_hint,
+            Situation.HOSPITALITY: "Meals, travel, tickets or accommodation offered to you.",
+            Situation.OTHER: "You will describe it on a later page.",
+        }
+        self.fields["situation"].choices = [Choice(value, label, hint=hints.get(value, "")) for value, label in Situation.choices]
+        self.helper = _helper(Field.radios("situation", legend_size=Size.LARGE, legend_tag="h1"), button="Continue")
+
+    @staticmethod
+    def initial_from(revision) -> dict:
+        return {"situation": revision.situation}
+
+
+class ConcerningForm(QuestionForm):
+    title = "Who does the interest concern?"
+    counterparty_organisation = forms.ModelChoiceField(
+        label="A member organisation",
+        help_text="If it concerns one of the partnerships' member organisations, choose it.",
+        queryset=None,
+        required=False,
+        empty_label="Not a member organisation",
+        error_messages={"invalid_choice": "Choose a member organisation from the list"},
+    )
+    counterparty_name = forms.CharField(
+        label="Name of the organisation or person",
+        help_text="For example, the company that gave you a gift, or the relative the interest is through.",
+        required=False,
+        max_length=NAME_MAX_LENGTH,
+        error_messages={"max_length": f"The name must be {NAME_MAX_LENGTH} characters or fewer"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["counterparty_organisation"].queryset = counterparty_organisations()
+        self.helper = _helper(
+            Field.select("counterparty_organisation"),
+            Field.text("counterparty_name", autocomplete="off"),
+            button="Continue",
+        )
+
+    @staticmethod
+    def initial_from(revision) -> dict:
+        return {"counterparty_organisation": revision.counterparty_organisation_id, "counterparty_name": revision.counterparty_name}
+
+    def clean_counterparty_name(self):
+        return _one_line(self.cleaned_data["counterparty_name"])
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("counterparty_organisation") and not data.get("counterparty_name") and not self.errors:
+            self.add_error(
+                "counterparty_name",
+                "Choose a member organisation or enter the name of the organisation or person the interest concerns",
+            )
+        return data
+
+
+class DetailsForm(QuestionForm):
+    description = forms.CharField(
+        label="Describe the interest",
+        help_text="For example, what the gift was and who gave it, or your role and the hours you work.",
+        widget=forms.Textarea,
+        max_length=DESCRIPTION_MAX_LENGTH,
+        error_messages={
+            "required": "Describe the interest",
+            "max_length": f"The description must be {DESCRIPTION_MAX_LENGTH:,} characters or fewer",
+        },
+    )
+    arose_on = GovDateField(
+        subject="the date the interest arose", label="When did the interest arise?",
+        help_text="For a gift or hospitality, the date it was offered. For example, 27 3 2026",
+    )
+    ends_on = GovDateField(
+        subject="the end date", label="When does it end? (optional)",
+        help_text="Leave this empty if you do not know. For example, 31 12 2026", required=False,
+    )
+    value = PoundsField(
+        label="Estimated value in pounds",
+        max_digits=8, decimal_places=2, min_value=Decimal("0"), max_value=MAX_GIFT_VALUE,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter the estimated value in pounds, for example 40 or 39.99",
+            "invalid": "Enter the estimated value as an amount in pounds, for example 40 or 39.99",
+            "min_value": "The estimated value cannot be negative",
+            "max_value": f"Enter an estimated value of £{MAX_GIFT_VALUE:,.0f} or less",
+            "max_digits": f"Enter an estimated value of £{MAX_GIFT_VALUE:,.0f} or less",
+            "max_whole_digits": f"Enter an estimated value of £{MAX_GIFT_VALUE:,.0f} or less",
+            "max_decimal_places": "Enter the estimated value in pounds and pence, for example 39.99",
+        },
+    )
+    cash_or_vouchers = forms.TypedChoiceField(
+        label="Was it cash or vouchers?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda answer: answer == "yes",
+        empty_value=None,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether it was cash or vouchers"},
+    )
+    outcome = forms.ChoiceField(
+        label="Did you accept or decline it?",
+        choices=DeclarationRevision.Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether you accepted or declined it"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        policy = self.policy
+        self.situation = self.revision.situation
+        layout = [
+            Field.textarea("description", rows=6, max_characters=DESCRIPTION_MAX_LENGTH),
+            Field("arose_on", context={"legend_size": "govuk-fieldset__legend--s"}),
+            Field("ends_on", context={"legend_size": "govuk-fieldset__legend--s"}),
+        ]
+        if self.situation in (Situation.GIFT, Situation.HOSPITALITY):
+            noun = "gift" if self.situation == Situation.GIFT else "hospitality"
+            self.title = f"About the {noun}"
+            self.fields["value"].help_text = (
+                f"Gifts worth less than £{policy.gift_threshold:,.2f} need not be declared, but you may declare them."
+                if self.situation == Situation.GIFT
+                else "What it would have cost you."
+            )
+            layout.append(Field.text("value", field_width=10))
+            if self.situation == Situation.GIFT:
+                if policy.cash_must_be_declined:
+                    self.fields["cash_or_vouchers"].help_text = "Cash and vouchers must always be declined, whatever their value."
+                layout.append(Field.radios("cash_or_vouchers", legend_size=Size.SMALL, inline=True))
+            else:
+                del self.fields["cash_or_vouchers"]
+            layout.append(Field.radios("outcome", legend_size=Size.SMALL, inline=True))
+        else:
+            self.title = "About the interest"
+            for name in ("value", "cash_or_vouchers", "outcome"):
+                del self.fields[name]
+        self.helper = _helper(*layout, button="Continue")
+
+    @staticmethod
+    def initial_from(revision) -> dict:
+        cash = {True: "yes", False: "no"}.get(revision.cash_or_vouchers)
+        return {
+            "description": revision.description, "arose_on": revision.arose_on, "ends_on": revision.ends_on,
+            "value": revision.value, "cash_or_vouchers": cash, "outcome": revision.outcome,
+        }
+
+    def clean_description(self):
+        return self.cleaned_data["description"].strip()
+
+    def clean(self):
+        data = super().clean()
+        arose_on, ends_on = data.get("arose_on"), data.get("ends_on")
+        if arose_on and ends_on and ends_on < arose_on:
+            self.add_error("ends_on", "The end date must be the same as or after the date the interest arose")
+        if self.situation == Situation.GIFT and arose_on and arose_on > timezone.localdate():
+            received = "received" if data.get("outcome") == DeclarationRevision.Outcome.ACCEPTED else "were offered"
+            self.add_error("arose_on", f"The date you {received} the gift must be today or in the past")
+        if (
+            self.policy.cash_must_be_declined
+            and data.get("cash_or_vouchers")
+            and data.get("outcome") == DeclarationRevision.Outcome.ACCEPTED
+        ):
+            self.add_error(
+                "outcome",
+                "Cash and vouchers must always be declined. Give them back, then choose Declined",
+            )
+        return data
+
+
+QUESTION_FORMS = {"kind": KindForm, "situation": SituationForm, "concerning": ConcerningForm, "details": DetailsForm}
+STEPS = tuple(QUESTION_FORMS)
+
+
+class SubmitForm(GovForm):
+    """The note that goes with a submission: the answer to a reviewer's question, or what changed."""
+
+    note = forms.CharField(
+        widget=forms.Textarea,
+        max_length=NOTE_MAX_LENGTH,
+        required=False,
+        error_messages={"max_length": f"Keep it to {NOTE_MAX_LENGTH:,} characters or fewer"},
+    )
+
+    def __init__(self, *args, answering: bool, updating: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        layout = []
+        if answering:
+            self.fields["note"].label = "Your answer to the question"
+            self.fields["note"].help_text = "The reviewer sees your answer with the declaration."
+            self.fields["note"].required = True
+            self.fields["note"].error_messages["required"] = "Answer the reviewer's question"
+            layout.append(Field.textarea("note", label_size=Size.MEDIUM, rows=4, max_characters=NOTE_MAX_LENGTH))
+        elif updating:
+            self.fields["note"].label = "What has changed? (optional)"
+            self.fields["note"].help_text = "For example, the end date is now known."
+            layout.append(Field.textarea("note", label_size=Size.MEDIUM, rows=3, max_characters=NOTE_MAX_LENGTH))
+        else:
+            del self.fields["note"]
+        self.helper = _helper(*layout, button="Submit declaration")
+
+    def clean_note(self):
+        return self.cleaned_data["note"].strip()
+
+
+class EndForm(GovForm):
+    ended_on = GovDateField(
+        subject="the date the interest ended", label="When did the interest end?", help_text="For example, 27 3 2026"
+    )
+    reason = forms.CharField(
+        label="Anything the reviewer should know (optional)",
+        help_text="For example, you resigned from the role or sold the shares.",
+        widget=forms.Textarea,
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        error_messages={"max_length": f"Keep it to {NOTE_MAX_LENGTH:,} characters or fewer"},
+    )
+
+    def __init__(self, *args, arose_on: datetime.date | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.arose_on = arose_on
+        self.helper = _helper(
+            Field("ended_on", context={"legend_size": "govuk-fieldset__legend--m"}),
+            Field.textarea("reason", rows=3, max_characters=NOTE_MAX_LENGTH),
+            button="End this interest",
+        )
+
+    def clean_ended_on(self):
+        ended_on = self.cleaned_data["ended_on"]
+        if ended_on > timezone.localdate():
+            raise forms.ValidationError(
+                "The date the interest ended must be today or in the past. If it ends later, update the declaration with its end date"
+            )
+        if self.arose_on and ended_on < self.arose_on:
+            raise forms.ValidationError(
+                "The date the interest ended must be on or after the date it arose "
+                f"({dateformat.format(self.arose_on, 'j F Y')})"
+            )
+        return ended_on
+
+    def clean_reason(self):
+        return self.cleaned_data["reason"].strip()
+
+
+# --- Reviewing ---------------------------------------------------------------------------
+
+
+class ReviewForm(GovForm):
+    ACCEPT, ACCEPT_WITH_ACTIONS, RETURN = "accept", "accept_with_actions", "return"
+
+    decision = forms.ChoiceField(
+        label="Your decision",
+        choices=[
+            Choice(ACCEPT, "Accept: no conflict to manage"),
+            Choice(ACCEPT_WITH_ACTIONS, "Accept with management actions"),
+            Choice(RETURN, "Return it to the partner with a question"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to accept the declaration or return it"},
+    )
+    actions = forms.MultipleChoiceField(
+        label="Management actions",
+        help_text="Only when accepting with management actions. Select all that apply.",
+        choices=ManagementAction.Kind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={"invalid_choice": "Choose management actions from the list"},
+    )
+    other_action = forms.CharField(
+        label="Describe the other action",
+        help_text="For example, “may not chair the commissioning panel”.",
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        error_messages={"max_length": f"The other action must be {NOTE_MAX_LENGTH:,} characters or fewer"},
+    )
+    note = forms.CharField(
+        label="Your question for the partner, or a note about your decision",
+        help_text="A question is needed when you return the declaration. The partner sees it.",
+        widget=forms.Textarea,
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        error_messages={"max_length": f"Keep it to {NOTE_MAX_LENGTH:,} characters or fewer"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.radios("decision", legend_size=Size.MEDIUM),
+            Field.checkboxes("actions", legend_size=Size.SMALL),
+            Field.text("other_action"),
+            Field.textarea("note", rows=4, max_characters=NOTE_MAX_LENGTH),
+            button="Record the decision",
+        )
+
+    def clean_other_action(self):
+        return _one_line(self.cleaned_data["other_action"])
+
+    def clean_note(self):
+        return self.cleaned_data["note"].strip()
+
+    def clean(self):
+        data = super().clean()
+        decision, actions = data.get("decision"), data.get("actions") or []
+        if decision == self.ACCEPT_WITH_ACTIONS and not actions and "actions" not in self.errors:
+            self.add_error("actions", "Choose at least one management action")
+        if decision in (self.ACCEPT, self.RETURN) and actions:
+            self.add_error("actions", "Management actions apply only when you accept with management actions: clear them or change your decision")
+        if ManagementAction.Kind.OTHER in actions and not data.get("other_action") and "other_action" not in self.errors:
+            self.add_error("other_action", "Describe the other management action")
+        if decision == self.RETURN and not data.get("note") and "note" not in self.errors:
+            self.add_error("note", "Enter your question for the partner")
+        return data
+
+    def management_actions(self) -> list[tuple[str, str]]:
+        other = self.cleaned_data.get("other_action", "")
+        return [
+            (kind, other if kind == ManagementAction.Kind.OTHER else "")
+            for kind in self.cleaned_data.get("actions", [])
+        ]
+
+
+class WithholdForm(GovForm):
+    reason = forms.CharField(
+        widget=forms.Textarea,
+        max_length=NOTE_MAX_LENGTH,
+        error_messages={"max_length": f"The reason must be {NOTE_MAX_LENGTH:,} characters or fewer"},
+    )
+
+    def __init__(self, *args, withholding: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["reason"]
+        if withholding:
+            field.label = "Why is it withheld from the public register?"
+            field.help_text = "For example, a risk to someone's personal safety. The public does not see this."
+            field.error_messages["required"] = "Enter the reason for withholding this declaration"
+        else:
+            field.label = "Why can it be published again?"
+            field.help_text = "The reason is kept in the declaration's history."
+            field.error_messages["required"] = "Enter the reason for publishing this declaration again"
+        self.helper = _helper(
+            Field.textarea("reason", label_size=Size.MEDIUM, rows=4, max_characters=NOTE_MAX_LENGTH),
+            button="Withhold from the public register" if withholding else "Publish on the public register",
+        )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(self.fields["reason"].error_messages["required"])
+        return reason

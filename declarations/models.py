@@ -1,0 +1,406 @@
+"""Conflict-of-interest declarations: what a partner declared, every version of it,
+how it was reviewed and managed, and the thresholds each partnership sets."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from conduct.models import Organisation, Partner, Partnership, User
+
+# Limits shared by the forms and the database, so that nothing is ever truncated.
+NAME_MAX_LENGTH = 200
+DESCRIPTION_MAX_LENGTH = 2000
+NOTE_MAX_LENGTH = 1000
+# A gift or hospitality worth more than this is a typing mistake, not a gift.
+MAX_GIFT_VALUE = Decimal("100000")
+
+
+class DeclarationPolicy(models.Model):
+    """The thresholds one partnership sets for declarations (edited in the Django admin)."""
+
+    partnership = models.OneToOneField(Partnership, on_delete=models.CASCADE, related_name="declaration_policy")
+    gift_threshold = models.DecimalField(
+        "gift threshold (£)", max_digits=8, decimal_places=2, default=Decimal("25.00"),
+        help_text="Gifts worth less than this need not be declared.",
+    )
+    late_after_days = models.PositiveSmallIntegerField(
+        default=28, help_text="A declaration made more than this many days after the interest arose is flagged as late."
+    )
+    cash_must_be_declined = models.BooleanField(
+        "cash and vouchers must be declined", default=True,
+        help_text="Refuse to record cash or vouchers as accepted, whatever their value.",
+    )
+
+    class Meta:
+        verbose_name_plural = "declaration policies"
+        constraints = [
+            models.CheckConstraint(condition=Q(gift_threshold__gte=0), name="declaration_policy_threshold_not_negative"),
+            models.CheckConstraint(condition=Q(late_after_days__gte=1), name="declaration_policy_late_after_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Declaration policy of {self.partnership}"
+
+
+class Kind(models.TextChoices):
+    FINANCIAL = "financial", "Financial"
+    PROFESSIONAL = "professional", "Professional"
+    PERSONAL = "personal", "Personal"
+    INDIRECT = "indirect", "Indirect (through a relative, close friend or associate)"
+
+
+class Situation(models.TextChoices):
+    GIFT = "gift", "Gift"
+    HOSPITALITY = "hospitality", "Hospitality"
+    OUTSIDE_EMPLOYMENT = "outside_employment", "Outside employment"
+    SHAREHOLDING = "shareholding", "Shareholding or other ownership"
+    PATENT = "patent", "Patent"
+    LOYALTY_INTEREST = "loyalty_interest", "Loyalty interest"
+    DONATION = "donation", "Donation"
+    SPONSORED_EVENT = "sponsored_event", "Sponsored event"
+    SPONSORED_RESEARCH = "sponsored_research", "Sponsored research"
+    SPONSORED_POST = "sponsored_post", "Sponsored post"
+    PRIVATE_PRACTICE = "private_practice", "Private practice"
+    OTHER = "other", "Other"
+
+
+# Situations that have an estimated value and were accepted or declined.
+VALUED_SITUATIONS = {Situation.GIFT, Situation.HOSPITALITY}
+
+
+class Declaration(models.Model):
+    """A partner's declaration of an interest (or of having none) to one partnership.
+
+    What was declared lives in its revisions; the declaration points at the latest
+    submitted one and at the one accepted, which stays as it was accepted.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        RETURNED = "returned", "Returned"
+        ACCEPTED = "accepted", "Accepted"
+        ENDED = "ended", "Ended"
+
+    # The only moves a declaration can make; services enforce them. Submitted to
+    # submitted is a partner correcting a declaration before it is reviewed.
+    TRANSITIONS = {
+        Status.DRAFT: {Status.SUBMITTED},
+        Status.SUBMITTED: {Status.SUBMITTED, Status.RETURNED, Status.ACCEPTED, Status.ENDED},
+        Status.RETURNED: {Status.SUBMITTED, Status.ENDED},
+        Status.ACCEPTED: {Status.SUBMITTED, Status.ENDED},
+        Status.ENDED: set(),
+    }
+    # Not yet resolved: the partner has a potential conflict concerning whom it names.
+    UNRESOLVED = (Status.SUBMITTED, Status.RETURNED)
+
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="declarations")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="declarations_made",
+        help_text="The partner's organisation when they declared.",
+    )
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="declarations")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    first_submitted_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True, help_text="When it was last accepted.")
+    is_late = models.BooleanField(default=False)
+    revision = models.ForeignKey(
+        "DeclarationRevision", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="The latest submitted revision.",
+    )
+    accepted_revision = models.ForeignKey(
+        "DeclarationRevision", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="The revision accepted last, kept as it was accepted.",
+    )
+    ended_on = models.DateField(null=True, blank=True)
+    withheld_at = models.DateTimeField(null=True, blank=True)
+    withheld_reason = models.CharField(max_length=NOTE_MAX_LENGTH, blank=True)
+
+    class Meta:
+        ordering = [F("first_submitted_at").desc(nulls_last=True), "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "submitted", "returned", "accepted", "ended"]),
+                name="declaration_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | (Q(first_submitted_at__isnull=False) & Q(revision__isnull=False)),
+                name="declaration_submitted_has_revision",
+            ),
+            models.CheckConstraint(
+                condition=Q(accepted_revision__isnull=True, accepted_at__isnull=True)
+                | Q(accepted_revision__isnull=False, accepted_at__isnull=False),
+                name="declaration_accepted_revision_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="accepted") | Q(accepted_revision__isnull=False),
+                name="declaration_accepted_has_accepted_revision",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="ended") | Q(ended_on__isnull=False), name="declaration_ended_has_date"
+            ),
+            models.CheckConstraint(
+                condition=Q(withheld_at__isnull=True) | ~Q(withheld_reason=""), name="declaration_withheld_has_reason"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["partnership", "status"]),
+            models.Index(fields=["partner", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Declaration {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("declarations:declaration-detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_unresolved(self) -> bool:
+        return self.status in self.UNRESOLVED
+
+    @property
+    def is_withheld(self) -> bool:
+        return self.withheld_at is not None
+
+
+class DeclarationRevisionQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        if self.filter(submitted_at__isnull=False).exists():
+            raise ValidationError("A submitted revision is never changed: start a new revision instead.")
+        return super().update(**kwargs)
+
+    def delete(self):
+        raise ValidationError("Revisions of a declaration are never deleted.")
+
+
+class DeclarationRevision(models.Model):
+    """One version of what a partner declared. Once submitted it never changes;
+    until then it is the partner's draft, filled in one question at a time."""
+
+    class Outcome(models.TextChoices):
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+
+    declaration = models.ForeignKey(Declaration, on_delete=models.PROTECT, related_name="revisions")
+    number = models.PositiveIntegerField()
+    is_nil = models.BooleanField("nil declaration", default=False, help_text="I have no interests to declare.")
+    kind = models.CharField(max_length=20, choices=Kind.choices, blank=True)
+    situation = models.CharField(max_length=30, choices=Situation.choices, blank=True)
+    counterparty_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="declarations_concerning"
+    )
+    counterparty_name = models.CharField(max_length=NAME_MAX_LENGTH, blank=True)
+    description = models.CharField(max_length=DESCRIPTION_MAX_LENGTH, blank=True)
+    arose_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
+    value = models.DecimalField("estimated value (£)", max_digits=8, decimal_places=2, null=True, blank=True)
+    cash_or_vouchers = models.BooleanField(null=True, blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    objects = DeclarationRevisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["declaration", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["declaration", "number"], name="declaration_revision_number_unique"),
+            models.UniqueConstraint(
+                fields=["declaration"], condition=Q(submitted_at__isnull=True), name="one_draft_revision_per_declaration"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["", *Kind.values]),
+                name="declaration_revision_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(situation__in=["", *Situation.values]), name="declaration_revision_situation_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome__in=["", "accepted", "declined"]), name="declaration_revision_outcome_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(arose_on__isnull=True) | Q(ends_on__gte=F("arose_on")),
+                name="declaration_revision_ends_after_it_arose",
+            ),
+            models.CheckConstraint(
+                condition=Q(value__isnull=True) | (Q(value__gte=0) & Q(value__lte=MAX_GIFT_VALUE)),
+                name="declaration_revision_value_plausible",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_nil=False) | (Q(kind="") & Q(situation="") & Q(counterparty_organisation__isnull=True) & Q(counterparty_name="")),
+                name="declaration_revision_nil_has_no_interest",
+            ),
+            # A submitted interest says what it is, whom it concerns and when it arose.
+            models.CheckConstraint(
+                condition=(
+                    Q(submitted_at__isnull=True)
+                    | Q(is_nil=True)
+                    | (
+                        ~Q(kind="") & ~Q(situation="") & ~Q(description="") & Q(arose_on__isnull=False)
+                        & (Q(counterparty_organisation__isnull=False) | ~Q(counterparty_name=""))
+                    )
+                ),
+                name="declaration_revision_submitted_is_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Declaration {self.declaration_id}, revision {self.number}"
+
+    def save(self, *args, **kwargs):
+        if self.pk and type(self)._base_manager.filter(pk=self.pk, submitted_at__isnull=False).exists():
+            raise ValidationError("A submitted revision is never changed: start a new revision instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Revisions of a declaration are never deleted.")
+
+    @property
+    def unanswered(self) -> str | None:
+        """The first question still to answer before this revision can be submitted."""
+        if self.is_nil:
+            return None
+        if not self.kind:
+            return "kind"
+        if not self.situation:
+            return "situation"
+        if not (self.counterparty_organisation_id or self.counterparty_name):
+            return "concerning"
+        if not (self.description and self.arose_on):
+            return "details"
+        if self.is_valued and (self.value is None or not self.outcome):
+            return "details"
+        if self.situation == Situation.GIFT and self.cash_or_vouchers is None:
+            return "details"
+        return None
+
+    @property
+    def is_valued(self) -> bool:
+        return self.situation in VALUED_SITUATIONS
+
+    @property
+    def counterparty(self) -> str:
+        """Whom the interest concerns, as one phrase."""
+        names = [self.counterparty_organisation.name] if self.counterparty_organisation_id else []
+        if self.counterparty_name and (not names or self.counterparty_name.casefold() != names[0].casefold()):
+            names.append(self.counterparty_name)
+        return " and ".join(names)
+
+    @property
+    def summary(self) -> str:
+        if self.is_nil:
+            return "No interests to declare"
+        return f"{self.get_kind_display()} interest: {self.get_situation_display().lower()} concerning {self.counterparty}"
+
+
+class ManagementAction(models.Model):
+    """An action a reviewer set when accepting a revision, to manage the conflict."""
+
+    class Kind(models.TextChoices):
+        EXCLUDED_FROM_DECISIONS = "excluded_from_decisions", "Excluded from decisions concerning the organisation or person"
+        NO_CONFIDENTIAL_PAPERS = "no_confidential_papers", "May not receive confidential papers concerning them"
+        STEP_DOWN = "step_down", "Step down from a role"
+        OTHER = "other", "Other action"
+
+    revision = models.ForeignKey(DeclarationRevision, on_delete=models.PROTECT, related_name="management_actions")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    details = models.CharField(max_length=NOTE_MAX_LENGTH, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["revision", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["revision", "kind"], name="one_management_action_of_a_kind_per_revision"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["excluded_from_decisions", "no_confidential_papers", "step_down", "other"]),
+                name="management_action_kind_valid",
+            ),
+            models.CheckConstraint(condition=~Q(kind="other") | ~Q(details=""), name="management_action_other_has_details"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def text(self) -> str:
+        """The action in words, naming whom it concerns (needs the revision's counterparty)."""
+        concerning = self.revision.counterparty
+        sentence = {
+            self.Kind.EXCLUDED_FROM_DECISIONS: f"Excluded from decisions concerning {concerning}",
+            self.Kind.NO_CONFIDENTIAL_PAPERS: f"May not receive confidential papers concerning {concerning}",
+            self.Kind.STEP_DOWN: "Step down from role",
+            self.Kind.OTHER: "",
+        }[self.kind]
+        if sentence and self.details:
+            return f"{sentence}: {self.details}"
+        return sentence or self.details
+
+
+class DeclarationEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        # Only the record that the event's email went out may be added later.
+        if set(kwargs) != {"notified_at"}:
+            raise ValidationError("The history of a declaration is never changed.")
+        return super().update(**kwargs)
+
+    def delete(self):
+        raise ValidationError("The history of a declaration is never deleted.")
+
+
+class DeclarationEvent(models.Model):
+    """Append-only history: who moved a declaration, when, from what to what, and why."""
+
+    class Action(models.TextChoices):
+        STARTED = "started", "Started"
+        SUBMITTED = "submitted", "Submitted"
+        RESUBMITTED = "resubmitted", "Answered and resubmitted"
+        UPDATED = "updated", "Updated"
+        RETURNED = "returned", "Returned with a question"
+        ACCEPTED = "accepted", "Accepted"
+        ENDED = "ended", "Ended"
+        WITHHELD = "withheld", "Withheld from the public register"
+        RELEASED = "released", "Released for the public register"
+
+    declaration = models.ForeignKey(Declaration, on_delete=models.PROTECT, related_name="events")
+    revision = models.ForeignKey(DeclarationRevision, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    from_status = models.CharField(max_length=20, choices=Declaration.Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Declaration.Status.choices)
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    note = models.CharField(max_length=NOTE_MAX_LENGTH, blank=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DeclarationEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=[
+                    "started", "submitted", "resubmitted", "updated", "returned", "accepted", "ended", "withheld", "released",
+                ]),
+                name="declaration_event_action_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(from_status__in=["", *Declaration.Status.values]) & Q(to_status__in=Declaration.Status.values),
+                name="declaration_event_statuses_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} (declaration {self.declaration_id})"
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            raise ValidationError("The history of a declaration is never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("The history of a declaration is never deleted.")

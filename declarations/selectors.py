@@ -1,0 +1,236 @@
+"""Reads for the declarations app: who may see which declaration, the registers,
+and whether someone may take part in a decision."""
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import dateformat, timezone
+
+from conduct.models import Organisation, Partner, Partnership, PartnershipRole, User
+from conduct.selectors import is_administrator, partnerships_managed_by, partnerships_of_partner, partnerships_where
+
+from .models import Declaration, DeclarationEvent, DeclarationRevision, ManagementAction
+
+REVIEWER_ROLES = (PartnershipRole.Role.PROGRAMME_MANAGER, PartnershipRole.Role.DECLARATIONS_REVIEWER)
+
+
+def _long_date(moment) -> str:
+    return dateformat.format(timezone.localtime(moment), "j F Y")
+
+
+def normalised_name(name: str) -> str:
+    return " ".join(name.split())
+
+
+# --- Who may do what --------------------------------------------------------------------
+
+
+def declaring_partnerships(partner: Partner) -> QuerySet[Partnership]:
+    """The partnerships a partner declares to: those their organisation is a current member of."""
+    return partnerships_of_partner(partner).order_by("name")
+
+
+def reviewable_partnerships(user: User) -> QuerySet[Partnership]:
+    """Programme managers and declarations reviewers review their partnerships' declarations."""
+    return partnerships_where(user, *REVIEWER_ROLES).order_by("name")
+
+
+def may_review(user: User, declaration: Declaration) -> bool:
+    """Reviewers review others' declarations, never their own."""
+    return (
+        declaration.status != Declaration.Status.DRAFT
+        and declaration.partner.user_id != user.pk
+        and reviewable_partnerships(user).filter(pk=declaration.partnership_id).exists()
+    )
+
+
+def may_withhold(user: User, declaration: Declaration) -> bool:
+    """The programme manager decides what the public register shows."""
+    return (
+        declaration.status != Declaration.Status.DRAFT
+        and partnerships_managed_by(user).filter(pk=declaration.partnership_id).exists()
+    )
+
+
+def days_late(*, arose_on, declared_on, policy) -> int | None:
+    """How many days after it arose an interest was declared, if that is later than the partnership allows."""
+    if arose_on is None:
+        return None
+    days = (declared_on - arose_on).days
+    return days if days > policy.late_after_days else None
+
+
+def _with_revision(declarations: QuerySet[Declaration]) -> QuerySet[Declaration]:
+    return declarations.select_related(
+        "partner__user", "organisation", "partnership", "revision__counterparty_organisation"
+    )
+
+
+def declarations_for_review(user: User) -> QuerySet[Declaration]:
+    """Every declaration made to a partnership the user reviews (administrators: all), drafts aside."""
+    declarations = Declaration.objects.exclude(status=Declaration.Status.DRAFT)
+    if not is_administrator(user):
+        declarations = declarations.filter(partnership__in=reviewable_partnerships(user))
+    return _with_revision(declarations).order_by("-first_submitted_at", "-pk")
+
+
+def partner_declarations(partner: Partner) -> QuerySet[Declaration]:
+    drafts = DeclarationRevision.objects.filter(declaration=OuterRef("pk"), submitted_at__isnull=True)
+    return (
+        _with_revision(Declaration.objects.filter(partner=partner))
+        .annotate(has_draft_revision=Exists(drafts))
+        .order_by("-created_at", "-pk")
+    )
+
+
+def _visible_declarations(user: User) -> QuerySet[Declaration]:
+    if not user.is_authenticated:
+        return Declaration.objects.none()
+    own = Q(partner__user=user)
+    if is_administrator(user):
+        return Declaration.objects.filter(own | ~Q(status=Declaration.Status.DRAFT))
+    return Declaration.objects.filter(
+        own | (Q(partnership__in=reviewable_partnerships(user)) & ~Q(status=Declaration.Status.DRAFT))
+    )
+
+
+def declaration_for_user(user: User, pk: int) -> Declaration:
+    """A declaration for its partner, its partnership's reviewers and administrators; 404 for anyone else."""
+    declaration = (
+        _with_revision(_visible_declarations(user))
+        .select_related("accepted_revision__counterparty_organisation")
+        .prefetch_related(
+            Prefetch(
+                "revisions",
+                queryset=DeclarationRevision.objects.filter(submitted_at__isnull=False)
+                .select_related("counterparty_organisation", "submitted_by")
+                .prefetch_related("management_actions")
+                .order_by("-number"),
+                to_attr="submitted_revisions",
+            ),
+            Prefetch("events", queryset=DeclarationEvent.objects.select_related("actor", "revision")),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if declaration is None:
+        raise Http404("No such declaration")
+    return declaration
+
+
+def own_declaration(user: User, pk: int) -> Declaration:
+    """A declaration for the partner who made it; 404 for anyone else."""
+    declaration = _with_revision(Declaration.objects.filter(pk=pk, partner__user_id=user.pk)).first()
+    if declaration is None:
+        raise Http404("No such declaration")
+    return declaration
+
+
+def draft_revision(declaration: Declaration) -> DeclarationRevision | None:
+    return (
+        declaration.revisions.filter(submitted_at__isnull=True).select_related("counterparty_organisation").first()
+    )
+
+
+def latest_question(declaration: Declaration) -> DeclarationEvent | None:
+    """The reviewer's question, while the declaration is returned to the partner."""
+    if declaration.status != Declaration.Status.RETURNED:
+        return None
+    return declaration.events.filter(action=DeclarationEvent.Action.RETURNED).select_related("actor").last()
+
+
+def counterparty_organisations() -> QuerySet[Organisation]:
+    return Organisation.objects.order_by("name")
+
+
+# --- The published registers ------------------------------------------------------------
+
+
+def public_partnerships() -> QuerySet[Partnership]:
+    return Partnership.objects.order_by("name")
+
+
+def public_register(partnership: Partnership) -> QuerySet[Declaration]:
+    """What the public sees: every accepted declaration, as it was accepted,
+    except those withheld with a recorded reason."""
+    return (
+        Declaration.objects.filter(
+            partnership=partnership, accepted_revision__isnull=False, withheld_at__isnull=True
+        )
+        .select_related("partner__user", "organisation", "accepted_revision__counterparty_organisation")
+        .prefetch_related(
+            Prefetch("accepted_revision__management_actions", queryset=ManagementAction.objects.order_by("pk"))
+        )
+        .order_by("partner__user__last_name", "partner__user__first_name", "partner_id", "-accepted_at", "-pk")
+    )
+
+
+# --- May this person take part in a decision? ------------------------------------------
+
+
+@dataclass(frozen=True)
+class DecisionCheck:
+    """Whether someone may take part in a decision, and the declarations that stop them."""
+
+    allowed: bool
+    conflicts: tuple  # the Declaration objects that stop this person taking part
+
+    @property
+    def reason(self) -> str:
+        if self.allowed:
+            return "You have not declared an interest that stops you taking part in this decision."
+        return " ".join(_conflict_sentence(declaration) for declaration in self.conflicts)
+
+
+def _conflict_sentence(declaration: Declaration) -> str:
+    concerning = declaration.revision.counterparty
+    if declaration.is_unresolved:
+        return (
+            f"You have declared an interest concerning {concerning} that is not yet resolved "
+            f"(declaration submitted {_long_date(declaration.first_submitted_at)})."
+        )
+    return (
+        f"Your declaration of an interest concerning {concerning} was accepted on "
+        f"{_long_date(declaration.accepted_at)} on condition that you are excluded from decisions concerning "
+        f"{concerning}."
+    )
+
+
+def decision_participation_check(*, user, organisation=None, person_name: str = "") -> DecisionCheck:
+    """May this user take part in a decision about this organisation (a conduct.Organisation) or person?
+
+    The C4PC code: "A Partner with a potential conflict of interest will not participate in
+    any decision … until the potential conflict is resolved". So the user may not take part
+    while a declaration of theirs naming that organisation or person is submitted or returned,
+    nor while an accepted one excludes them from decisions concerning it (until the interest's
+    stated end date has passed). Names match whatever their case.
+    """
+    person_name = normalised_name(person_name)
+    if not user.is_authenticated or (organisation is None and not person_name):
+        return DecisionCheck(allowed=True, conflicts=())
+    concerning = Q()
+    if organisation is not None:
+        concerning |= Q(revision__counterparty_organisation=organisation)
+        concerning |= Q(revision__counterparty_name__iexact=normalised_name(organisation.name))
+    if person_name:
+        concerning |= Q(revision__counterparty_name__iexact=person_name)
+    exclusion = ManagementAction.objects.filter(
+        revision=OuterRef("revision"), kind=ManagementAction.Kind.EXCLUDED_FROM_DECISIONS
+    )
+    today = timezone.localdate()
+    conflicts = tuple(
+        Declaration.objects.filter(partner__user=user)
+        .filter(concerning)
+        .filter(
+            Q(status__in=Declaration.UNRESOLVED)
+            | (
+                Q(status=Declaration.Status.ACCEPTED)
+                & Exists(exclusion)
+                & (Q(revision__ends_on__isnull=True) | Q(revision__ends_on__gte=today))
+            )
+        )
+        .select_related("revision__counterparty_organisation")
+        .order_by("first_submitted_at", "pk")
+    )
+    return DecisionCheck(allowed=not conflicts, conflicts=conflicts)

@@ -1,0 +1,424 @@
+"""State changes of declarations: declaring, revising, reviewing, ending and withholding.
+
+Other apps ask whether someone may take part in a decision through
+`decision_participation_check`, defined in selectors and offered here.
+"""
+
+import datetime
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+from kombu.exceptions import OperationalError
+
+from conduct.models import Partnership, PartnershipRole, User
+from conduct.notifications import send_templated_email
+from conduct.selectors import partner_for_user
+from conduct.services import ConductError
+
+from .models import (
+    NOTE_MAX_LENGTH,
+    VALUED_SITUATIONS,
+    Declaration,
+    DeclarationEvent,
+    DeclarationPolicy,
+    DeclarationRevision,
+    ManagementAction,
+    Situation,
+)
+from .selectors import DecisionCheck, decision_participation_check  # noqa: F401 (other apps ask through services)
+from .selectors import days_late, declaring_partnerships, may_review, may_withhold, normalised_name
+
+logger = logging.getLogger(__name__)
+
+
+class DeclarationError(ConductError):
+    """A request the rules of declaring refuse, with a message for the user."""
+
+
+ANSWER_FIELDS = {
+    "is_nil", "kind", "situation", "counterparty_organisation", "counterparty_name", "description", "arose_on",
+    "ends_on", "value", "cash_or_vouchers", "outcome",
+}
+INTEREST_FIELDS = ANSWER_FIELDS - {"is_nil"}
+
+
+def declaration_policy_for(*, partnership: Partnership) -> DeclarationPolicy:
+    """The partnership's thresholds, created with the defaults the first time they are needed."""
+    policy, _ = DeclarationPolicy.objects.get_or_create(partnership=partnership)
+    return policy
+
+
+def _record(declaration: Declaration, *, action: str, from_status: str, actor: User | None, note: str = "", revision=None) -> DeclarationEvent:
+    return DeclarationEvent.objects.create(
+        declaration=declaration,
+        revision=revision,
+        action=action,
+        from_status=from_status,
+        to_status=declaration.status,
+        actor=actor,
+        note=note,
+    )
+
+
+def _locked(declaration: Declaration) -> Declaration:
+    return Declaration.objects.select_for_update(of=("self",)).select_related("revision", "partner").get(pk=declaration.pk)
+
+
+def _check_transition(declaration: Declaration, to_status: str, refusal: str) -> None:
+    if to_status not in Declaration.TRANSITIONS[declaration.status]:
+        raise DeclarationError(refusal.format(status=declaration.get_status_display().lower()))
+
+
+def _check_own(declaration: Declaration, actor: User) -> None:
+    if declaration.partner.user_id != actor.pk:
+        raise DeclarationError("Only the partner who made a declaration can change it.")
+
+
+def _check_reviewer(declaration: Declaration, actor: User) -> None:
+    if declaration.partner.user_id == actor.pk:
+        raise DeclarationError("You cannot review your own declaration: another reviewer must.")
+    if not may_review(actor, declaration):
+        raise DeclarationError("Only the programme manager or a reviewer of this partnership can review it.")
+
+
+def _check_note(note: str, *, required: str = "") -> str:
+    note = note.strip()
+    if required and not note:
+        raise DeclarationError(required)
+    if len(note) > NOTE_MAX_LENGTH:
+        raise DeclarationError(f"Keep it to {NOTE_MAX_LENGTH:,} characters or fewer.")
+    return note
+
+
+def _queue_event_email(event_id: int) -> None:
+    from .tasks import send_declaration_event_email
+
+    try:
+        send_declaration_event_email.delay(event_id)
+    except OperationalError:
+        # The change is recorded whatever happens to the broker; the email can be
+        # sent later by running the task again, which sends it once.
+        logger.exception("Could not queue the email for declaration event %s", event_id)
+
+
+def declaration_start(*, actor: User, partnership: Partnership, is_nil: bool) -> Declaration:
+    """Start a draft declaration to a partnership the partner's organisation belongs to.
+
+    After: a draft declaration with a first, unsubmitted revision, and its history row.
+    """
+    partner = partner_for_user(actor)
+    if partner is None:
+        raise DeclarationError("Only partners make declarations.")
+    if not declaring_partnerships(partner).filter(pk=partnership.pk).exists():
+        raise DeclarationError(f"Your organisation is not a current member of {partnership}.")
+    with transaction.atomic():
+        declaration = Declaration.objects.create(
+            partner=partner, organisation_id=partner.organisation_id, partnership=partnership
+        )
+        revision = DeclarationRevision.objects.create(declaration=declaration, number=1, is_nil=is_nil)
+        _record(declaration, action=DeclarationEvent.Action.STARTED, from_status="", actor=actor, revision=revision)
+    return declaration
+
+
+def declaration_draft_save(
+    *, declaration: Declaration, actor: User, partnership: Partnership | None = None, **answers
+) -> DeclarationRevision:
+    """Save answers to the partner's unsubmitted revision (a draft is not yet a
+    declaration, so no history row). Answers that no longer apply are cleared:
+    a nil declaration has no interest, only gifts and hospitality have a value."""
+    unknown = set(answers) - ANSWER_FIELDS
+    if unknown:
+        raise TypeError(f"Not an answer: {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        declaration = _locked(declaration)
+        _check_own(declaration, actor)
+        revision = DeclarationRevision.objects.filter(declaration=declaration, submitted_at__isnull=True).first()
+        if revision is None:
+            raise DeclarationError("This declaration has been submitted. Update it to change what it says.")
+        if ("is_nil" in answers or partnership is not None) and declaration.status != Declaration.Status.DRAFT:
+            raise DeclarationError("Only a new declaration can change its partnership or whether it is a nil declaration.")
+        if partnership is not None and partnership.pk != declaration.partnership_id:
+            if not declaring_partnerships(declaration.partner).filter(pk=partnership.pk).exists():
+                raise DeclarationError(f"Your organisation is not a current member of {partnership}.")
+            declaration.partnership = partnership
+            declaration.save(update_fields=["partnership"])
+        if "counterparty_name" in answers:
+            # The decision check matches names, so they are stored as one would type them once.
+            answers["counterparty_name"] = normalised_name(answers["counterparty_name"])
+        for name, value in answers.items():
+            setattr(revision, name, value)
+        if revision.is_nil:
+            for name in INTEREST_FIELDS:
+                setattr(revision, name, DeclarationRevision._meta.get_field(name).get_default())
+        if revision.situation not in VALUED_SITUATIONS:
+            revision.value, revision.outcome = None, ""
+        if revision.situation != Situation.GIFT:
+            revision.cash_or_vouchers = None
+        revision.save()
+    return revision
+
+
+def declaration_revise(*, declaration: Declaration, actor: User) -> DeclarationRevision:
+    """Start a new revision of a submitted, returned or accepted declaration, copied
+    from the latest one; the earlier revisions stay as they were submitted.
+
+    Returns the revision already started, if there is one.
+    """
+    with transaction.atomic():
+        declaration = _locked(declaration)
+        _check_own(declaration, actor)
+        existing = DeclarationRevision.objects.filter(declaration=declaration, submitted_at__isnull=True).first()
+        if existing:
+            return existing
+        if declaration.status not in (Declaration.Status.SUBMITTED, Declaration.Status.RETURNED, Declaration.Status.ACCEPTED):
+            raise DeclarationError(f"A declaration that is {declaration.get_status_display().lower()} cannot be updated.")
+        latest = declaration.revision
+        if latest.is_nil:
+            raise DeclarationError("A nil declaration cannot be updated. If you now have an interest, declare it.")
+        number = declaration.revisions.aggregate(last=Max("number"))["last"] + 1
+        return DeclarationRevision.objects.create(
+            declaration=declaration,
+            number=number,
+            **{name: getattr(latest, name) for name in ANSWER_FIELDS},
+        )
+
+
+def declaration_submit(*, declaration: Declaration, actor: User, note: str = "") -> Declaration:
+    """Submit the partner's unsubmitted revision for review.
+
+    Before: the partner's declaration is a draft, submitted, returned or accepted and
+    has a complete unsubmitted revision; a returned one needs the answer to the
+    reviewer's question (the note). After: the revision is submitted and never
+    changes; the declaration is submitted, flagged late if it was first declared
+    more than the partnership's allowed days after the interest arose; a history
+    row; and when it has just become late, the programme manager is emailed.
+    """
+    with transaction.atomic():
+        declaration = _locked(declaration)
+        _check_own(declaration, actor)
+        _check_transition(declaration, Declaration.Status.SUBMITTED, "A declaration that is {status} cannot be submitted.")
+        revision = DeclarationRevision.objects.filter(declaration=declaration, submitted_at__isnull=True).first()
+        if revision is None:
+            raise DeclarationError("There is nothing new to submit: update the declaration first.")
+        if revision.unanswered:
+            raise DeclarationError("Answer every question before submitting the declaration.")
+        policy = declaration_policy_for(partnership=declaration.partnership)
+        if (
+            policy.cash_must_be_declined
+            and revision.cash_or_vouchers
+            and revision.outcome == DeclarationRevision.Outcome.ACCEPTED
+        ):
+            raise DeclarationError("Cash and vouchers must always be declined: they cannot be recorded as accepted.")
+        from_status = declaration.status
+        note = _check_note(
+            note,
+            required="Answer the reviewer's question." if from_status == Declaration.Status.RETURNED else "",
+        )
+        now = timezone.now()
+        revision.submitted_at, revision.submitted_by = now, actor
+        revision.save(update_fields=["submitted_at", "submitted_by"])
+
+        was_late = declaration.is_late
+        declaration.first_submitted_at = declaration.first_submitted_at or now
+        declared_on = timezone.localdate(declaration.first_submitted_at)
+        declaration.is_late = days_late(arose_on=revision.arose_on, declared_on=declared_on, policy=policy) is not None
+        declaration.status = Declaration.Status.SUBMITTED
+        declaration.revision = revision
+        declaration.save(update_fields=["first_submitted_at", "is_late", "status", "revision"])
+        action = {
+            Declaration.Status.DRAFT: DeclarationEvent.Action.SUBMITTED,
+            Declaration.Status.RETURNED: DeclarationEvent.Action.RESUBMITTED,
+        }.get(from_status, DeclarationEvent.Action.UPDATED)
+        event = _record(declaration, action=action, from_status=from_status, actor=actor, note=note, revision=revision)
+        if declaration.is_late and not was_late:
+            transaction.on_commit(lambda: _queue_event_email(event.pk))
+    return declaration
+
+
+def declaration_return(*, declaration: Declaration, actor: User, question: str) -> Declaration:
+    """Return a submitted declaration to its partner with a question.
+
+    After: the declaration is returned (still unresolved), the question is in its
+    history, and the partner is emailed once this commits.
+    """
+    question = _check_note(question, required="Enter the question for the partner.")
+    with transaction.atomic():
+        declaration = _locked(declaration)
+        _check_reviewer(declaration, actor)
+        _check_transition(declaration, Declaration.Status.RETURNED, "Only a submitted declaration can be returned; this one is {status}.")
+        from_status = declaration.status
+        declaration.status = Declaration.Status.RETURNED
+        declaration.save(update_fields=["status"])
+        event = _record(declaration, action=DeclarationEvent.Action.RETURNED, from_status=from_status, actor=actor, note=question, revision=declaration.revision)
+        transaction.on_commit(lambda: _queue_event_email(event.pk))
+    return declaration
+
+
+def declaration_accept(
+    *, declaration: Declaration, actor: User, actions: Iterable[tuple[str, str]] = (), note: str = ""
+) -> Declaration:
+    """Accept a submitted declaration, as no conflict or with management actions
+    (pairs of a ManagementAction kind and its details).
+
+    After: the latest revision is the accepted one, kept as it was accepted, with
+    its actions; accepting an interest ends the partner's nil declarations to the
+    same partnership, which it contradicts; history rows; and the partner is
+    emailed once this commits.
+    """
+    actions = [(kind, " ".join(details.split())) for kind, details in actions]
+    kinds = [kind for kind, _ in actions]
+    if len(set(kinds)) != len(kinds) or not set(kinds) <= set(ManagementAction.Kind.values):
+        raise DeclarationError("Choose each management action once.")
+    if any(kind == ManagementAction.Kind.OTHER and not details for kind, details in actions):
+        raise DeclarationError("Describe the other management action.")
+    if any(len(details) > NOTE_MAX_LENGTH for _, details in actions):
+        raise DeclarationError(f"Keep each management action to {NOTE_MAX_LENGTH:,} characters or fewer.")
+    note = _check_note(note)
+    with transaction.atomic():
+        declaration = _locked(declaration)
+        _check_reviewer(declaration, actor)
+        _check_transition(declaration, Declaration.Status.ACCEPTED, "Only a submitted declaration can be accepted; this one is {status}.")
+        from_status = declaration.status
+        revision = declaration.revision
+        ManagementAction.objects.bulk_create(
+            [ManagementAction(revision=revision, kind=kind, details=details, created_by=actor) for kind, details in actions]
+        )
+        declaration.status = Declaration.Status.ACCEPTED
+        declaration.accepted_revision = revision
+        declaration.accepted_at = timezone.now()
+        declaration.save(update_fields=["status", "accepted_revision", "accepted_at"])
+        event = _record(declaration, action=DeclarationEvent.Action.ACCEPTED, from_status=from_status, actor=actor, note=note, revision=revision)
+        if not revision.is_nil:
+            _end_contradicted_nil_declarations(declaration, actor=actor)
+        transaction.on_commit(lambda: _queue_event_email(event.pk))
+    return declaration
+
+
+def _end_contradicted_nil_declarations(declaration: Declaration, *, actor: User) -> None:
+    nil_declarations = Declaration.objects.select_for_update().filter(
+        partner_id=declaration.partner_id,
+        partnership_id=declaration.partnership_id,
+        status=Declaration.Status.ACCEPTED,
+        revision__is_nil=True,
+    )
+    for nil in nil_declarations:
+        nil.status, nil.ended_on = Declaration.Status.ENDED, timezone.localdate()
+        nil.save(update_fields=["status", "ended_on"])
+        _record(
+            nil, action=DeclarationEvent.Action.ENDED, from_status=Declaration.Status.ACCEPTED, actor=actor,
+            note=f"Replaced by declaration {declaration.pk}: an interest has since been declared and accepted.",
+        )
+
+
+def declaration_end(*, declaration: Declaration, actor: User, ended_on: datetime.date, reason: str = "") -> Declaration:
+    """The partner records that a declared interest has ended.
+
+    Before: the declaration is submitted, returned or accepted, and the end date is
+    neither in the future nor before the interest arose. After: it is ended, with
+    the date and a history row; it stays on the public register if it was accepted.
+    """
+    reason = _check_note(reason)
+    with transaction.atomic():
+        declaration = _locked(declaration)
+        _check_own(declaration, actor)
+        if declaration.status == Declaration.Status.ENDED:
+            return declaration
+        _check_transition(declaration, Declaration.Status.ENDED, "A declaration that is {status} cannot be ended.")
+        if ended_on > timezone.localdate():
+            raise DeclarationError("The date the interest ended must be today or in the past.")
+        arose_on = declaration.revision.arose_on
+        if arose_on and ended_on < arose_on:
+            raise DeclarationError("The date the interest ended must be on or after the date it arose.")
+        from_status = declaration.status
+        declaration.status, declaration.ended_on = Declaration.Status.ENDED, ended_on
+        declaration.save(update_fields=["status", "ended_on"])
+        _record(declaration, action=DeclarationEvent.Action.ENDED, from_status=from_status, actor=actor, note=reason, revision=declaration.revision)
+    return declaration
+
+
+def _check_manager(declaration: Declaration, actor: User) -> None:
+    if not may_withhold(actor, declaration):
+        raise DeclarationError("Only the programme manager of this partnership can decide what the public register shows.")
+
+
+def declaration_withhold(*, declaration: Declaration, actor: User, reason: str) -> Declaration:
+    """Keep a declaration off the public register, for a recorded reason (personal safety, say).
+
+    After: it is withheld with the reason and a history row; withholding twice changes nothing.
+    """
+    reason = _check_note(reason, required="Enter the reason for withholding this declaration.")
+    with transaction.atomic():
+        declaration = _locked(declaration)
+        _check_manager(declaration, actor)
+        if declaration.is_withheld:
+            return declaration
+        declaration.withheld_at, declaration.withheld_reason = timezone.now(), reason
+        declaration.save(update_fields=["withheld_at", "withheld_reason"])
+        _record(declaration, action=DeclarationEvent.Action.WITHHELD, from_status=declaration.status, actor=actor, note=reason)
+    return declaration
+
+
+def declaration_release(*, declaration: Declaration, actor: User, reason: str) -> Declaration:
+    """Let a withheld declaration appear on the public register again (once accepted).
+
+    After: it is no longer withheld; the history keeps both reasons.
+    """
+    reason = _check_note(reason, required="Enter the reason for publishing this declaration again.")
+    with transaction.atomic():
+        declaration = _locked(declaration)
+        _check_manager(declaration, actor)
+        if not declaration.is_withheld:
+            return declaration
+        declaration.withheld_at, declaration.withheld_reason = None, ""
+        declaration.save(update_fields=["withheld_at", "withheld_reason"])
+        _record(declaration, action=DeclarationEvent.Action.RELEASED, from_status=declaration.status, actor=actor, note=reason)
+    return declaration
+
+
+def declaration_event_notify(*, event_id: int) -> bool:
+    """Send the email an event calls for, once: to the partner when their declaration
+    is returned or accepted, to the programme managers when a late one arrives.
+    Returns whether an email went out."""
+    with transaction.atomic():
+        # Claiming the event first means a task run twice sends one email.
+        if not DeclarationEvent.objects.filter(pk=event_id, notified_at__isnull=True).update(notified_at=timezone.now()):
+            return False
+        event = DeclarationEvent.objects.select_related(
+            "actor", "declaration__partner__user", "declaration__organisation", "declaration__partnership",
+            "declaration__revision__counterparty_organisation",
+        ).get(pk=event_id)
+        declaration = event.declaration
+        revision = declaration.revision
+        context = {
+            "event": event,
+            "declaration": declaration,
+            "revision": revision,
+            "declaration_url": settings.SITE_URL + declaration.get_absolute_url(),
+        }
+        if event.action in (DeclarationEvent.Action.RETURNED, DeclarationEvent.Action.ACCEPTED):
+            context["actions"] = list(revision.management_actions.all())
+            send_templated_email(
+                template=f"emails/declaration_{event.action}", to=[declaration.partner.user.email], context=context
+            )
+            return True
+        managers = list(
+            User.objects.filter(
+                partnership_roles__partnership_id=declaration.partnership_id,
+                partnership_roles__role=PartnershipRole.Role.PROGRAMME_MANAGER,
+                is_active=True,
+            ).values_list("email", flat=True)
+        )
+        if not declaration.is_late or not managers:
+            return False
+        context.update(
+            days_after=(timezone.localdate(declaration.first_submitted_at) - revision.arose_on).days,
+            late_after_days=declaration_policy_for(partnership=declaration.partnership).late_after_days,
+            register_url=settings.SITE_URL + reverse("declarations:register") + "?late=true",
+        )
+        send_templated_email(template="emails/declaration_late", to=managers, context=context)
+        return True

@@ -1,0 +1,368 @@
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from conduct.selectors import partner_for_user
+
+from . import selectors, services
+from .filters import RegisterFilter
+from .forms import QUESTION_FORMS, STEPS, EndForm, ReviewForm, StartForm, SubmitForm, WithholdForm
+from .models import Declaration
+
+PAGE_SIZE = 50
+
+
+def _partner_or_403(request):
+    partner = partner_for_user(request.user)
+    if partner is None:
+        raise PermissionDenied("Only partners make declarations.")
+    return partner
+
+
+def _own_draft(request, pk):
+    """The partner's declaration and its unsubmitted revision; 404 for anyone else's."""
+    declaration = selectors.own_declaration(request.user, pk)
+    revision = selectors.draft_revision(declaration)
+    if revision is None:
+        raise Http404("This declaration has no unsubmitted changes")
+    return declaration, revision
+
+
+def _reviewable(request, pk) -> Declaration:
+    declaration = selectors.declaration_for_user(request.user, pk)
+    if not selectors.may_review(request.user, declaration):
+        raise PermissionDenied("Only the programme manager or a reviewer of this partnership reviews it, and never their own.")
+    return declaration
+
+
+def _managed(request, pk) -> Declaration:
+    declaration = selectors.declaration_for_user(request.user, pk)
+    if not selectors.may_withhold(request.user, declaration):
+        raise PermissionDenied("Only the programme manager decides what the public register shows.")
+    return declaration
+
+
+def _posted(request):
+    """The submitted data, even when empty (a form with no fields still submits)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _step_url(declaration, step: str | None) -> str:
+    if step is None:
+        return reverse("declarations:declaration-check", kwargs={"pk": declaration.pk})
+    return reverse("declarations:declaration-question", kwargs={"pk": declaration.pk, "step": step})
+
+
+# --- Partners --------------------------------------------------------------------------
+
+
+@login_required
+def index(request):
+    partner = partner_for_user(request.user)
+    reviewable = selectors.reviewable_partnerships(request.user)
+    context = {
+        "page": _page(request, selectors.partner_declarations(partner)) if partner else None,
+        "may_declare": partner is not None and selectors.declaring_partnerships(partner).exists(),
+        "to_review": selectors.declarations_for_review(request.user).filter(status=Declaration.Status.SUBMITTED).count()
+        if reviewable.exists()
+        else None,
+    }
+    return render(request, "declarations/index.html", context)
+
+
+@login_required
+def declaration_start(request, pk=None):
+    declaration = initial = None
+    if pk is not None:
+        declaration, revision = _own_draft(request, pk)
+        if declaration.status != Declaration.Status.DRAFT:
+            return redirect("declarations:declaration-check", pk=pk)
+        initial = StartForm.initial_from(declaration, revision)
+    partnerships = selectors.declaring_partnerships(_partner_or_403(request))
+    if not partnerships.exists():
+        raise PermissionDenied("Your organisation is not a current member of any partnership.")
+    form = StartForm(_posted(request), initial=initial, partnerships=partnerships)
+    if request.method == "POST" and form.is_valid():
+        answers = form.answers()
+        if declaration is None:
+            declaration = services.declaration_start(actor=request.user, partnership=answers["partnership"], is_nil=answers["is_nil"])
+        else:
+            services.declaration_draft_save(declaration=declaration, actor=request.user, **answers)
+        revision = selectors.draft_revision(declaration)
+        return redirect(_step_url(declaration, revision.unanswered))
+    return render(request, "declarations/start.html", {"form": form, "declaration": declaration})
+
+
+@login_required
+def declaration_question(request, pk, step):
+    if step not in QUESTION_FORMS:
+        raise Http404("No such question")
+    declaration, revision = _own_draft(request, pk)
+    unanswered = revision.unanswered
+    if revision.is_nil or (unanswered is not None and STEPS.index(step) > STEPS.index(unanswered)):
+        # Questions are answered in order; a nil declaration has none.
+        return redirect(_step_url(declaration, unanswered))
+    form_class = QUESTION_FORMS[step]
+    policy = services.declaration_policy_for(partnership=declaration.partnership)
+    form = form_class(_posted(request), policy=policy, revision=revision)
+    if request.method == "POST" and form.is_valid():
+        revision = services.declaration_draft_save(declaration=declaration, actor=request.user, **form.answers())
+        return redirect(_step_url(declaration, revision.unanswered))
+    position = STEPS.index(step)
+    if position > 0:
+        back_url = _step_url(declaration, STEPS[position - 1])
+    elif declaration.status == Declaration.Status.DRAFT:
+        back_url = reverse("declarations:declaration-change-start", kwargs={"pk": pk})
+    else:
+        back_url = _step_url(declaration, None)
+    return render(
+        request, "declarations/question.html",
+        {"form": form, "declaration": declaration, "back_url": back_url, "step": step},
+    )
+
+
+@login_required
+def declaration_check(request, pk):
+    declaration, revision = _own_draft(request, pk)
+    if revision.unanswered:
+        return redirect(_step_url(declaration, revision.unanswered))
+    policy = services.declaration_policy_for(partnership=declaration.partnership)
+    form = SubmitForm(
+        _posted(request),
+        answering=declaration.status == Declaration.Status.RETURNED,
+        updating=declaration.status in (Declaration.Status.SUBMITTED, Declaration.Status.ACCEPTED),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.declaration_submit(declaration=declaration, actor=request.user, note=form.cleaned_data.get("note", ""))
+        except services.DeclarationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Your declaration has been submitted for review.")
+            return redirect(declaration)
+    declared_on = timezone.localdate(declaration.first_submitted_at or timezone.now())
+    return render(
+        request,
+        "declarations/check.html",
+        {
+            "form": form, "declaration": declaration, "revision": revision, "policy": policy,
+            "late_by_days": selectors.days_late(arose_on=revision.arose_on, declared_on=declared_on, policy=policy),
+            "question": selectors.latest_question(declaration),
+        },
+    )
+
+
+@login_required
+def declaration_detail(request, pk):
+    declaration = selectors.declaration_for_user(request.user, pk)
+    own = declaration.partner.user_id == request.user.pk
+    return render(
+        request,
+        "declarations/detail.html",
+        {
+            "declaration": declaration,
+            "own": own,
+            "draft": selectors.draft_revision(declaration) if own else None,
+            "question": selectors.latest_question(declaration),
+            "may_review": selectors.may_review(request.user, declaration),
+            "may_withhold": selectors.may_withhold(request.user, declaration),
+        },
+    )
+
+
+@login_required
+@require_POST
+def declaration_revise(request, pk):
+    declaration = selectors.own_declaration(request.user, pk)
+    try:
+        services.declaration_revise(declaration=declaration, actor=request.user)
+    except services.DeclarationError as error:
+        messages.error(request, error.message)
+        return redirect(declaration)
+    return redirect("declarations:declaration-check", pk=pk)
+
+
+@login_required
+def declaration_end(request, pk):
+    declaration = selectors.own_declaration(request.user, pk)
+    if declaration.status not in (Declaration.Status.SUBMITTED, Declaration.Status.RETURNED, Declaration.Status.ACCEPTED):
+        messages.error(request, f"A declaration that is {declaration.get_status_display().lower()} cannot be ended.")
+        return redirect(declaration)
+    form = EndForm(_posted(request), arose_on=declaration.revision.arose_on)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.declaration_end(declaration=declaration, actor=request.user, **form.cleaned_data)
+        except services.DeclarationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "The interest is recorded as ended.")
+            return redirect(declaration)
+    return render(request, "declarations/end.html", {"form": form, "declaration": declaration})
+
+
+# --- Reviewers and programme managers ------------------------------------------------------
+
+
+@login_required
+def declaration_review(request, pk):
+    declaration = _reviewable(request, pk)
+    if declaration.status != Declaration.Status.SUBMITTED:
+        messages.info(request, f"This declaration is {declaration.get_status_display().lower()}: there is nothing to review.")
+        return redirect(declaration)
+    form = ReviewForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        decision = form.cleaned_data["decision"]
+        try:
+            if decision == ReviewForm.RETURN:
+                services.declaration_return(declaration=declaration, actor=request.user, question=form.cleaned_data["note"])
+                messages.success(request, "The declaration has been returned to the partner with your question.")
+            else:
+                services.declaration_accept(
+                    declaration=declaration, actor=request.user,
+                    actions=form.management_actions(), note=form.cleaned_data["note"],
+                )
+                messages.success(request, "The declaration has been accepted.")
+        except services.DeclarationError as error:
+            form.add_error(None, error.message)
+        else:
+            return redirect(declaration)
+    return render(request, "declarations/review.html", {"form": form, "declaration": declaration})
+
+
+@login_required
+def declaration_withhold(request, pk):
+    return _withholding(request, _managed(request, pk), withholding=True)
+
+
+@login_required
+def declaration_release(request, pk):
+    return _withholding(request, _managed(request, pk), withholding=False)
+
+
+def _withholding(request, declaration, *, withholding: bool):
+    if declaration.is_withheld == withholding:
+        return redirect(declaration)
+    form = WithholdForm(_posted(request), withholding=withholding)
+    if request.method == "POST" and form.is_valid():
+        change = services.declaration_withhold if withholding else services.declaration_release
+        change(declaration=declaration, actor=request.user, reason=form.cleaned_data["reason"])
+        messages.success(
+            request,
+            "The declaration is withheld from the public register." if withholding
+            else "The declaration will appear on the public register once accepted.",
+        )
+        return redirect(declaration)
+    return render(request, "declarations/withhold.html", {"form": form, "declaration": declaration, "withholding": withholding})
+
+
+def _register_filter(request):
+    partnerships = selectors.reviewable_partnerships(request.user)
+    if not partnerships.exists():
+        raise PermissionDenied("Only programme managers and reviewers of declarations see the register.")
+    return RegisterFilter(request.GET, queryset=selectors.declarations_for_review(request.user), partnerships=partnerships)
+
+
+@login_required
+def register(request):
+    register_filter = _register_filter(request)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "declarations/register.html",
+        {"filter": register_filter, "page": _page(request, register_filter.qs), "query": query.urlencode()},
+    )
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _spreadsheet_safe(value) -> str:
+    """Text a partner typed must not run as a formula when the CSV is opened in a spreadsheet."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+CSV_HEADER = [
+    "Reference", "Partnership", "Partner", "Email", "Organisation", "Status", "Late", "Withheld", "Withheld reason",
+    "Declared on", "Nil declaration", "Kind", "Situation", "Concerning member organisation", "Concerning (name)",
+    "Description", "Arose on", "Ends on", "Ended on", "Estimated value (£)", "Cash or vouchers", "Accepted or declined",
+    "Revision", "Management actions",
+]
+
+
+def _csv_row(declaration) -> list:
+    revision = declaration.revision
+    actions = declaration.revision.management_actions.all() if declaration.accepted_revision_id == revision.pk else []
+    yes_no = {True: "yes", False: "no", None: ""}
+    return [
+        declaration.pk,
+        declaration.partnership.name,
+        declaration.partner.user.display_name,
+        declaration.partner.user.email,
+        declaration.organisation.name,
+        declaration.get_status_display(),
+        yes_no[declaration.is_late],
+        yes_no[declaration.is_withheld],
+        declaration.withheld_reason,
+        timezone.localdate(declaration.first_submitted_at).isoformat(),
+        yes_no[revision.is_nil],
+        revision.get_kind_display(),
+        revision.get_situation_display(),
+        revision.counterparty_organisation.name if revision.counterparty_organisation_id else "",
+        revision.counterparty_name,
+        revision.description,
+        revision.arose_on.isoformat() if revision.arose_on else "",
+        revision.ends_on.isoformat() if revision.ends_on else "",
+        declaration.ended_on.isoformat() if declaration.ended_on else "",
+        "" if revision.value is None else f"{revision.value:.2f}",
+        yes_no[revision.cash_or_vouchers],
+        revision.get_outcome_display(),
+        revision.number,
+        "; ".join(action.text for action in actions),
+    ]
+
+
+@login_required
+def register_export(request):
+    rows = _register_filter(request).qs.prefetch_related("revision__management_actions")
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield writer.writerow(CSV_HEADER)
+        for declaration in rows.iterator(chunk_size=2000):
+            yield writer.writerow([_spreadsheet_safe(value) for value in _csv_row(declaration)])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="declarations-{timezone.localdate().isoformat()}.csv"'
+    return response
+
+
+# --- The public ------------------------------------------------------------------------------
+
+
+def public_register_list(request):
+    return render(request, "declarations/public_register_list.html", {"partnerships": selectors.public_partnerships()})
+
+
+def public_register(request, partnership_slug):
+    partnership = get_object_or_404(selectors.public_partnerships(), slug=partnership_slug)
+    return render(
+        request,
+        "declarations/public_register.html",
+        {"partnership": partnership, "page": _page(request, selectors.public_register(partnership))},
+    )

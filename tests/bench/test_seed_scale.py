@@ -1,0 +1,41 @@
+"""The benchmark's seeding command and reference page work (at a small scale)."""
+
+from django.core.management import call_command
+from django.test import RequestFactory
+
+from bench.models import ReferenceRow
+from bench.pages import benchmark_pages
+from bench.views import reference
+from conduct.models import CodeVersion, Organisation, Partner, Signature
+
+
+def test_seeding_at_a_small_scale_makes_proportionate_data(db):
+    call_command("seed_scale", scale=0.01)
+    assert CodeVersion.objects.filter(code__slug__startswith="bench-code-").count() == 5
+    assert CodeVersion.objects.filter(code__slug__startswith="bench-code-", status="published").count() == 1
+    assert Organisation.objects.filter(slug__startswith="bench-").count() == 20
+    assert Partner.objects.filter(user__username__startswith="bench-partner-").count() == 200
+    assert Signature.objects.filter(version__code__slug__startswith="bench-code-").count() == 400
+    assert ReferenceRow.objects.count() == 1000
+    # Every seeded signature keeps the exact text of the version it signs.
+    signature = Signature.objects.filter(version__code__slug="bench-code-0").select_related("signed_text", "version").first()
+    assert signature.signed_text_intact and signature.text_sha256 == signature.version.canonical_sha256
+
+
+def test_the_benchmarked_pages_answer_for_their_roles(client, db):
+    call_command("seed_scale", scale=0.01)
+    from conduct.models import User
+
+    for name, path, username in benchmark_pages():
+        if username:
+            client.force_login(User.objects.get(username=username))
+        else:
+            client.logout()
+        assert client.get(path).status_code == 200, name
+
+
+def test_the_reference_page_renders_fifty_rows(db):
+    call_command("seed_scale", scale=0.01)
+    response = reference(RequestFactory().get("/bench/reference/", {"page": "3"}))
+    assert response.status_code == 200
+    assert response.content.decode().count("<tr><td>Row ") == 50

@@ -1,0 +1,81 @@
+"""Declarations made through the services, so that tests start from any point of the workflow.
+
+rita reviews declarations for The Health Creation Alliance; priya (its programme
+manager) does too; alice and bob declare to it; charlie declares to the Coalition.
+"""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from conduct.models import Organisation, PartnershipRole
+from declarations import selectors, services
+from declarations.models import Declaration, ManagementAction
+from tests.conftest import make_organisation, make_user
+
+TODAY = datetime.date(2026, 3, 20)
+
+
+@pytest.fixture(autouse=True)
+def _today(time_machine):
+    """Every declaration test runs on 20 March 2026 at noon, so dates and the late flag are predictable."""
+    time_machine.move_to(datetime.datetime(2026, 3, 20, 12, 0, tzinfo=datetime.UTC), tick=False)
+
+
+@pytest.fixture
+def rita(alliance):
+    user = make_user("rita", "Rita", "Reviewer")
+    PartnershipRole.objects.create(user=user, partnership=alliance, role=PartnershipRole.Role.DECLARATIONS_REVIEWER)
+    return user
+
+
+@pytest.fixture
+def acme(db):
+    """A member organisation that partners have interests in."""
+    return Organisation.objects.create(name="Acme Health Supplies", slug="acme-health-supplies")
+
+
+@pytest.fixture
+def eastgate(coalition):
+    return make_organisation("Eastgate Primary Care Network", coalition)
+
+
+GIFT = {
+    "kind": "financial",
+    "situation": "gift",
+    "counterparty_name": "Acme Health Supplies",
+    "description": "A hamper at Christmas",
+    "arose_on": datetime.date(2026, 3, 10),
+    "value": 60,
+    "cash_or_vouchers": False,
+    "outcome": "accepted",
+}
+
+
+def declare(partner, *, partnership=None, submit=True, nil=False, **answers):
+    """A declaration by the partner, with the answers given (a gift from Acme by default)."""
+    partnership = partnership or selectors.declaring_partnerships(partner).first()
+    declaration = services.declaration_start(actor=partner.user, partnership=partnership, is_nil=nil)
+    if not nil:
+        services.declaration_draft_save(declaration=declaration, actor=partner.user, **{**GIFT, **answers})
+    if submit:
+        services.declaration_submit(declaration=declaration, actor=partner.user)
+    return Declaration.objects.get(pk=declaration.pk)
+
+
+def accept(declaration, reviewer, *actions, note=""):
+    services.declaration_accept(declaration=declaration, actor=reviewer, actions=list(actions), note=note)
+    return Declaration.objects.get(pk=declaration.pk)
+
+
+def send_back(declaration, reviewer, question="Who gave you the hamper?"):
+    services.declaration_return(declaration=declaration, actor=reviewer, question=question)
+    return Declaration.objects.get(pk=declaration.pk)
+
+
+EXCLUDED = (ManagementAction.Kind.EXCLUDED_FROM_DECISIONS, "")
+
+
+def days_ago(days: int) -> datetime.date:
+    return timezone.localdate() - datetime.timedelta(days=days)

@@ -1,0 +1,47 @@
+"""Administrators edit each partnership's thresholds in the Django admin and read
+declarations, their revisions and their history there, without changing them."""
+
+from decimal import Decimal
+
+import pytest
+
+from declarations import services
+from declarations.models import DeclarationPolicy
+
+from .conftest import EXCLUDED, accept, declare
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_partnership_gets_the_default_thresholds_the_first_time_they_are_needed(alliance):
+    assert not DeclarationPolicy.objects.exists()
+    policy = services.declaration_policy_for(partnership=alliance)
+    assert (policy.gift_threshold, policy.late_after_days, policy.cash_must_be_declined) == (Decimal("25.00"), 28, True)
+    assert services.declaration_policy_for(partnership=alliance) == policy
+
+
+def test_an_administrator_edits_a_partnerships_thresholds(client, ada, alliance):
+    policy = services.declaration_policy_for(partnership=alliance)
+    client.force_login(ada)
+    url = f"/admin/declarations/declarationpolicy/{policy.pk}/change/"
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url, {"partnership": alliance.pk, "gift_threshold": "50.00", "late_after_days": "14", "cash_must_be_declined": ""}
+    )
+    assert response.status_code == 302
+    policy.refresh_from_db()
+    assert (policy.gift_threshold, policy.late_after_days, policy.cash_must_be_declined) == (Decimal("50.00"), 14, False)
+
+
+def test_declarations_and_their_history_are_read_only_in_the_admin(client, ada, alice, priya):
+    declaration = accept(declare(alice), priya, EXCLUDED)
+    client.force_login(ada)
+    assert client.get("/admin/declarations/declaration/").status_code == 200
+    page = client.get(f"/admin/declarations/declaration/{declaration.pk}/change/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "A hamper at Christmas" in html and "Close" in html and 'name="_save"' not in html
+    assert client.post(f"/admin/declarations/declaration/{declaration.pk}/change/", {"status": "ended"}).status_code == 403
+    assert client.get(f"/admin/declarations/declaration/{declaration.pk}/delete/").status_code == 403
+    assert client.get("/admin/declarations/declaration/add/").status_code == 403
+    assert client.get("/admin/declarations/managementaction/").status_code == 200
