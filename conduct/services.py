@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from . import notifications, review_schedule
 from .audit_log import audit_entry_append
+from .notifications import send_templated_email  # noqa: F401 (offered to the other apps)
 from .outbox import task_enqueue
 from .canonical_text import text_sha256, version_canonical_text
 from .models import (

@@ -5,7 +5,6 @@ Other apps ask whether someone may take part in a decision through
 """
 
 import datetime
-import logging
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -13,12 +12,10 @@ from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
 from conduct.models import Partnership, PartnershipRole, User
-from conduct.notifications import send_templated_email
 from conduct.selectors import partner_for_user
-from conduct.services import ConductError
+from conduct.services import ConductError, send_templated_email, task_enqueue
 
 from .models import (
     NOTE_MAX_LENGTH,
@@ -32,8 +29,6 @@ from .models import (
 )
 from .selectors import DecisionCheck, decision_participation_check  # noqa: F401 (other apps ask through services)
 from .selectors import days_late, declaring_partnerships, may_review, may_withhold, normalised_name
-
-logger = logging.getLogger(__name__)
 
 
 class DeclarationError(ConductError):
@@ -96,14 +91,9 @@ def _check_note(note: str, *, required: str = "") -> str:
 
 
 def _queue_event_email(event_id: int) -> None:
-    from .tasks import send_declaration_event_email
-
-    try:
-        send_declaration_event_email.delay(event_id)
-    except OperationalError:
-        # The change is recorded whatever happens to the broker; the email can be
-        # sent later by running the task again, which sends it once.
-        logger.exception("Could not queue the email for declaration event %s", event_id)
+    # Kept in the database with the change and handed to Celery once it commits,
+    # so the email is not lost if the broker is down.
+    task_enqueue("declarations.tasks.send_declaration_event_email", event_id=event_id)
 
 
 def declaration_start(*, actor: User, partnership: Partnership, is_nil: bool) -> Declaration:
@@ -236,7 +226,7 @@ def declaration_submit(*, declaration: Declaration, actor: User, note: str = "")
         }.get(from_status, DeclarationEvent.Action.UPDATED)
         event = _record(declaration, action=action, from_status=from_status, actor=actor, note=note, revision=revision)
         if declaration.is_late and not was_late:
-            transaction.on_commit(lambda: _queue_event_email(event.pk))
+            _queue_event_email(event.pk)
     return declaration
 
 
@@ -255,7 +245,7 @@ def declaration_return(*, declaration: Declaration, actor: User, question: str) 
         declaration.status = Declaration.Status.RETURNED
         declaration.save(update_fields=["status"])
         event = _record(declaration, action=DeclarationEvent.Action.RETURNED, from_status=from_status, actor=actor, note=question, revision=declaration.revision)
-        transaction.on_commit(lambda: _queue_event_email(event.pk))
+        _queue_event_email(event.pk)
     return declaration
 
 
@@ -295,7 +285,7 @@ def declaration_accept(
         event = _record(declaration, action=DeclarationEvent.Action.ACCEPTED, from_status=from_status, actor=actor, note=note, revision=revision)
         if not revision.is_nil:
             _end_contradicted_nil_declarations(declaration, actor=actor)
-        transaction.on_commit(lambda: _queue_event_email(event.pk))
+        _queue_event_email(event.pk)
     return declaration
 
 
