@@ -302,3 +302,11 @@ def review_calendar(*, today) -> dict:
         "upcoming": upcoming,
         "undated": undated,
     }
+
+
+def partners_of_partnership(partnership: Partnership) -> QuerySet[Partner]:
+    """Active partners whose organisations are current members of the partnership."""
+    return Partner.objects.filter(
+        organisation_id__in=current_memberships().filter(partnership=partnership).values("organisation_id"),
+        user__is_active=True,
+    )

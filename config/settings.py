@@ -202,6 +202,8 @@ CONDUCT_PERIODIC_TASKS = {
     "Remind administrators of overdue reviews": {"task": "conduct.tasks.remind_overdue_reviews", "crontab": "10 6"},
     "Ask every partner to sign the current versions": {"task": "conduct.tasks.ask_everyone_to_sign", "crontab": "20 6"},
     "Remind partners who have not signed": {"task": "conduct.tasks.send_signature_reminders", "crontab": "30 6"},
+    "Ask partners to confirm their declarations each year": {"task": "declarations.tasks.ask_for_annual_confirmations", "crontab": "40 6"},
+    "Remind partners to confirm their declarations": {"task": "declarations.tasks.remind_unconfirmed_partners", "crontab": "50 6"},
 }
 
 # How many partners one Celery task asks to sign a newly published version.
@@ -211,6 +213,8 @@ SIGNATURE_REMINDER_INTERVAL_DAYS = env_int("SIGNATURE_REMINDER_INTERVAL_DAYS", 1
 # A review is overdue this many days after it falls due; its assignees are then reminded every interval.
 REVIEW_OVERDUE_AFTER_DAYS = env_int("REVIEW_OVERDUE_AFTER_DAYS", 30)
 REVIEW_REMINDER_INTERVAL_DAYS = env_int("REVIEW_REMINDER_INTERVAL_DAYS", 14)
+# Partners who have not confirmed their declarations this year are reminded every this many days.
+DECLARATION_CONFIRMATION_REMINDER_DAYS = env_int("DECLARATION_CONFIRMATION_REMINDER_DAYS", 14)
 
 # Evidence attached to breach cases: kept outside the web root and served only
 # through the app, which checks who is asking; the largest file accepted.

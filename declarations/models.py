@@ -33,12 +33,19 @@ class DeclarationPolicy(models.Model):
         "cash and vouchers must be declined", default=True,
         help_text="Refuse to record cash or vouchers as accepted, whatever their value.",
     )
+    annual_confirmation_month = models.PositiveSmallIntegerField(
+        default=4, help_text="Each year from the first of this month (1–12), partners are asked to confirm their declarations.",
+    )
 
     class Meta:
         verbose_name_plural = "declaration policies"
         constraints = [
             models.CheckConstraint(condition=Q(gift_threshold__gte=0), name="declaration_policy_threshold_not_negative"),
             models.CheckConstraint(condition=Q(late_after_days__gte=1), name="declaration_policy_late_after_positive"),
+            models.CheckConstraint(
+                condition=Q(annual_confirmation_month__gte=1, annual_confirmation_month__lte=12),
+                name="declaration_policy_confirmation_month_valid",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -404,3 +411,36 @@ class DeclarationEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError("The history of a declaration is never deleted.")
+
+
+class AnnualConfirmation(models.Model):
+    """Once a year a partner is asked to confirm that their declarations to a
+    partnership are complete and up to date (or to update them, or to make a nil
+    declaration), and is reminded until they do."""
+
+    class How(models.TextChoices):
+        CONFIRMED = "confirmed", "Confirmed as complete"
+        DECLARED = "declared", "Made or updated a declaration"
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="annual_confirmations")
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="annual_confirmations")
+    year = models.PositiveSmallIntegerField()
+    requested_at = models.DateTimeField()
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    how = models.CharField(max_length=20, choices=How.choices, blank=True)
+    last_reminded_at = models.DateTimeField(null=True, blank=True)
+    reminder_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-year", "partnership__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["partner", "partnership", "year"], name="one_annual_confirmation_a_year"),
+            models.CheckConstraint(
+                condition=(Q(confirmed_at__isnull=True) & Q(how="")) | (Q(confirmed_at__isnull=False) & Q(how__in=["confirmed", "declared"])),
+                name="annual_confirmation_how_when_confirmed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner} – {self.partnership}, {self.year}"

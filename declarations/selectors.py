@@ -10,7 +10,7 @@ from django.utils import dateformat, timezone
 from conduct.models import Organisation, Partner, Partnership, PartnershipRole, User
 from conduct.selectors import is_administrator, partnerships_managed_by, partnerships_of_partner, partnerships_where
 
-from .models import Declaration, DeclarationEvent, DeclarationRevision, ManagementAction
+from .models import AnnualConfirmation, Declaration, DeclarationEvent, DeclarationRevision, ManagementAction
 
 REVIEWER_ROLES = (PartnershipRole.Role.PROGRAMME_MANAGER, PartnershipRole.Role.DECLARATIONS_REVIEWER)
 
@@ -234,3 +234,27 @@ def decision_participation_check(*, user, organisation=None, person_name: str = 
         .order_by("first_submitted_at", "pk")
     )
     return DecisionCheck(allowed=not conflicts, conflicts=conflicts)
+
+
+def open_annual_confirmations(partner: Partner) -> QuerySet[AnnualConfirmation]:
+    return AnnualConfirmation.objects.filter(partner=partner, confirmed_at__isnull=True).select_related("partnership").order_by("partnership__name", "-year")
+
+
+def latest_round(confirmations: QuerySet[AnnualConfirmation]) -> QuerySet[AnnualConfirmation]:
+    """Only the newest round's request for each partner and partnership."""
+    newer = AnnualConfirmation.objects.filter(
+        partner_id=OuterRef("partner_id"), partnership_id=OuterRef("partnership_id"), year__gt=OuterRef("year")
+    )
+    return confirmations.exclude(Exists(newer))
+
+
+def annual_confirmation_overview(user: User, *, partnership: Partnership | None = None) -> QuerySet[AnnualConfirmation]:
+    """The newest round's requests for the partnerships the user reviews."""
+    confirmations = AnnualConfirmation.objects.filter(partnership__in=reviewable_partnerships(user))
+    if partnership is not None:
+        confirmations = confirmations.filter(partnership=partnership)
+    return (
+        latest_round(confirmations)
+        .select_related("partner__user", "partner__organisation", "partnership")
+        .order_by("partnership__name", "confirmed_at", "partner__organisation__name", "partner__user__last_name", "pk")
+    )

@@ -9,16 +9,17 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from conduct.models import Partnership, PartnershipRole, User
-from conduct.selectors import partner_for_user
-from conduct.services import ConductError, send_templated_email, task_enqueue
+from conduct.selectors import partner_for_user, partners_of_partnership
+from conduct.services import ConductError, audit_record, send_templated_email, task_enqueue
 
 from .models import (
     NOTE_MAX_LENGTH,
+    AnnualConfirmation,
     VALUED_SITUATIONS,
     Declaration,
     DeclarationEvent,
@@ -28,7 +29,7 @@ from .models import (
     Situation,
 )
 from .selectors import DecisionCheck, decision_participation_check  # noqa: F401 (other apps ask through services)
-from .selectors import days_late, declaring_partnerships, may_review, may_withhold, normalised_name
+from .selectors import days_late, declaring_partnerships, latest_round, may_review, may_withhold, normalised_name
 
 
 class DeclarationError(ConductError):
@@ -227,6 +228,10 @@ def declaration_submit(*, declaration: Declaration, actor: User, note: str = "")
         event = _record(declaration, action=action, from_status=from_status, actor=actor, note=note, revision=revision)
         if declaration.is_late and not was_late:
             _queue_event_email(event.pk)
+        # Declaring answers this year's request to confirm.
+        annual_confirmation_confirm(
+            partner=declaration.partner, partnership=declaration.partnership, actor=actor, how=AnnualConfirmation.How.DECLARED
+        )
     return declaration
 
 
@@ -412,3 +417,84 @@ def declaration_event_notify(*, event_id: int) -> bool:
         )
         send_templated_email(template="emails/declaration_late", to=managers, context=context)
         return True
+
+
+def annual_confirmation_year(*, policy: DeclarationPolicy, today: datetime.date) -> int:
+    """The year of the confirmation round in force today: rounds start on the
+    first of the partnership's confirmation month."""
+    return today.year if today.month >= policy.annual_confirmation_month else today.year - 1
+
+
+def annual_confirmations_request(*, today: datetime.date) -> int:
+    """Ask every partner of every partnership, once a year, to confirm their
+    declarations. Safe to run again: a partner is asked once a round. Returns
+    how many partners were emailed."""
+    now = timezone.now()
+    for partnership in Partnership.objects.all():
+        year = annual_confirmation_year(policy=declaration_policy_for(partnership=partnership), today=today)
+        AnnualConfirmation.objects.bulk_create(
+            [
+                AnnualConfirmation(partner_id=partner_id, partnership=partnership, year=year, requested_at=now)
+                for partner_id in partners_of_partnership(partnership).values_list("pk", flat=True)
+            ],
+            ignore_conflicts=True,
+        )
+    return _annual_confirmations_email(
+        AnnualConfirmation.objects.filter(emailed_at__isnull=True, confirmed_at__isnull=True), template="emails/declaration_confirmation_request",
+        mark={"emailed_at": now},
+    )
+
+
+def annual_confirmations_remind(*, now: datetime.datetime) -> int:
+    """Remind partners who have not confirmed this round's declarations, every
+    reminder interval, until they confirm or declare. Returns how many were reminded."""
+    interval = datetime.timedelta(days=settings.DECLARATION_CONFIRMATION_REMINDER_DAYS)
+    due = latest_round(
+        AnnualConfirmation.objects.filter(confirmed_at__isnull=True, emailed_at__isnull=False, requested_at__lte=now - interval)
+    ).filter(Q(last_reminded_at__isnull=True) | Q(last_reminded_at__lte=now - interval))
+    return _annual_confirmations_email(
+        due, template="emails/declaration_confirmation_reminder", mark={"last_reminded_at": now, "reminder_count": F("reminder_count") + 1}
+    )
+
+
+def _annual_confirmations_email(confirmations, *, template: str, mark: dict, batch_size: int = 500) -> int:
+    sent = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                confirmations.select_for_update(skip_locked=True, of=("self",))
+                .select_related("partner__user", "partnership")
+                .order_by("pk")[:batch_size]
+            )
+            if not batch:
+                return sent
+            for confirmation in batch:
+                send_templated_email(
+                    template=template,
+                    to=[confirmation.partner.user.email],
+                    context={
+                        "confirmation": confirmation,
+                        "confirm_url": settings.SITE_URL
+                        + reverse("declarations:annual-confirm", kwargs={"partnership_slug": confirmation.partnership.slug}),
+                    },
+                )
+            AnnualConfirmation.objects.filter(pk__in=[c.pk for c in batch]).update(**mark)
+            sent += len(batch)
+
+
+def annual_confirmation_confirm(*, partner, partnership: Partnership, actor: User, how: str = AnnualConfirmation.How.CONFIRMED) -> int:
+    """Record that the partner has confirmed their declarations to the
+    partnership, or made or updated one; reminders stop. Returns how many open
+    requests this settled (0 when none was open)."""
+    with transaction.atomic():
+        open_requests = list(
+            AnnualConfirmation.objects.select_for_update().filter(partner=partner, partnership=partnership, confirmed_at__isnull=True)
+        )
+        for confirmation in open_requests:
+            confirmation.confirmed_at, confirmation.how = timezone.now(), how
+            confirmation.save(update_fields=["confirmed_at", "how"])
+            audit_record(
+                actor=actor, action="declarations.annual_confirmation", subject=confirmation,
+                summary=f"{confirmation}: {confirmation.get_how_display().lower()}",
+            )
+    return len(open_requests)

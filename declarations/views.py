@@ -73,6 +73,7 @@ def index(request):
     partner = partner_for_user(request.user)
     reviewable = selectors.reviewable_partnerships(request.user)
     context = {
+        "open_confirmations": list(selectors.open_annual_confirmations(partner)) if partner else [],
         "page": _page(request, selectors.partner_declarations(partner)) if partner else None,
         "may_declare": partner is not None and selectors.declaring_partnerships(partner).exists(),
         "to_review": selectors.declarations_for_review(request.user).filter(status=Declaration.Status.SUBMITTED).count()
@@ -365,4 +366,43 @@ def public_register(request, partnership_slug):
         request,
         "declarations/public_register.html",
         {"partnership": partnership, "page": _page(request, selectors.public_register(partnership))},
+    )
+
+
+@login_required
+def annual_confirm(request, partnership_slug):
+    partner = _partner_or_403(request)
+    partnership = get_object_or_404(selectors.declaring_partnerships(partner), slug=partnership_slug)
+    if request.method == "POST":
+        if services.annual_confirmation_confirm(partner=partner, partnership=partnership, actor=request.user):
+            messages.success(request, f"Thank you: your declarations to {partnership.name} are confirmed for this year.")
+        else:
+            messages.info(request, "You have already confirmed your declarations for this year.")
+        return redirect("declarations:index")
+    return render(
+        request,
+        "declarations/annual_confirm.html",
+        {
+            "partnership": partnership,
+            "declarations": selectors.partner_declarations(partner).filter(partnership=partnership).exclude(status=Declaration.Status.DRAFT),
+            "open_request": selectors.open_annual_confirmations(partner).filter(partnership=partnership).first(),
+        },
+    )
+
+
+@login_required
+def annual_confirmations(request):
+    reviewable = selectors.reviewable_partnerships(request.user)
+    if not reviewable.exists():
+        raise PermissionDenied("Only programme managers and reviewers of declarations see who has confirmed.")
+    chosen = reviewable.filter(slug=request.GET.get("partnership")).first()
+    return render(
+        request,
+        "declarations/annual_confirmations.html",
+        {
+            "page": _page(request, selectors.annual_confirmation_overview(request.user, partnership=chosen)),
+            "partnerships": reviewable.order_by("name"),
+            "chosen": chosen,
+            "query": f"partnership={chosen.slug}" if chosen else "",
+        },
     )

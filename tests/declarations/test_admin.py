@@ -26,11 +26,14 @@ def test_an_administrator_edits_a_partnerships_thresholds(client, ada, alliance)
     url = f"/admin/declarations/declarationpolicy/{policy.pk}/change/"
     assert client.get(url).status_code == 200
     response = client.post(
-        url, {"partnership": alliance.pk, "gift_threshold": "50.00", "late_after_days": "14", "cash_must_be_declined": ""}
+        url,
+        {"partnership": alliance.pk, "gift_threshold": "50.00", "late_after_days": "14", "cash_must_be_declined": "", "annual_confirmation_month": "9"},
     )
     assert response.status_code == 302
     policy.refresh_from_db()
-    assert (policy.gift_threshold, policy.late_after_days, policy.cash_must_be_declined) == (Decimal("50.00"), 14, False)
+    assert (policy.gift_threshold, policy.late_after_days, policy.cash_must_be_declined, policy.annual_confirmation_month) == (
+        Decimal("50.00"), 14, False, 9
+    )
 
 
 def test_declarations_and_their_history_are_read_only_in_the_admin(client, ada, alice, priya):
