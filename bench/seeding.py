@@ -1,7 +1,8 @@
 """Seed a partnership at scale for the benchmark: bulk inserts, no services.
 
 At scale 1: 50 codes with 5 versions each, 2,000 organisations, 20,000
-partners, 200,000 signatures, and the 100,000 rows of the reference page.
+partners, 200,000 signatures, 100,000 declarations, and the 100,000 rows of
+the reference page.
 Every count is multiplied by the scale, so tests can run it small.
 """
 
@@ -155,5 +156,72 @@ def seed_scale(*, scale: float = 1.0, log=print) -> None:
     seed_people(scale=scale, partnerships=partnerships)
     log(f"{Organisation.objects.filter(slug__startswith='bench-').count()} organisations, {Partner.objects.filter(user__username__startswith='bench-partner-').count()} partners")
     log(f"{seed_signatures()} signatures")
+    log(f"{seed_declarations(scale=scale, now=now)} declarations")
     seed_reference_rows(count=scaled(100_000, scale), now=now)
     log(f"{ReferenceRow.objects.count()} reference rows")
+
+
+def seed_declarations(*, scale: float, now: datetime.datetime) -> int:
+    """Five declarations for each partner at scale 1 (100,000), with their
+    revisions and histories: most accepted, some submitted, returned or ended."""
+    from declarations.models import Declaration, DeclarationEvent, DeclarationRevision
+
+    partnerships_of: dict[int, list[int]] = {}
+    for organisation_id, partnership_id in Membership.objects.filter(partnership__slug__startswith="bench-").values_list(
+        "organisation_id", "partnership_id"
+    ):
+        partnerships_of.setdefault(organisation_id, []).append(partnership_id)
+    partners = list(
+        Partner.objects.filter(user__username__startswith="bench-partner-").values_list("pk", "organisation_id", "user_id").order_by("pk")
+    )
+    organisation_ids = list(Organisation.objects.filter(slug__startswith="bench-").values_list("pk", flat=True))
+    statuses = ["accepted"] * 14 + ["submitted"] * 3 + ["returned", "ended"] * 1 + ["accepted"]
+    per_partner = 5
+    total = min(scaled(100_000, scale), len(partners) * per_partner)
+    rng = random.Random(2)
+    made = 0
+    for batch in _batched(range(total)):
+        with transaction.atomic():
+            specs = []
+            for n in batch:
+                partner_id, organisation_id, user_id = partners[n // per_partner]
+                status = statuses[n % len(statuses)]
+                submitted = now - datetime.timedelta(days=rng.randint(1, 900))
+                specs.append((partner_id, organisation_id, user_id, status, submitted, rng.choice(partnerships_of[organisation_id])))
+            declarations = Declaration.objects.bulk_create(
+                Declaration(partner_id=p, organisation_id=o, partnership_id=ps, status="draft") for p, o, _, _, _, ps in specs
+            )
+            revisions = DeclarationRevision.objects.bulk_create(
+                DeclarationRevision(
+                    declaration=d, number=1, kind="financial", situation="gift" if i % 3 else "outside_employment",
+                    counterparty_organisation_id=organisation_ids[(i * 7) % len(organisation_ids)],
+                    description="Bench declaration", arose_on=(submitted - datetime.timedelta(days=i % 40)).date(),
+                    value=60 if i % 3 else None, cash_or_vouchers=False if i % 3 else None, outcome="accepted" if i % 3 else "",
+                    submitted_at=submitted, submitted_by_id=user_id,
+                )
+                for i, (d, (_, _, user_id, _, submitted, _)) in enumerate(zip(declarations, specs))
+            )
+            for declaration, revision, (_, _, _, status, submitted, _) in zip(declarations, revisions, specs):
+                declaration.status = status
+                declaration.revision = revision
+                declaration.first_submitted_at = submitted
+                declaration.is_late = revision.arose_on < (submitted - datetime.timedelta(days=28)).date()
+                if status in ("accepted", "ended"):
+                    declaration.accepted_revision, declaration.accepted_at = revision, submitted + datetime.timedelta(days=3)
+                if status == "ended":
+                    declaration.ended_on = (submitted + datetime.timedelta(days=60)).date()
+            Declaration.objects.bulk_update(
+                declarations, ["status", "revision", "first_submitted_at", "is_late", "accepted_revision", "accepted_at", "ended_on"]
+            )
+            events = []
+            for declaration, revision, (_, _, user_id, status, submitted, _) in zip(declarations, revisions, specs):
+                events.append(DeclarationEvent(declaration=declaration, revision=revision, action="submitted", from_status="draft", to_status="submitted", actor_id=user_id))
+                if status in ("accepted", "ended"):
+                    events.append(DeclarationEvent(declaration=declaration, revision=revision, action="accepted", from_status="submitted", to_status="accepted"))
+                if status == "returned":
+                    events.append(DeclarationEvent(declaration=declaration, action="returned", from_status="submitted", to_status="returned", note="Who gave it?"))
+                if status == "ended":
+                    events.append(DeclarationEvent(declaration=declaration, action="ended", from_status="accepted", to_status="ended"))
+            DeclarationEvent.objects.bulk_create(events)
+        made += len(batch)
+    return made
