@@ -2,6 +2,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 
 from .models import CodeReview, CodeVersion, Item, Principle
@@ -16,7 +17,12 @@ def gds_helper(*fields, button: str, button_class: str = "primary") -> FormHelpe
 class LoginForm(AuthenticationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["username"].label = "Username or email address"
+        self.fields["username"].label = "Username"
+        # Django checks the length only in the browser; a longer name must be
+        # refused here, before the login throttle tries to record it.
+        self.fields["username"].validators.append(
+            MaxLengthValidator(150, "Enter a username of 150 characters or fewer")
+        )
         self.helper = gds_helper(
             Field.text("username", field_width=20, autocomplete="username"),
             Field.text("password", field_width=20, autocomplete="current-password"),

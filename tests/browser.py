@@ -20,7 +20,7 @@ def assert_accessible(page) -> None:
 
 def log_in(page, live_server, username: str, password: str = "correct horse battery") -> None:
     page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username or email address").fill(username)
+    page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
 
@@ -41,7 +41,7 @@ def tab_to(page, locator, limit: int = 100) -> None:
 
 def log_in_by_keyboard(page, live_server, username: str, password: str = "correct horse battery") -> None:
     page.goto(f"{live_server.url}/accounts/login/")
-    tab_to(page, page.get_by_label("Username or email address"))
+    tab_to(page, page.get_by_label("Username"))
     page.keyboard.type(username)
     page.keyboard.press("Tab")
     page.keyboard.type(password)

@@ -79,3 +79,9 @@ def test_weak_passwords_are_refused_when_setting_a_new_one(password, message):
 
     with pytest.raises(ValidationError, match=message):
         validate_password(password)
+
+
+def test_a_username_too_long_to_record_gets_a_message_not_a_crash(client, db):
+    response = client.post("/accounts/login/", {"username": "x" * 300, "password": "anything"})
+    assert response.status_code == 200
+    assert "Enter a username of 150 characters or fewer" in response.content.decode()
