@@ -11,7 +11,7 @@ import itertools
 import random
 
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from conduct.canonical_text import text_sha256, version_canonical_text
@@ -159,6 +159,9 @@ def seed_scale(*, scale: float = 1.0, log=print) -> None:
     log(f"{seed_declarations(scale=scale, now=now)} declarations")
     seed_reference_rows(count=scaled(100_000, scale), now=now)
     log(f"{ReferenceRow.objects.count()} reference rows")
+    # Fresh statistics, or the planner guesses from empty tables.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def seed_declarations(*, scale: float, now: datetime.datetime) -> int:

@@ -6,8 +6,10 @@ from .selectors import organisations_expected_to_sign
 class SignatureStatusFilter(django_filters.FilterSet):
     """Filters for the programme manager's list of who has signed a version."""
 
-    organisation = django_filters.ModelChoiceFilter(
-        field_name="organisation", queryset=None, empty_label="All organisations", label="Organisation"
+    # Plain choices rather than a ModelChoiceFilter, whose queryset would be read
+    # through a server-side cursor: far slower for a short list.
+    organisation = django_filters.ChoiceFilter(
+        field_name="organisation_id", choices=[], empty_label="All organisations", label="Organisation"
     )
     status = django_filters.ChoiceFilter(
         label="Status",
@@ -18,7 +20,9 @@ class SignatureStatusFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, version, partnerships, **kwargs):
         super().__init__(data, *args, **kwargs)
-        self.filters["organisation"].queryset = organisations_expected_to_sign(version, partnerships=partnerships)
+        self.filters["organisation"].extra["choices"] = list(
+            organisations_expected_to_sign(version, partnerships=partnerships).values_list("pk", "name")
+        )
         for field in self.form.fields.values():
             field.widget.attrs["class"] = "govuk-select"
 
@@ -26,6 +30,11 @@ class SignatureStatusFilter(django_filters.FilterSet):
         return queryset.filter(signed_at__isnull=(value == "outstanding"))
 
     @property
-    def chosen_organisation(self):
+    def chosen_organisation_id(self) -> int | None:
         form = self.form
-        return form.cleaned_data.get("organisation") if form.is_valid() else None
+        chosen = form.cleaned_data.get("organisation") if form.is_valid() else None
+        return int(chosen) if chosen else None
+
+    @property
+    def chosen_status(self) -> str:
+        return self.form.cleaned_data.get("status", "") if self.form.is_valid() else ""

@@ -220,11 +220,15 @@ def signature_status(version: CodeVersion, *, partnerships) -> QuerySet[Partner]
     )
 
 
-def signature_totals(version: CodeVersion, *, partnerships, organisation: Organisation | None = None) -> dict:
+def signature_totals(version: CodeVersion, *, partnerships, organisation_id: int | None = None) -> dict:
     partners = partners_expected_to_sign(version, partnerships=partnerships)
-    if organisation is not None:
-        partners = partners.filter(organisation=organisation)
-    totals = partners.aggregate(total=Count("pk"), signed=Count("pk", filter=Q(Exists(_active_signatures(version)))))
+    if organisation_id is not None:
+        partners = partners.filter(organisation_id=organisation_id)
+    # Two plain counts are much cheaper than one count with an EXISTS per partner.
+    totals = {
+        "total": partners.count(),
+        "signed": Signature.objects.filter(version=version, status=Signature.Status.ACTIVE, partner__in=partners).count(),
+    }
     totals["outstanding"] = totals["total"] - totals["signed"]
     totals["percent_signed"] = round(100 * totals["signed"] / totals["total"]) if totals["total"] else 0
     return totals

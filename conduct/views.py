@@ -205,17 +205,25 @@ def signature_dashboard(request, code_slug, number):
     status_filter = SignatureStatusFilter(
         request.GET, queryset=selectors.signature_status(version, partnerships=partnerships), version=version, partnerships=partnerships
     )
-    page = Paginator(status_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    totals = selectors.signature_totals(version, partnerships=partnerships, organisation_id=status_filter.chosen_organisation_id)
+    # The totals already count the rows the filter leaves, so the paginator need not count them again.
+    rows = {"signed": totals["signed"], "outstanding": totals["outstanding"]}.get(status_filter.chosen_status, totals["total"])
+    page = CountedPaginator(status_filter.qs, PAGE_SIZE, count=rows).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "conduct/signature_dashboard.html",
-        {
-            "version": version, "filter": status_filter, "page": page, "query": query.urlencode(),
-            "totals": selectors.signature_totals(version, partnerships=partnerships, organisation=status_filter.chosen_organisation),
-        },
+        {"version": version, "filter": status_filter, "page": page, "query": query.urlencode(), "totals": totals},
     )
+
+
+class CountedPaginator(Paginator):
+    """A paginator told how many rows there are."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count
 
 
 def _local_iso(moment) -> str:

@@ -1,8 +1,6 @@
 import django_filters
 from django import forms
 
-from conduct.models import Organisation
-
 from .models import Declaration, Kind, Situation
 
 
@@ -10,12 +8,14 @@ class RegisterFilter(django_filters.FilterSet):
     """The filters of the reviewers' register of declarations."""
 
     partnership = django_filters.ModelChoiceFilter(queryset=None, empty_label="All partnerships", label="Partnership")
-    organisation = django_filters.ModelChoiceFilter(
-        queryset=Organisation.objects.order_by("name"), empty_label="All organisations", label="Declared by organisation"
+    # Searched by name: a partnership has thousands of organisations, too many
+    # for a drop-down to be usable, or quick to render.
+    organisation = django_filters.CharFilter(
+        field_name="organisation__name", lookup_expr="icontains", label="Declared by organisation (name contains)", max_length=200
     )
-    concerning = django_filters.ModelChoiceFilter(
-        field_name="revision__counterparty_organisation", queryset=Organisation.objects.order_by("name"),
-        empty_label="Any", label="Concerning member organisation",
+    concerning = django_filters.CharFilter(
+        field_name="revision__counterparty_organisation__name", lookup_expr="icontains",
+        label="Concerning member organisation (name contains)", max_length=200,
     )
     kind = django_filters.ChoiceFilter(field_name="revision__kind", choices=Kind.choices, empty_label="All kinds", label="Kind")
     situation = django_filters.ChoiceFilter(

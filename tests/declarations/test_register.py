@@ -68,8 +68,9 @@ def test_an_administrator_sees_every_partnership(client, ada, declarations):
 @pytest.mark.parametrize(
     "query, expected",
     [
-        ("?organisation={riverside}", ["gift"]),
-        ("?concerning={acme}", ["gift"]),
+        ("?organisation=riverside", ["gift"]),
+        ("?organisation=RIVERSIDE+COMMUNITY", ["gift"]),
+        ("?concerning=acme", ["gift"]),
         ("?kind=professional", ["job"]),
         ("?situation=gift", ["gift"]),
         ("?status=returned", ["job"]),
