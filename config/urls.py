@@ -29,6 +29,7 @@ urlpatterns = [
     ),
     path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("declarations/", include("declarations.urls")),
+    path("breaches/", include("breaches.urls")),
     path("", include("conduct.urls")),
 ]
 

@@ -1,0 +1,56 @@
+from django.contrib import admin
+
+from .models import BreachCase, BreachPolicy, CaseEmail, CaseEvent
+
+
+@admin.register(BreachPolicy)
+class BreachPolicyAdmin(admin.ModelAdmin):
+    list_display = [
+        "partnership", "repeat_window_months", "triage_target_working_days", "acknowledgement_days", "feedback_months",
+        "response_days",
+    ]
+    list_select_related = ["partnership"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Cases move only through the app's services, which check roles and record history."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class CaseEventInline(admin.TabularInline):
+    model = CaseEvent
+    fields = ["at", "action", "from_status", "to_status", "actor", "reason"]
+    readonly_fields = fields
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(BreachCase)
+class BreachCaseAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "partnership", "respondent_organisation", "status", "track", "reported_at"]
+    list_filter = ["status", "track", "partnership"]
+    list_select_related = ["partnership", "respondent_organisation"]
+    inlines = [CaseEventInline]
+    exclude = ["receipt_code_sha256"]
+
+
+@admin.register(CaseEmail)
+class CaseEmailAdmin(ReadOnlyAdmin):
+    list_display = ["case", "kind", "created_at", "sent_at", "recipient_count"]
+    list_filter = ["kind"]

@@ -1,0 +1,57 @@
+import datetime
+
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+
+from .deadlines import ACKNOWLEDGEMENT_WARNING_DAYS, FEEDBACK_WARNING_DAYS
+from .models import BreachCase
+
+
+class CaseQueueFilter(django_filters.FilterSet):
+    """Filters for the queue of cases someone handles."""
+
+    status = django_filters.ChoiceFilter(
+        label="Status", choices=BreachCase.Status.choices, empty_label="Open cases", method="filter_status"
+    )
+    track = django_filters.ChoiceFilter(label="Track", choices=BreachCase.Track.choices, empty_label="Both tracks")
+    partnership = django_filters.ModelChoiceFilter(label="Partnership", queryset=None, empty_label="All partnerships")
+    overdue = django_filters.ChoiceFilter(
+        label="Overdue",
+        choices=[("triage", "Triage overdue"), ("any", "Triage overdue, or acknowledgement or feedback due soon")],
+        empty_label="Any",
+        method="filter_overdue",
+    )
+
+    def __init__(self, data=None, *args, partnerships, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.filters["partnership"].queryset = partnerships
+        for field in self.form.fields.values():
+            field.widget.attrs["class"] = "govuk-select"
+
+    def filter_queryset(self, queryset):
+        # With no status chosen the queue shows the open cases.
+        if not self.form.cleaned_data.get("status"):
+            queryset = queryset.filter(status__in=BreachCase.OPEN)
+        return super().filter_queryset(queryset)
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(status=value)
+
+    def filter_overdue(self, queryset, name, value):
+        """The same rules as the case's triage_overdue, acknowledgement_due_soon
+        and feedback_due_soon, in SQL."""
+        today = timezone.localdate()
+        triage = Q(status=BreachCase.Status.REPORTED, triage_due_on__lt=today)
+        if value == "triage":
+            return queryset.filter(triage)
+        acknowledgement = Q(
+            acknowledged_at__isnull=True,
+            acknowledge_due_on__lte=today + datetime.timedelta(days=ACKNOWLEDGEMENT_WARNING_DAYS),
+        )
+        feedback = Q(
+            feedback_given_at__isnull=True,
+            feedback_due_on__lte=today + datetime.timedelta(days=FEEDBACK_WARNING_DAYS),
+        )
+        still_running = ~Q(status__in=[BreachCase.Status.CLOSED, BreachCase.Status.WITHDRAWN])
+        return queryset.filter(triage | ((acknowledgement | feedback) & still_running))

@@ -1,0 +1,450 @@
+"""Breach cases: a concern about a partner organisation (and perhaps a person
+in it), triaged by the programme manager, handled informally or by a panel,
+decided fairly and closed, with every move recorded."""
+
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from conduct.models import CodeVersion, Item, Organisation, Partnership, PartnershipRole, Principle, User
+
+from .deadlines import ACKNOWLEDGEMENT_WARNING_DAYS, FEEDBACK_WARNING_DAYS
+from .evidence import KINDS, EvidenceStorage
+
+# Limits shared by the forms and the database, so nothing typed is ever cut short.
+NAME_MAX_LENGTH = 200
+PLACE_MAX_LENGTH = 300
+TEXT_MAX_LENGTH = 10_000
+
+
+class BreachPolicy(models.Model):
+    """One partnership's timescales for breach cases (edited in the Django admin).
+    A partnership without one uses these defaults."""
+
+    partnership = models.OneToOneField(Partnership, on_delete=models.CASCADE, related_name="breach_policy")
+    repeat_window_months = models.PositiveSmallIntegerField(
+        default=24, help_text="A breach upheld this many months ago or less makes a new one 'continued'."
+    )
+    triage_target_working_days = models.PositiveSmallIntegerField(
+        default=5, help_text="Working days (Monday to Friday) from the report to triage."
+    )
+    acknowledgement_days = models.PositiveSmallIntegerField(
+        default=7, help_text="Days from the report to acknowledging it to the reporter."
+    )
+    feedback_months = models.PositiveSmallIntegerField(
+        default=3, help_text="Months from the report to telling the reporter what is being done."
+    )
+    response_days = models.PositiveSmallIntegerField(
+        default=14, help_text="Days the respondent has to respond in writing before a decision can be made without it."
+    )
+
+    class Meta:
+        verbose_name_plural = "breach policies"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(repeat_window_months__gte=1)
+                & Q(triage_target_working_days__gte=1)
+                & Q(acknowledgement_days__gte=1)
+                & Q(feedback_months__gte=1)
+                & Q(response_days__gte=1),
+                name="breach_policy_periods_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Breach policy of {self.partnership}"
+
+
+PROGRAMME_MANAGER = PartnershipRole.Role.PROGRAMME_MANAGER
+PANEL_MEMBER = PartnershipRole.Role.PANEL_MEMBER
+
+
+class BreachCase(models.Model):
+    class Status(models.TextChoices):
+        REPORTED = "reported", "Reported"
+        INFORMAL = "informal", "Informal resolution"
+        FORMAL = "formal", "Formal investigation"
+        DECIDED = "decided", "Decided"
+        CLOSED = "closed", "Closed"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    class Action(models.TextChoices):
+        REPORT = "report", "Reported"
+        TRIAGE = "triage", "Triaged"
+        ESCALATE = "escalate", "Escalated to the panel"
+        DE_ESCALATE = "de_escalate", "Returned to informal resolution"
+        DECIDE = "decide", "Decided"
+        CLOSE = "close", "Closed"
+        WITHDRAW = "withdraw", "Withdrawn"
+
+    class Track(models.TextChoices):
+        INFORMAL = "informal", "Informal, by the programme manager"
+        FORMAL = "formal", "Formal, by the panel"
+
+    class Identity(models.TextChoices):
+        CONFIDENTIAL = "confidential", "Confidential"
+        ANONYMOUS = "anonymous", "Anonymous"
+
+    class Severity(models.TextChoices):
+        MINOR = "minor", "Minor"
+        SERIOUS = "serious", "Serious"
+
+    class Deliberate(models.TextChoices):
+        YES = "yes", "Yes"
+        NO = "no", "No"
+        NOT_KNOWN = "not_known", "Not known"
+
+    class Outcome(models.TextChoices):
+        NOT_UPHELD = "not_upheld", "Not upheld"
+        RESOLVED_INFORMALLY = "resolved_informally", "Upheld and resolved informally"
+        FORMAL_WARNING = "formal_warning", "Formal warning"
+        SUSPENSION = "suspension", "Suspension"
+        TERMINATION = "termination", "Termination of partnership"
+
+    # The only moves a case can make: (action, from status) -> (to statuses, the
+    # role that may make it). Administrators hold every role. Services enforce it.
+    TRANSITIONS = {
+        (Action.TRIAGE, Status.REPORTED): ({Status.INFORMAL, Status.FORMAL}, PROGRAMME_MANAGER),
+        (Action.ESCALATE, Status.INFORMAL): ({Status.FORMAL}, PROGRAMME_MANAGER),
+        (Action.DE_ESCALATE, Status.FORMAL): ({Status.INFORMAL}, PROGRAMME_MANAGER),
+        (Action.DECIDE, Status.INFORMAL): ({Status.DECIDED}, PROGRAMME_MANAGER),
+        (Action.DECIDE, Status.FORMAL): ({Status.DECIDED}, PANEL_MEMBER),
+        (Action.CLOSE, Status.DECIDED): ({Status.CLOSED}, PROGRAMME_MANAGER),
+        (Action.WITHDRAW, Status.REPORTED): ({Status.WITHDRAWN}, PROGRAMME_MANAGER),
+        (Action.WITHDRAW, Status.INFORMAL): ({Status.WITHDRAWN}, PROGRAMME_MANAGER),
+        (Action.WITHDRAW, Status.FORMAL): ({Status.WITHDRAWN}, PROGRAMME_MANAGER),
+    }
+    OPEN = (Status.REPORTED, Status.INFORMAL, Status.FORMAL)
+    OUTCOMES = {
+        Track.INFORMAL: (Outcome.NOT_UPHELD, Outcome.RESOLVED_INFORMALLY),
+        Track.FORMAL: (Outcome.NOT_UPHELD, Outcome.FORMAL_WARNING, Outcome.SUSPENSION, Outcome.TERMINATION),
+    }
+    UPHELD = (Outcome.RESOLVED_INFORMALLY, Outcome.FORMAL_WARNING, Outcome.SUSPENSION, Outcome.TERMINATION)
+
+    # What the concern is about.
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="breach_cases")
+    respondent_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="breach_cases")
+    respondent_person_name = models.CharField(max_length=NAME_MAX_LENGTH, blank=True)
+    incident_date = models.DateField()
+    incident_place = models.CharField(max_length=PLACE_MAX_LENGTH)
+    description = models.TextField(max_length=TEXT_MAX_LENGTH)
+    code_version = models.ForeignKey(
+        CodeVersion, on_delete=models.PROTECT, related_name="+", help_text="The version in force on the incident date."
+    )
+    cited_items = models.ManyToManyField(Item, blank=True, related_name="+")
+    cited_principles = models.ManyToManyField(Principle, blank=True, related_name="+")
+    confidentiality_breach = models.BooleanField(default=False)
+
+    # Who reported it: seen only by the programme manager and those handling the case.
+    identity = models.CharField(max_length=20, choices=Identity.choices)
+    reporter = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    reporter_name = models.CharField(max_length=NAME_MAX_LENGTH, blank=True)
+    reporter_email = models.EmailField(blank=True)
+    receipt_code_sha256 = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    reported_at = models.DateTimeField()
+
+    # Deadlines fixed from the partnership's policy when the report arrives.
+    triage_due_on = models.DateField()
+    acknowledge_due_on = models.DateField()
+    feedback_due_on = models.DateField()
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    feedback_given_at = models.DateTimeField(null=True, blank=True)
+
+    # Triage and routing.
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.REPORTED)
+    track = models.CharField(max_length=20, choices=Track.choices, blank=True)
+    severity = models.CharField(max_length=20, choices=Severity.choices, blank=True)
+    deliberate = models.CharField(max_length=20, choices=Deliberate.choices, blank=True)
+    continued = models.BooleanField(null=True, blank=True)
+    routing_reason = models.TextField(blank=True)
+    respondent_summary = models.TextField(
+        max_length=TEXT_MAX_LENGTH, blank=True, help_text="What the respondent is told the concern is."
+    )
+    triaged_at = models.DateTimeField(null=True, blank=True)
+    respondent_notified_at = models.DateTimeField(null=True, blank=True)
+    response_due_on = models.DateField(null=True, blank=True)
+
+    # The decision.
+    outcome = models.CharField(max_length=30, choices=Outcome.choices, blank=True)
+    finding = models.TextField(max_length=TEXT_MAX_LENGTH, blank=True)
+    reasons = models.TextField(max_length=TEXT_MAX_LENGTH, blank=True)
+    wider_causes = models.TextField(max_length=TEXT_MAX_LENGTH, blank=True)
+    lessons = models.TextField(max_length=TEXT_MAX_LENGTH, blank=True)
+    suspended_until = models.DateField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    # Counts the case's moves; a form carries the number it was shown, so that
+    # of two people acting at once only the first succeeds.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-reported_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["reported", "informal", "formal", "decided", "closed", "withdrawn"]),
+                name="breach_case_status_valid",
+            ),
+            models.CheckConstraint(condition=Q(track__in=["", "informal", "formal"]), name="breach_case_track_valid"),
+            models.CheckConstraint(condition=Q(severity__in=["", "minor", "serious"]), name="breach_case_severity_valid"),
+            models.CheckConstraint(
+                condition=Q(deliberate__in=["", "yes", "no", "not_known"]), name="breach_case_deliberate_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(identity__in=["confidential", "anonymous"]), name="breach_case_identity_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome__in=["", "not_upheld", "resolved_informally", "formal_warning", "suspension", "termination"]),
+                name="breach_case_outcome_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(identity="anonymous") | Q(reporter__isnull=True, reporter_name="", reporter_email=""),
+                name="breach_case_anonymous_has_no_identity",
+            ),
+            models.CheckConstraint(
+                condition=~Q(identity="confidential") | Q(reporter__isnull=False) | ~Q(reporter_name=""),
+                name="breach_case_confidential_is_named",
+            ),
+            models.CheckConstraint(
+                condition=(Q(status__in=["reported", "withdrawn"]) | ~Q(track=""))
+                & (~Q(status="reported") | Q(track=""))
+                & (~Q(status="informal") | Q(track="informal"))
+                & (~Q(status="formal") | Q(track="formal")),
+                name="breach_case_track_matches_status",
+            ),
+            models.CheckConstraint(
+                condition=(Q(status__in=["decided", "closed"]) & ~Q(outcome="") & Q(decided_at__isnull=False))
+                | (~Q(status__in=["decided", "closed"]) & Q(outcome="")),
+                name="breach_case_decided_has_outcome",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="")
+                | Q(track="informal", outcome__in=["not_upheld", "resolved_informally"])
+                | Q(track="formal", outcome__in=["not_upheld", "formal_warning", "suspension", "termination"]),
+                name="breach_case_outcome_fits_track",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="suspension", suspended_until__isnull=False)
+                | (~Q(outcome="suspension") & Q(suspended_until__isnull=True)),
+                name="breach_case_suspension_has_end",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["partnership", "status"]),
+            models.Index(fields=["respondent_organisation", "partnership"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Case {self.reference}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("breaches:case-detail", kwargs={"pk": self.pk})
+
+    @property
+    def reference(self) -> str:
+        return f"BC-{self.pk:05d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
+
+    @property
+    def is_upheld(self) -> bool:
+        return self.outcome in self.UPHELD
+
+    @property
+    def triage_overdue(self) -> bool:
+        return self.status == self.Status.REPORTED and timezone.localdate() > self.triage_due_on
+
+    @property
+    def is_running(self) -> bool:
+        return self.status not in (self.Status.CLOSED, self.Status.WITHDRAWN)
+
+    @property
+    def acknowledgement_due_soon(self) -> bool:
+        days_left = (self.acknowledge_due_on - timezone.localdate()).days
+        return self.is_running and self.acknowledged_at is None and days_left <= ACKNOWLEDGEMENT_WARNING_DAYS
+
+    @property
+    def feedback_due_soon(self) -> bool:
+        days_left = (self.feedback_due_on - timezone.localdate()).days
+        return self.is_running and self.feedback_given_at is None and days_left <= FEEDBACK_WARNING_DAYS
+
+    @property
+    def age_days(self) -> int:
+        return (timezone.localdate() - timezone.localdate(self.reported_at)).days
+
+    @property
+    def response_window_open(self) -> bool:
+        return self.response_due_on is not None and timezone.localdate() <= self.response_due_on
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ValidationError("The history of a case is never changed.")
+
+    def delete(self):
+        raise ValidationError("The history of a case is never deleted.")
+
+
+class AppendOnlyModel(models.Model):
+    """Written once, never changed or deleted, at any door."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValidationError("The history of a case is never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("The history of a case is never deleted.")
+
+
+class CaseEvent(AppendOnlyModel):
+    """One move of a case: who made it, when and why."""
+
+    case = models.ForeignKey(BreachCase, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(max_length=20, choices=BreachCase.Action.choices)
+    from_status = models.CharField(max_length=20, choices=BreachCase.Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=BreachCase.Status.choices)
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=["report", "triage", "escalate", "de_escalate", "decide", "close", "withdraw"]),
+                name="case_event_action_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(from_status__in=["", "reported", "informal", "formal", "decided", "closed", "withdrawn"])
+                & Q(to_status__in=["reported", "informal", "formal", "decided", "closed", "withdrawn"]),
+                name="case_event_statuses_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case}: {self.from_status or '—'} → {self.to_status}"
+
+
+class CaseMessage(AppendOnlyModel):
+    """What passes between the people handling a case, the reporter and the respondent."""
+
+    class Kind(models.TextChoices):
+        ACKNOWLEDGEMENT = "acknowledgement", "Acknowledgement"
+        QUESTION = "question", "Question"
+        FEEDBACK = "feedback", "Feedback"
+        REPORTER_INFORMATION = "reporter_information", "Information from the reporter"
+        RESPONSE = "response", "Response from the respondent"
+
+    TO_REPORTER = (Kind.ACKNOWLEDGEMENT, Kind.QUESTION, Kind.FEEDBACK)
+
+    case = models.ForeignKey(BreachCase, on_delete=models.PROTECT, related_name="messages")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    author = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="Empty for a reporter without an account.",
+    )
+    text = models.TextField(max_length=TEXT_MAX_LENGTH)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["acknowledgement", "question", "feedback", "reporter_information", "response"]),
+                name="case_message_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.case}"
+
+    @property
+    def is_to_reporter(self) -> bool:
+        return self.kind in self.TO_REPORTER
+
+
+def evidence_path(evidence: "Evidence", filename: str) -> str:
+    # The name given by the uploader is kept in the database only, never in a path.
+    return f"case-{evidence.case_id}/{uuid.uuid4().hex}.{KINDS[evidence.content_type].extension}"
+
+
+class Evidence(models.Model):
+    class Source(models.TextChoices):
+        REPORTER = "reporter", "The reporter"
+        RESPONDENT = "respondent", "The respondent"
+
+    case = models.ForeignKey(BreachCase, on_delete=models.PROTECT, related_name="evidence")
+    source = models.CharField(max_length=20, choices=Source.choices)
+    file = models.FileField(storage=EvidenceStorage(), upload_to=evidence_path, max_length=200)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name_plural = "evidence"
+        ordering = ["uploaded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(source__in=["reporter", "respondent"]), name="evidence_source_valid"),
+            models.CheckConstraint(condition=Q(content_type__in=list(KINDS)), name="evidence_content_type_accepted"),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("breaches:evidence-download", kwargs={"pk": self.pk})
+
+
+class CaseEmail(models.Model):
+    """An email a step of the case sends, recorded in the step's transaction and
+    sent by Celery once it commits; sent once, however often the task runs."""
+
+    class Kind(models.TextChoices):
+        REPORTED = "reported", "New report, to the programme manager"
+        CONFIDENTIALITY = "confidentiality", "Breach of confidentiality, to the programme manager"
+        RECEIVED = "received", "Report received, to the reporter"
+        RESPONDENT_TOLD = "respondent_told", "Case opened, to the respondent"
+        PANEL_REFERRAL = "panel_referral", "Case for the panel, to the panel"
+        TRACK_CHANGED = "track_changed", "Track changed, to the respondent"
+        TO_REPORTER = "to_reporter", "Message, to the reporter"
+        REPORTER_INFORMATION = "reporter_information", "Information from the reporter, to those handling the case"
+        RESPONSE = "response", "Response from the respondent, to those handling the case"
+        DECISION = "decision", "Decision, to the respondent"
+        CLOSED = "closed", "Case closed or withdrawn, to the reporter and the respondent"
+
+    case = models.ForeignKey(BreachCase, on_delete=models.PROTECT, related_name="emails")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    recipient_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    kind__in=[
+                        "reported", "confidentiality", "received", "respondent_told", "panel_referral", "track_changed",
+                        "to_reporter", "reporter_information", "response", "decision", "closed",
+                    ]
+                ),
+                name="case_email_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.case})"

@@ -1,0 +1,63 @@
+"""Emails about breach cases: each one a subject, a text body and an HTML body
+under templates/emails/breach_*. They say what happened and link to the case;
+what the concern is and who raised it stay on the site, behind its access checks."""
+
+from django.conf import settings
+from django.urls import reverse
+
+from conduct.services import send_templated_email
+
+from . import selectors
+from .models import BreachCase, CaseEmail
+
+Kind = CaseEmail.Kind
+
+
+def _reporter_url(case: BreachCase) -> str:
+    if case.reporter_id:
+        return settings.SITE_URL + case.get_absolute_url()
+    return settings.SITE_URL + reverse("breaches:follow-up")
+
+
+def _recipients(email: CaseEmail) -> list[tuple[str, str]]:
+    """(address, link) for everyone this email goes to, each address once."""
+    case = email.case
+    case_url = settings.SITE_URL + case.get_absolute_url()
+
+    def users(*querysets) -> list[tuple[str, str]]:
+        addresses = [address for queryset in querysets for address in queryset.exclude(email="").values_list("email", flat=True)]
+        return [(address, case_url) for address in dict.fromkeys(addresses)]
+
+    managers = selectors.programme_managers(case)
+    panel = selectors.role_holders(case.partnership_id, selectors.PANEL_MEMBER)
+    respondents = selectors.respondent_users(case)
+    address = selectors.reporter_email(case)
+    reporter = [(address, _reporter_url(case))] if address else []
+    if email.kind in (Kind.REPORTED, Kind.CONFIDENTIALITY):
+        return users(managers)
+    if email.kind in (Kind.RECEIVED, Kind.TO_REPORTER):
+        return reporter
+    if email.kind in (Kind.RESPONDENT_TOLD, Kind.TRACK_CHANGED):
+        return users(respondents)
+    if email.kind == Kind.PANEL_REFERRAL:
+        # With no panel yet, the programme manager must find one.
+        return users(panel) if panel.exists() else users(managers)
+    if email.kind in (Kind.REPORTER_INFORMATION, Kind.RESPONSE):
+        return users(managers, panel) if case.track == case.Track.FORMAL else users(managers)
+    if email.kind == Kind.DECISION:
+        return users(respondents, managers)
+    if email.kind == Kind.CLOSED:
+        return reporter + (users(respondents) if case.respondent_notified_at else [])
+    raise ValueError(f"Unknown email kind {email.kind}")
+
+
+def send_case_email(email: CaseEmail) -> int:
+    """Send the email, one message per recipient so nobody sees who else got it; returns how many."""
+    recipients = _recipients(email)
+    for address, url in recipients:
+        send_templated_email(
+            template=f"emails/breach_{email.kind}",
+            to=[address],
+            context={"case": email.case, "url": url},
+        )
+    return len(recipients)

@@ -1,0 +1,300 @@
+"""Reads for breach cases: who may see which case, and what the pages show."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from conduct.models import CodeVersion, Item, Organisation, Partnership, PartnershipRole, Principle, Section, User
+from conduct.selectors import current_memberships, is_administrator, partner_for_user, partnerships_where
+
+from .deadlines import months_before
+from .models import BreachCase, BreachPolicy, CaseMessage, Evidence
+
+PROGRAMME_MANAGER = PartnershipRole.Role.PROGRAMME_MANAGER
+PANEL_MEMBER = PartnershipRole.Role.PANEL_MEMBER
+
+
+def policy_for(partnership: Partnership) -> BreachPolicy:
+    """The partnership's policy, or the defaults when it has none."""
+    return BreachPolicy.objects.filter(partnership=partnership).first() or BreachPolicy(partnership=partnership)
+
+
+# --- What can be reported --------------------------------------------------------------
+
+
+def code_version_in_force(partnership: Partnership, on: datetime.date) -> CodeVersion | None:
+    """The version of the partnership's code in force on a date: the last one
+    published by then, or the first one ever published when the date comes
+    before any (a code loaded without a date of its own)."""
+    versions = CodeVersion.objects.filter(code_id=partnership.code_id).exclude(status=CodeVersion.Status.DRAFT)
+    end_of_day = timezone.make_aware(datetime.datetime.combine(on, datetime.time.max))
+    return (
+        versions.filter(published_at__lte=end_of_day).order_by("-published_at", "-number").first()
+        or versions.order_by("number").first()
+    )
+
+
+CITABLE_KINDS = [kind for kind in Item.Kind.values if kind != Item.Kind.TEXT]
+
+
+def citable_sections(version: CodeVersion) -> list[tuple[Section, list[Item]]]:
+    """The version's sections, each with the items a report can cite, in the code's order."""
+    items = Item.objects.filter(section__version=version, kind__in=CITABLE_KINDS).order_by("section__position", "section_id", "position", "pk")
+    sections: dict[int, tuple[Section, list[Item]]] = {}
+    for section in Section.objects.filter(version=version).order_by("position", "pk"):
+        sections[section.pk] = (section, [])
+    for item in items:
+        sections[item.section_id][1].append(item)
+    return [entry for entry in sections.values() if entry[1]]
+
+
+def respondent_organisations(partnership: Partnership, on: datetime.date) -> QuerySet[Organisation]:
+    """The organisations that were members of the partnership on the day."""
+    members = current_memberships(on=on).filter(partnership=partnership).values("organisation_id")
+    return Organisation.objects.filter(pk__in=members).order_by("name")
+
+
+# --- Who may see a case ----------------------------------------------------------------
+
+
+def holds_role(user: User, partnership_id: int, role: str) -> bool:
+    return partnerships_where(user, role).filter(pk=partnership_id).exists()
+
+
+def cases_handled_by(user: User) -> QuerySet[BreachCase]:
+    """Every case in the partnerships the user manages, and the formal ones in
+    those whose panel they sit on (administrators: every case)."""
+    if not user.is_authenticated:
+        return BreachCase.objects.none()
+    if is_administrator(user):
+        return BreachCase.objects.all()
+    managed = partnerships_where(user, PROGRAMME_MANAGER).values("pk")
+    panels = partnerships_where(user, PANEL_MEMBER).values("pk")
+    return BreachCase.objects.filter(
+        Q(partnership__in=managed) | Q(partnership__in=panels, track=BreachCase.Track.FORMAL)
+    )
+
+
+def manages_any_partnership(user: User) -> bool:
+    return user.is_authenticated and partnerships_where(user, PROGRAMME_MANAGER).exists()
+
+
+def handles_any_case(user: User) -> bool:
+    return is_administrator(user) or (
+        user.is_authenticated
+        and PartnershipRole.objects.filter(user=user, role__in=[PROGRAMME_MANAGER, PANEL_MEMBER]).exists()
+    )
+
+
+def is_respondent(user: User, case: BreachCase) -> bool:
+    """A partner in the respondent organisation, once it has been told of the case."""
+    partner = partner_for_user(user)
+    return (
+        partner is not None
+        and partner.organisation_id == case.respondent_organisation_id
+        and case.respondent_notified_at is not None
+    )
+
+
+HANDLER, REPORTER, RESPONDENT = "handler", "reporter", "respondent"
+
+
+def case_for_user(user: User, pk: int) -> tuple[BreachCase, str]:
+    """The case and how the user stands to it: handling it, having reported it,
+    or speaking for the respondent. Anyone else gets a 404."""
+    case = (
+        BreachCase.objects.select_related("partnership", "respondent_organisation", "code_version__code", "reporter")
+        .filter(pk=pk)
+        .first()
+    )
+    if case is None or not user.is_authenticated:
+        raise Http404("No such case")
+    if cases_handled_by(user).filter(pk=case.pk).exists():
+        return case, HANDLER
+    if case.reporter_id == user.pk:
+        return case, REPORTER
+    if is_respondent(user, case):
+        return case, RESPONDENT
+    raise Http404("No such case")
+
+
+def case_for_receipt(case_ids: list[int], pk: int) -> BreachCase | None:
+    """The case, if its receipt code was entered in this browser session."""
+    if pk not in case_ids:
+        return None
+    return BreachCase.objects.select_related("partnership", "respondent_organisation").filter(pk=pk).first()
+
+
+def case_by_receipt_code_sha256(code_sha256: str) -> BreachCase | None:
+    return BreachCase.objects.filter(receipt_code_sha256=code_sha256).first()
+
+
+def evidence_for_user(user: User, pk: int, receipt_case_ids: list[int]) -> Evidence:
+    """Those handling the case see all its evidence; the reporter and the
+    respondent see only what their own side gave."""
+    evidence = Evidence.objects.select_related("case").filter(pk=pk).first()
+    if evidence is None:
+        raise Http404("No such file")
+    case = evidence.case
+    if evidence.case_id in receipt_case_ids and evidence.source == Evidence.Source.REPORTER:
+        return evidence
+    if not user.is_authenticated:
+        raise Http404("No such file")
+    if cases_handled_by(user).filter(pk=case.pk).exists():
+        return evidence
+    if evidence.source == Evidence.Source.REPORTER and case.reporter_id == user.pk:
+        return evidence
+    if evidence.source == Evidence.Source.RESPONDENT and is_respondent(user, case):
+        return evidence
+    raise Http404("No such file")
+
+
+def may_take(user: User, case: BreachCase, action: str) -> bool:
+    """Whether the case's status allows the action and the user holds the role for it."""
+    rule = BreachCase.TRANSITIONS.get((action, case.status))
+    return rule is not None and holds_role(user, case.partnership_id, rule[1])
+
+
+def may_message_reporter(user: User, case: BreachCase) -> bool:
+    if case.status in (BreachCase.Status.CLOSED, BreachCase.Status.WITHDRAWN):
+        return False
+    return holds_role(user, case.partnership_id, PROGRAMME_MANAGER) or (
+        case.track == BreachCase.Track.FORMAL and holds_role(user, case.partnership_id, PANEL_MEMBER)
+    )
+
+
+# --- The respondent's history, for triage -----------------------------------------------
+
+
+@dataclass
+class RespondentHistory:
+    window_months: int
+    cases: list[BreachCase]
+    upheld_recently: list[BreachCase]
+    open_cases: list[BreachCase]
+
+    @property
+    def continued(self) -> bool:
+        return bool(self.upheld_recently or self.open_cases)
+
+    @property
+    def explanation(self) -> str:
+        parts = []
+        if self.upheld_recently:
+            references = ", ".join(case.reference for case in self.upheld_recently)
+            parts.append(f"a breach upheld in the last {self.window_months} months ({references})")
+        if self.open_cases:
+            references = ", ".join(case.reference for case in self.open_cases)
+            parts.append(f"another open case ({references})")
+        if not parts:
+            return f"No breach upheld in the last {self.window_months} months and no other open case."
+        return "Continued: " + " and ".join(parts) + "."
+
+
+def respondent_history(case: BreachCase) -> RespondentHistory:
+    """The respondent's other cases in the same partnership. The breach is
+    continued when one was upheld within the policy's window (counted back from
+    today) or is still open."""
+    today = timezone.localdate()
+    window = policy_for(case.partnership).repeat_window_months
+    start = months_before(today, window)
+    cases = list(
+        BreachCase.objects.filter(partnership_id=case.partnership_id, respondent_organisation_id=case.respondent_organisation_id)
+        .exclude(pk=case.pk)
+        .order_by("-reported_at", "-pk")
+    )
+    upheld = [
+        other for other in cases
+        if other.is_upheld and other.decided_at and start <= timezone.localdate(other.decided_at) <= today
+    ]
+    open_cases = [other for other in cases if other.is_open]
+    return RespondentHistory(window, cases, upheld, open_cases)
+
+
+# --- Lists -------------------------------------------------------------------------------
+
+
+def queue_cases(user: User) -> QuerySet[BreachCase]:
+    return cases_handled_by(user).select_related("partnership", "respondent_organisation").order_by("reported_at", "pk")
+
+
+def queue_partnerships(user: User) -> QuerySet[Partnership]:
+    if is_administrator(user):
+        return Partnership.objects.order_by("name")
+    return partnerships_where(user, PROGRAMME_MANAGER, PANEL_MEMBER).order_by("name")
+
+
+def reported_by(user: User) -> QuerySet[BreachCase]:
+    return BreachCase.objects.filter(reporter=user).select_related("partnership", "respondent_organisation")
+
+
+def concerning_organisation_of(user: User) -> QuerySet[BreachCase]:
+    partner = partner_for_user(user)
+    if partner is None:
+        return BreachCase.objects.none()
+    return BreachCase.objects.filter(
+        respondent_organisation_id=partner.organisation_id, respondent_notified_at__isnull=False
+    ).select_related("partnership")
+
+
+def case_messages(case: BreachCase, *, kinds) -> QuerySet[CaseMessage]:
+    return case.messages.filter(kind__in=kinds).select_related("author")
+
+
+def case_evidence(case: BreachCase, *, sources) -> QuerySet[Evidence]:
+    return case.evidence.filter(source__in=sources).select_related("uploaded_by")
+
+
+def lessons_cases(user: User) -> QuerySet[BreachCase]:
+    """Decided cases in the partnerships the user manages, newest decision first."""
+    return (
+        BreachCase.objects.filter(
+            partnership__in=partnerships_where(user, PROGRAMME_MANAGER).values("pk"),
+            status__in=[BreachCase.Status.DECIDED, BreachCase.Status.CLOSED],
+        )
+        .select_related("partnership", "respondent_organisation")
+        .order_by("-decided_at", "-pk")
+    )
+
+
+def lessons_outcome_counts(cases: QuerySet[BreachCase]) -> list[tuple[str, int]]:
+    counts = dict(cases.order_by().values_list("outcome").annotate(n=Count("pk")))
+    return [(label, counts.get(value, 0)) for value, label in BreachCase.Outcome.choices]
+
+
+def lessons_principle_counts(cases: QuerySet[BreachCase]) -> list[tuple[str, int]]:
+    """How many of the cases cite each principle of public life."""
+    citations = BreachCase.cited_principles.through.objects.filter(breachcase__in=cases.order_by())
+    counts = dict(citations.values_list("principle_id").annotate(n=Count("breachcase_id")))
+    return [(principle.name, counts.get(principle.pk, 0)) for principle in Principle.objects.order_by("position")]
+
+
+# --- Who an email goes to ----------------------------------------------------------------
+
+
+def role_holders(partnership_id: int, role: str) -> QuerySet[User]:
+    return User.objects.filter(
+        is_active=True, partnership_roles__partnership_id=partnership_id, partnership_roles__role=role
+    ).distinct()
+
+
+def programme_managers(case: BreachCase) -> QuerySet[User]:
+    """The partnership's programme managers; administrators when it has none,
+    so that a report never goes unseen."""
+    managers = role_holders(case.partnership_id, PROGRAMME_MANAGER)
+    if managers.exists():
+        return managers
+    return User.objects.filter(is_active=True, is_staff=True)
+
+
+def respondent_users(case: BreachCase) -> QuerySet[User]:
+    return User.objects.filter(is_active=True, partner__organisation_id=case.respondent_organisation_id)
+
+
+def reporter_email(case: BreachCase) -> str:
+    if case.reporter_id:
+        return case.reporter.email
+    return case.reporter_email

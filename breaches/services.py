@@ -1,0 +1,581 @@
+"""State changes of breach cases: reporting, triage and routing, escalation,
+the respondent's response, decisions, closing, and what passes between those
+handling a case and the reporter. Each one locks the case, checks its status,
+who is acting and their declared interests, records a history row in the same
+transaction and queues its emails for after the commit."""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+
+from conduct.models import Item, Membership, Organisation, Partnership, PartnershipRole, Principle, User
+from conduct.services import ConductError, membership_end, task_enqueue
+from declarations.services import decision_participation_check
+
+from . import notifications, selectors
+from .deadlines import add_months, add_working_days
+from .evidence import ACCEPTED_DESCRIPTION, evidence_kind
+from .models import BreachCase, CaseEmail, CaseEvent, CaseMessage, Evidence
+from .receipt_codes import receipt_code_new, receipt_code_sha256
+
+Status = BreachCase.Status
+Action = BreachCase.Action
+Track = BreachCase.Track
+
+
+class BreachError(ConductError):
+    """A request the rules of handling a breach refuse, with a message for the user."""
+
+
+class CaseChanged(BreachError):
+    """Someone else moved the case since the form was shown."""
+
+    def __init__(self):
+        super().__init__(
+            "This case changed while you were working on it. Check what it shows now, then submit again if you still need to."
+        )
+
+
+# How a refusal names each status and each action.
+STATUS_PHRASES = {
+    Status.REPORTED: "waiting for triage",
+    Status.INFORMAL: "in informal resolution",
+    Status.FORMAL: "under formal investigation",
+    Status.DECIDED: "decided",
+    Status.CLOSED: "closed",
+    Status.WITHDRAWN: "withdrawn",
+}
+ACTION_VERBS = {
+    Action.TRIAGE: "triage",
+    Action.ESCALATE: "escalate to the panel",
+    Action.DE_ESCALATE: "return to informal resolution",
+    Action.DECIDE: "decide",
+    Action.CLOSE: "close",
+    Action.WITHDRAW: "withdraw",
+}
+ACTION_PHRASES = {
+    Action.TRIAGE: "triaged",
+    Action.ESCALATE: "escalated to the panel",
+    Action.DE_ESCALATE: "returned to informal resolution",
+    Action.DECIDE: "decided",
+    Action.CLOSE: "closed",
+    Action.WITHDRAW: "withdrawn",
+}
+ROLE_PHRASES = {
+    PartnershipRole.Role.PROGRAMME_MANAGER: "the programme manager",
+    PartnershipRole.Role.PANEL_MEMBER: "the panel",
+}
+
+
+# --- Routing --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    track: str
+    reason: str
+
+
+def breach_case_route(*, severity: str, deliberate: str, continued: bool) -> Route:
+    """The track a triaged case takes, and why.
+
+    C4PC: "Minor breaches of this Code will, in the first instance, be dealt with
+    informally by the Programme Manager. Where there is evidence of a serious,
+    deliberate or continued breach of this Code, formal action may be taken".
+    So any one of serious, deliberate or continued sends a case to the panel;
+    a minor one that is not continued, with no evidence that it was deliberate
+    (deliberate: no, or not known), starts informally and can be escalated later.
+    """
+    grounds = []
+    if severity == BreachCase.Severity.SERIOUS:
+        grounds.append("serious")
+    if deliberate == BreachCase.Deliberate.YES:
+        grounds.append("deliberate")
+    if continued:
+        grounds.append("continued")
+    if grounds:
+        listed = grounds[0] if len(grounds) == 1 else ", ".join(grounds[:-1]) + " and " + grounds[-1]
+        return Route(Track.FORMAL, f"Formal track, decided by the panel: the breach is {listed}.")
+    if deliberate == BreachCase.Deliberate.NOT_KNOWN:
+        return Route(
+            Track.INFORMAL,
+            "Informal track, handled by the programme manager: minor and not continued, with no evidence that it "
+            "was deliberate. Escalate it if such evidence comes to light.",
+        )
+    return Route(Track.INFORMAL, "Informal track, handled by the programme manager: minor, not deliberate and not continued.")
+
+
+# --- Checks shared by the state changes ------------------------------------------------------
+
+
+def _locked(case: BreachCase, expected_version: int | None) -> BreachCase:
+    # Only the case's row is locked, not the partnership's or the organisation's.
+    locked = (
+        BreachCase.objects.select_for_update(of=("self",))
+        .select_related("partnership", "respondent_organisation")
+        .get(pk=case.pk)
+    )
+    if expected_version is not None and locked.version != expected_version:
+        raise CaseChanged()
+    return locked
+
+
+def _check_no_conflict(case: BreachCase, actor: User) -> None:
+    """C4PC: "A Partner with a potential conflict of interest will not participate
+    in any decision or perform any other service until the potential conflict is resolved"."""
+    check = decision_participation_check(
+        user=actor, organisation=case.respondent_organisation, person_name=case.respondent_person_name
+    )
+    if not check.allowed:
+        raise BreachError(check.reason)
+
+
+def _check_may(case: BreachCase, action: str, actor: User) -> None:
+    """The move is open from the case's status, the actor holds its role, and no conflict stops them."""
+    rule = BreachCase.TRANSITIONS.get((action, case.status))
+    if rule is None:
+        raise BreachError(f"This case is {STATUS_PHRASES[case.status]}, so it cannot be {ACTION_PHRASES[action]}.")
+    role = rule[1]
+    if not selectors.holds_role(actor, case.partnership_id, role):
+        raise BreachError(
+            f"Only {ROLE_PHRASES[role]} of {case.partnership} can {ACTION_VERBS[action]} a case {STATUS_PHRASES[case.status]}."
+        )
+    _check_no_conflict(case, actor)
+
+
+def action_refusal(*, case: BreachCase, action: str, actor: User) -> str:
+    """Why the actor may not take this action on the case as it stands, or "" if they may."""
+    try:
+        _check_may(case, action, actor)
+    except BreachError as refusal:
+        return refusal.message
+    return ""
+
+
+def _required(text: str, message: str) -> str:
+    text = text.strip()
+    if not text:
+        raise BreachError(message)
+    return text
+
+
+def _move(case: BreachCase, *, action: str, to_status: str, actor: User | None, reason: str, fields: Iterable[str] = ()) -> CaseEvent:
+    from_status = case.status
+    if to_status not in BreachCase.TRANSITIONS[(action, from_status)][0]:
+        raise BreachError(f"A case {STATUS_PHRASES[from_status]} cannot become {STATUS_PHRASES[to_status]}.")
+    case.status = to_status
+    case.version += 1
+    case.save(update_fields=["status", "version", *fields])
+    return CaseEvent.objects.create(
+        case=case, action=action, from_status=from_status, to_status=to_status, actor=actor, reason=reason
+    )
+
+
+def _email(case: BreachCase, kind: str) -> None:
+    """Record the email in this transaction; Celery sends it once the transaction commits."""
+    email = CaseEmail.objects.create(case=case, kind=kind)
+    task_enqueue("breaches.tasks.send_case_email", case_email_id=email.pk)
+
+
+def _evidence_add(case: BreachCase, *, upload, source: str, actor: User | None) -> Evidence:
+    kind = evidence_kind(upload)
+    if kind is None:
+        raise BreachError(f"The file must be {ACCEPTED_DESCRIPTION}.")
+    if upload.size > settings.BREACH_EVIDENCE_MAX_BYTES:
+        raise BreachError(f"The file must be smaller than {settings.BREACH_EVIDENCE_MAX_BYTES // (1024 * 1024)} MB.")
+    evidence = Evidence(
+        case=case,
+        source=source,
+        original_name=(upload.name or "file")[-255:],
+        content_type=kind.content_type,
+        size=upload.size,
+        uploaded_by=actor,
+    )
+    evidence.file.save(upload.name or "file", upload, save=False)
+    evidence.save()
+    return evidence
+
+
+# --- Reporting ------------------------------------------------------------------------------
+
+
+def breach_case_report(
+    *,
+    actor: User | None,
+    partnership: Partnership,
+    respondent_organisation: Organisation,
+    respondent_person_name: str = "",
+    incident_date: datetime.date,
+    incident_place: str,
+    description: str,
+    cited_items: Iterable[Item] = (),
+    cited_principles: Iterable[Principle] = (),
+    confidentiality_breach: bool = False,
+    identity: str,
+    reporter_name: str = "",
+    reporter_email: str = "",
+    evidence=None,
+) -> tuple[BreachCase, str]:
+    """Record a concern about a partner organisation.
+
+    Before: the organisation was a member of the partnership on the incident
+    date, which is not in the future; the items cited belong to the version of
+    the code in force that day. After: a reported case with its deadlines set
+    from the partnership's policy and its history row; the programme manager is
+    emailed (at once, separately, when it is a breach of confidentiality, as
+    C4PC asks) and so is a reporter who gave an address. Returns the case and,
+    for a reporter without an account or who chose anonymity, the receipt code
+    (shown once, never stored) or "" otherwise.
+    """
+    if identity not in BreachCase.Identity.values:
+        raise BreachError("Choose whether to report confidentially or anonymously.")
+    today = timezone.localdate()
+    if incident_date > today:
+        raise BreachError("The date it happened must be today or in the past.")
+    if not selectors.respondent_organisations(partnership, incident_date).filter(pk=respondent_organisation.pk).exists():
+        raise BreachError(f"{respondent_organisation} was not a member of {partnership} on that date.")
+    version = selectors.code_version_in_force(partnership, incident_date)
+    if version is None:
+        raise BreachError(f"{partnership} has no published code to report a breach of.")
+    cited_items, cited_principles = list(cited_items), list(cited_principles)
+    if not cited_items and not cited_principles:
+        raise BreachError("Choose at least one part of the code, or a principle of public life, that this concerns.")
+    if Item.objects.filter(pk__in=[item.pk for item in cited_items]).exclude(section__version=version).exists():
+        raise BreachError("Choose parts of the code in force on the date it happened.")
+    reporter = actor if actor is not None and actor.is_authenticated and identity == BreachCase.Identity.CONFIDENTIAL else None
+    if identity == BreachCase.Identity.ANONYMOUS or reporter is not None:
+        reporter_name = reporter_email = ""
+    elif not reporter_name.strip():
+        raise BreachError("Enter your name, or choose to report anonymously.")
+    receipt_code = "" if reporter is not None else receipt_code_new()
+    policy = selectors.policy_for(partnership)
+
+    with transaction.atomic():
+        case = BreachCase.objects.create(
+            partnership=partnership,
+            respondent_organisation=respondent_organisation,
+            respondent_person_name=" ".join(respondent_person_name.split()),
+            incident_date=incident_date,
+            incident_place=_required(incident_place, "Enter where it happened."),
+            description=_required(description, "Describe what happened."),
+            code_version=version,
+            confidentiality_breach=confidentiality_breach,
+            identity=identity,
+            reporter=reporter,
+            reporter_name=reporter_name.strip(),
+            reporter_email=reporter_email.strip(),
+            receipt_code_sha256=receipt_code_sha256(receipt_code) if receipt_code else None,
+            reported_at=timezone.now(),
+            triage_due_on=add_working_days(today, policy.triage_target_working_days),
+            acknowledge_due_on=today + datetime.timedelta(days=policy.acknowledgement_days),
+            feedback_due_on=add_months(today, policy.feedback_months),
+        )
+        case.cited_items.set(cited_items)
+        case.cited_principles.set(cited_principles)
+        if evidence is not None:
+            _evidence_add(case, upload=evidence, source=Evidence.Source.REPORTER, actor=reporter)
+        # An anonymous report's history names nobody, even when sent from an account.
+        CaseEvent.objects.create(case=case, action=Action.REPORT, from_status="", to_status=Status.REPORTED, actor=reporter)
+        if confidentiality_breach:
+            _email(case, CaseEmail.Kind.CONFIDENTIALITY)
+        _email(case, CaseEmail.Kind.REPORTED)
+        if reporter is not None or case.reporter_email:
+            _email(case, CaseEmail.Kind.RECEIVED)
+    return case, receipt_code
+
+
+# --- Triage and routing ----------------------------------------------------------------------
+
+
+def breach_case_triage(
+    *, case: BreachCase, expected_version: int, actor: User, severity: str, deliberate: str, respondent_summary: str, note: str = ""
+) -> BreachCase:
+    """Assess a reported case and route it.
+
+    Before: the case is reported; the actor is its partnership's programme
+    manager with no unresolved conflict concerning the respondent. After:
+    severity and deliberateness as assessed, "continued" computed from the
+    respondent's history (never typed), the track chosen by
+    `breach_case_route` with its reason, the respondent told the case concerns
+    them (never who reported it) and given the policy's days to respond, the
+    panel asked to decide a formal case, and the history row.
+    """
+    if severity not in BreachCase.Severity.values:
+        raise BreachError("Choose whether the breach is minor or serious.")
+    if deliberate not in BreachCase.Deliberate.values:
+        raise BreachError("Choose whether the breach was deliberate.")
+    respondent_summary = _required(respondent_summary, "Write what the respondent will be told the concern is.")
+    with transaction.atomic():
+        case = _locked(case, expected_version)
+        _check_may(case, Action.TRIAGE, actor)
+        history = selectors.respondent_history(case)
+        route = breach_case_route(severity=severity, deliberate=deliberate, continued=history.continued)
+        now = timezone.now()
+        case.severity, case.deliberate, case.continued = severity, deliberate, history.continued
+        case.track, case.routing_reason = route.track, route.reason
+        case.respondent_summary = respondent_summary
+        case.triaged_at = case.respondent_notified_at = now
+        case.response_due_on = timezone.localdate(now) + datetime.timedelta(days=selectors.policy_for(case.partnership).response_days)
+        reason = "\n\n".join(part for part in (route.reason, history.explanation if history.continued else "", note.strip()) if part)
+        _move(
+            case, action=Action.TRIAGE, to_status=route.track, actor=actor, reason=reason,
+            fields=["severity", "deliberate", "continued", "track", "routing_reason", "respondent_summary", "triaged_at",
+                    "respondent_notified_at", "response_due_on"],
+        )
+        _email(case, CaseEmail.Kind.RESPONDENT_TOLD)
+        if route.track == Track.FORMAL:
+            _email(case, CaseEmail.Kind.PANEL_REFERRAL)
+    return case
+
+
+def breach_case_escalate(*, case: BreachCase, expected_version: int, actor: User, reason: str) -> BreachCase:
+    """Send an informal case to the panel.
+
+    Before: the case is in informal resolution; the actor is the programme
+    manager. After: the formal track with the reason recorded, the respondent
+    told and given a fresh period to respond, the panel asked to decide.
+    """
+    reason = _required(reason, "Give the reason for escalating this case to the panel.")
+    with transaction.atomic():
+        case = _locked(case, expected_version)
+        _check_may(case, Action.ESCALATE, actor)
+        case.track, case.routing_reason = Track.FORMAL, f"Escalated to the panel: {reason}"
+        case.response_due_on = timezone.localdate() + datetime.timedelta(days=selectors.policy_for(case.partnership).response_days)
+        _move(case, action=Action.ESCALATE, to_status=Status.FORMAL, actor=actor, reason=reason,
+              fields=["track", "routing_reason", "response_due_on"])
+        _email(case, CaseEmail.Kind.PANEL_REFERRAL)
+        _email(case, CaseEmail.Kind.TRACK_CHANGED)
+    return case
+
+
+def breach_case_de_escalate(*, case: BreachCase, expected_version: int, actor: User, reason: str) -> BreachCase:
+    """Return a formal case to informal resolution; this always needs a recorded reason.
+
+    Before: the case is under formal investigation; the actor is the programme
+    manager. After: the informal track, the reason recorded, the respondent told.
+    """
+    reason = _required(reason, "Give the reason for returning this case to informal resolution.")
+    with transaction.atomic():
+        case = _locked(case, expected_version)
+        _check_may(case, Action.DE_ESCALATE, actor)
+        case.track, case.routing_reason = Track.INFORMAL, f"Returned to informal resolution: {reason}"
+        _move(case, action=Action.DE_ESCALATE, to_status=Status.INFORMAL, actor=actor, reason=reason,
+              fields=["track", "routing_reason"])
+        _email(case, CaseEmail.Kind.TRACK_CHANGED)
+    return case
+
+
+# --- Fairness and outcomes -------------------------------------------------------------------
+
+
+def breach_case_respond(*, case: BreachCase, actor: User, text: str, evidence=None) -> CaseMessage:
+    """The respondent answers the concern in writing, before any decision.
+
+    Before: the actor is a partner in the respondent organisation, which has been
+    told of the case, and the case is not yet decided. After: the response (and
+    any file) is kept and those handling the case are emailed.
+    """
+    text = _required(text, "Write your response.")
+    with transaction.atomic():
+        case = _locked(case, None)
+        if not selectors.is_respondent(actor, case):
+            raise BreachError("Only a partner in the organisation the case concerns can respond to it.")
+        if case.status not in (Status.INFORMAL, Status.FORMAL):
+            raise BreachError(f"This case is {STATUS_PHRASES[case.status]}: responses can no longer be added.")
+        message = CaseMessage.objects.create(case=case, kind=CaseMessage.Kind.RESPONSE, author=actor, text=text)
+        if evidence is not None:
+            _evidence_add(case, upload=evidence, source=Evidence.Source.RESPONDENT, actor=actor)
+        _email(case, CaseEmail.Kind.RESPONSE)
+    return message
+
+
+def breach_case_decide(
+    *,
+    case: BreachCase,
+    expected_version: int,
+    actor: User,
+    outcome: str,
+    finding: str,
+    reasons: str,
+    wider_causes: str,
+    lessons: str,
+    suspended_until: datetime.date | None = None,
+) -> BreachCase:
+    """Decide a case: the programme manager an informal one, the panel a formal one.
+
+    Before: the actor holds the track's role with no conflict concerning the
+    respondent; the respondent has responded or their time to respond has run
+    out; the outcome is one the track allows. After: the finding, reasons,
+    wider causes and lessons recorded (the NHS managers' code: "address their
+    wider causes"); a termination ends the organisation's membership of the
+    partnership and its signatures of the code, with this case as the reason;
+    the respondent and the programme manager are told; the history row.
+    """
+    finding = _required(finding, "Write the finding.")
+    reasons = _required(reasons, "Give the reasons for the decision.")
+    wider_causes = _required(wider_causes, "Describe the wider causes, or write that none were found.")
+    lessons = _required(lessons, "Describe the lessons to learn, or write that there are none.")
+    with transaction.atomic():
+        case = _locked(case, expected_version)
+        _check_may(case, Action.DECIDE, actor)
+        if outcome not in BreachCase.OUTCOMES[case.track]:
+            allowed = " or ".join(BreachCase.Outcome(value).label.lower() for value in BreachCase.OUTCOMES[case.track])
+            raise BreachError(f"A case on the {case.track} track can be decided only as {allowed}.")
+        responded = case.messages.filter(kind=CaseMessage.Kind.RESPONSE).exists()
+        if not responded and case.response_window_open:
+            raise BreachError(
+                f"The respondent has until {date_format(case.response_due_on, 'j F Y')} to respond in writing. "
+                "Decide once they have responded or that date has passed."
+            )
+        today = timezone.localdate()
+        if outcome == BreachCase.Outcome.SUSPENSION:
+            if suspended_until is None or suspended_until <= today:
+                raise BreachError("Give the date the suspension ends, after today.")
+        else:
+            suspended_until = None
+        case.outcome, case.finding, case.reasons = outcome, finding, reasons
+        case.wider_causes, case.lessons, case.suspended_until = wider_causes, lessons, suspended_until
+        case.decided_at, case.decided_by = timezone.now(), actor
+        _move(case, action=Action.DECIDE, to_status=Status.DECIDED, actor=actor, reason=f"{case.get_outcome_display()}. {reasons}",
+              fields=["outcome", "finding", "reasons", "wider_causes", "lessons", "suspended_until", "decided_at", "decided_by"])
+        if outcome == BreachCase.Outcome.TERMINATION:
+            _terminate_membership(case, actor=actor, today=today)
+        _email(case, CaseEmail.Kind.DECISION)
+    return case
+
+
+def _terminate_membership(case: BreachCase, *, actor: User, today: datetime.date) -> None:
+    membership = Membership.objects.filter(
+        organisation_id=case.respondent_organisation_id, partnership_id=case.partnership_id, ended_on__isnull=True
+    ).first()
+    if membership is None:
+        raise BreachError(f"{case.respondent_organisation} is no longer a member of {case.partnership}.")
+    try:
+        membership_end(
+            membership=membership,
+            ended_on=today,
+            reason=f"Partnership terminated by the decision on breach case {case.reference}.",
+            actor=actor,
+        )
+    except ConductError as error:
+        raise BreachError(error.message) from error
+
+
+def breach_case_close(*, case: BreachCase, expected_version: int, actor: User, feedback: str) -> BreachCase:
+    """Close a decided case with final feedback to the reporter.
+
+    Before: the case is decided; the actor is the programme manager. After:
+    closed, the feedback kept for the reporter, the reporter and the respondent
+    told, the history row.
+    """
+    feedback = _required(feedback, "Write the final feedback for the person who reported the concern.")
+    with transaction.atomic():
+        case = _locked(case, expected_version)
+        _check_may(case, Action.CLOSE, actor)
+        now = timezone.now()
+        CaseMessage.objects.create(case=case, kind=CaseMessage.Kind.FEEDBACK, author=actor, text=feedback, at=now)
+        case.feedback_given_at = case.feedback_given_at or now
+        case.acknowledged_at = case.acknowledged_at or now
+        _move(case, action=Action.CLOSE, to_status=Status.CLOSED, actor=actor, reason=feedback,
+              fields=["feedback_given_at", "acknowledged_at"])
+        _email(case, CaseEmail.Kind.CLOSED)
+    return case
+
+
+def breach_case_withdraw(*, case: BreachCase, expected_version: int, actor: User, reason: str) -> BreachCase:
+    """Withdraw a case before it is decided (a duplicate, a report taken back).
+
+    Before: the case is open; the actor is the programme manager. After:
+    withdrawn with the reason recorded; the reporter and, if it was told, the respondent informed.
+    """
+    reason = _required(reason, "Give the reason for withdrawing this case.")
+    with transaction.atomic():
+        case = _locked(case, expected_version)
+        _check_may(case, Action.WITHDRAW, actor)
+        _move(case, action=Action.WITHDRAW, to_status=Status.WITHDRAWN, actor=actor, reason=reason)
+        _email(case, CaseEmail.Kind.CLOSED)
+    return case
+
+
+# --- Between those handling a case and the reporter ------------------------------------------
+
+
+def breach_case_message_reporter(*, case: BreachCase, actor: User, kind: str, text: str) -> CaseMessage:
+    """Acknowledge a report, ask the reporter a question, or tell them what is being done.
+
+    Before: the case is not closed or withdrawn; the actor handles it and has
+    no conflict concerning the respondent. After: the message, kept for the
+    reporter (and emailed when they gave an address); the first acknowledgement
+    and the first feedback are dated, for the whistleblowing timescales.
+    """
+    if kind not in CaseMessage.TO_REPORTER:
+        raise BreachError("Choose what kind of message this is.")
+    text = _required(text, "Write the message.")
+    with transaction.atomic():
+        case = _locked(case, None)
+        if not selectors.may_message_reporter(actor, case):
+            raise BreachError("Only those handling this case can write to the person who reported it.")
+        _check_no_conflict(case, actor)
+        message = CaseMessage.objects.create(case=case, kind=kind, author=actor, text=text)
+        # Feedback on what is being done is also an acknowledgement that the report arrived.
+        if case.acknowledged_at is None:
+            case.acknowledged_at = message.at
+        if kind == CaseMessage.Kind.FEEDBACK and case.feedback_given_at is None:
+            case.feedback_given_at = message.at
+        case.save(update_fields=["acknowledged_at", "feedback_given_at"])
+        _email(case, CaseEmail.Kind.TO_REPORTER)
+    return message
+
+
+def breach_case_add_information(*, case: BreachCase, actor: User | None, text: str, evidence=None) -> CaseMessage:
+    """The reporter answers a question or adds information (and perhaps a file).
+
+    Before: the case is not closed or withdrawn; a report made from an account
+    is added to from that account only; a report made with a receipt code is
+    added to by whoever the view let in with that code. After: the message,
+    naming nobody for an anonymous report; those handling the case are emailed.
+    """
+    if not text.strip() and evidence is None:
+        raise BreachError("Write the information you want to add, or choose a file.")
+    with transaction.atomic():
+        case = _locked(case, None)
+        if case.reporter_id and (actor is None or actor.pk != case.reporter_id):
+            raise BreachError("Only the person who reported this concern can add to it.")
+        if case.status in (Status.CLOSED, Status.WITHDRAWN):
+            raise BreachError(f"This case is {STATUS_PHRASES[case.status]}: information can no longer be added.")
+        author = actor if case.reporter_id else None
+        message = CaseMessage.objects.create(
+            case=case, kind=CaseMessage.Kind.REPORTER_INFORMATION, author=author, text=text.strip() or "(A file was added.)"
+        )
+        if evidence is not None:
+            _evidence_add(case, upload=evidence, source=Evidence.Source.REPORTER, actor=author)
+        _email(case, CaseEmail.Kind.REPORTER_INFORMATION)
+    return message
+
+
+# --- Emails -----------------------------------------------------------------------------------
+
+
+def case_email_send(*, case_email_id: int) -> bool:
+    """Send one recorded email to its recipients; True if it was sent now.
+
+    Safe to run twice: a row locked by another worker or already sent is skipped.
+    """
+    with transaction.atomic():
+        email = (
+            CaseEmail.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(pk=case_email_id, sent_at__isnull=True)
+            .select_related("case__partnership", "case__respondent_organisation", "case__reporter")
+            .first()
+        )
+        if email is None:
+            return False
+        email.recipient_count = notifications.send_case_email(email)
+        email.sent_at = timezone.now()
+        email.save(update_fields=["recipient_count", "sent_at"])
+    return True

@@ -1,0 +1,28 @@
+from django.urls import path
+
+from . import views
+
+app_name = "breaches"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("report/", views.report_start, name="report"),
+    path("report/details/", views.report_details, name="report-details"),
+    path("report/sent/", views.report_sent, name="report-sent"),
+    path("follow-up/", views.follow_up, name="follow-up"),
+    path("follow-up/<int:pk>/", views.follow_up_case, name="follow-up-case"),
+    path("mine/", views.my_cases, name="my-cases"),
+    path("cases/", views.queue, name="queue"),
+    path("cases/<int:pk>/", views.case_detail, name="case-detail"),
+    path("cases/<int:pk>/triage/", views.case_triage, name="case-triage"),
+    path("cases/<int:pk>/escalate/", views.case_escalate, name="case-escalate"),
+    path("cases/<int:pk>/de-escalate/", views.case_de_escalate, name="case-de-escalate"),
+    path("cases/<int:pk>/decide/", views.case_decide, name="case-decide"),
+    path("cases/<int:pk>/close/", views.case_close, name="case-close"),
+    path("cases/<int:pk>/withdraw/", views.case_withdraw, name="case-withdraw"),
+    path("cases/<int:pk>/message/", views.case_message, name="case-message"),
+    path("cases/<int:pk>/respond/", views.case_respond, name="case-respond"),
+    path("cases/<int:pk>/add-information/", views.case_add_information, name="case-add-information"),
+    path("evidence/<int:pk>/", views.evidence_download, name="evidence-download"),
+    path("lessons/", views.lessons, name="lessons"),
+]

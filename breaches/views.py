@@ -1,0 +1,502 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.dateformat import format as date_format
+
+from . import selectors, services
+from .filters import CaseQueueFilter
+from .forms import (
+    CloseForm,
+    DecisionForm,
+    InformationForm,
+    ReasonForm,
+    ReceiptCodeForm,
+    ReportDetailsForm,
+    ReportStartForm,
+    ReporterMessageForm,
+    ResponseForm,
+    TriageForm,
+)
+from .models import BreachCase, CaseMessage, Evidence
+from .receipt_codes import receipt_code_sha256
+
+PAGE_SIZE = 50
+# The cases whose receipt code was entered in this browser session.
+RECEIPT_CASES = "breach_receipt_case_ids"
+# The reference and receipt code of the report just sent, shown once.
+REPORT_SENT = "breach_report_sent"
+Action = BreachCase.Action
+
+
+def _receipt_case_ids(request) -> list[int]:
+    return request.session.get(RECEIPT_CASES, [])
+
+
+def _handled_case(request, pk) -> BreachCase:
+    case, role = selectors.case_for_user(request.user, pk)
+    if role != selectors.HANDLER:
+        raise Http404("No such case")
+    return case
+
+
+def index(request):
+    user = request.user
+    return render(
+        request,
+        "breaches/index.html",
+        {
+            "handles_cases": selectors.handles_any_case(user),
+            "manages": selectors.manages_any_partnership(user),
+        },
+    )
+
+
+# --- Reporting ---------------------------------------------------------------------------------
+
+
+def report_start(request):
+    form = ReportStartForm(request.GET if "partnership" in request.GET else None, action=reverse("breaches:report-details"))
+    return render(request, "breaches/report_start.html", {"form": form})
+
+
+def report_details(request):
+    start = ReportStartForm(request.GET, action=reverse("breaches:report-details"))
+    if not start.is_valid():
+        return render(request, "breaches/report_start.html", {"form": start})
+    partnership, incident_date = start.cleaned_data["partnership"], start.cleaned_data["incident_date"]
+    version = selectors.code_version_in_force(partnership, incident_date)
+    organisations = selectors.respondent_organisations(partnership, incident_date)
+    if version is None or not organisations.exists():
+        start.add_error("partnership", f"{partnership} had no published code and member organisations on that date")
+        return render(request, "breaches/report_start.html", {"form": start})
+    form = ReportDetailsForm(
+        request.POST or None, request.FILES or None,
+        organisations=organisations, sections=selectors.citable_sections(version), user=request.user,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case, receipt_code = services.breach_case_report(
+                actor=request.user if request.user.is_authenticated else None,
+                partnership=partnership,
+                respondent_organisation=data["respondent_organisation"],
+                respondent_person_name=data["respondent_person_name"],
+                incident_date=incident_date,
+                incident_place=data["incident_place"],
+                description=data["description"],
+                cited_items=data["cited_items"],
+                cited_principles=data["principles"],
+                confidentiality_breach=data["confidentiality_breach"],
+                identity=data["identity"],
+                reporter_name=data.get("reporter_name", ""),
+                reporter_email=data.get("reporter_email", ""),
+                evidence=data["evidence"],
+            )
+        except services.BreachError as error:
+            form.add_error(None, error.message)
+        else:
+            request.session[REPORT_SENT] = {
+                "reference": case.reference,
+                "receipt_code": receipt_code,
+                "acknowledge_by": date_format(case.acknowledge_due_on, "j F Y"),
+                "feedback_by": date_format(case.feedback_due_on, "j F Y"),
+            }
+            return redirect("breaches:report-sent")
+    return render(
+        request,
+        "breaches/report_details.html",
+        {"form": form, "partnership": partnership, "incident_date": incident_date, "version": version,
+         "file_chosen": bool(request.FILES)},
+    )
+
+
+def report_sent(request):
+    sent = request.session.pop(REPORT_SENT, None)
+    if sent is None:
+        messages.info(request, "Your report was sent. Its receipt code is shown only once, straight after sending.")
+        return redirect("breaches:index")
+    return render(request, "breaches/report_sent.html", {"sent": sent})
+
+
+# --- Following a report up ---------------------------------------------------------------------
+
+
+def follow_up(request):
+    form = ReceiptCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        case = selectors.case_by_receipt_code_sha256(receipt_code_sha256(form.cleaned_data["code"]))
+        if case is None:
+            form.add_error("code", "No report has this receipt code. Check the code and try again")
+        else:
+            ids = [pk for pk in _receipt_case_ids(request) if pk != case.pk] + [case.pk]
+            request.session.cycle_key()
+            request.session[RECEIPT_CASES] = ids
+            return redirect("breaches:follow-up-case", pk=case.pk)
+    return render(request, "breaches/follow_up.html", {"form": form})
+
+
+def follow_up_case(request, pk):
+    case = selectors.case_for_receipt(_receipt_case_ids(request), pk)
+    if case is None:
+        messages.info(request, "Enter your receipt code to see your report.")
+        return redirect("breaches:follow-up")
+    form = InformationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.breach_case_add_information(
+                case=case, actor=None, text=form.cleaned_data["text"], evidence=form.cleaned_data["evidence"]
+            )
+        except services.BreachError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "What you added is now part of your report.")
+            return redirect("breaches:follow-up-case", pk=case.pk)
+    return render(request, "breaches/case_reporter.html", _reporter_context(case, form, file_chosen=bool(request.FILES)))
+
+
+def _reporter_context(case: BreachCase, form, *, file_chosen: bool = False) -> dict:
+    return {
+        "case": case,
+        "form": form,
+        "file_chosen": file_chosen,
+        "messages_list": selectors.case_messages(case, kinds=[*CaseMessage.TO_REPORTER, CaseMessage.Kind.REPORTER_INFORMATION]),
+        "evidence": selectors.case_evidence(case, sources=[Evidence.Source.REPORTER]),
+        "events": case.events.all(),
+    }
+
+
+# --- A partner's own cases ----------------------------------------------------------------------
+
+
+@login_required
+def my_cases(request):
+    return render(
+        request,
+        "breaches/my_cases.html",
+        {
+            "reported": selectors.reported_by(request.user),
+            "concerning": selectors.concerning_organisation_of(request.user),
+            "handles_cases": selectors.handles_any_case(request.user),
+        },
+    )
+
+
+# --- One case, seen by whoever may see it --------------------------------------------------------
+
+
+@login_required
+def case_detail(request, pk):
+    case, role = selectors.case_for_user(request.user, pk)
+    if role == selectors.REPORTER:
+        form = InformationForm(action=reverse("breaches:case-add-information", kwargs={"pk": case.pk}))
+        return render(request, "breaches/case_reporter.html", _reporter_context(case, form))
+    if role == selectors.RESPONDENT:
+        form = ResponseForm(action=reverse("breaches:case-respond", kwargs={"pk": case.pk}))
+        return render(request, "breaches/case_respondent.html", _respondent_context(case, form))
+    return render(request, "breaches/case_handler.html", _handler_context(request, case))
+
+
+def _handler_context(request, case: BreachCase) -> dict:
+    actions, refusals = [], []
+    for action, label, url_name in (
+        (Action.TRIAGE, "Triage", "breaches:case-triage"),
+        (Action.DECIDE, "Decide", "breaches:case-decide"),
+        (Action.ESCALATE, "Escalate to the panel", "breaches:case-escalate"),
+        (Action.DE_ESCALATE, "Return to informal resolution", "breaches:case-de-escalate"),
+        (Action.CLOSE, "Close", "breaches:case-close"),
+        (Action.WITHDRAW, "Withdraw", "breaches:case-withdraw"),
+    ):
+        if not selectors.may_take(request.user, case, action):
+            continue
+        # Holding the role is not enough: a declared conflict of interest stops them too.
+        refusal = services.action_refusal(case=case, action=action, actor=request.user)
+        if refusal and refusal not in refusals:
+            refusals.append(refusal)
+        elif not refusal:
+            actions.append((label, reverse(url_name, kwargs={"pk": case.pk})))
+    return {
+        "case": case,
+        "actions": actions,
+        "refusals": refusals,
+        "may_message": selectors.may_message_reporter(request.user, case) and not refusals,
+        "cited_items": case.cited_items.select_related("section").order_by("section__position", "position"),
+        "cited_principles": case.cited_principles.all(),
+        "messages_list": case.messages.select_related("author"),
+        "evidence": selectors.case_evidence(case, sources=Evidence.Source.values),
+        "events": case.events.select_related("actor"),
+        "history": selectors.respondent_history(case),
+    }
+
+
+def _respondent_context(case: BreachCase, form) -> dict:
+    return {
+        "case": case,
+        "form": form,
+        "cited_items": case.cited_items.select_related("section").order_by("section__position", "position"),
+        "cited_principles": case.cited_principles.all(),
+        "responses": selectors.case_messages(case, kinds=[CaseMessage.Kind.RESPONSE]),
+        "evidence": selectors.case_evidence(case, sources=[Evidence.Source.RESPONDENT]),
+        "events": case.events.all(),
+    }
+
+
+@login_required
+def case_add_information(request, pk):
+    case, role = selectors.case_for_user(request.user, pk)
+    if role != selectors.REPORTER:
+        raise Http404("No such case")
+    action = reverse("breaches:case-add-information", kwargs={"pk": case.pk})
+    form = InformationForm(request.POST or None, request.FILES or None, action=action)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.breach_case_add_information(
+                case=case, actor=request.user, text=form.cleaned_data["text"], evidence=form.cleaned_data["evidence"]
+            )
+        except services.BreachError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "What you added is now part of your report.")
+            return redirect(case)
+    return render(request, "breaches/case_reporter.html", _reporter_context(case, form, file_chosen=bool(request.FILES)))
+
+
+@login_required
+def case_respond(request, pk):
+    case, role = selectors.case_for_user(request.user, pk)
+    if role != selectors.RESPONDENT:
+        raise Http404("No such case")
+    form = ResponseForm(request.POST or None, request.FILES or None, action=reverse("breaches:case-respond", kwargs={"pk": case.pk}))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.breach_case_respond(
+                case=case, actor=request.user, text=form.cleaned_data["text"], evidence=form.cleaned_data["evidence"]
+            )
+        except services.BreachError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Your response has been sent. It will be read before any decision is made.")
+            return redirect(case)
+    context = _respondent_context(case, form)
+    context["file_chosen"] = bool(request.FILES)
+    return render(request, "breaches/case_respondent.html", context)
+
+
+# --- Moving a case -----------------------------------------------------------------------------
+
+
+def _case_action(request, case: BreachCase, *, action: str, form, perform, success: str, template: str, context=None):
+    """What every page that moves a case shares: refuse early when the move is
+    not open to this person, run the service, and on a refusal show the form
+    again with everything typed, and the case as it now stands."""
+    if request.method == "GET":
+        refusal = services.action_refusal(case=case, action=action, actor=request.user)
+        if refusal:
+            messages.error(request, refusal)
+            return redirect(case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            perform(form.cleaned_data)
+        except services.CaseChanged as error:
+            case.refresh_from_db()
+            # The form now carries the new version: submitting it again is a deliberate choice.
+            data = form.data.copy()
+            data["version"] = str(case.version)
+            form.data = data
+            form.full_clean()
+            form.add_error(None, error.message)
+        except services.BreachError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, success)
+            return redirect(case)
+    return render(request, template, {"case": case, "form": form, **(context or {})})
+
+
+@login_required
+def case_triage(request, pk):
+    case = _handled_case(request, pk)
+    form = TriageForm(request.POST or None, initial={"version": case.version})
+    return _case_action(
+        request, case, action=Action.TRIAGE, form=form,
+        perform=lambda data: services.breach_case_triage(
+            case=case, expected_version=data["version"], actor=request.user, severity=data["severity"],
+            deliberate=data["deliberate"], respondent_summary=data["respondent_summary"], note=data["note"],
+        ),
+        success="The case has been triaged and routed. The respondent has been told it concerns them.",
+        template="breaches/case_triage.html",
+        context={
+            "history": selectors.respondent_history(case),
+            "cited_items": case.cited_items.select_related("section").order_by("section__position", "position"),
+            "cited_principles": case.cited_principles.all(),
+        },
+    )
+
+
+REASON_PAGES = {
+    Action.ESCALATE: {
+        "title": "Escalate the case to the panel",
+        "label": "Why does this case need the panel?",
+        "required_message": "Give the reason for escalating this case to the panel",
+        "help_text": "For example, new evidence that the breach was deliberate, or that it has continued.",
+        "button": "Escalate to the panel",
+        "success": "The case is now on the formal track, for the panel to decide.",
+        "service": services.breach_case_escalate,
+    },
+    Action.DE_ESCALATE: {
+        "title": "Return the case to informal resolution",
+        "label": "Why can this case be resolved informally?",
+        "required_message": "Give the reason for returning this case to informal resolution",
+        "help_text": "The reason is recorded in the case history and the respondent is told.",
+        "button": "Return to informal resolution",
+        "success": "The case is back on the informal track.",
+        "service": services.breach_case_de_escalate,
+    },
+    Action.WITHDRAW: {
+        "title": "Withdraw the case",
+        "label": "Why is the case being withdrawn?",
+        "required_message": "Give the reason for withdrawing this case",
+        "help_text": "For example, it repeats another case, or the concern was taken back.",
+        "button": "Withdraw the case",
+        "success": "The case has been withdrawn.",
+        "service": services.breach_case_withdraw,
+    },
+}
+
+
+def _reason_action(request, pk, action):
+    case = _handled_case(request, pk)
+    page = REASON_PAGES[action]
+    form = ReasonForm(
+        request.POST or None, initial={"version": case.version},
+        label=page["label"], required_message=page["required_message"], help_text=page["help_text"], button=page["button"],
+    )
+    return _case_action(
+        request, case, action=action, form=form,
+        perform=lambda data: page["service"](
+            case=case, expected_version=data["version"], actor=request.user, reason=data["reason"]
+        ),
+        success=page["success"],
+        template="breaches/case_reason.html",
+        context={"title": page["title"]},
+    )
+
+
+@login_required
+def case_escalate(request, pk):
+    return _reason_action(request, pk, Action.ESCALATE)
+
+
+@login_required
+def case_de_escalate(request, pk):
+    return _reason_action(request, pk, Action.DE_ESCALATE)
+
+
+@login_required
+def case_withdraw(request, pk):
+    return _reason_action(request, pk, Action.WITHDRAW)
+
+
+@login_required
+def case_decide(request, pk):
+    case = _handled_case(request, pk)
+    form = DecisionForm(request.POST or None, initial={"version": case.version}, track=case.track or BreachCase.Track.INFORMAL)
+    return _case_action(
+        request, case, action=Action.DECIDE, form=form,
+        perform=lambda data: services.breach_case_decide(
+            case=case, expected_version=data["version"], actor=request.user, outcome=data["outcome"],
+            finding=data["finding"], reasons=data["reasons"], wider_causes=data["wider_causes"], lessons=data["lessons"],
+            suspended_until=data.get("suspended_until"),
+        ),
+        success="The decision has been recorded and the respondent told.",
+        template="breaches/case_decide.html",
+        context={
+            "responses": selectors.case_messages(case, kinds=[CaseMessage.Kind.RESPONSE]),
+            "cited_items": case.cited_items.select_related("section").order_by("section__position", "position"),
+            "cited_principles": case.cited_principles.all(),
+        },
+    )
+
+
+@login_required
+def case_close(request, pk):
+    case = _handled_case(request, pk)
+    form = CloseForm(request.POST or None, initial={"version": case.version})
+    return _case_action(
+        request, case, action=Action.CLOSE, form=form,
+        perform=lambda data: services.breach_case_close(
+            case=case, expected_version=data["version"], actor=request.user, feedback=data["feedback"]
+        ),
+        success="The case is closed and the reporter has the final feedback.",
+        template="breaches/case_close.html",
+    )
+
+
+@login_required
+def case_message(request, pk):
+    case = _handled_case(request, pk)
+    if not selectors.may_message_reporter(request.user, case):
+        messages.error(request, "The person who reported this concern can be written to only while the case is open.")
+        return redirect(case)
+    form = ReporterMessageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.breach_case_message_reporter(
+                case=case, actor=request.user, kind=form.cleaned_data["kind"], text=form.cleaned_data["text"]
+            )
+        except services.BreachError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Your message is on the reporter's page.")
+            return redirect(case)
+    return render(request, "breaches/case_message.html", {"case": case, "form": form})
+
+
+# --- Evidence ----------------------------------------------------------------------------------
+
+
+def evidence_download(request, pk):
+    evidence = selectors.evidence_for_user(request.user, pk, _receipt_case_ids(request))
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("The file is missing") from exc
+    response = FileResponse(handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Lists for those handling cases ------------------------------------------------------------
+
+
+@login_required
+def queue(request):
+    if not selectors.handles_any_case(request.user):
+        raise PermissionDenied("Only programme managers, panel members and administrators see breach cases.")
+    case_filter = CaseQueueFilter(
+        request.GET, queryset=selectors.queue_cases(request.user), partnerships=selectors.queue_partnerships(request.user)
+    )
+    page = Paginator(case_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "breaches/queue.html", {"filter": case_filter, "page": page, "query": query.urlencode()})
+
+
+@login_required
+def lessons(request):
+    if not selectors.manages_any_partnership(request.user):
+        raise PermissionDenied("Only programme managers see the lessons from breach cases.")
+    cases = selectors.lessons_cases(request.user)
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "breaches/lessons.html",
+        {
+            "page": page,
+            "outcomes": selectors.lessons_outcome_counts(cases),
+            "principles": selectors.lessons_principle_counts(cases),
+        },
+    )

@@ -1,0 +1,122 @@
+"""Each step's emails (subject, text and HTML) are recorded in the step's
+transaction and sent through Celery once it commits; a breach of
+confidentiality reaches the programme manager at once."""
+
+import pytest
+from django.core import mail
+
+from breaches import services, tasks
+from breaches.models import CaseEmail
+from conduct.models import PartnershipRole, QueuedTask
+from tests.breaches.conftest import decide, fresh, report, respond, triage
+
+pytestmark = pytest.mark.django_db
+
+
+def sent_to(address: str) -> list[str]:
+    return [message.subject for message in mail.outbox if message.to == [address]]
+
+
+def test_nothing_is_sent_until_the_report_is_committed(people, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        case = report(reporter=people["alice"])
+    assert len(mail.outbox) == 0 and len(callbacks) == 2
+    assert list(QueuedTask.objects.values_list("task_name", flat=True)) == ["breaches.tasks.send_case_email"] * 2
+    assert list(CaseEmail.objects.filter(case=case, sent_at__isnull=True).values_list("kind", flat=True)) == ["reported", "received"]
+    for callback in callbacks:
+        callback()
+    assert sent_to("priya@example.org") == [f"New concern {case.reference} reported in The Health Creation Alliance"]
+    assert sent_to("alice@example.org") == [f"We have your report {case.reference}"]
+    assert not CaseEmail.objects.filter(sent_at__isnull=True).exists()
+
+
+def test_every_email_has_a_text_and_an_html_body_and_a_link(people, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        case = report(reporter=people["alice"])
+    for message in mail.outbox:
+        html, mimetype = message.alternatives[0]
+        assert mimetype == "text/html"
+        assert f"http://testserver/breaches/cases/{case.pk}/" in message.body
+        assert f'href="http://testserver/breaches/cases/{case.pk}/"' in html
+
+
+def test_a_breach_of_confidentiality_notifies_the_programme_manager_at_once(people, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        case = report(reporter=None, identity="anonymous", confidentiality_breach=True)
+    subjects = sent_to("priya@example.org")
+    assert subjects[0] == f"Breach of confidentiality reported: {case.reference}"
+    assert "promptly" in mail.outbox[0].body
+    assert fresh(case).status == "reported"  # before anyone has triaged it
+
+
+def test_with_no_programme_manager_the_administrators_are_told(alice, bob, ada, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        case = report(reporter=alice.user)
+    assert sent_to("ada@example.org") == [f"New concern {case.reference} reported in The Health Creation Alliance"]
+
+
+def test_each_step_tells_the_right_people(people, django_capture_on_commit_callbacks):
+    case = report(reporter=None, reporter_name="Dee Witness", reporter_email="dee@example.org")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        triage(case, people["priya"], severity="serious")
+    assert sent_to("bob@example.org") == ["A concern has been raised about Northfield Wellbeing Trust"]
+    assert sent_to("pam@example.org") == [f"Case {case.reference} needs the panel"]
+    assert not sent_to("dee@example.org") and not sent_to("alice@example.org")
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.breach_case_message_reporter(case=case, actor=people["priya"], kind="acknowledgement", text="Received.")
+    assert sent_to("dee@example.org") == [f"News about your report {case.reference}"]
+    assert "Received." not in mail.outbox[0].body  # the message itself stays on the site
+    assert "http://testserver/breaches/follow-up/" in mail.outbox[0].body
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        respond(case, people["bob"])
+    assert sent_to("priya@example.org") == sent_to("pam@example.org") == [f"The respondent responded on case {case.reference}"]
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        decide(case, people["pam"], outcome="formal_warning")
+    assert sent_to("bob@example.org") == sent_to("priya@example.org") == [f"Decision on case {case.reference}: formal warning"]
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.breach_case_close(case=case, expected_version=fresh(case).version, actor=people["priya"], feedback="Done.")
+    assert sent_to("dee@example.org") == sent_to("bob@example.org") == [f"Case {case.reference} is closed"]
+
+
+def test_an_anonymous_reporter_is_never_emailed(people, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        case = report(reporter=None, identity="anonymous")
+        services.breach_case_message_reporter(case=case, actor=people["priya"], kind="question", text="When?")
+    assert CaseEmail.objects.get(kind="to_reporter").recipient_count == 0
+    assert {message.to[0] for message in mail.outbox} == {"priya@example.org"}
+
+
+def test_the_email_task_is_safe_to_run_twice(people):
+    case = report(reporter=people["alice"])
+    email = CaseEmail.objects.get(case=case, kind="reported")
+    tasks.send_case_email(email.pk)
+    tasks.send_case_email(email.pk)
+    assert sent_to("priya@example.org") == [f"New concern {case.reference} reported in The Health Creation Alliance"]
+    assert CaseEmail.objects.get(pk=email.pk).recipient_count == 1
+
+
+def test_escalation_tells_the_panel_and_the_respondent(people, django_capture_on_commit_callbacks):
+    case = triage(report(reporter=people["alice"]), people["priya"])
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.breach_case_escalate(case=case, expected_version=fresh(case).version, actor=people["priya"], reason="Deliberate.")
+    assert sent_to("pam@example.org") == [f"Case {case.reference} needs the panel"]
+    assert sent_to("bob@example.org") == [f"Case {case.reference}: formal, by the panel"]
+
+
+def test_a_formal_case_with_no_panel_goes_back_to_the_programme_manager(alice, bob, priya, django_capture_on_commit_callbacks):
+    PartnershipRole.objects.filter(role="panel_member").delete()
+    case = report(reporter=alice.user)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        triage(case, priya, severity="serious")
+    assert f"Case {case.reference} needs the panel" in sent_to("priya@example.org")
