@@ -180,12 +180,14 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = BROKER_FAIL_FAST
 else:
-    (CELERY_QUEUE_FOLDER / "processed").mkdir(parents=True, exist_ok=True)
+    for folder in ("processed", "control"):
+        (CELERY_QUEUE_FOLDER / folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_QUEUE_FOLDER),
         "data_folder_out": str(CELERY_QUEUE_FOLDER),
         "processed_folder": str(CELERY_QUEUE_FOLDER / "processed"),
+        "control_folder": str(CELERY_QUEUE_FOLDER / "control"),
         "store_processed": False,
     }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)

@@ -48,7 +48,7 @@ def reachable_broker(tmp_path):
     if os.environ.get("REDIS_URL"):
         return os.environ["REDIS_URL"], None
     folder = str(tmp_path)
-    return "filesystem://", {"data_folder_in": folder, "data_folder_out": folder}
+    return "filesystem://", {"data_folder_in": folder, "data_folder_out": folder, "control_folder": folder}
 
 
 def publish_new_version(client, ada):
