@@ -41,6 +41,9 @@ class BreachPolicy(models.Model):
     response_days = models.PositiveSmallIntegerField(
         default=14, help_text="Days the respondent has to respond in writing before a decision can be made without it."
     )
+    decision_target_working_days = models.PositiveSmallIntegerField(
+        default=20, help_text="Working days from triage to a decision."
+    )
 
     class Meta:
         verbose_name_plural = "breach policies"
@@ -50,7 +53,8 @@ class BreachPolicy(models.Model):
                 & Q(triage_target_working_days__gte=1)
                 & Q(acknowledgement_days__gte=1)
                 & Q(feedback_months__gte=1)
-                & Q(response_days__gte=1),
+                & Q(response_days__gte=1)
+                & Q(decision_target_working_days__gte=1),
                 name="breach_policy_periods_positive",
             ),
         ]
@@ -167,6 +171,7 @@ class BreachCase(models.Model):
     triaged_at = models.DateTimeField(null=True, blank=True)
     respondent_notified_at = models.DateTimeField(null=True, blank=True)
     response_due_on = models.DateField(null=True, blank=True)
+    decision_due_on = models.DateField(null=True, blank=True, help_text="Set at triage from the policy's decision target.")
 
     # The decision.
     outcome = models.CharField(max_length=30, choices=Outcome.choices, blank=True)
@@ -259,6 +264,14 @@ class BreachCase(models.Model):
     @property
     def triage_overdue(self) -> bool:
         return self.status == self.Status.REPORTED and timezone.localdate() > self.triage_due_on
+
+    @property
+    def decision_overdue(self) -> bool:
+        return (
+            self.status in (self.Status.INFORMAL, self.Status.FORMAL)
+            and self.decision_due_on is not None
+            and timezone.localdate() > self.decision_due_on
+        )
 
     @property
     def is_running(self) -> bool:
@@ -425,6 +438,10 @@ class CaseEmail(models.Model):
         RESPONSE = "response", "Response from the respondent, to those handling the case"
         DECISION = "decision", "Decision, to the respondent"
         CLOSED = "closed", "Case closed or withdrawn, to the reporter and the respondent"
+        TRIAGE_OVERDUE = "triage_overdue", "Triage overdue, to the programme manager"
+        DECISION_OVERDUE = "decision_overdue", "Decision overdue, to those deciding"
+        ACKNOWLEDGEMENT_DUE = "acknowledgement_due", "Acknowledgement to the reporter due soon, to the programme manager"
+        FEEDBACK_DUE = "feedback_due", "Feedback to the reporter due soon, to the programme manager"
 
     case = models.ForeignKey(BreachCase, on_delete=models.PROTECT, related_name="emails")
     kind = models.CharField(max_length=30, choices=Kind.choices)
@@ -440,6 +457,7 @@ class CaseEmail(models.Model):
                     kind__in=[
                         "reported", "confidentiality", "received", "respondent_told", "panel_referral", "track_changed",
                         "to_reporter", "reporter_information", "response", "decision", "closed",
+                        "triage_overdue", "decision_overdue", "acknowledgement_due", "feedback_due",
                     ]
                 ),
                 name="case_email_kind_valid",

@@ -46,6 +46,10 @@ def _recipients(email: CaseEmail) -> list[tuple[str, str]]:
         return users(managers, panel) if case.track == case.Track.FORMAL else users(managers)
     if email.kind == Kind.DECISION:
         return users(respondents, managers)
+    if email.kind in (Kind.TRIAGE_OVERDUE, Kind.ACKNOWLEDGEMENT_DUE, Kind.FEEDBACK_DUE):
+        return users(managers)
+    if email.kind == Kind.DECISION_OVERDUE:
+        return users(panel) if case.track == case.Track.FORMAL and panel.exists() else users(managers)
     if email.kind == Kind.CLOSED:
         return reporter + (users(respondents) if case.respondent_notified_at else [])
     raise ValueError(f"Unknown email kind {email.kind}")

@@ -18,7 +18,7 @@ from conduct.services import ConductError, membership_end, task_enqueue
 from declarations.services import decision_participation_check
 
 from . import notifications, selectors
-from .deadlines import add_months, add_working_days
+from .deadlines import ACKNOWLEDGEMENT_WARNING_DAYS, FEEDBACK_WARNING_DAYS, add_months, add_working_days
 from .evidence import ACCEPTED_DESCRIPTION, evidence_kind
 from .models import BreachCase, CaseEmail, CaseEvent, CaseMessage, Evidence
 from .receipt_codes import receipt_code_new, receipt_code_sha256
@@ -320,12 +320,14 @@ def breach_case_triage(
         case.track, case.routing_reason = route.track, route.reason
         case.respondent_summary = respondent_summary
         case.triaged_at = case.respondent_notified_at = now
-        case.response_due_on = timezone.localdate(now) + datetime.timedelta(days=selectors.policy_for(case.partnership).response_days)
+        policy = selectors.policy_for(case.partnership)
+        case.response_due_on = timezone.localdate(now) + datetime.timedelta(days=policy.response_days)
+        case.decision_due_on = add_working_days(timezone.localdate(now), policy.decision_target_working_days)
         reason = "\n\n".join(part for part in (route.reason, history.explanation if history.continued else "", note.strip()) if part)
         _move(
             case, action=Action.TRIAGE, to_status=route.track, actor=actor, reason=reason,
             fields=["severity", "deliberate", "continued", "track", "routing_reason", "respondent_summary", "triaged_at",
-                    "respondent_notified_at", "response_due_on"],
+                    "respondent_notified_at", "response_due_on", "decision_due_on"],
         )
         _email(case, CaseEmail.Kind.RESPONDENT_TOLD)
         if route.track == Track.FORMAL:
@@ -579,3 +581,43 @@ def case_email_send(*, case_email_id: int) -> bool:
         email.sent_at = timezone.now()
         email.save(update_fields=["recipient_count", "sent_at"])
     return True
+
+
+# --- Deadlines ------------------------------------------------------------------------------
+
+# How often a deadline that stays missed is reminded again.
+OVERDUE_REMINDER_INTERVAL = datetime.timedelta(days=7)
+
+
+def _deadline_reminders_due(case: BreachCase, *, today: datetime.date) -> list[str]:
+    kinds = []
+    if case.status == BreachCase.Status.REPORTED and today > case.triage_due_on:
+        kinds.append(CaseEmail.Kind.TRIAGE_OVERDUE)
+    if case.status in (BreachCase.Status.INFORMAL, BreachCase.Status.FORMAL) and case.decision_due_on and today > case.decision_due_on:
+        kinds.append(CaseEmail.Kind.DECISION_OVERDUE)
+    if case.acknowledged_at is None and (case.acknowledge_due_on - today).days <= ACKNOWLEDGEMENT_WARNING_DAYS:
+        kinds.append(CaseEmail.Kind.ACKNOWLEDGEMENT_DUE)
+    if case.feedback_given_at is None and (case.feedback_due_on - today).days <= FEEDBACK_WARNING_DAYS:
+        kinds.append(CaseEmail.Kind.FEEDBACK_DUE)
+    return kinds
+
+
+def breach_deadline_reminders_send(*, today: datetime.date) -> int:
+    """Remind those handling open cases of deadlines: triage or a decision past
+    its target (again every week while it stays missed), and an acknowledgement
+    or feedback to the reporter about to fall due (once). Safe to run twice, or
+    from two beat processes: each case is locked while its reminders are chosen.
+    Returns how many reminders were queued."""
+    queued = 0
+    repeatable = {CaseEmail.Kind.TRIAGE_OVERDUE, CaseEmail.Kind.DECISION_OVERDUE}
+    for case_id in BreachCase.objects.filter(status__in=BreachCase.OPEN).values_list("pk", flat=True):
+        with transaction.atomic():
+            case = BreachCase.objects.select_for_update().get(pk=case_id)
+            for kind in _deadline_reminders_due(case, today=today):
+                earlier = CaseEmail.objects.filter(case=case, kind=kind)
+                if kind in repeatable:
+                    earlier = earlier.filter(created_at__gt=timezone.now() - OVERDUE_REMINDER_INTERVAL)
+                if not earlier.exists():
+                    _email(case, kind)
+                    queued += 1
+    return queued

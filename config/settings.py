@@ -206,6 +206,7 @@ CONDUCT_PERIODIC_TASKS = {
     "Remind partners who have not signed": {"task": "conduct.tasks.send_signature_reminders", "crontab": "30 6"},
     "Ask partners to confirm their declarations each year": {"task": "declarations.tasks.ask_for_annual_confirmations", "crontab": "40 6"},
     "Remind partners to confirm their declarations": {"task": "declarations.tasks.remind_unconfirmed_partners", "crontab": "50 6"},
+    "Remind case handlers of breach deadlines": {"task": "breaches.tasks.send_deadline_reminders", "crontab": "0 7"},
 }
 
 # How many partners one Celery task asks to sign a newly published version.

@@ -22,10 +22,11 @@ def test_the_administrator_edits_the_policy_in_the_admin(client, ada, alliance):
     client.force_login(ada)
     response = client.post("/admin/breaches/breachpolicy/add/", {
         "partnership": alliance.pk, "repeat_window_months": 12, "triage_target_working_days": 3,
-        "acknowledgement_days": 5, "feedback_months": 2, "response_days": 10,
+        "acknowledgement_days": 5, "feedback_months": 2, "response_days": 10, "decision_target_working_days": 15,
     })
     assert response.status_code == 302
     assert policy_for(alliance).repeat_window_months == 12
+    assert policy_for(alliance).decision_target_working_days == 15
     policy = BreachPolicy.objects.get()
     assert client.get(f"/admin/breaches/breachpolicy/{policy.pk}/change/").status_code == 200
 
