@@ -46,3 +46,23 @@ def log_in_by_keyboard(page, live_server, username: str, password: str = "correc
     page.keyboard.press("Tab")
     page.keyboard.type(password)
     page.keyboard.press("Enter")
+
+
+def choose_radio_by_keyboard(page, radio, limit: int = 30) -> None:
+    """Tab into the radio group, then move with the arrow keys to the option, as
+    a keyboard user does (Tab stops once per group)."""
+    target = radio.element_handle()
+    in_group = "element => document.activeElement.type === 'radio' && document.activeElement.name === element.name"
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(in_group, target):
+            break
+    else:
+        raise AssertionError(f"the radio group of {radio} cannot be reached with the Tab key")
+    if not radio.is_checked():
+        page.keyboard.press("Space")
+    for _ in range(limit):
+        if radio.is_checked():
+            return
+        page.keyboard.press("ArrowDown")
+    raise AssertionError(f"{radio} cannot be chosen with the arrow keys")
