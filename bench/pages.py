@@ -11,4 +11,12 @@ def benchmark_pages() -> list[tuple[str, str, str | None]]:
         ("Code version page (anyone)", f"/codes/bench-code-0/versions/{version.number}/", None),
         ("Diff of versions 1 and 5 (anyone)", "/codes/bench-code-0/changes/?from=1&to=5", None),
         ("Register of interests (programme manager)", "/declarations/register/", "bench-manager"),
+        ("Breach queue (programme manager)", "/breaches/cases/", "bench-manager"),
+        ("A breach case (programme manager)", f"/breaches/cases/{_a_case_of_the_first_partnership()}/", "bench-manager"),
     ]
+
+
+def _a_case_of_the_first_partnership() -> int:
+    from breaches.models import BreachCase
+
+    return BreachCase.objects.filter(partnership__slug="bench-partnership-0", status="formal").values_list("pk", flat=True).first()

@@ -1,8 +1,8 @@
 """Seed a partnership at scale for the benchmark: bulk inserts, no services.
 
 At scale 1: 50 codes with 5 versions each, 2,000 organisations, 20,000
-partners, 200,000 signatures, 100,000 declarations, and the 100,000 rows of
-the reference page.
+partners, 200,000 signatures, 100,000 declarations, 50,000 breach cases, and
+the 100,000 rows of the reference page.
 Every count is multiplied by the scale, so tests can run it small.
 """
 
@@ -157,6 +157,7 @@ def seed_scale(*, scale: float = 1.0, log=print) -> None:
     log(f"{Organisation.objects.filter(slug__startswith='bench-').count()} organisations, {Partner.objects.filter(user__username__startswith='bench-partner-').count()} partners")
     log(f"{seed_signatures()} signatures")
     log(f"{seed_declarations(scale=scale, now=now)} declarations")
+    log(f"{seed_breach_cases(scale=scale, now=now)} breach cases")
     seed_reference_rows(count=scaled(100_000, scale), now=now)
     log(f"{ReferenceRow.objects.count()} reference rows")
     # Fresh statistics, or the planner guesses from empty tables.
@@ -226,5 +227,68 @@ def seed_declarations(*, scale: float, now: datetime.datetime) -> int:
                 if status == "ended":
                     events.append(DeclarationEvent(declaration=declaration, action="ended", from_status="accepted", to_status="ended"))
             DeclarationEvent.objects.bulk_create(events)
+        made += len(batch)
+    return made
+
+
+def seed_breach_cases(*, scale: float, now: datetime.datetime) -> int:
+    """Breach cases at scale 1 (50,000) with their histories, spread over the
+    bench partnerships: most closed, some decided, open on either track, or
+    waiting for triage."""
+    from breaches.models import BreachCase, CaseEvent
+
+    memberships = list(Membership.objects.filter(partnership__slug__startswith="bench-").values_list("partnership_id", "organisation_id"))
+    published = dict(
+        CodeVersion.objects.filter(code__partnerships__slug__startswith="bench-", status="published").values_list("code__partnerships", "pk")
+    )
+    reporters = list(User.objects.filter(username__startswith="bench-partner-").values_list("pk", flat=True)[:5000])
+    manager = User.objects.get(username="bench-manager")
+    # status, track, outcome
+    shapes = [("closed", "informal", "resolved_informally")] * 4 + [
+        ("closed", "formal", "formal_warning"), ("decided", "informal", "not_upheld"), ("informal", "informal", ""),
+        ("formal", "formal", ""), ("reported", "", ""), ("withdrawn", "", ""),
+    ]
+    rng = random.Random(3)
+    total = scaled(50_000, scale)
+    made = 0
+    for batch in _batched(range(total)):
+        with transaction.atomic():
+            cases, histories = [], []
+            for n in batch:
+                partnership_id, organisation_id = memberships[n % len(memberships)]
+                status, track, outcome = shapes[n % len(shapes)]
+                reported = now - datetime.timedelta(days=rng.randint(1, 1000))
+                anonymous = n % 4 == 0
+                decided = status in ("decided", "closed")
+                cases.append(BreachCase(
+                    partnership_id=partnership_id, respondent_organisation_id=organisation_id,
+                    incident_date=(reported - datetime.timedelta(days=2)).date(), incident_place="A partnership meeting",
+                    description="Bench concern", code_version_id=published[partnership_id],
+                    identity="anonymous" if anonymous else "confidential", reporter_id=None if anonymous else reporters[n % len(reporters)],
+                    receipt_code_sha256=f"{n:064x}" if anonymous else None, reported_at=reported,
+                    triage_due_on=(reported + datetime.timedelta(days=7)).date(),
+                    acknowledge_due_on=(reported + datetime.timedelta(days=7)).date(),
+                    feedback_due_on=(reported + datetime.timedelta(days=91)).date(),
+                    acknowledged_at=reported + datetime.timedelta(days=2), status=status, track=track,
+                    severity="minor" if track == "informal" else ("serious" if track else ""), deliberate="no" if track else "",
+                    continued=False if track else None, triaged_at=reported + datetime.timedelta(days=3) if track else None,
+                    decision_due_on=(reported + datetime.timedelta(days=31)).date() if track else None,
+                    outcome=outcome, finding="Bench finding" if decided else "", reasons="Bench reasons" if decided else "",
+                    wider_causes="Papers carry no marking of what is confidential." if decided else "",
+                    lessons="Mark confidential papers." if decided else "",
+                    decided_at=reported + datetime.timedelta(days=30) if decided else None, decided_by=manager if decided else None,
+                ))
+            cases = BreachCase.objects.bulk_create(cases)
+            for case in cases:
+                histories.append(CaseEvent(case=case, action="report", to_status="reported", at=case.reported_at))
+                if case.track:
+                    histories.append(CaseEvent(case=case, action="triage", from_status="reported", to_status=case.track, actor=manager, at=case.triaged_at, reason="Bench routing"))
+                if case.decided_at:
+                    histories.append(CaseEvent(case=case, action="decide", from_status=case.track, to_status="decided", actor=manager, at=case.decided_at))
+                if case.status == "closed":
+                    histories.append(CaseEvent(case=case, action="close", from_status="decided", to_status="closed", actor=manager, at=case.decided_at))
+                if case.status == "withdrawn":
+                    histories.append(CaseEvent(case=case, action="withdraw", from_status="reported", to_status="withdrawn", actor=manager, at=case.reported_at))
+            CaseEvent.objects.bulk_create(histories)
         made += len(batch)
     return made

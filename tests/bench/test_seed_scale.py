@@ -22,6 +22,11 @@ def test_seeding_at_a_small_scale_makes_proportionate_data(db):
     assert Declaration.objects.count() == 1000
     assert Declaration.objects.filter(status="accepted", accepted_revision__isnull=False).count() == 750
     assert DeclarationEvent.objects.count() >= 1800
+    from breaches.models import BreachCase, CaseEvent
+
+    assert BreachCase.objects.count() == 500
+    assert BreachCase.objects.filter(status="closed").count() == 250
+    assert CaseEvent.objects.count() >= 1200
     # Every seeded signature keeps the exact text of the version it signs.
     signature = Signature.objects.filter(version__code__slug="bench-code-0").select_related("signed_text", "version").first()
     assert signature.signed_text_intact and signature.text_sha256 == signature.version.canonical_sha256
