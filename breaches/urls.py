@@ -13,6 +13,7 @@ urlpatterns = [
     path("follow-up/<int:pk>/", views.follow_up_case, name="follow-up-case"),
     path("mine/", views.my_cases, name="my-cases"),
     path("cases/", views.queue, name="queue"),
+    path("cases.csv", views.queue_export, name="queue-export"),
     path("cases/<int:pk>/", views.case_detail, name="case-detail"),
     path("cases/<int:pk>/triage/", views.case_triage, name="case-triage"),
     path("cases/<int:pk>/escalate/", views.case_escalate, name="case-escalate"),

@@ -1,4 +1,3 @@
-import csv
 from functools import wraps
 
 from django.contrib import messages
@@ -6,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
-from django.http import Http404, JsonResponse, StreamingHttpResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from . import selectors, services
 from .canonical_text import text_sha256, version_canonical_text
+from .csv_export import csv_response
 from .filters import SignatureStatusFilter
 from .forms import DraftForm, ItemForm, ReviewCompleteForm, ReviewScheduleForm, SignatureForm, VersionCompareForm
 from .models import Code, CodeReview, CodeVersion, Item, Section
@@ -230,25 +230,17 @@ def _local_iso(moment) -> str:
     return timezone.localtime(moment).isoformat(timespec="seconds") if moment else ""
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @login_required
 def signature_export(request, code_slug, number):
     version, partnerships = _managed_version(request, code_slug, number)
     rows = SignatureStatusFilter(
         request.GET, queryset=selectors.signature_status(version, partnerships=partnerships), version=version, partnerships=partnerships
     ).qs
-    writer = csv.writer(_Echo())
-
-    def lines():
-        yield writer.writerow(
-            ["Organisation", "Partner", "Email", "Signed", "Signed at", "Signature reference", "Asked at", "Reminders", "Last reminded at"]
-        )
-        for partner in rows.iterator(chunk_size=2000):
-            yield writer.writerow([
+    return csv_response(
+        filename=f"signatures-{version.code.slug}-v{version.number}.csv",
+        header=["Organisation", "Partner", "Email", "Signed", "Signed at", "Signature reference", "Asked at", "Reminders", "Last reminded at"],
+        rows=(
+            [
                 partner.organisation.name,
                 partner.user.display_name,
                 partner.user.email,
@@ -258,11 +250,10 @@ def signature_export(request, code_slug, number):
                 _local_iso(partner.requested_at),
                 partner.reminder_count or 0,
                 _local_iso(partner.last_reminded_at),
-            ])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="signatures-{version.code.slug}-v{version.number}.csv"'
-    return response
+            ]
+            for partner in rows.iterator(chunk_size=2000)
+        ),
+    )
 
 
 @administrator_required

@@ -1,15 +1,14 @@
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from conduct.csv_export import csv_response
 from conduct.selectors import partner_for_user
 
 from . import selectors, services
@@ -287,17 +286,6 @@ def register(request):
     )
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _spreadsheet_safe(value) -> str:
-    """Text a partner typed must not run as a formula when the CSV is opened in a spreadsheet."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 CSV_HEADER = [
     "Reference", "Partnership", "Partner", "Email", "Organisation", "Status", "Late", "Withheld", "Withheld reason",
     "Declared on", "Nil declaration", "Kind", "Situation", "Concerning member organisation", "Concerning (name)",
@@ -341,16 +329,11 @@ def _csv_row(declaration) -> list:
 @login_required
 def register_export(request):
     rows = _register_filter(request).qs.prefetch_related("revision__management_actions")
-    writer = csv.writer(_Echo())
-
-    def lines():
-        yield writer.writerow(CSV_HEADER)
-        for declaration in rows.iterator(chunk_size=2000):
-            yield writer.writerow([_spreadsheet_safe(value) for value in _csv_row(declaration)])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="declarations-{timezone.localdate().isoformat()}.csv"'
-    return response
+    return csv_response(
+        filename=f"declarations-{timezone.localdate().isoformat()}.csv",
+        header=CSV_HEADER,
+        rows=(_csv_row(declaration) for declaration in rows.iterator(chunk_size=2000)),
+    )
 
 
 # --- The public ------------------------------------------------------------------------------

@@ -114,3 +114,19 @@ def test_a_panel_member_sees_only_the_formal_cases(client, people):
     client.force_login(people["pam"])
     assert [c.pk for c in client.get(QUEUE).context["page"].object_list] == [formal.pk]
     assert BreachCase.objects.count() == 2
+
+
+def test_the_cases_download_as_csv_without_who_reported_them(client, people):
+    from tests.breaches.conftest import report
+
+    case = report(reporter=people["alice"])
+    client.force_login(people["priya"])
+    response = client.get("/breaches/cases.csv", {"status": "reported"})
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    body = b"".join(response.streaming_content).decode()
+    header, row = body.strip().splitlines()
+    assert header.startswith("Reference,Partnership,Respondent organisation,Status")
+    assert row.startswith(f"{case.reference},The Health Creation Alliance,Northfield Wellbeing Trust,Reported")
+    assert "Alice" not in body and "alice@example.org" not in body
+    client.force_login(people["alice"])
+    assert client.get("/breaches/cases.csv").status_code == 403

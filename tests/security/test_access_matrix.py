@@ -69,6 +69,7 @@ GET_MATRIX = [
     ("breaches:follow-up-case", "/breaches/follow-up/{anonymous_case}/", "302 302 302 302 302 302"),
     ("breaches:my-cases", "/breaches/mine/", "302L 200 200 200 200 200"),
     ("breaches:queue", "/breaches/cases/", "302L 403 403 200 200 200"),
+    ("breaches:queue-export", "/breaches/cases.csv", "302L 403 403 200 200 200"),
     # The reporter follows her case; the respondent's partner sees it concerns them.
     ("breaches:case-detail", "/breaches/cases/{case}/", "302L 200 200 200 200 200"),
     ("breaches:case-detail", "/breaches/cases/{anonymous_case}/", "302L 404 404 200 404 200"),
