@@ -11,7 +11,9 @@ import itertools
 import random
 
 from django.contrib.auth.hashers import make_password
+from django.core.management.color import no_style
 from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from conduct.canonical_text import text_sha256, version_canonical_text
@@ -165,6 +167,19 @@ def seed_scale(*, scale: float = 1.0, log=print) -> None:
         cursor.execute("ANALYZE")
 
 
+def _next_ids(model, count: int) -> range:
+    """Primary keys for rows about to be inserted, so that rows pointing at each
+    other can be inserted in one go (the database checks the keys at commit)."""
+    first = (model.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
+    return range(first, first + count)
+
+
+def _reset_sequences(*models) -> None:
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_sql(no_style(), models):
+            cursor.execute(statement)
+
+
 def seed_declarations(*, scale: float, now: datetime.datetime) -> int:
     """Five declarations for each partner at scale 1 (100,000), with their
     revisions and histories: most accepted, some submitted, returned or ended."""
@@ -179,55 +194,51 @@ def seed_declarations(*, scale: float, now: datetime.datetime) -> int:
         Partner.objects.filter(user__username__startswith="bench-partner-").values_list("pk", "organisation_id", "user_id").order_by("pk")
     )
     organisation_ids = list(Organisation.objects.filter(slug__startswith="bench-").values_list("pk", flat=True))
-    statuses = ["accepted"] * 14 + ["submitted"] * 3 + ["returned", "ended"] * 1 + ["accepted"]
+    statuses = ["accepted"] * 15 + ["submitted"] * 3 + ["returned", "ended"]
     per_partner = 5
     total = min(scaled(100_000, scale), len(partners) * per_partner)
     rng = random.Random(2)
     made = 0
     for batch in _batched(range(total)):
         with transaction.atomic():
-            specs = []
-            for n in batch:
+            declaration_ids = _next_ids(Declaration, len(batch))
+            revision_ids = _next_ids(DeclarationRevision, len(batch))
+            declarations, revisions, events = [], [], []
+            for n, declaration_id, revision_id in zip(batch, declaration_ids, revision_ids):
                 partner_id, organisation_id, user_id = partners[n // per_partner]
                 status = statuses[n % len(statuses)]
                 submitted = now - datetime.timedelta(days=rng.randint(1, 900))
-                specs.append((partner_id, organisation_id, user_id, status, submitted, rng.choice(partnerships_of[organisation_id])))
-            declarations = Declaration.objects.bulk_create(
-                Declaration(partner_id=p, organisation_id=o, partnership_id=ps, status="draft") for p, o, _, _, _, ps in specs
-            )
-            revisions = DeclarationRevision.objects.bulk_create(
-                DeclarationRevision(
-                    declaration=d, number=1, kind="financial", situation="gift" if i % 3 else "outside_employment",
-                    counterparty_organisation_id=organisation_ids[(i * 7) % len(organisation_ids)],
-                    description="Bench declaration", arose_on=(submitted - datetime.timedelta(days=i % 40)).date(),
-                    value=60 if i % 3 else None, cash_or_vouchers=False if i % 3 else None, outcome="accepted" if i % 3 else "",
+                arose_on = (submitted - datetime.timedelta(days=n % 40)).date()
+                accepted = status in ("accepted", "ended")
+                declarations.append(Declaration(
+                    pk=declaration_id, partner_id=partner_id, organisation_id=organisation_id,
+                    partnership_id=rng.choice(partnerships_of[organisation_id]), status=status, revision_id=revision_id,
+                    first_submitted_at=submitted, is_late=arose_on < (submitted - datetime.timedelta(days=28)).date(),
+                    accepted_revision_id=revision_id if accepted else None,
+                    accepted_at=submitted + datetime.timedelta(days=3) if accepted else None,
+                    ended_on=(submitted + datetime.timedelta(days=60)).date() if status == "ended" else None,
+                ))
+                gift = n % 3 != 0
+                revisions.append(DeclarationRevision(
+                    pk=revision_id, declaration_id=declaration_id, number=1, kind="financial",
+                    situation="gift" if gift else "outside_employment",
+                    counterparty_organisation_id=organisation_ids[(n * 7) % len(organisation_ids)],
+                    description="Bench declaration", arose_on=arose_on, value=60 if gift else None,
+                    cash_or_vouchers=False if gift else None, outcome="accepted" if gift else "",
                     submitted_at=submitted, submitted_by_id=user_id,
-                )
-                for i, (d, (_, _, user_id, _, submitted, _)) in enumerate(zip(declarations, specs))
-            )
-            for declaration, revision, (_, _, _, status, submitted, _) in zip(declarations, revisions, specs):
-                declaration.status = status
-                declaration.revision = revision
-                declaration.first_submitted_at = submitted
-                declaration.is_late = revision.arose_on < (submitted - datetime.timedelta(days=28)).date()
-                if status in ("accepted", "ended"):
-                    declaration.accepted_revision, declaration.accepted_at = revision, submitted + datetime.timedelta(days=3)
-                if status == "ended":
-                    declaration.ended_on = (submitted + datetime.timedelta(days=60)).date()
-            Declaration.objects.bulk_update(
-                declarations, ["status", "revision", "first_submitted_at", "is_late", "accepted_revision", "accepted_at", "ended_on"]
-            )
-            events = []
-            for declaration, revision, (_, _, user_id, status, submitted, _) in zip(declarations, revisions, specs):
-                events.append(DeclarationEvent(declaration=declaration, revision=revision, action="submitted", from_status="draft", to_status="submitted", actor_id=user_id))
-                if status in ("accepted", "ended"):
-                    events.append(DeclarationEvent(declaration=declaration, revision=revision, action="accepted", from_status="submitted", to_status="accepted"))
+                ))
+                events.append(DeclarationEvent(declaration_id=declaration_id, revision_id=revision_id, action="submitted", from_status="draft", to_status="submitted", actor_id=user_id))
+                if accepted:
+                    events.append(DeclarationEvent(declaration_id=declaration_id, revision_id=revision_id, action="accepted", from_status="submitted", to_status="accepted"))
                 if status == "returned":
-                    events.append(DeclarationEvent(declaration=declaration, action="returned", from_status="submitted", to_status="returned", note="Who gave it?"))
+                    events.append(DeclarationEvent(declaration_id=declaration_id, action="returned", from_status="submitted", to_status="returned", note="Who gave it?"))
                 if status == "ended":
-                    events.append(DeclarationEvent(declaration=declaration, action="ended", from_status="accepted", to_status="ended"))
+                    events.append(DeclarationEvent(declaration_id=declaration_id, action="ended", from_status="accepted", to_status="ended"))
+            Declaration.objects.bulk_create(declarations)
+            DeclarationRevision.objects.bulk_create(revisions)
             DeclarationEvent.objects.bulk_create(events)
         made += len(batch)
+    _reset_sequences(Declaration, DeclarationRevision)
     return made
 
 
