@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
 from conduct.models import Item, Membership, Organisation, Partnership, PartnershipRole, Principle, User
-from conduct.services import ConductError, membership_end, task_enqueue
+from conduct.services import ConductError, audit_record, membership_end, task_enqueue
 from declarations.services import decision_participation_check
 
 from . import notifications, selectors
@@ -171,9 +171,17 @@ def _move(case: BreachCase, *, action: str, to_status: str, actor: User | None, 
     case.status = to_status
     case.version += 1
     case.save(update_fields=["status", "version", *fields])
-    return CaseEvent.objects.create(
-        case=case, action=action, from_status=from_status, to_status=to_status, actor=actor, reason=reason
+    return _event(case, action=action, from_status=from_status, to_status=to_status, actor=actor, reason=reason)
+
+
+def _event(case: BreachCase, *, action: str, from_status: str, to_status: str, actor: User | None, reason: str = "") -> CaseEvent:
+    """The case's own history, and the hash-chained log across the apps."""
+    event = CaseEvent.objects.create(case=case, action=action, from_status=from_status, to_status=to_status, actor=actor, reason=reason)
+    audit_record(
+        actor=actor, action=f"breach_case.{action}", subject=case,
+        summary=f"Case {case.reference}: {event.get_action_display()} ({from_status or 'new'} → {to_status})", reason=reason,
     )
+    return event
 
 
 def _email(case: BreachCase, kind: str) -> None:
@@ -280,7 +288,7 @@ def breach_case_report(
         if evidence is not None:
             _evidence_add(case, upload=evidence, source=Evidence.Source.REPORTER, actor=reporter)
         # An anonymous report's history names nobody, even when sent from an account.
-        CaseEvent.objects.create(case=case, action=Action.REPORT, from_status="", to_status=Status.REPORTED, actor=reporter)
+        _event(case, action=Action.REPORT, from_status="", to_status=Status.REPORTED, actor=reporter)
         if confidentiality_breach:
             _email(case, CaseEmail.Kind.CONFIDENTIALITY)
         _email(case, CaseEmail.Kind.REPORTED)

@@ -50,7 +50,7 @@ def declaration_policy_for(*, partnership: Partnership) -> DeclarationPolicy:
 
 
 def _record(declaration: Declaration, *, action: str, from_status: str, actor: User | None, note: str = "", revision=None) -> DeclarationEvent:
-    return DeclarationEvent.objects.create(
+    event = DeclarationEvent.objects.create(
         declaration=declaration,
         revision=revision,
         action=action,
@@ -59,6 +59,13 @@ def _record(declaration: Declaration, *, action: str, from_status: str, actor: U
         actor=actor,
         note=note,
     )
+    # The declaration's own history, and the hash-chained log across the apps.
+    audit_record(
+        actor=actor, action=f"declaration.{action}", subject=declaration,
+        summary=f"Declaration {declaration.pk}: {event.get_action_display()} ({from_status or 'new'} → {declaration.status})",
+        reason=note,
+    )
+    return event
 
 
 def _locked(declaration: Declaration) -> Declaration:

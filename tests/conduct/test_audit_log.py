@@ -88,3 +88,24 @@ def test_entries_written_at_the_same_moment_still_form_one_chain(postgresql, ada
     assert AuditEntry.objects.count() == 20
     assert AuditChain.objects.get().last_sequence == 20
     assert audit_chain_verify() == []
+
+
+def test_declarations_and_breach_cases_write_to_the_same_chain(seed_codes, alliance, alice, bob, priya):
+    import datetime
+
+    from breaches import services as breach_services
+    from conduct.models import Principle
+    from declarations import services as declaration_services
+
+    declaration = declaration_services.declaration_start(actor=alice.user, partnership=alliance, is_nil=True)
+    declaration_services.declaration_submit(declaration=declaration, actor=alice.user)
+    case, _ = breach_services.breach_case_report(
+        actor=alice.user, partnership=alliance, respondent_organisation=bob.organisation, incident_date=datetime.date(2026, 1, 5),
+        incident_place="Board", description="Something happened.", identity="confidential",
+        cited_principles=[Principle.objects.get(slug="integrity")],
+    )
+    actions = set(AuditEntry.objects.values_list("action", flat=True))
+    assert {"declaration.submitted", "breach_case.report"} <= actions
+    entry = AuditEntry.objects.get(action="breach_case.report")
+    assert entry.subject_type == "breaches.breachcase" and entry.subject_id == str(case.pk)
+    assert audit_chain_verify() == []
