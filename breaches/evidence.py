@@ -8,7 +8,7 @@ import zipfile
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, storages
 from django.utils.deconstruct import deconstructible
 
 
@@ -29,6 +29,11 @@ class EvidenceStorage(FileSystemStorage):
     @property
     def base_url(self):
         return None
+
+
+def evidence_storage():
+    """The storage settings.STORAGES["evidence"] names: this folder, or S3 when configured."""
+    return storages["evidence"]
 
 
 @dataclass(frozen=True)

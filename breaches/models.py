@@ -13,7 +13,7 @@ from django.utils import timezone
 from conduct.models import CodeVersion, Item, Organisation, Partnership, PartnershipRole, Principle, User
 
 from .deadlines import ACKNOWLEDGEMENT_WARNING_DAYS, FEEDBACK_WARNING_DAYS
-from .evidence import KINDS, EvidenceStorage
+from .evidence import KINDS, evidence_storage
 
 # Limits shared by the forms and the database, so nothing typed is ever cut short.
 NAME_MAX_LENGTH = 200
@@ -400,7 +400,7 @@ class Evidence(models.Model):
 
     case = models.ForeignKey(BreachCase, on_delete=models.PROTECT, related_name="evidence")
     source = models.CharField(max_length=20, choices=Source.choices)
-    file = models.FileField(storage=EvidenceStorage(), upload_to=evidence_path, max_length=200)
+    file = models.FileField(storage=evidence_storage, upload_to=evidence_path, max_length=200)
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()

@@ -223,6 +223,27 @@ DECLARATION_CONFIRMATION_REMINDER_DAYS = env_int("DECLARATION_CONFIRMATION_REMIN
 # through the app, which checks who is asking; the largest file accepted.
 BREACH_EVIDENCE_ROOT = Path(os.environ.get("BREACH_EVIDENCE_ROOT") or VAR_DIR / "evidence")
 BREACH_EVIDENCE_MAX_BYTES = env_int("BREACH_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+# Evidence goes to S3-compatible storage (django-storages) when a bucket is
+# configured; otherwise to the folder above. Either way it has no public URL:
+# files go out only through the view that checks who is asking.
+EVIDENCE_BUCKET = os.environ.get("EVIDENCE_S3_BUCKET", "")
+if EVIDENCE_BUCKET:
+    STORAGES["evidence"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": EVIDENCE_BUCKET,
+            "endpoint_url": os.environ.get("EVIDENCE_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("EVIDENCE_S3_REGION") or None,
+            "access_key": os.environ.get("EVIDENCE_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("EVIDENCE_S3_SECRET_ACCESS_KEY") or None,
+            "location": "evidence",
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+else:
+    STORAGES["evidence"] = {"BACKEND": "breaches.evidence.EvidenceStorage"}
 
 # Security: HTTPS-only cookies, redirects and HSTS whenever the site is on HTTPS.
 SESSION_COOKIE_SECURE = HTTPS

@@ -85,3 +85,15 @@ def test_a_username_too_long_to_record_gets_a_message_not_a_crash(client, db):
     response = client.post("/accounts/login/", {"username": "x" * 300, "password": "anything"})
     assert response.status_code == 200
     assert "Enter a username of 150 characters or fewer" in response.content.decode()
+
+
+def test_evidence_goes_to_s3_compatible_storage_when_a_bucket_is_configured():
+    show = "from django.core.files.storage import storages; s = storages['evidence']; print(type(s).__name__, s.bucket_name, s.location, s.default_acl)"
+    result = manage("shell", "-c", show, EVIDENCE_S3_BUCKET="conduct-evidence", EVIDENCE_S3_ENDPOINT_URL="https://s3.example.org")
+    assert result.returncode == 0, result.stderr
+    assert "S3Storage conduct-evidence evidence private" in result.stdout
+
+
+def test_evidence_stays_in_a_folder_outside_the_web_root_by_default():
+    result = manage("shell", "-c", "from django.core.files.storage import storages; print(type(storages['evidence']).__name__, storages['evidence'].base_url)")
+    assert "EvidenceStorage None" in result.stdout
