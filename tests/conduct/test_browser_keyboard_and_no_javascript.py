@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conduct.models import Signature
-from tests.browser import assert_accessible, log_in, log_in_by_keyboard, tab_to
+from tests.browser import log_in, log_in_by_keyboard, tab_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

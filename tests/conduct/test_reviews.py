@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from conduct import services
 from conduct.canonical_text import text_sha256, version_canonical_text
-from conduct.models import AuditEntry, Code, CodeReview, CodeVersion
+from conduct.models import AuditEntry, CodeReview, CodeVersion
 from conduct.selectors import with_content
 
 HCA = "health-creation-alliance"

@@ -1,7 +1,6 @@
 """Forms fed random and hostile input: always a clear form error or a clean
 save, never a 500, and whatever is shown back is escaped."""
 
-import html
 
 import pytest
 from hypothesis import HealthCheck, given, settings
