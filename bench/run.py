@@ -41,6 +41,8 @@ def server_env() -> dict:
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "AXES_ENABLED": "false",
         "LOG_LEVEL": "WARNING",
+        # A queue of its own, so that no other worker on the machine takes the benchmark's tasks.
+        "CELERY_QUEUE_FOLDER": str(BASE_DIR / "var" / "bench-celery"),
         "DJANGO_SETTINGS_MODULE": "config.settings",
     }
 
