@@ -2,6 +2,7 @@
 and whether someone may take part in a decision."""
 
 from dataclasses import dataclass
+from itertools import islice
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -10,7 +11,7 @@ from django.utils import dateformat, timezone
 from conduct.models import Organisation, Partner, Partnership, PartnershipRole, User
 from conduct.selectors import is_administrator, partnerships_managed_by, partnerships_of_partner, partnerships_where
 
-from .models import AnnualConfirmation, Declaration, DeclarationEvent, DeclarationRevision, ManagementAction
+from .models import AnnualConfirmation, Declaration, DeclarationEvent, DeclarationRevision, Kind, ManagementAction, Situation
 
 REVIEWER_ROLES = (PartnershipRole.Role.PROGRAMME_MANAGER, PartnershipRole.Role.DECLARATIONS_REVIEWER)
 
@@ -258,3 +259,48 @@ def annual_confirmation_overview(user: User, *, partnership: Partnership | None 
         .select_related("partner__user", "partner__organisation", "partnership")
         .order_by("partnership__name", "confirmed_at", "partner__organisation__name", "partner__user__last_name", "pk")
     )
+
+
+REGISTER_CSV_HEADER = [
+    "Reference", "Partnership", "Partner", "Email", "Organisation", "Status", "Late", "Withheld", "Withheld reason",
+    "Declared on", "Nil declaration", "Kind", "Situation", "Concerning member organisation", "Concerning (name)",
+    "Description", "Arose on", "Ends on", "Ended on", "Estimated value (£)", "Cash or vouchers", "Accepted or declined",
+    "Revision", "Management actions",
+]
+_REGISTER_CSV_COLUMNS = (
+    "pk", "partnership__name", "partner__user__first_name", "partner__user__last_name", "partner__user__username",
+    "partner__user__email", "organisation__name", "status", "is_late", "withheld_at", "withheld_reason", "first_submitted_at",
+    "revision_id", "accepted_revision_id", "ended_on", "revision__is_nil", "revision__kind", "revision__situation",
+    "revision__counterparty_organisation__name", "revision__counterparty_name", "revision__description", "revision__arose_on",
+    "revision__ends_on", "revision__value", "revision__cash_or_vouchers", "revision__outcome", "revision__number",
+)
+
+
+def register_csv_rows(declarations: QuerySet[Declaration], *, chunk_size: int = 2000):
+    """The register's rows for a download, read as plain values (building model
+    instances for each row and its related rows would take several times longer)."""
+    yes_no = {True: "yes", False: "no", None: ""}
+    statuses, kinds = dict(Declaration.Status.choices), dict(Kind.choices)
+    situations, outcomes = dict(Situation.choices), dict(DeclarationRevision.Outcome.choices)
+    rows = declarations.values_list(*_REGISTER_CSV_COLUMNS).iterator(chunk_size=chunk_size)
+    while chunk := list(islice(rows, chunk_size)):
+        # Actions show only while the latest revision is the accepted one.
+        accepted = {row[12] for row in chunk if row[12] == row[13]}
+        actions: dict[int, list[str]] = {}
+        chunk_revisions = ManagementAction.objects.filter(revision_id__in=[row[12] for row in chunk])
+        for action in chunk_revisions.select_related("revision__counterparty_organisation"):
+            if action.revision_id in accepted:
+                actions.setdefault(action.revision_id, []).append(action.text)
+        for (
+            pk, partnership, first_name, last_name, username, email, organisation, status, is_late, withheld_at, withheld_reason,
+            first_submitted_at, revision_id, _, ended_on, is_nil, kind, situation, concerning_organisation, concerning_name,
+            description, arose_on, ends_on, value, cash_or_vouchers, outcome, number,
+        ) in chunk:
+            yield [
+                pk, partnership, f"{first_name} {last_name}".strip() or username, email, organisation, statuses[status],
+                yes_no[is_late], yes_no[withheld_at is not None], withheld_reason, timezone.localdate(first_submitted_at).isoformat(),
+                yes_no[is_nil], kinds.get(kind, ""), situations.get(situation, ""), concerning_organisation or "", concerning_name,
+                description, arose_on.isoformat() if arose_on else "", ends_on.isoformat() if ends_on else "",
+                ended_on.isoformat() if ended_on else "", "" if value is None else f"{value:.2f}", yes_no[cash_or_vouchers],
+                outcomes.get(outcome, ""), number, "; ".join(actions.get(revision_id, [])),
+            ]

@@ -286,53 +286,12 @@ def register(request):
     )
 
 
-CSV_HEADER = [
-    "Reference", "Partnership", "Partner", "Email", "Organisation", "Status", "Late", "Withheld", "Withheld reason",
-    "Declared on", "Nil declaration", "Kind", "Situation", "Concerning member organisation", "Concerning (name)",
-    "Description", "Arose on", "Ends on", "Ended on", "Estimated value (£)", "Cash or vouchers", "Accepted or declined",
-    "Revision", "Management actions",
-]
-
-
-def _csv_row(declaration) -> list:
-    revision = declaration.revision
-    actions = declaration.revision.management_actions.all() if declaration.accepted_revision_id == revision.pk else []
-    yes_no = {True: "yes", False: "no", None: ""}
-    return [
-        declaration.pk,
-        declaration.partnership.name,
-        declaration.partner.user.display_name,
-        declaration.partner.user.email,
-        declaration.organisation.name,
-        declaration.get_status_display(),
-        yes_no[declaration.is_late],
-        yes_no[declaration.is_withheld],
-        declaration.withheld_reason,
-        timezone.localdate(declaration.first_submitted_at).isoformat(),
-        yes_no[revision.is_nil],
-        revision.get_kind_display(),
-        revision.get_situation_display(),
-        revision.counterparty_organisation.name if revision.counterparty_organisation_id else "",
-        revision.counterparty_name,
-        revision.description,
-        revision.arose_on.isoformat() if revision.arose_on else "",
-        revision.ends_on.isoformat() if revision.ends_on else "",
-        declaration.ended_on.isoformat() if declaration.ended_on else "",
-        "" if revision.value is None else f"{revision.value:.2f}",
-        yes_no[revision.cash_or_vouchers],
-        revision.get_outcome_display(),
-        revision.number,
-        "; ".join(action.text for action in actions),
-    ]
-
-
 @login_required
 def register_export(request):
-    rows = _register_filter(request).qs.prefetch_related("revision__management_actions")
     return csv_response(
         filename=f"declarations-{timezone.localdate().isoformat()}.csv",
-        header=CSV_HEADER,
-        rows=(_csv_row(declaration) for declaration in rows.iterator(chunk_size=2000)),
+        header=selectors.REGISTER_CSV_HEADER,
+        rows=selectors.register_csv_rows(_register_filter(request).qs),
     )
 
 
