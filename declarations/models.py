@@ -157,6 +157,8 @@ class Declaration(models.Model):
         indexes = [
             models.Index(fields=["partnership", "status"]),
             models.Index(fields=["partner", "status"]),
+            # The register lists a partnership's declarations newest first, a page at a time.
+            models.Index(F("partnership"), F("first_submitted_at").desc(), F("id").desc(), name="declaration_register_order"),
         ]
 
     def __str__(self) -> str:
