@@ -2,7 +2,7 @@
 alternating each page with the bare reference page in the same server.
 
     .venv/bin/python bench/run.py                 # seed if needed, run, print the table
-    .venv/bin/python bench/run.py --write-docs    # also rewrite docs/benchmarks.md
+    .venv/bin/python bench/run.py --write-docs    # also write the figures to docs/benchmarks-latest-run.md
 
 Needs PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/conduct_bench),
 gunicorn (a project dependency) and wrk (apt-get install wrk). Machines are
@@ -193,7 +193,7 @@ def main() -> None:
     print(publishing)
     if args.write_docs:
         machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}"
-        (BASE_DIR / "docs" / "benchmarks.md").write_text(
+        (BASE_DIR / "docs" / "benchmarks-latest-run.md").write_text(
             "# Benchmarks\n\n"
             f"Made by `.venv/bin/python bench/run.py --write-docs` (runs: {args.runs} × {args.seconds} s per page, "
             "each alternated with the reference; medians) on "
