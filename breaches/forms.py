@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from conduct.error_summary import ErrorSummaryMixin
 from conduct.models import Item, Partnership, Principle
 
 from .evidence import ACCEPTED_DESCRIPTION, evidence_kind
@@ -93,7 +94,7 @@ class EvidenceField(forms.FileField):
 # --- Reporting ---------------------------------------------------------------------------
 
 
-class ReportStartForm(forms.Form):
+class ReportStartForm(ErrorSummaryMixin, forms.Form):
     """Which partnership and when: these decide whom it can be about and which
     version of the code applies. Sent with GET, so going back keeps the answers."""
 
@@ -133,7 +134,7 @@ class ItemChoiceField(forms.ModelMultipleChoiceField):
         return f"{item.title}: {text}" if item.title else text
 
 
-class ReportDetailsForm(forms.Form):
+class ReportDetailsForm(ErrorSummaryMixin, forms.Form):
     respondent_organisation = forms.ModelChoiceField(
         label="Which organisation is it about?",
         queryset=None,
@@ -254,7 +255,7 @@ class ReportDetailsForm(forms.Form):
 # --- Following a report up -------------------------------------------------------------------
 
 
-class ReceiptCodeForm(forms.Form):
+class ReceiptCodeForm(ErrorSummaryMixin, forms.Form):
     code = forms.CharField(
         label="Receipt code",
         help_text="The code you were given when you reported, for example 7KQM-2XPD-9RTB-4HWC-0NVA.",
@@ -275,7 +276,7 @@ class ReceiptCodeForm(forms.Form):
         return code
 
 
-class InformationForm(forms.Form):
+class InformationForm(ErrorSummaryMixin, forms.Form):
     text = _text("What do you want to add?", "Write the information you want to add", required=False,
                  help_text="Answer a question you were asked, or tell us something new.")
     evidence = EvidenceField()
@@ -291,7 +292,7 @@ class InformationForm(forms.Form):
         return data
 
 
-class ResponseForm(forms.Form):
+class ResponseForm(ErrorSummaryMixin, forms.Form):
     text = _text("Your response", "Write your response",
                  help_text="Say what happened from your side. The people deciding the case will read it before they decide.")
     evidence = EvidenceField()
@@ -304,7 +305,7 @@ class ResponseForm(forms.Form):
 # --- Handling a case -----------------------------------------------------------------------------
 
 
-class CaseActionForm(forms.Form):
+class CaseActionForm(ErrorSummaryMixin, forms.Form):
     """A form that moves a case carries the version of the case it was shown,
     so that if someone else moved it in the meantime the move is refused."""
 
@@ -422,7 +423,7 @@ class CloseForm(CaseActionForm):
         self.helper = gds_helper(Field.textarea("feedback", rows=6), "version", button="Close the case")
 
 
-class ReporterMessageForm(forms.Form):
+class ReporterMessageForm(ErrorSummaryMixin, forms.Form):
     kind = forms.ChoiceField(
         label="What kind of message is it?",
         choices=[(kind, CaseMessage.Kind(kind).label) for kind in CaseMessage.TO_REPORTER],

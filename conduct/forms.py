@@ -5,6 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, Set
 from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 
+from .error_summary import ErrorSummaryMixin
 from .models import CodeReview, CodeVersion, Item, Principle
 
 
@@ -14,7 +15,7 @@ def gds_helper(*fields, button: str, button_class: str = "primary") -> FormHelpe
     return helper
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(ErrorSummaryMixin, AuthenticationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = "Username"
@@ -30,13 +31,13 @@ class LoginForm(AuthenticationForm):
         )
 
 
-class PasswordResetRequestForm(PasswordResetForm):
+class PasswordResetRequestForm(ErrorSummaryMixin, PasswordResetForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = gds_helper(Field.text("email", autocomplete="email"), button="Send reset link")
 
 
-class SetNewPasswordForm(SetPasswordForm):
+class SetNewPasswordForm(ErrorSummaryMixin, SetPasswordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = gds_helper(
@@ -46,7 +47,7 @@ class SetNewPasswordForm(SetPasswordForm):
         )
 
 
-class SignatureForm(forms.Form):
+class SignatureForm(ErrorSummaryMixin, forms.Form):
     confirm = forms.BooleanField(
         label="I have read this code of conduct and agree to follow it",
         error_messages={"required": "Confirm that you have read the code and agree to follow it"},
@@ -76,7 +77,7 @@ class SignatureForm(forms.Form):
         return name
 
 
-class VersionCompareForm(forms.Form):
+class VersionCompareForm(ErrorSummaryMixin, forms.Form):
     from_number = forms.TypedChoiceField(label="Earlier version", coerce=int)
     to_number = forms.TypedChoiceField(label="Later version", coerce=int)
 
@@ -120,7 +121,7 @@ def check_review_cadence(form, data: dict) -> dict:
     return data
 
 
-class DraftForm(forms.ModelForm):
+class DraftForm(ErrorSummaryMixin, forms.ModelForm):
     """Validates a draft's details; `code_version_edit_draft` saves them."""
 
     class Meta:
@@ -154,7 +155,7 @@ class DraftForm(forms.ModelForm):
         return check_review_cadence(self, super().clean())
 
 
-class ItemForm(forms.ModelForm):
+class ItemForm(ErrorSummaryMixin, forms.ModelForm):
     """Validates an item; the item services save it."""
 
     class Meta:
@@ -191,7 +192,7 @@ class ItemForm(forms.ModelForm):
         return data
 
 
-class ReviewCompleteForm(forms.Form):
+class ReviewCompleteForm(ErrorSummaryMixin, forms.Form):
     considered = forms.CharField(
         label="What did the review consider?",
         help_text="For example the feedback received, changes in the partnership, breaches and their lessons.",
@@ -215,7 +216,7 @@ class ReviewCompleteForm(forms.Form):
         self.helper = gds_helper(Field.textarea("considered", rows=6), Field.radios("outcome"), button="Complete the review")
 
 
-class ReviewScheduleForm(forms.ModelForm):
+class ReviewScheduleForm(ErrorSummaryMixin, forms.ModelForm):
     """Validates a version's review schedule; `code_version_set_review_schedule` saves it."""
 
     class Meta:

@@ -11,6 +11,8 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils import dateformat, timezone
 
+from conduct.error_summary import ErrorSummaryMixin
+
 from .models import (
     DESCRIPTION_MAX_LENGTH,
     MAX_GIFT_VALUE,
@@ -42,9 +44,8 @@ def _one_line(value: str) -> str:
     return " ".join(value.split())
 
 
-class GovForm(forms.Form):
-    """A form whose error summary links to the first input of each field with a problem,
-    and whose inputs never cut off what is typed (the length is checked instead).
+class GovForm(ErrorSummaryMixin, forms.Form):
+    """A form whose inputs never cut off what is typed (the length is checked instead).
 
     Every textarea with a character count has a hint: crispy-forms-gds 2.0.1 cannot
     render one without.
@@ -55,25 +56,6 @@ class GovForm(forms.Form):
         for field in self.fields.values():
             # A maxlength attribute makes the browser drop pasted text silently.
             field.widget.attrs.pop("maxlength", None)
-
-    def error_links(self) -> list[tuple[str, str]]:
-        links = []
-        for error in self.non_field_errors():
-            links.append((f"id_{next(iter(self.fields))}", error))
-        for name, field in self.fields.items():
-            bound = self[name]
-            if isinstance(field.widget, (forms.RadioSelect, forms.CheckboxSelectMultiple)):
-                anchor = f"{bound.auto_id}_1"
-            elif isinstance(field, DateInputField):
-                anchor = f"{bound.auto_id}_0"
-                for position, part in enumerate(field.fields):
-                    for error in getattr(part.widget, "errors", []):
-                        links.append((f"{bound.auto_id}_{position}", error))
-            else:
-                anchor = bound.auto_id
-            shown = {message for _, message in links}
-            links.extend((anchor, error) for error in bound.errors if error not in shown)
-        return links
 
 
 class GovDateField(DateInputField):
