@@ -8,7 +8,14 @@ from django.http import Http404
 from django.utils import timezone
 
 from conduct.models import CodeVersion, Item, Organisation, Partnership, PartnershipRole, Principle, Section, User
-from conduct.selectors import current_memberships, is_administrator, partner_for_user, partnerships_where
+from conduct.selectors import (
+    current_memberships,
+    is_administrator,
+    partner_for_user,
+    partnership_ids_where,
+    partnerships_where,
+    roles_held,
+)
 
 from .deadlines import months_before
 from .models import BreachCase, BreachPolicy, CaseMessage, Evidence
@@ -61,7 +68,7 @@ def respondent_organisations(partnership: Partnership, on: datetime.date) -> Que
 
 
 def holds_role(user: User, partnership_id: int, role: str) -> bool:
-    return partnerships_where(user, role).filter(pk=partnership_id).exists()
+    return is_administrator(user) or (partnership_id, role) in roles_held(user)
 
 
 def cases_handled_by(user: User) -> QuerySet[BreachCase]:
@@ -71,24 +78,21 @@ def cases_handled_by(user: User) -> QuerySet[BreachCase]:
         return BreachCase.objects.none()
     if is_administrator(user):
         return BreachCase.objects.all()
-    # Read the few partnership ids first: as subqueries inside an OR they stop
-    # PostgreSQL using the index, and it scans every case.
-    managed = list(partnerships_where(user, PROGRAMME_MANAGER).values_list("pk", flat=True))
-    panels = list(partnerships_where(user, PANEL_MEMBER).values_list("pk", flat=True))
+    # Plain partnership ids: as subqueries inside an OR they stop PostgreSQL
+    # using the index, and it scans every case.
+    managed = partnership_ids_where(user, PROGRAMME_MANAGER)
+    panels = partnership_ids_where(user, PANEL_MEMBER)
     return BreachCase.objects.filter(
         Q(partnership__in=managed) | Q(partnership__in=panels, track=BreachCase.Track.FORMAL)
     )
 
 
 def manages_any_partnership(user: User) -> bool:
-    return user.is_authenticated and partnerships_where(user, PROGRAMME_MANAGER).exists()
+    return is_administrator(user) or bool(partnership_ids_where(user, PROGRAMME_MANAGER))
 
 
 def handles_any_case(user: User) -> bool:
-    return is_administrator(user) or (
-        user.is_authenticated
-        and PartnershipRole.objects.filter(user=user, role__in=[PROGRAMME_MANAGER, PANEL_MEMBER]).exists()
-    )
+    return is_administrator(user) or bool(partnership_ids_where(user, PROGRAMME_MANAGER, PANEL_MEMBER))
 
 
 def is_respondent(user: User, case: BreachCase) -> bool:
@@ -254,7 +258,7 @@ def lessons_cases(user: User) -> QuerySet[BreachCase]:
     """Decided cases in the partnerships the user manages, newest decision first."""
     return (
         BreachCase.objects.filter(
-            partnership__in=partnerships_where(user, PROGRAMME_MANAGER).values("pk"),
+            partnership__in=partnerships_where(user, PROGRAMME_MANAGER),
             status__in=[BreachCase.Status.DECIDED, BreachCase.Status.CLOSED],
         )
         .select_related("partnership", "respondent_organisation")

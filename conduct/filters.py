@@ -1,8 +1,5 @@
 import django_filters
 
-from .selectors import organisations_expected_to_sign
-
-
 class SignatureStatusFilter(django_filters.FilterSet):
     """Filters for the programme manager's list of who has signed a version."""
 
@@ -18,11 +15,9 @@ class SignatureStatusFilter(django_filters.FilterSet):
         method="filter_status",
     )
 
-    def __init__(self, data=None, *args, version, partnerships, **kwargs):
+    def __init__(self, data=None, *args, organisations: list[tuple[int, str]], **kwargs):
         super().__init__(data, *args, **kwargs)
-        self.filters["organisation"].extra["choices"] = list(
-            organisations_expected_to_sign(version, partnerships=partnerships).values_list("pk", "name")
-        )
+        self.filters["organisation"].extra["choices"] = organisations
         for field in self.form.fields.values():
             field.widget.attrs["class"] = "govuk-select"
 

@@ -3,7 +3,7 @@
 import datetime
 
 from django.conf import settings
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -38,14 +38,19 @@ def partner_for_user(user: User) -> Partner | None:
         return None
 
 
-def partnerships_managed_by(user: User) -> QuerySet[Partnership]:
+def roles_held(user: User) -> frozenset[tuple[int, str]]:
+    """(partnership id, role) for every role the user holds, read once per user
+    object, so once per request however many checks a page makes."""
     if not user.is_authenticated:
-        return Partnership.objects.none()
-    if is_administrator(user):
-        return Partnership.objects.all()
-    return Partnership.objects.filter(
-        roles__user=user, roles__role=PartnershipRole.Role.PROGRAMME_MANAGER
-    ).distinct()
+        return frozenset()
+    if not hasattr(user, "_roles_held"):
+        user._roles_held = frozenset(PartnershipRole.objects.filter(user=user).values_list("partnership_id", "role"))
+    return user._roles_held
+
+
+def partnership_ids_where(user: User, *roles: str) -> list[int]:
+    """The ids of the partnerships in which the user holds any of these roles (not administrators' all)."""
+    return sorted({partnership_id for partnership_id, role in roles_held(user) if role in roles})
 
 
 def partnerships_where(user: User, *roles: str) -> QuerySet[Partnership]:
@@ -54,14 +59,15 @@ def partnerships_where(user: User, *roles: str) -> QuerySet[Partnership]:
         return Partnership.objects.none()
     if is_administrator(user):
         return Partnership.objects.all()
-    return Partnership.objects.filter(roles__user=user, roles__role__in=roles).distinct()
+    return Partnership.objects.filter(pk__in=partnership_ids_where(user, *roles))
+
+
+def partnerships_managed_by(user: User) -> QuerySet[Partnership]:
+    return partnerships_where(user, PartnershipRole.Role.PROGRAMME_MANAGER)
 
 
 def is_programme_manager(user: User) -> bool:
-    return (
-        user.is_authenticated
-        and PartnershipRole.objects.filter(user=user, role=PartnershipRole.Role.PROGRAMME_MANAGER).exists()
-    )
+    return bool(partnership_ids_where(user, PartnershipRole.Role.PROGRAMME_MANAGER))
 
 
 def current_memberships(*, on=None) -> QuerySet[Membership]:
@@ -196,47 +202,99 @@ def partners_expected_to_sign(version: CodeVersion, *, partnerships=None) -> Que
     )
 
 
-def _active_signatures(version: CodeVersion):
-    return Signature.objects.filter(version=version, partner=OuterRef("pk"), status=Signature.Status.ACTIVE)
+def _with_signature_of(partners: QuerySet[Partner], version: CodeVersion) -> QuerySet[Partner]:
+    """Joins each partner's active signature of the version, if any (one join, not a subquery per column)."""
+    return partners.annotate(
+        signature_of_version=FilteredRelation(
+            "signatures", condition=Q(signatures__version=version, signatures__status=Signature.Status.ACTIVE)
+        )
+    )
 
 
-def signature_status(version: CodeVersion, *, partnerships) -> QuerySet[Partner]:
-    """The partners expected to sign this version, each with `signed_at` and
-    `signature_reference` (None while outstanding) and when they were asked and
-    reminded, for a programme manager."""
-    signatures = _active_signatures(version)
-    requests = SignatureRequest.objects.filter(version=version, partner=OuterRef("pk"))
+def organisations_expected_to_sign(version: CodeVersion, *, partnerships) -> list[tuple[int, str]]:
+    """(id, name) of the member organisations whose partners are expected to sign, by name."""
+    memberships = current_memberships().filter(partnership__code_id=version.code_id, partnership__in=partnerships)
+    return list(Organisation.objects.filter(pk__in=memberships.values("organisation_id")).order_by("name").values_list("pk", "name"))
+
+
+def signature_status(version: CodeVersion, *, organisation_ids: list[int]) -> QuerySet[Partner]:
+    """The partners of these organisations expected to sign this version, each with
+    `signed_at` and `signature_reference` (None while outstanding) and when they
+    were asked and reminded, for a programme manager."""
+    partners = Partner.objects.filter(organisation_id__in=organisation_ids, user__is_active=True)
     return (
-        partners_expected_to_sign(version, partnerships=partnerships)
+        _with_signature_of(partners, version)
+        .annotate(request_for_version=FilteredRelation("signature_requests", condition=Q(signature_requests__version=version)))
         .annotate(
-            signed_at=Subquery(signatures.values("signed_at")[:1]),
-            signature_reference=Subquery(signatures.values("reference")[:1]),
-            requested_at=Subquery(requests.values("requested_at")[:1]),
-            reminder_count=Subquery(requests.values("reminder_count")[:1]),
-            last_reminded_at=Subquery(requests.values("last_reminded_at")[:1]),
+            signed_at=F("signature_of_version__signed_at"),
+            signature_reference=F("signature_of_version__reference"),
+            requested_at=F("request_for_version__requested_at"),
+            reminder_count=F("request_for_version__reminder_count"),
+            last_reminded_at=F("request_for_version__last_reminded_at"),
         )
         .select_related("user", "organisation")
         .order_by("organisation__name", "user__last_name", "user__first_name", "pk")
     )
 
 
-def signature_totals(version: CodeVersion, *, partnerships, organisation_id: int | None = None) -> dict:
-    partners = partners_expected_to_sign(version, partnerships=partnerships)
-    if organisation_id is not None:
-        partners = partners.filter(organisation_id=organisation_id)
-    # Two plain counts are much cheaper than one count with an EXISTS per partner.
-    totals = {
-        "total": partners.count(),
-        "signed": Signature.objects.filter(version=version, status=Signature.Status.ACTIVE, partner__in=partners).count(),
+def signature_tallies(version: CodeVersion, *, organisation_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """For each organisation, how many of its partners are expected to sign the
+    version and how many have, counted in one pass over the partners."""
+    partners = Partner.objects.filter(organisation_id__in=organisation_ids, user__is_active=True)
+    rows = (
+        _with_signature_of(partners, version)
+        .values("organisation_id")
+        .annotate(expected=Count("pk"), signed=Count("signature_of_version"))
+        .order_by()
+    )
+    return {row["organisation_id"]: (row["expected"], row["signed"]) for row in rows}
+
+
+def signature_totals(tallies: dict[int, tuple[int, int]]) -> dict:
+    total = sum(expected for expected, _ in tallies.values())
+    signed = sum(signed for _, signed in tallies.values())
+    return {
+        "total": total,
+        "signed": signed,
+        "outstanding": total - signed,
+        "percent_signed": round(100 * signed / total) if total else 0,
     }
-    totals["outstanding"] = totals["total"] - totals["signed"]
-    totals["percent_signed"] = round(100 * totals["signed"] / totals["total"]) if totals["total"] else 0
-    return totals
 
 
-def organisations_expected_to_sign(version: CodeVersion, *, partnerships) -> QuerySet[Organisation]:
-    memberships = current_memberships().filter(partnership__code_id=version.code_id, partnership__in=partnerships)
-    return Organisation.objects.filter(pk__in=memberships.values("organisation_id")).order_by("name")
+class SignatureStatusList:
+    """The signature dashboard's partners, by organisation then name, read a page
+    at a time. The tallies say how many rows each organisation has, so a page
+    reads only the partners of the organisations it spans instead of sorting
+    every partner of the partnership."""
+
+    def __init__(self, version: CodeVersion, *, organisations: list[tuple[int, str]], tallies: dict, status: str = ""):
+        self.version = version
+        self.status = status
+        self.rows_per_organisation = []
+        for organisation_id, _name in organisations:
+            expected, signed = tallies.get(organisation_id, (0, 0))
+            rows = {"signed": signed, "outstanding": expected - signed}.get(status, expected)
+            if rows:
+                self.rows_per_organisation.append((organisation_id, rows))
+
+    def __len__(self) -> int:
+        return sum(rows for _, rows in self.rows_per_organisation)
+
+    def __getitem__(self, window: slice) -> list[Partner]:
+        start, stop = window.start or 0, min(window.stop, len(self))
+        spanned, offset, before = [], 0, 0
+        for organisation_id, rows in self.rows_per_organisation:
+            if before < stop and before + rows > start:
+                if not spanned:
+                    offset = start - before
+                spanned.append(organisation_id)
+            before += rows
+        if not spanned:
+            return []
+        partners = signature_status(self.version, organisation_ids=spanned)
+        if self.status:
+            partners = partners.filter(signed_at__isnull=(self.status == "outstanding"))
+        return list(partners[offset : offset + stop - start])
 
 
 def codes_for_management() -> QuerySet[Code]:

@@ -199,31 +199,38 @@ def _managed_version(request, code_slug, number):
     return version, partnerships
 
 
+def _signature_status_filter(request, version, partnerships) -> tuple[SignatureStatusFilter, list[tuple[int, str]]]:
+    """The dashboard's filter, and the organisations it leaves."""
+    organisations = selectors.organisations_expected_to_sign(version, partnerships=partnerships)
+    status_filter = SignatureStatusFilter(
+        request.GET,
+        queryset=selectors.signature_status(version, organisation_ids=[pk for pk, _ in organisations]),
+        organisations=organisations,
+    )
+    chosen = status_filter.chosen_organisation_id
+    return status_filter, [(pk, name) for pk, name in organisations if chosen in (None, pk)]
+
+
 @login_required
 def signature_dashboard(request, code_slug, number):
     version, partnerships = _managed_version(request, code_slug, number)
-    status_filter = SignatureStatusFilter(
-        request.GET, queryset=selectors.signature_status(version, partnerships=partnerships), version=version, partnerships=partnerships
-    )
-    totals = selectors.signature_totals(version, partnerships=partnerships, organisation_id=status_filter.chosen_organisation_id)
-    # The totals already count the rows the filter leaves, so the paginator need not count them again.
-    rows = {"signed": totals["signed"], "outstanding": totals["outstanding"]}.get(status_filter.chosen_status, totals["total"])
-    page = CountedPaginator(status_filter.qs, PAGE_SIZE, count=rows).get_page(request.GET.get("page"))
+    status_filter, organisations = _signature_status_filter(request, version, partnerships)
+    tallies = selectors.signature_tallies(version, organisation_ids=[pk for pk, _ in organisations])
+    rows = selectors.SignatureStatusList(version, organisations=organisations, tallies=tallies, status=status_filter.chosen_status)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "conduct/signature_dashboard.html",
-        {"version": version, "filter": status_filter, "page": page, "query": query.urlencode(), "totals": totals},
+        {
+            "version": version,
+            "filter": status_filter,
+            "page": page,
+            "query": query.urlencode(),
+            "totals": selectors.signature_totals(tallies),
+        },
     )
-
-
-class CountedPaginator(Paginator):
-    """A paginator told how many rows there are."""
-
-    def __init__(self, object_list, per_page, *, count: int):
-        super().__init__(object_list, per_page)
-        self.__dict__["count"] = count
 
 
 def _local_iso(moment) -> str:
@@ -233,9 +240,7 @@ def _local_iso(moment) -> str:
 @login_required
 def signature_export(request, code_slug, number):
     version, partnerships = _managed_version(request, code_slug, number)
-    rows = SignatureStatusFilter(
-        request.GET, queryset=selectors.signature_status(version, partnerships=partnerships), version=version, partnerships=partnerships
-    ).qs
+    rows = _signature_status_filter(request, version, partnerships)[0].qs
     return csv_response(
         filename=f"signatures-{version.code.slug}-v{version.number}.csv",
         header=["Organisation", "Partner", "Email", "Signed", "Signed at", "Signature reference", "Asked at", "Reminders", "Last reminded at"],

@@ -9,7 +9,13 @@ from django.http import Http404
 from django.utils import dateformat, timezone
 
 from conduct.models import Organisation, Partner, Partnership, PartnershipRole, User
-from conduct.selectors import is_administrator, partnerships_managed_by, partnerships_of_partner, partnerships_where
+from conduct.selectors import (
+    is_administrator,
+    partnership_ids_where,
+    partnerships_managed_by,
+    partnerships_of_partner,
+    partnerships_where,
+)
 
 from .models import AnnualConfirmation, Declaration, DeclarationEvent, DeclarationRevision, Kind, ManagementAction, Situation
 
@@ -72,8 +78,8 @@ def declarations_for_review(user: User) -> QuerySet[Declaration]:
     """Every declaration made to a partnership the user reviews (administrators: all), drafts aside."""
     declarations = Declaration.objects.exclude(status=Declaration.Status.DRAFT)
     if not is_administrator(user):
-        # The ids first, so that PostgreSQL can use the (partnership, status) index.
-        declarations = declarations.filter(partnership__in=list(reviewable_partnerships(user).values_list("pk", flat=True)))
+        # Plain ids, so that PostgreSQL can use the (partnership, status) index.
+        declarations = declarations.filter(partnership__in=partnership_ids_where(user, *REVIEWER_ROLES))
     return _with_revision(declarations).order_by("-first_submitted_at", "-pk")
 
 

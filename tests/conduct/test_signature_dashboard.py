@@ -189,3 +189,44 @@ def test_the_dashboard_makes_as_many_queries_for_50_partners_as_for_5(client, pr
     with_50 = _dashboard_queries(client)
 
     assert with_50 == with_5, f"{with_5} queries for 5 partners but {with_50} for 50"
+
+
+def test_pages_follow_on_from_each_other_across_organisations(client, priya, alliance):
+    """Each page reads only the organisations it spans: together the pages must
+    list every partner once, by organisation and then name, whatever the filter."""
+    from tests.conftest import make_organisation
+
+    organisations = [make_organisation(f"Member {letter}", alliance) for letter in "DACEB"]
+    sizes = [1, 37, 0, 48, 26]  # pages of 50 begin and end inside organisations
+    users = User.objects.bulk_create(
+        User(username=f"m{o}-{n}", first_name="Pat", last_name=f"{(n * 7) % 50:02}", email=f"m{o}-{n}@example.org")
+        for o, size in enumerate(sizes) for n in range(size)
+    )
+    users_of = iter(users)
+    partners = [
+        Partner.objects.create(user=next(users_of), organisation=organisation)
+        for organisation, size in zip(organisations, sizes) for _ in range(size)
+    ]
+    signed = {partner.pk for partner in partners[::3]}
+    for partner in partners[::3]:
+        sign(partner)
+    inactive = partners[5]
+    User.objects.filter(pk=inactive.user_id).update(is_active=False)
+    active = [p for p in partners if p.pk != inactive.pk]
+    expected_order = sorted(active, key=lambda p: (p.organisation.name, p.user.last_name, p.user.first_name, p.pk))
+
+    client.force_login(priya)
+    for status, wanted in [
+        ("", expected_order),
+        ("signed", [p for p in expected_order if p.pk in signed]),
+        ("outstanding", [p for p in expected_order if p.pk not in signed]),
+    ]:
+        listed = []
+        for number in range(1, 4):
+            response = client.get(DASHBOARD, {"status": status, "page": number})
+            assert response.status_code == 200
+            listed += [p.pk for p in response.context["page"]]
+            if not response.context["page"].has_next():
+                break
+        assert listed == [p.pk for p in wanted], f"status {status!r}"
+        assert response.context["page"].paginator.count == len(wanted)
