@@ -7,7 +7,21 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from conduct.models import Code, CodeReview, CodeVersion, Item, Membership, Partnership, Section, Signature, SignedText
+from conduct.models import (
+    Code,
+    CodeReview,
+    CodeVersion,
+    Item,
+    Membership,
+    Organisation,
+    Partner,
+    Partnership,
+    Section,
+    Signature,
+    SignatureRequest,
+    SignedText,
+    User,
+)
 
 
 def add_codes(n: int, *, partnership_for=None) -> None:
@@ -32,6 +46,8 @@ def add_codes(n: int, *, partnership_for=None) -> None:
 def queries_for(client, url: str) -> int:
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
+        if response.streaming:
+            b"".join(response.streaming_content)  # a download reads its rows as it sends them
     assert response.status_code == 200
     return len(captured)
 
@@ -53,3 +69,69 @@ def test_the_page_makes_as_many_queries_for_500_rows_as_for_5(client, db, alice,
     add_codes(495, partnership_for=alice)
     many = queries_for(client, url)
     assert few == many, f"{url}: {few} queries for 5 rows, {many} for 500"
+
+
+def add_partners_to_sign(count: int, *, version, partnership) -> list[Partner]:
+    """New partners, three to a member organisation: a third of them signed (a third
+    of those signatures since ended), and half asked to sign, some reminded."""
+    start = User.objects.count()
+    numbers = range(start, start + count)
+    organisations = Organisation.objects.bulk_create(
+        Organisation(name=f"Member {n:04}", slug=f"member-{n:04}") for n in numbers if n == start or n % 3 == 0
+    )
+    Membership.objects.bulk_create(
+        Membership(organisation=organisation, partnership=partnership, started_on=datetime.date(2024, 1, 1))
+        for organisation in organisations
+    )
+    users = User.objects.bulk_create(
+        User(
+            username=f"partner{n:04}", email=f"partner{n:04}@example.org", password="!",
+            first_name="Pat", last_name=f"Person {n:04}",
+        )
+        for n in numbers
+    )
+    partners = Partner.objects.bulk_create(
+        Partner(user=user, organisation=organisations[i // 3 % len(organisations)]) for i, user in enumerate(users)
+    )
+    text, _ = SignedText.objects.get_or_create(sha256="0" * 64, defaults={"text": "text"})
+    now = timezone.now()
+    Signature.objects.bulk_create(
+        Signature(
+            partner=partner, organisation=partner.organisation, version=version, typed_name=partner.user.get_full_name(),
+            signed_at=now - datetime.timedelta(minutes=n), signed_text=text, text_sha256="0" * 64,
+            status="ended" if n % 9 == 3 else "active", ended_at=now if n % 9 == 3 else None,
+        )
+        for n, partner in zip(numbers, partners)
+        if n % 3 == 0
+    )
+    SignatureRequest.objects.bulk_create(
+        SignatureRequest(
+            partner=partner, version=version, requested_at=now - datetime.timedelta(days=20),
+            reminder_count=n % 4, last_reminded_at=now - datetime.timedelta(days=2) if n % 4 else None,
+        )
+        for n, partner in zip(numbers, partners)
+        if n % 2 == 0
+    )
+    return partners
+
+
+@pytest.mark.parametrize("page", ["signatures/", "signatures.csv"])
+def test_who_has_signed_takes_as_many_queries_for_500_partners_as_for_5(client, alliance, coalition, priya, page):
+    version = CodeVersion.objects.get(code=alliance.code, status="published")
+    url = f"/codes/{alliance.code.slug}/versions/{version.number}/{page}"
+    client.force_login(priya)
+
+    def listed() -> int:
+        response = client.get(url)
+        return (b"".join(response.streaming_content) if response.streaming else response.content).decode().count("Pat Person")
+
+    add_partners_to_sign(5, version=version, partnership=alliance)
+    few = queries_for(client, url)
+    assert listed() == 5
+    add_partners_to_sign(495, version=version, partnership=alliance)
+    add_partners_to_sign(5, version=version, partnership=coalition)  # not expected to sign
+    many = queries_for(client, url)
+    assert listed() == (500 if page.endswith(".csv") else 50)
+    if not page.endswith(".csv"):
+        assert client.get(url).context["totals"]["total"] == 500
+    assert few == many, f"{url}: {few} queries for 5 partners, {many} for 500"

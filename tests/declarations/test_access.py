@@ -2,8 +2,6 @@
 partnership see its declarations; administrators see all; anyone else gets a 404."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from .conftest import accept, declare, send_back
 
@@ -72,19 +70,3 @@ def test_the_home_page_links_to_declarations_for_each_role(client, alice, priya)
     client.force_login(priya)
     page = client.get("/").content.decode()
     assert "Declarations waiting for review" in page and "Declare an interest" not in page
-
-
-def test_the_partners_own_list_takes_the_same_number_of_queries_for_5_or_50_declarations(client, alice):
-    def queries() -> int:
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get("/declarations/").status_code == 200
-        return len(captured)
-
-    client.force_login(alice.user)
-    for number in range(5):
-        declare(alice, counterparty_name=f"Supplier {number}")
-    few = queries()
-    for number in range(45):
-        declare(alice, counterparty_name=f"Supplier {number}", submit=number % 2 == 0)
-    assert len(client.get("/declarations/").context["page"]) == 50
-    assert queries() == few

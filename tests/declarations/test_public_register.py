@@ -4,8 +4,6 @@ programme manager withheld for a recorded reason; anyone may read it without log
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from declarations import services
 
@@ -133,20 +131,3 @@ def test_every_partnership_has_a_register_and_an_unknown_one_is_not_found(client
     page = client.get("/declarations/public/").content.decode()
     assert "The Health Creation Alliance" in page and "Coalition for Personalised Care" in page
     assert client.get("/declarations/public/no-such-partnership/").status_code == 404
-
-
-def test_the_public_register_takes_the_same_number_of_queries_for_5_or_50_declarations(client, alice, bob, priya):
-    def add(partner, count):
-        for number in range(count):
-            accept(declare(partner, counterparty_name=f"Supplier {number}"), priya, EXCLUDED, ("step_down", ""))
-
-    def queries() -> int:
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(PUBLIC).status_code == 200
-        return len(captured)
-
-    add(alice, 5)
-    few = queries()
-    add(bob, 45)
-    assert len(published(client)) == 50
-    assert queries() == few

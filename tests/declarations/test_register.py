@@ -6,8 +6,6 @@ import datetime
 import io
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from conduct.models import Membership
 
@@ -123,27 +121,6 @@ def test_the_register_pages_fifty_at_a_time(client, priya, alice):
     assert len(listed(client)) == 50
     assert len(listed(client, "?page=2")) == 1
     assert 'aria-label="Page 1 of 2"' in client.get(REGISTER).content.decode()
-
-
-def queries_for(client, url) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-        if response.streaming:
-            b"".join(response.streaming_content)
-    assert response.status_code == 200
-    return len(captured)
-
-
-def test_the_register_and_its_csv_take_the_same_number_of_queries_for_5_or_50_rows(client, priya, alice, bob, acme, riverside):
-    make_declarations(alice, 5)
-    client.force_login(priya)
-    few = (queries_for(client, REGISTER), queries_for(client, EXPORT), queries_for(client, "/declarations/"))
-    make_declarations(bob, 45)
-    for declaration in bob.declarations.all()[:10]:
-        accept(declaration, priya, EXCLUDED)
-    assert len(listed(client)) == 50
-    many = (queries_for(client, REGISTER), queries_for(client, EXPORT), queries_for(client, "/declarations/"))
-    assert few == many
 
 
 def test_the_csv_has_a_row_for_each_declaration_with_its_filters_applied(client, priya, declarations):
