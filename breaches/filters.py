@@ -15,7 +15,9 @@ class CaseQueueFilter(django_filters.FilterSet):
         label="Status", choices=BreachCase.Status.choices, empty_label="Open cases", method="filter_status"
     )
     track = django_filters.ChoiceFilter(label="Track", choices=BreachCase.Track.choices, empty_label="Both tracks")
-    partnership = django_filters.ModelChoiceFilter(label="Partnership", queryset=None, empty_label="All partnerships")
+    # Plain choices rather than a ModelChoiceFilter, whose queryset would be read
+    # through a server-side cursor: three round trips for a short list.
+    partnership = django_filters.ChoiceFilter(field_name="partnership_id", label="Partnership", choices=[], empty_label="All partnerships")
     overdue = django_filters.ChoiceFilter(
         label="Overdue",
         choices=[("triage", "Triage overdue"), ("any", "Triage overdue, or acknowledgement or feedback due soon")],
@@ -23,9 +25,9 @@ class CaseQueueFilter(django_filters.FilterSet):
         method="filter_overdue",
     )
 
-    def __init__(self, data=None, *args, partnerships, **kwargs):
+    def __init__(self, data=None, *args, partnerships: list[tuple[int, str]], **kwargs):
         super().__init__(data, *args, **kwargs)
-        self.filters["partnership"].queryset = partnerships
+        self.filters["partnership"].extra["choices"] = partnerships
         for field in self.form.fields.values():
             field.widget.attrs["class"] = "govuk-select"
 

@@ -227,10 +227,9 @@ def queue_cases(user: User) -> QuerySet[BreachCase]:
     return cases_handled_by(user).select_related("partnership", "respondent_organisation").order_by("reported_at", "pk")
 
 
-def queue_partnerships(user: User) -> QuerySet[Partnership]:
-    if is_administrator(user):
-        return Partnership.objects.order_by("name")
-    return partnerships_where(user, PROGRAMME_MANAGER, PANEL_MEMBER).order_by("name")
+def queue_partnerships(user: User) -> list[tuple[int, str]]:
+    """(id, name) of the partnerships whose cases the user handles, by name."""
+    return list(partnerships_where(user, PROGRAMME_MANAGER, PANEL_MEMBER).order_by("name").values_list("pk", "name"))
 
 
 def reported_by(user: User) -> QuerySet[BreachCase]:

@@ -20,7 +20,6 @@ from .models import (
     PartnershipRole,
     Section,
     Signature,
-    SignatureRequest,
     User,
 )
 

@@ -87,7 +87,7 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "conduct.authentication.PartnerModelBackend",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -7,7 +7,9 @@ from .models import Declaration, Kind, Situation
 class RegisterFilter(django_filters.FilterSet):
     """The filters of the reviewers' register of declarations."""
 
-    partnership = django_filters.ModelChoiceFilter(queryset=None, empty_label="All partnerships", label="Partnership")
+    # Plain choices rather than a ModelChoiceFilter, whose queryset would be read
+    # through a server-side cursor: three round trips for a short list.
+    partnership = django_filters.ChoiceFilter(field_name="partnership_id", choices=[], empty_label="All partnerships", label="Partnership")
     # Searched by name: a partnership has thousands of organisations, too many
     # for a drop-down to be usable, or quick to render.
     organisation = django_filters.CharFilter(
@@ -40,9 +42,9 @@ class RegisterFilter(django_filters.FilterSet):
         error_messages={"invalid": "Enter the last date as a real date, for example 2026-03-31"},
     )
 
-    def __init__(self, data=None, *args, partnerships, **kwargs):
+    def __init__(self, data=None, *args, partnerships: list[tuple[int, str]], **kwargs):
         super().__init__(data, *args, **kwargs)
-        self.filters["partnership"].queryset = partnerships
+        self.filters["partnership"].extra["choices"] = partnerships
         for field in self.form.fields.values():
             css = "govuk-select" if isinstance(field.widget, forms.Select) else "govuk-input govuk-input--width-10"
             field.widget.attrs["class"] = css

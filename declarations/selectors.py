@@ -80,7 +80,18 @@ def declarations_for_review(user: User) -> QuerySet[Declaration]:
     if not is_administrator(user):
         # Plain ids, so that PostgreSQL can use the (partnership, status) index.
         declarations = declarations.filter(partnership__in=partnership_ids_where(user, *REVIEWER_ROLES))
-    return _with_revision(declarations).order_by("-first_submitted_at", "-pk")
+    return (
+        _with_revision(declarations)
+        # Only what a row of the register shows: a page reads a tenth of the columns.
+        .only(
+            "status", "first_submitted_at", "is_late", "withheld_at",
+            "partner__user__username", "partner__user__first_name", "partner__user__last_name",
+            "organisation__name", "partnership__name",
+            "revision__is_nil", "revision__kind", "revision__situation", "revision__counterparty_name",
+            "revision__counterparty_organisation__name",
+        )
+        .order_by("-first_submitted_at", "-pk")
+    )
 
 
 def partner_declarations(partner: Partner) -> QuerySet[Declaration]:

@@ -268,8 +268,8 @@ def _withholding(request, declaration, *, withholding: bool):
 
 
 def _register_filter(request):
-    partnerships = selectors.reviewable_partnerships(request.user)
-    if not partnerships.exists():
+    partnerships = list(selectors.reviewable_partnerships(request.user).values_list("pk", "name"))
+    if not partnerships:
         raise PermissionDenied("Only programme managers and reviewers of declarations see the register.")
     return RegisterFilter(request.GET, queryset=selectors.declarations_for_review(request.user), partnerships=partnerships)
 
