@@ -10,7 +10,7 @@ def assert_accessible(page) -> None:
     page.add_script_tag(path=str(AXE_PATH))
     result = page.evaluate(
         "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
-        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})"
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}, resultTypes: ['violations']})"
     )
     problems = [
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}" for v in result["violations"]
@@ -29,14 +29,50 @@ def log_out(page) -> None:
     page.get_by_role("button", name="Log out").click()
 
 
-def tab_to(page, locator, limit: int = 100) -> None:
-    """Press Tab until the element has focus, as a keyboard user would."""
+# What the element with focus shows: GOV.UK's yellow focus colour, on itself or, for the
+# radios and checkboxes whose inputs are hidden, on the label that draws them. '' if it shows.
+FOCUS_NOT_SHOWN = """() => {
+  const focused = document.activeElement;
+  if (!focused || focused === document.body) return '';
+  const yellow = 'rgb(255, 221, 0)';
+  const shows = style => (style.outlineStyle !== 'none' && style.outlineColor === yellow && parseFloat(style.outlineWidth) > 0)
+    || style.boxShadow.includes(yellow) || style.backgroundColor === yellow;
+  const styles = [getComputedStyle(focused)];
+  for (const label of focused.labels || []) styles.push(getComputedStyle(label, '::before'));
+  if (styles.some(shows)) return '';
+  return `${focused.outerHTML.slice(0, 200)} has focus but does not show it`;
+}"""
+
+
+def assert_focus_visible(page) -> None:
+    problem = page.evaluate(FOCUS_NOT_SHOWN)
+    assert not problem, f"on {page.url}: {problem}"
+
+
+def tab_to(page, locator, limit: int = 100, *, key: str = "Tab") -> None:
+    """Press Tab (or Shift+Tab) until the element has focus, as a keyboard user would,
+    checking that each element passed on the way shows its focus."""
     target = locator.element_handle()
     for _ in range(limit):
-        page.keyboard.press("Tab")
+        page.keyboard.press(key)
+        problem = page.evaluate(FOCUS_NOT_SHOWN)
+        assert not problem, f"on {page.url}: {problem}"
         if page.evaluate("element => document.activeElement === element", target):
             return
-    raise AssertionError(f"{locator} cannot be reached with the Tab key")
+    raise AssertionError(f"{locator} cannot be reached with the {key} key")
+
+
+def type_into(page, locator, text: str) -> None:
+    """Tab to a text field and type into it, replacing what was there."""
+    tab_to(page, locator)
+    page.keyboard.press("Control+A")
+    page.keyboard.type(text)
+
+
+def log_out_by_keyboard(page) -> None:
+    tab_to(page, page.get_by_role("button", name="Log out"))
+    page.keyboard.press("Enter")
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Log in").wait_for()
 
 
 def log_in_by_keyboard(page, live_server, username: str, password: str = "correct horse battery") -> None:
@@ -46,6 +82,7 @@ def log_in_by_keyboard(page, live_server, username: str, password: str = "correc
     page.keyboard.press("Tab")
     page.keyboard.type(password)
     page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
 
 def choose_radio_by_keyboard(page, radio, limit: int = 30) -> None:

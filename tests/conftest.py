@@ -147,6 +147,21 @@ def page(browser):
     context.close()
 
 
+@pytest.fixture(params=[True, False], ids=["javascript-on", "javascript-off"])
+def javascript(request) -> bool:
+    return request.param
+
+
+@pytest.fixture
+def page_with_or_without_javascript(browser, javascript):
+    """A page in a context with JavaScript on, then in one with it off: each journey must
+    work both ways. (axe-core cannot run with JavaScript off: its timers never fire.)"""
+    context = browser.new_context(java_script_enabled=javascript, bypass_csp=True)
+    context.set_default_timeout(15_000)
+    yield context.new_page()
+    context.close()
+
+
 @pytest.fixture(scope="session")
 def static_built():
     """Browser tests need the compiled GOV.UK styles; build them if missing."""

@@ -1,4 +1,7 @@
-"""An anonymous concern is reported by keyboard alone."""
+"""Breach journeys by keyboard alone (Tab, Shift+Tab, Enter, Space and the arrow keys; no
+mouse), with axe-core on every page reached: an anonymous concern is reported; the
+programme manager triages cases and a minor one is decided informally, a serious one by
+the panel. The handling journeys run once with JavaScript on and once with it off."""
 
 import datetime
 import re
@@ -8,7 +11,16 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from breaches.models import BreachCase
-from tests.browser import choose_radio_by_keyboard, tab_to
+from tests.breaches.conftest import report, respond
+from tests.browser import (
+    assert_accessible,
+    assert_focus_visible,
+    choose_radio_by_keyboard,
+    log_in_by_keyboard,
+    log_out_by_keyboard,
+    tab_to,
+    type_into,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,3 +57,132 @@ def test_an_anonymous_report_by_keyboard_alone(page, live_server, static_built, 
     expect(page.get_by_role("heading", name="Report sent")).to_be_visible()
     case = BreachCase.objects.get()
     assert (case.respondent_organisation, case.identity) == (bob.organisation, "anonymous")
+
+
+def follow(page, link) -> None:
+    """Tab to a link (or a link that looks like a button) and press Enter on it."""
+    tab_to(page, link)
+    page.keyboard.press("Enter")
+
+
+def open_case_by_keyboard(page, live_server, username: str, case: BreachCase, *, check) -> None:
+    log_in_by_keyboard(page, live_server, username)
+    check(page)
+    follow(page, page.get_by_role("link", name="Concerns", exact=True))
+    expect(page.get_by_role("heading", name="Concerns about conduct")).to_be_visible()
+    check(page)
+    follow(page, page.get_by_role("link", name="Breach cases to handle"))
+    expect(page.get_by_role("heading", name="Breach cases")).to_be_visible()
+    check(page)
+    follow(page, page.get_by_role("link", name=case.reference))
+    expect(page.get_by_role("heading", name=f"Case {case.reference}")).to_be_visible()
+    check(page)
+
+
+def expect_success(page, text: str, *, javascript: bool) -> None:
+    """The success banner is shown and, where scripts run, has focus, so that it is read out first."""
+    banner = page.locator(".govuk-notification-banner--success")
+    expect(banner).to_contain_text(text)
+    if javascript:
+        expect(banner).to_be_focused()
+        assert_focus_visible(page)
+
+
+def fix_from_the_error_summary(page, message: str, field, *, javascript: bool, check) -> None:
+    """The error summary is announced and has focus (where scripts run); its link takes focus to the field."""
+    summary = page.locator(".govuk-error-summary")
+    expect(summary.get_by_text("There is a problem")).to_be_visible()
+    check(page)
+    if javascript:
+        expect(summary).to_be_focused()
+        assert_focus_visible(page)
+    follow(page, summary.get_by_role("link", name=message))
+    expect(field).to_be_focused()
+    assert_focus_visible(page)
+
+
+def triage_by_keyboard(page, *, severity: str, javascript: bool, check, mistake: bool = False) -> None:
+    follow(page, page.get_by_role("button", name="Triage"))
+    expect(page.get_by_role("heading", name="Triage the case")).to_be_visible()
+    check(page)
+    if mistake:
+        follow(page, page.get_by_role("button", name="Triage and route the case"))  # nothing chosen yet
+        fix_from_the_error_summary(
+            page, "Choose whether the breach is minor or serious", page.get_by_label("Minor", exact=True), javascript=javascript, check=check
+        )
+        # Focus is on the first option, Minor: Space chooses it, an arrow key moves on to Serious.
+        page.keyboard.press("Space" if severity == "Minor" else "ArrowRight")
+    else:
+        choose_radio_by_keyboard(page, page.get_by_label(severity, exact=True))
+    expect(page.get_by_label(severity, exact=True)).to_be_checked()
+    choose_radio_by_keyboard(page, page.get_by_label("No", exact=True))
+    type_into(page, page.get_by_label("What the respondent will be told"), "Board figures are said to have been passed to a supplier.")
+    follow(page, page.get_by_role("button", name="Triage and route the case"))
+    expect_success(page, "The case has been triaged and routed.", javascript=javascript)
+    check(page)
+
+
+def decide_by_keyboard(page, *, outcome: str, javascript: bool, check) -> None:
+    follow(page, page.get_by_role("button", name="Decide"))
+    expect(page.get_by_role("heading", name="Decide the case")).to_be_visible()
+    expect(page.locator("#respondent-response")).to_contain_text("We did not share anything.")
+    check(page)
+    choose_radio_by_keyboard(page, page.get_by_label(outcome, exact=True))
+    type_into(page, page.get_by_label("Finding"), "The figures were shared before the annual report was published.")
+    # Reasons are left out, and put right from the error summary.
+    type_into(page, page.get_by_label("Wider causes"), "Board papers carry no marking of what is confidential.")
+    type_into(page, page.get_by_label("Lessons"), "Mark confidential papers and say until when.")
+    follow(page, page.get_by_role("button", name="Record the decision"))
+    fix_from_the_error_summary(page, "Give the reasons for the decision", page.get_by_label("Reasons"), javascript=javascript, check=check)
+    expect(page.get_by_label(outcome, exact=True)).to_be_checked()
+    expect(page.get_by_label("Lessons")).to_have_value("Mark confidential papers and say until when.")
+    page.keyboard.type("The supplier's email is dated a week before publication.")
+    follow(page, page.get_by_role("button", name="Record the decision"))
+    expect_success(page, "The decision has been recorded", javascript=javascript)
+    expect(page.locator("#case-outcome")).to_contain_text(outcome)
+    check(page)
+
+
+def test_a_minor_case_is_triaged_decided_and_closed_by_keyboard(
+    page_with_or_without_javascript, javascript, live_server, static_built, alice, bob, priya
+):
+    page = page_with_or_without_javascript
+    check = assert_accessible if javascript else assert_focus_visible
+    case = report(reporter=alice.user)
+
+    open_case_by_keyboard(page, live_server, "priya", case, check=check)
+    triage_by_keyboard(page, severity="Minor", javascript=javascript, check=check, mistake=True)
+    expect(page.locator("#routing-reason")).to_contain_text("Informal track, handled by the programme manager")
+
+    respond(case, bob.user)  # Bob's side of the case is not what is tested here
+    decide_by_keyboard(page, outcome="Upheld and resolved informally", javascript=javascript, check=check)
+
+    follow(page, page.get_by_role("button", name="Close"))
+    expect(page.get_by_role("heading", name="Close the case")).to_be_visible()
+    check(page)
+    type_into(page, page.get_by_label("Final feedback to the person who reported the concern"), "Northfield will mark its papers.")
+    follow(page, page.get_by_role("button", name="Close the case"))
+    expect_success(page, "The case is closed", javascript=javascript)
+    check(page)
+    case.refresh_from_db()
+    assert (case.status, case.track, case.outcome, case.decided_by) == ("closed", "informal", "resolved_informally", priya)
+
+
+def test_a_serious_case_goes_to_the_panel_and_is_decided_by_keyboard(
+    page_with_or_without_javascript, javascript, live_server, static_built, alice, bob, priya, pam
+):
+    page = page_with_or_without_javascript
+    check = assert_accessible if javascript else assert_focus_visible
+    case = report(reporter=alice.user)
+
+    open_case_by_keyboard(page, live_server, "priya", case, check=check)
+    triage_by_keyboard(page, severity="Serious", javascript=javascript, check=check)
+    expect(page.locator("#routing-reason")).to_contain_text("Formal track, decided by the panel: the breach is serious.")
+    expect(page.get_by_role("button", name="Decide")).to_have_count(0)
+    log_out_by_keyboard(page)
+
+    respond(case, bob.user)
+    open_case_by_keyboard(page, live_server, "pam", case, check=check)
+    decide_by_keyboard(page, outcome="Formal warning", javascript=javascript, check=check)
+    case.refresh_from_db()
+    assert (case.status, case.track, case.outcome, case.decided_by) == ("decided", "formal", "formal_warning", pam)
