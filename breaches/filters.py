@@ -4,6 +4,8 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 
+from conduct.widgets import GovukSelect
+
 from .deadlines import ACKNOWLEDGEMENT_WARNING_DAYS, FEEDBACK_WARNING_DAYS
 from .models import BreachCase
 
@@ -12,13 +14,21 @@ class CaseQueueFilter(django_filters.FilterSet):
     """Filters for the queue of cases someone handles."""
 
     status = django_filters.ChoiceFilter(
+        widget=GovukSelect,
         label="Status", choices=BreachCase.Status.choices, empty_label="Open cases", method="filter_status"
     )
-    track = django_filters.ChoiceFilter(label="Track", choices=BreachCase.Track.choices, empty_label="Both tracks")
+    track = django_filters.ChoiceFilter(
+        widget=GovukSelect,
+        label="Track", choices=BreachCase.Track.choices, empty_label="Both tracks",
+    )
     # Plain choices rather than a ModelChoiceFilter, whose queryset would be read
     # through a server-side cursor: three round trips for a short list.
-    partnership = django_filters.ChoiceFilter(field_name="partnership_id", label="Partnership", choices=[], empty_label="All partnerships")
+    partnership = django_filters.ChoiceFilter(
+        widget=GovukSelect,
+        field_name="partnership_id", label="Partnership", choices=[], empty_label="All partnerships",
+    )
     overdue = django_filters.ChoiceFilter(
+        widget=GovukSelect,
         label="Overdue",
         choices=[("triage", "Triage overdue"), ("any", "Triage overdue, or acknowledgement or feedback due soon")],
         empty_label="Any",
@@ -28,8 +38,6 @@ class CaseQueueFilter(django_filters.FilterSet):
     def __init__(self, data=None, *args, partnerships: list[tuple[int, str]], **kwargs):
         super().__init__(data, *args, **kwargs)
         self.filters["partnership"].extra["choices"] = partnerships
-        for field in self.form.fields.values():
-            field.widget.attrs["class"] = "govuk-select"
 
     def filter_queryset(self, queryset):
         # With no status chosen the queue shows the open cases.

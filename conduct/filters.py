@@ -1,14 +1,19 @@
 import django_filters
 
+from .widgets import GovukSelect
+
+
 class SignatureStatusFilter(django_filters.FilterSet):
     """Filters for the programme manager's list of who has signed a version."""
 
     # Plain choices rather than a ModelChoiceFilter, whose queryset would be read
     # through a server-side cursor: far slower for a short list.
     organisation = django_filters.ChoiceFilter(
+        widget=GovukSelect,
         field_name="organisation_id", choices=[], empty_label="All organisations", label="Organisation"
     )
     status = django_filters.ChoiceFilter(
+        widget=GovukSelect,
         label="Status",
         choices=[("signed", "Signed"), ("outstanding", "Outstanding")],
         empty_label="Signed and outstanding",
@@ -18,8 +23,6 @@ class SignatureStatusFilter(django_filters.FilterSet):
     def __init__(self, data=None, *args, organisations: list[tuple[int, str]], **kwargs):
         super().__init__(data, *args, **kwargs)
         self.filters["organisation"].extra["choices"] = organisations
-        for field in self.form.fields.values():
-            field.widget.attrs["class"] = "govuk-select"
 
     def filter_status(self, queryset, name, value):
         return queryset.filter(signed_at__isnull=(value == "outstanding"))

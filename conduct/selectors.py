@@ -243,7 +243,7 @@ def signature_tallies(version: CodeVersion, *, organisation_ids: list[int]) -> d
     rows = (
         _with_signature_of(partners, version)
         .values("organisation_id")
-        .annotate(expected=Count("pk"), signed=Count("signature_of_version"))
+        .annotate(expected=Count("pk"), signed=Count("signature_of_version__partner"))
         .order_by()
     )
     return {row["organisation_id"]: (row["expected"], row["signed"]) for row in rows}

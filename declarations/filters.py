@@ -1,6 +1,8 @@
 import django_filters
 from django import forms
 
+from conduct.widgets import GovukSelect
+
 from .models import Declaration, Kind, Situation
 
 
@@ -9,7 +11,10 @@ class RegisterFilter(django_filters.FilterSet):
 
     # Plain choices rather than a ModelChoiceFilter, whose queryset would be read
     # through a server-side cursor: three round trips for a short list.
-    partnership = django_filters.ChoiceFilter(field_name="partnership_id", choices=[], empty_label="All partnerships", label="Partnership")
+    partnership = django_filters.ChoiceFilter(
+        widget=GovukSelect,
+        field_name="partnership_id", choices=[], empty_label="All partnerships", label="Partnership",
+    )
     # Searched by name: a partnership has thousands of organisations, too many
     # for a drop-down to be usable, or quick to render.
     organisation = django_filters.CharFilter(
@@ -19,15 +24,21 @@ class RegisterFilter(django_filters.FilterSet):
         field_name="revision__counterparty_organisation__name", lookup_expr="icontains",
         label="Concerning member organisation (name contains)", max_length=200,
     )
-    kind = django_filters.ChoiceFilter(field_name="revision__kind", choices=Kind.choices, empty_label="All kinds", label="Kind")
+    kind = django_filters.ChoiceFilter(
+        widget=GovukSelect,
+        field_name="revision__kind", choices=Kind.choices, empty_label="All kinds", label="Kind",
+    )
     situation = django_filters.ChoiceFilter(
+        widget=GovukSelect,
         field_name="revision__situation", choices=Situation.choices, empty_label="All situations", label="Situation"
     )
     status = django_filters.ChoiceFilter(
+        widget=GovukSelect,
         choices=[c for c in Declaration.Status.choices if c[0] != Declaration.Status.DRAFT], empty_label="All statuses",
         label="Status",
     )
     late = django_filters.ChoiceFilter(
+        widget=GovukSelect,
         field_name="is_late", choices=[("true", "Late only"), ("false", "On time only")], empty_label="Late and on time",
         label="Late", method="filter_late",
     )
@@ -46,8 +57,8 @@ class RegisterFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
         self.filters["partnership"].extra["choices"] = partnerships
         for field in self.form.fields.values():
-            css = "govuk-select" if isinstance(field.widget, forms.Select) else "govuk-input govuk-input--width-10"
-            field.widget.attrs["class"] = css
+            if not isinstance(field.widget, GovukSelect):
+                field.widget.attrs["class"] = "govuk-input govuk-input--width-10"
 
     def filter_late(self, queryset, name, value):
         return queryset.filter(is_late=(value == "true"))
