@@ -97,6 +97,8 @@ class VersionCompareForm(ErrorSummaryMixin, forms.Form):
 
 
 def set_review_cadence_fields(form) -> None:
+    # A text input asking for digits, as GOV.UK advises for whole numbers: crispy-forms-gds
+    # gives a number input neither GOV.UK's look nor a visible focus.
     for name, label in (
         ("light_touch_review_months", "Light-touch review every (months)"),
         ("full_review_months", "Full review every (months)"),
@@ -105,6 +107,7 @@ def set_review_cadence_fields(form) -> None:
             label=label,
             min_value=1,
             max_value=120,
+            widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
             error_messages={
                 "required": "Enter a number of months",
                 "invalid": "Enter a whole number of months",
@@ -121,6 +124,18 @@ def check_review_cadence(form, data: dict) -> dict:
     return data
 
 
+def date_picker() -> forms.DateInput:
+    """The browser's date picker. Its value is ISO whatever the language: given en-GB's
+    01/03/2026, Chrome shows an empty field, and saving the form would then clear the date."""
+    return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
+def date_picker_field(name: str) -> Field:
+    """crispy-forms-gds gives GOV.UK's class only to text inputs; without it a date picker
+    has neither the GOV.UK look nor a visible focus."""
+    return Field(name, css_class="govuk-input govuk-input--width-10")
+
+
 class DraftForm(ErrorSummaryMixin, forms.ModelForm):
     """Validates a draft's details; `code_version_edit_draft` saves them."""
 
@@ -128,8 +143,8 @@ class DraftForm(ErrorSummaryMixin, forms.ModelForm):
         model = CodeVersion
         fields = ["title", "label", "version_date", "preamble", "last_full_review_on", "light_touch_review_months", "full_review_months"]
         widgets = {
-            "version_date": forms.DateInput(attrs={"type": "date"}),
-            "last_full_review_on": forms.DateInput(attrs={"type": "date"}),
+            "version_date": date_picker(),
+            "last_full_review_on": date_picker(),
         }
         error_messages = {
             "title": {"required": "Enter the title of the code"},
@@ -143,9 +158,9 @@ class DraftForm(ErrorSummaryMixin, forms.ModelForm):
         self.helper = gds_helper(
             Field.text("title"),
             Field.text("label", field_width=20),
-            Field.text("version_date", field_width=10),
+            date_picker_field("version_date"),
             Field.textarea("preamble", rows=5),
-            Field.text("last_full_review_on", field_width=10),
+            date_picker_field("last_full_review_on"),
             Field.text("light_touch_review_months", field_width=3),
             Field.text("full_review_months", field_width=3),
             button="Save draft",
@@ -222,7 +237,7 @@ class ReviewScheduleForm(ErrorSummaryMixin, forms.ModelForm):
     class Meta:
         model = CodeVersion
         fields = ["last_full_review_on", "light_touch_review_months", "full_review_months"]
-        widgets = {"last_full_review_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"last_full_review_on": date_picker()}
         error_messages = {
             "last_full_review_on": {"invalid": "Enter the date of the last full review as a real date, for example 2026-10-31"},
         }
@@ -233,7 +248,7 @@ class ReviewScheduleForm(ErrorSummaryMixin, forms.ModelForm):
         self.fields["last_full_review_on"].error_messages["required"] = "Enter the date of the last full review"
         set_review_cadence_fields(self)
         self.helper = gds_helper(
-            Field.text("last_full_review_on", field_width=10),
+            date_picker_field("last_full_review_on"),
             Field.text("light_touch_review_months", field_width=3),
             Field.text("full_review_months", field_width=3),
             button="Save the review schedule",

@@ -29,9 +29,11 @@ def log_out(page) -> None:
     page.get_by_role("button", name="Log out").click()
 
 
-# What the element with focus shows: GOV.UK's yellow focus colour, on itself or, for the
-# radios and checkboxes whose inputs are hidden, on the label that draws them. '' if it shows.
-FOCUS_NOT_SHOWN = """() => {
+# Whether the element with focus shows it: GOV.UK's yellow focus colour, on itself or, for
+# the radios and checkboxes whose inputs are hidden, on the label that draws them. Returns
+# 'target' when the element given has focus (and shows it), '' when another one does, and
+# otherwise what is wrong.
+FOCUS = """target => {
   const focused = document.activeElement;
   if (!focused || focused === document.body) return '';
   const yellow = 'rgb(255, 221, 0)';
@@ -39,13 +41,13 @@ FOCUS_NOT_SHOWN = """() => {
     || style.boxShadow.includes(yellow) || style.backgroundColor === yellow;
   const styles = [getComputedStyle(focused)];
   for (const label of focused.labels || []) styles.push(getComputedStyle(label, '::before'));
-  if (styles.some(shows)) return '';
-  return `${focused.outerHTML.slice(0, 200)} has focus but does not show it`;
+  if (!styles.some(shows)) return `${focused.outerHTML.slice(0, 200)} has focus but does not show it`;
+  return focused === target ? 'target' : '';
 }"""
 
 
 def assert_focus_visible(page) -> None:
-    problem = page.evaluate(FOCUS_NOT_SHOWN)
+    problem = page.evaluate(FOCUS, None)
     assert not problem, f"on {page.url}: {problem}"
 
 
@@ -55,10 +57,10 @@ def tab_to(page, locator, limit: int = 100, *, key: str = "Tab") -> None:
     target = locator.element_handle()
     for _ in range(limit):
         page.keyboard.press(key)
-        problem = page.evaluate(FOCUS_NOT_SHOWN)
-        assert not problem, f"on {page.url}: {problem}"
-        if page.evaluate("element => document.activeElement === element", target):
+        state = page.evaluate(FOCUS, target)
+        if state == "target":
             return
+        assert not state, f"on {page.url}: {state}"
     raise AssertionError(f"{locator} cannot be reached with the {key} key")
 
 

@@ -1,10 +1,20 @@
-"""The signing journey works by keyboard alone and with JavaScript turned off."""
+"""The signing journey, and an administrator's publishing of a new version that a partner
+then signs again, work by keyboard alone and with JavaScript turned off."""
 
 import pytest
 from playwright.sync_api import expect
 
-from conduct.models import Signature
-from tests.browser import log_in, log_in_by_keyboard, tab_to
+from conduct import services
+from conduct.models import CodeVersion, Signature
+from tests.browser import (
+    assert_accessible,
+    assert_focus_visible,
+    log_in,
+    log_in_by_keyboard,
+    log_out_by_keyboard,
+    tab_to,
+    type_into,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -55,3 +65,100 @@ def test_a_partner_signs_and_compares_versions_without_javascript(page_without_j
     page.get_by_label("Later version").select_option("2")
     page.get_by_role("button", name="Compare").click()
     expect(page.locator("ins", has_text="Reciprocity")).to_be_visible()
+
+
+def follow(page, link, limit: int = 100) -> None:
+    tab_to(page, link, limit)
+    page.keyboard.press("Enter")
+
+
+def expect_success(page, text: str, *, javascript: bool) -> None:
+    """The success banner is shown and, where scripts run, has focus, so that it is read out first."""
+    banner = page.locator(".govuk-notification-banner--success")
+    expect(banner).to_contain_text(text)
+    if javascript:
+        expect(banner).to_be_focused()
+        assert_focus_visible(page)
+
+
+def fix_from_the_error_summary(page, message: str, field, *, javascript: bool, check) -> None:
+    """The error summary is announced and has focus (where scripts run); its link takes focus to the field."""
+    summary = page.locator(".govuk-error-summary")
+    expect(summary.get_by_text("There is a problem")).to_be_visible()
+    check(page)
+    if javascript:
+        expect(summary).to_be_focused()
+        assert_focus_visible(page)
+    follow(page, summary.get_by_role("link", name=message))
+    expect(field).to_be_focused()
+    assert_focus_visible(page)
+
+
+def test_an_administrator_edits_and_publishes_a_version_and_a_partner_signs_it_again_by_keyboard(
+    page_with_or_without_javascript, javascript, live_server, static_built, alice, ada
+):
+    page = page_with_or_without_javascript
+    check = assert_accessible if javascript else assert_focus_visible
+    version_2 = CodeVersion.objects.get(code__slug="health-creation-alliance", number=2)
+    services.signature_record(partner=alice, version=version_2, typed_name="Alice Adams")
+
+    log_in_by_keyboard(page, live_server, "ada")
+    check(page)
+    follow(page, page.get_by_role("link", name="Manage codes"))
+    expect(page.get_by_role("heading", name="Manage codes")).to_be_visible()
+    check(page)
+    follow(page, page.get_by_role("button", name="Start a new draft of The Health Creation Alliance Code of Conduct"))
+    expect(page.get_by_role("heading", name="Edit draft version 3")).to_be_visible()
+    expect_success(page, "Draft version 3 started", javascript=javascript)
+    check(page)
+    type_into(page, page.get_by_label("Label"), "November 2026")
+    follow(page, page.get_by_role("button", name="Save draft"))
+    expect_success(page, "Draft saved.", javascript=javascript)
+    check(page)
+
+    # The item's text is emptied by mistake, then put right from the error summary.
+    follow(page, page.get_by_role("link", name="Edit item: We always try to be positive role"), limit=200)
+    expect(page.get_by_role("heading", name="Edit item")).to_be_visible()
+    check(page)
+    tab_to(page, page.get_by_label("Text", exact=True))
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    follow(page, page.get_by_role("button", name="Save item"))
+    fix_from_the_error_summary(page, "Enter the item's text", page.get_by_label("Text", exact=True), javascript=javascript, check=check)
+    page.keyboard.type("We always try to be positive role models, especially when no one is looking.")
+    follow(page, page.get_by_role("button", name="Save item"))
+    expect_success(page, "Item saved.", javascript=javascript)
+    check(page)
+
+    follow(page, page.get_by_role("link", name="Publish…"))
+    expect(page.get_by_role("heading", name="Publish version 3?")).to_be_visible()
+    expect(page.get_by_text("1 partner will be asked to sign it")).to_be_visible()
+    check(page)
+    follow(page, page.get_by_role("button", name="Publish version 3"))
+    expect_success(page, "Version 3 is published", javascript=javascript)
+    check(page)
+    version_3 = CodeVersion.objects.get(code__slug="health-creation-alliance", number=3)
+    assert (version_3.status, version_3.label) == ("published", "November 2026")
+    assert version_3.last_full_review_on == version_2.last_full_review_on is not None  # the date picker kept the date
+    log_out_by_keyboard(page)
+
+    log_in_by_keyboard(page, live_server, "alice")
+    expect(page.get_by_text("A new version has been published since you signed version 2")).to_be_visible()
+    check(page)
+    follow(page, page.get_by_role("link", name="Read and sign the new version – The Health Creation Alliance Code of Conduct"))
+    expect(page.get_by_role("heading", name="What changed since version 2")).to_be_visible()
+    expect(page.locator("ins", has_text="especially")).to_be_visible()
+    check(page)
+    # Signed without ticking the box first: the summary's link takes focus to the box.
+    follow(page, page.get_by_role("button", name="Sign the code"), limit=200)
+    confirm = page.get_by_label("I have read this code of conduct and agree to follow it")
+    fix_from_the_error_summary(
+        page, "Confirm that you have read the code and agree to follow it", confirm, javascript=javascript, check=check
+    )
+    page.keyboard.press("Space")
+    expect(confirm).to_be_checked()
+    follow(page, page.get_by_role("button", name="Sign the code"))
+    expect(page.get_by_role("heading", name="Signature receipt")).to_be_visible()
+    expect(page.locator("#integrity")).to_contain_text("Intact")
+    check(page)
+    assert list(Signature.objects.filter(partner=alice).values_list("version__number", flat=True).order_by("version__number")) == [2, 3]

@@ -101,6 +101,19 @@ def test_an_administrator_edits_the_details_of_a_draft(admin_client, draft, ada)
     assert AuditEntry.objects.filter(action="version.draft_edited", actor=ada, subject_id=str(draft.pk)).exists()
 
 
+def test_the_date_pickers_show_the_dates_they_hold(admin_client, draft):
+    """A date input needs an ISO value: Chrome shows an en-GB 01/10/2023 as empty, and
+    saving the page would then clear the date."""
+    draft.version_date = draft.last_full_review_on
+    draft.save()
+
+    html = admin_client.get(EDIT_3).content.decode()
+
+    iso = draft.last_full_review_on.isoformat()
+    assert html.count(f'type="date" name="version_date" value="{iso}"') == 1
+    assert html.count(f'type="date" name="last_full_review_on" value="{iso}"') == 1
+
+
 @pytest.mark.parametrize(
     "changes, field, message",
     [
