@@ -49,8 +49,8 @@ class CaseQueueFilter(django_filters.FilterSet):
         return queryset.filter(status=value)
 
     def filter_overdue(self, queryset, name, value):
-        """The same rules as the case's triage_overdue, acknowledgement_due_soon
-        and feedback_due_soon, in SQL."""
+        """The same rules as BreachCase.deadlines_on (triage overdue, acknowledgement
+        or feedback due soon), in SQL."""
         today = timezone.localdate()
         triage = Q(status=BreachCase.Status.REPORTED, triage_due_on__lt=today)
         if value == "triage":

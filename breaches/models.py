@@ -2,7 +2,9 @@
 in it), triaged by the programme manager, handled informally or by a panel,
 decided fairly and closed, with every move recorded."""
 
+import datetime
 import uuid
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -65,6 +67,15 @@ class BreachPolicy(models.Model):
 
 PROGRAMME_MANAGER = PartnershipRole.Role.PROGRAMME_MANAGER
 PANEL_MEMBER = PartnershipRole.Role.PANEL_MEMBER
+
+
+@dataclass(frozen=True)
+class CaseDeadlines:
+    age_days: int
+    triage_overdue: bool
+    decision_overdue: bool
+    acknowledgement_due_soon: bool
+    feedback_due_soon: bool
 
 
 class BreachCase(models.Model):
@@ -261,35 +272,34 @@ class BreachCase(models.Model):
     def is_upheld(self) -> bool:
         return self.outcome in self.UPHELD
 
-    @property
-    def triage_overdue(self) -> bool:
-        return self.status == self.Status.REPORTED and timezone.localdate() > self.triage_due_on
+    def deadlines_on(self, today: datetime.date) -> "CaseDeadlines":
+        """Where the case stands against its deadlines on a day: a list of cases
+        asks once for today rather than once per flag of each case."""
+        running = self.is_running
+        return CaseDeadlines(
+            age_days=(today - timezone.localdate(self.reported_at)).days,
+            triage_overdue=self.status == self.Status.REPORTED and today > self.triage_due_on,
+            decision_overdue=(
+                self.status in (self.Status.INFORMAL, self.Status.FORMAL)
+                and self.decision_due_on is not None
+                and today > self.decision_due_on
+            ),
+            acknowledgement_due_soon=(
+                running and self.acknowledged_at is None
+                and (self.acknowledge_due_on - today).days <= ACKNOWLEDGEMENT_WARNING_DAYS
+            ),
+            feedback_due_soon=(
+                running and self.feedback_given_at is None and (self.feedback_due_on - today).days <= FEEDBACK_WARNING_DAYS
+            ),
+        )
 
     @property
-    def decision_overdue(self) -> bool:
-        return (
-            self.status in (self.Status.INFORMAL, self.Status.FORMAL)
-            and self.decision_due_on is not None
-            and timezone.localdate() > self.decision_due_on
-        )
+    def deadlines(self) -> "CaseDeadlines":
+        return self.deadlines_on(timezone.localdate())
 
     @property
     def is_running(self) -> bool:
         return self.status not in (self.Status.CLOSED, self.Status.WITHDRAWN)
-
-    @property
-    def acknowledgement_due_soon(self) -> bool:
-        days_left = (self.acknowledge_due_on - timezone.localdate()).days
-        return self.is_running and self.acknowledged_at is None and days_left <= ACKNOWLEDGEMENT_WARNING_DAYS
-
-    @property
-    def feedback_due_soon(self) -> bool:
-        days_left = (self.feedback_due_on - timezone.localdate()).days
-        return self.is_running and self.feedback_given_at is None and days_left <= FEEDBACK_WARNING_DAYS
-
-    @property
-    def age_days(self) -> int:
-        return (timezone.localdate() - timezone.localdate(self.reported_at)).days
 
     @property
     def response_window_open(self) -> bool:

@@ -483,9 +483,14 @@ def queue(request):
         request.GET, queryset=selectors.queue_cases(request.user), partnerships=selectors.queue_partnerships(request.user)
     )
     page = Paginator(case_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "breaches/queue.html", {"filter": case_filter, "page": page, "query": query.urlencode()})
+    return render(
+        request,
+        "breaches/queue.html",
+        {"filter": case_filter, "page": page, "rows": [(case, case.deadlines_on(today)) for case in page], "query": query.urlencode()},
+    )
 
 
 CASES_CSV_HEADER = [
