@@ -57,7 +57,8 @@ class DayMonthYearField(DateInputField):
     def compress(self, data_list):
         try:
             value = super().compress(data_list)
-        except forms.ValidationError:
+        # A year too large for the calendar overflows rather than failing validation.
+        except (forms.ValidationError, OverflowError):
             raise forms.ValidationError(f"{self.what[0].upper()}{self.what[1:]} must be a real date", code="invalid") from None
         if value is not None and value.year < 1900:
             raise forms.ValidationError(f"Enter {self.what} with a four-digit year, for example 2026", code="invalid")

@@ -87,6 +87,15 @@ def cases_handled_by(user: User) -> QuerySet[BreachCase]:
     )
 
 
+def handles_case(user: User, case: BreachCase) -> bool:
+    """The same rule as cases_handled_by, for a case already read."""
+    return (
+        is_administrator(user)
+        or holds_role(user, case.partnership_id, PROGRAMME_MANAGER)
+        or (case.track == BreachCase.Track.FORMAL and holds_role(user, case.partnership_id, PANEL_MEMBER))
+    )
+
+
 def manages_any_partnership(user: User) -> bool:
     return is_administrator(user) or bool(partnership_ids_where(user, PROGRAMME_MANAGER))
 
@@ -118,7 +127,7 @@ def case_for_user(user: User, pk: int) -> tuple[BreachCase, str]:
     )
     if case is None or not user.is_authenticated:
         raise Http404("No such case")
-    if cases_handled_by(user).filter(pk=case.pk).exists():
+    if handles_case(user, case):
         return case, HANDLER
     if case.reporter_id == user.pk:
         return case, REPORTER

@@ -148,6 +148,15 @@ def _check_may(case: BreachCase, action: str, actor: User) -> None:
     _check_no_conflict(case, actor)
 
 
+def conflict_refusal(*, case: BreachCase, actor: User) -> str:
+    """Why a declared conflict of interest stops the actor taking part in the case, or "" if none does."""
+    try:
+        _check_no_conflict(case, actor)
+    except BreachError as refusal:
+        return refusal.message
+    return ""
+
+
 def action_refusal(*, case: BreachCase, action: str, actor: User) -> str:
     """Why the actor may not take this action on the case as it stands, or "" if they may."""
     try:

@@ -204,23 +204,21 @@ def case_detail(request, pk):
 
 
 def _handler_context(request, case: BreachCase) -> dict:
-    actions, refusals = [], []
-    for action, label, url_name in (
-        (Action.TRIAGE, "Triage", "breaches:case-triage"),
-        (Action.DECIDE, "Decide", "breaches:case-decide"),
-        (Action.ESCALATE, "Escalate to the panel", "breaches:case-escalate"),
-        (Action.DE_ESCALATE, "Return to informal resolution", "breaches:case-de-escalate"),
-        (Action.CLOSE, "Close", "breaches:case-close"),
-        (Action.WITHDRAW, "Withdraw", "breaches:case-withdraw"),
-    ):
-        if not selectors.may_take(request.user, case, action):
-            continue
-        # Holding the role is not enough: a declared conflict of interest stops them too.
-        refusal = services.action_refusal(case=case, action=action, actor=request.user)
-        if refusal and refusal not in refusals:
-            refusals.append(refusal)
-        elif not refusal:
-            actions.append((label, reverse(url_name, kwargs={"pk": case.pk})))
+    offered = [
+        (label, reverse(url_name, kwargs={"pk": case.pk}))
+        for action, label, url_name in (
+            (Action.TRIAGE, "Triage", "breaches:case-triage"),
+            (Action.DECIDE, "Decide", "breaches:case-decide"),
+            (Action.ESCALATE, "Escalate to the panel", "breaches:case-escalate"),
+            (Action.DE_ESCALATE, "Return to informal resolution", "breaches:case-de-escalate"),
+            (Action.CLOSE, "Close", "breaches:case-close"),
+            (Action.WITHDRAW, "Withdraw", "breaches:case-withdraw"),
+        )
+        if selectors.may_take(request.user, case, action)
+    ]
+    # Holding the role is not enough: a declared conflict of interest stops them too.
+    refusal = services.conflict_refusal(case=case, actor=request.user) if offered else ""
+    actions, refusals = ([], [refusal]) if refusal else (offered, [])
     return {
         "case": case,
         "actions": actions,

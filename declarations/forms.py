@@ -79,7 +79,8 @@ class GovDateField(DateInputField):
             raise forms.ValidationError(f"{self.subject} must have a year with 4 numbers, for example 2026")
         try:
             value = datetime.date(int(year), int(month), int(day))
-        except ValueError as error:
+        # A number too large for the calendar overflows rather than failing validation.
+        except (ValueError, OverflowError) as error:
             raise forms.ValidationError(f"{self.subject} must be a real date") from error
         if value.year < 1900:
             raise forms.ValidationError(f"{self.subject} must be after 1900")
