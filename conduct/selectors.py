@@ -1,6 +1,7 @@
 """Reads for the conduct app: who may see what, and the pages' queries."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -14,7 +15,6 @@ from .models import (
     CodeVersion,
     Item,
     Membership,
-    Organisation,
     Partner,
     Partnership,
     PartnershipRole,
@@ -210,12 +210,6 @@ def _with_signature_of(partners: QuerySet[Partner], version: CodeVersion) -> Que
     )
 
 
-def organisations_expected_to_sign(version: CodeVersion, *, partnerships) -> list[tuple[int, str]]:
-    """(id, name) of the member organisations whose partners are expected to sign, by name."""
-    memberships = current_memberships().filter(partnership__code_id=version.code_id, partnership__in=partnerships)
-    return list(Organisation.objects.filter(pk__in=memberships.values("organisation_id")).order_by("name").values_list("pk", "name"))
-
-
 def signature_status(version: CodeVersion, *, organisation_ids: list[int]) -> QuerySet[Partner]:
     """The partners of these organisations expected to sign this version, each with
     `signed_at` and `signature_reference` (None while outstanding) and when they
@@ -236,22 +230,32 @@ def signature_status(version: CodeVersion, *, organisation_ids: list[int]) -> Qu
     )
 
 
-def signature_tallies(version: CodeVersion, *, organisation_ids: list[int]) -> dict[int, tuple[int, int]]:
-    """For each organisation, how many of its partners are expected to sign the
-    version and how many have, counted in one pass over the partners."""
-    partners = Partner.objects.filter(organisation_id__in=organisation_ids, user__is_active=True)
+@dataclass(frozen=True)
+class OrganisationTally:
+    organisation_id: int
+    name: str
+    expected: int
+    signed: int
+
+
+def signature_tallies(version: CodeVersion, *, partnership_ids: list[int]) -> list[OrganisationTally]:
+    """For each member organisation of these partnerships, by name: how many of
+    its partners are expected to sign the version and how many have, counted in
+    one pass over the partners."""
+    members = current_memberships().filter(partnership_id__in=partnership_ids, partnership__code_id=version.code_id)
+    partners = Partner.objects.filter(organisation_id__in=members.values("organisation_id"), user__is_active=True)
     rows = (
         _with_signature_of(partners, version)
-        .values("organisation_id")
+        .values_list("organisation_id", "organisation__name")
         .annotate(expected=Count("pk"), signed=Count("signature_of_version__partner"))
-        .order_by()
+        .order_by("organisation__name")
     )
-    return {row["organisation_id"]: (row["expected"], row["signed"]) for row in rows}
+    return [OrganisationTally(*row) for row in rows]
 
 
-def signature_totals(tallies: dict[int, tuple[int, int]]) -> dict:
-    total = sum(expected for expected, _ in tallies.values())
-    signed = sum(signed for _, signed in tallies.values())
+def signature_totals(tallies: list[OrganisationTally]) -> dict:
+    total = sum(tally.expected for tally in tallies)
+    signed = sum(tally.signed for tally in tallies)
     return {
         "total": total,
         "signed": signed,
@@ -266,15 +270,14 @@ class SignatureStatusList:
     reads only the partners of the organisations it spans instead of sorting
     every partner of the partnership."""
 
-    def __init__(self, version: CodeVersion, *, organisations: list[tuple[int, str]], tallies: dict, status: str = ""):
+    def __init__(self, version: CodeVersion, *, tallies: list[OrganisationTally], status: str = ""):
         self.version = version
         self.status = status
         self.rows_per_organisation = []
-        for organisation_id, _name in organisations:
-            expected, signed = tallies.get(organisation_id, (0, 0))
-            rows = {"signed": signed, "outstanding": expected - signed}.get(status, expected)
+        for tally in tallies:
+            rows = {"signed": tally.signed, "outstanding": tally.expected - tally.signed}.get(status, tally.expected)
             if rows:
-                self.rows_per_organisation.append((organisation_id, rows))
+                self.rows_per_organisation.append((tally.organisation_id, rows))
 
     def __len__(self) -> int:
         return sum(rows for _, rows in self.rows_per_organisation)

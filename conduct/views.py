@@ -191,32 +191,33 @@ def my_signatures(request):
     return render(request, "conduct/my_signatures.html", {"page": page})
 
 
-def _managed_version(request, code_slug, number):
+def _managed_version(request, code_slug, number) -> tuple[CodeVersion, list[int]]:
+    """The version, and the ids of the partnerships adopting its code that the user manages."""
     version = selectors.version_for_user(request.user, code_slug=code_slug, number=number, content=False)
-    partnerships = selectors.partnerships_managed_by(request.user).filter(code_id=version.code_id)
-    if not partnerships.exists():
+    partnership_ids = list(selectors.partnerships_managed_by(request.user).filter(code_id=version.code_id).values_list("pk", flat=True))
+    if not partnership_ids:
         raise PermissionDenied("Only the programme manager of a partnership that adopts this code can see who has signed.")
-    return version, partnerships
+    return version, partnership_ids
 
 
-def _signature_status_filter(request, version, partnerships) -> tuple[SignatureStatusFilter, list[tuple[int, str]]]:
-    """The dashboard's filter, and the organisations it leaves."""
-    organisations = selectors.organisations_expected_to_sign(version, partnerships=partnerships)
+def _signature_status_filter(request, version, tallies) -> tuple[SignatureStatusFilter, list[selectors.OrganisationTally]]:
+    """The dashboard's filter, and the tallies of the organisations it leaves."""
     status_filter = SignatureStatusFilter(
         request.GET,
-        queryset=selectors.signature_status(version, organisation_ids=[pk for pk, _ in organisations]),
-        organisations=organisations,
+        queryset=selectors.signature_status(version, organisation_ids=[tally.organisation_id for tally in tallies]),
+        organisations=[(tally.organisation_id, tally.name) for tally in tallies],
     )
     chosen = status_filter.chosen_organisation_id
-    return status_filter, [(pk, name) for pk, name in organisations if chosen in (None, pk)]
+    return status_filter, [tally for tally in tallies if chosen in (None, tally.organisation_id)]
 
 
 @login_required
 def signature_dashboard(request, code_slug, number):
-    version, partnerships = _managed_version(request, code_slug, number)
-    status_filter, organisations = _signature_status_filter(request, version, partnerships)
-    tallies = selectors.signature_tallies(version, organisation_ids=[pk for pk, _ in organisations])
-    rows = selectors.SignatureStatusList(version, organisations=organisations, tallies=tallies, status=status_filter.chosen_status)
+    version, partnership_ids = _managed_version(request, code_slug, number)
+    status_filter, tallies = _signature_status_filter(
+        request, version, selectors.signature_tallies(version, partnership_ids=partnership_ids)
+    )
+    rows = selectors.SignatureStatusList(version, tallies=tallies, status=status_filter.chosen_status)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -239,8 +240,9 @@ def _local_iso(moment) -> str:
 
 @login_required
 def signature_export(request, code_slug, number):
-    version, partnerships = _managed_version(request, code_slug, number)
-    rows = _signature_status_filter(request, version, partnerships)[0].qs
+    version, partnership_ids = _managed_version(request, code_slug, number)
+    tallies = selectors.signature_tallies(version, partnership_ids=partnership_ids)
+    rows = _signature_status_filter(request, version, tallies)[0].qs
     return csv_response(
         filename=f"signatures-{version.code.slug}-v{version.number}.csv",
         header=["Organisation", "Partner", "Email", "Signed", "Signed at", "Signature reference", "Asked at", "Reminders", "Last reminded at"],
