@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from conduct.error_summary import ErrorSummaryMixin
+from conduct.form_inputs import KeepsWhatIsTypedMixin
 from conduct.models import Item, Partnership, Principle
 
 from .evidence import ACCEPTED_DESCRIPTION, evidence_kind
@@ -95,7 +96,7 @@ class EvidenceField(forms.FileField):
 # --- Reporting ---------------------------------------------------------------------------
 
 
-class ReportStartForm(ErrorSummaryMixin, forms.Form):
+class ReportStartForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
     """Which partnership and when: these decide whom it can be about and which
     version of the code applies. Sent with GET, so going back keeps the answers."""
 
@@ -135,7 +136,7 @@ class ItemChoiceField(forms.ModelMultipleChoiceField):
         return f"{item.title}: {text}" if item.title else text
 
 
-class ReportDetailsForm(ErrorSummaryMixin, forms.Form):
+class ReportDetailsForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
     respondent_organisation = forms.ModelChoiceField(
         label="Which organisation is it about?",
         queryset=None,
@@ -277,7 +278,7 @@ class ReceiptCodeForm(ErrorSummaryMixin, forms.Form):
         return code
 
 
-class InformationForm(ErrorSummaryMixin, forms.Form):
+class InformationForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
     text = _text("What do you want to add?", "Write the information you want to add", required=False,
                  help_text="Answer a question you were asked, or tell us something new.")
     evidence = EvidenceField()
@@ -293,7 +294,7 @@ class InformationForm(ErrorSummaryMixin, forms.Form):
         return data
 
 
-class ResponseForm(ErrorSummaryMixin, forms.Form):
+class ResponseForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
     text = _text("Your response", "Write your response",
                  help_text="Say what happened from your side. The people deciding the case will read it before they decide.")
     evidence = EvidenceField()
@@ -306,7 +307,7 @@ class ResponseForm(ErrorSummaryMixin, forms.Form):
 # --- Handling a case -----------------------------------------------------------------------------
 
 
-class CaseActionForm(ErrorSummaryMixin, forms.Form):
+class CaseActionForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
     """A form that moves a case carries the version of the case it was shown,
     so that if someone else moved it in the meantime the move is refused."""
 
@@ -424,7 +425,7 @@ class CloseForm(CaseActionForm):
         self.helper = gds_helper(Field.textarea("feedback", rows=6), "version", button="Close the case")
 
 
-class ReporterMessageForm(ErrorSummaryMixin, forms.Form):
+class ReporterMessageForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
     kind = forms.ChoiceField(
         label="What kind of message is it?",
         choices=[(kind, CaseMessage.Kind(kind).label) for kind in CaseMessage.TO_REPORTER],

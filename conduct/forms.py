@@ -6,6 +6,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 
 from .error_summary import ErrorSummaryMixin
+from .form_inputs import KeepsWhatIsTypedMixin
 from .models import CodeReview, CodeVersion, Item, Principle
 
 
@@ -47,7 +48,7 @@ class SetNewPasswordForm(ErrorSummaryMixin, SetPasswordForm):
         )
 
 
-class SignatureForm(ErrorSummaryMixin, forms.Form):
+class SignatureForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
     confirm = forms.BooleanField(
         label="I have read this code of conduct and agree to follow it",
         error_messages={"required": "Confirm that you have read the code and agree to follow it"},
@@ -136,7 +137,7 @@ def date_picker_field(name: str) -> Field:
     return Field(name, css_class="govuk-input govuk-input--width-10")
 
 
-class DraftForm(ErrorSummaryMixin, forms.ModelForm):
+class DraftForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.ModelForm):
     """Validates a draft's details; `code_version_edit_draft` saves them."""
 
     class Meta:
@@ -147,7 +148,8 @@ class DraftForm(ErrorSummaryMixin, forms.ModelForm):
             "last_full_review_on": date_picker(),
         }
         error_messages = {
-            "title": {"required": "Enter the title of the code"},
+            "title": {"required": "Enter the title of the code", "max_length": "The title must be 200 characters or fewer"},
+            "label": {"max_length": "The label must be 100 characters or fewer"},
             "version_date": {"invalid": "Enter the version's date as a real date, for example 2026-10-31"},
             "last_full_review_on": {"invalid": "Enter the date of the last full review as a real date, for example 2026-10-31"},
         }
@@ -170,7 +172,7 @@ class DraftForm(ErrorSummaryMixin, forms.ModelForm):
         return check_review_cadence(self, super().clean())
 
 
-class ItemForm(ErrorSummaryMixin, forms.ModelForm):
+class ItemForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.ModelForm):
     """Validates an item; the item services save it."""
 
     class Meta:
@@ -207,7 +209,7 @@ class ItemForm(ErrorSummaryMixin, forms.ModelForm):
         return data
 
 
-class ReviewCompleteForm(ErrorSummaryMixin, forms.Form):
+class ReviewCompleteForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
     considered = forms.CharField(
         label="What did the review consider?",
         help_text="For example the feedback received, changes in the partnership, breaches and their lessons.",
@@ -231,7 +233,7 @@ class ReviewCompleteForm(ErrorSummaryMixin, forms.Form):
         self.helper = gds_helper(Field.textarea("considered", rows=6), Field.radios("outcome"), button="Complete the review")
 
 
-class ReviewScheduleForm(ErrorSummaryMixin, forms.ModelForm):
+class ReviewScheduleForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.ModelForm):
     """Validates a version's review schedule; `code_version_set_review_schedule` saves it."""
 
     class Meta:

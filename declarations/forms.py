@@ -12,6 +12,7 @@ from django.core.validators import RegexValidator
 from django.utils import dateformat, timezone
 
 from conduct.error_summary import ErrorSummaryMixin
+from conduct.form_inputs import KeepsWhatIsTypedMixin
 
 from .models import (
     DESCRIPTION_MAX_LENGTH,
@@ -44,18 +45,9 @@ def _one_line(value: str) -> str:
     return " ".join(value.split())
 
 
-class GovForm(ErrorSummaryMixin, forms.Form):
-    """A form whose inputs never cut off what is typed (the length is checked instead).
-
-    Every textarea with a character count has a hint: crispy-forms-gds 2.0.1 cannot
-    render one without.
-    """
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            # A maxlength attribute makes the browser drop pasted text silently.
-            field.widget.attrs.pop("maxlength", None)
+class GovForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
+    """A declarations form. Every textarea with a character count has a hint:
+    crispy-forms-gds 2.0.1 cannot render one without."""
 
 
 class GovDateField(DateInputField):

@@ -1,5 +1,7 @@
 """Bad input gets a clear message, never a server error."""
 
+import re
+
 import pytest
 
 from breaches.models import BreachCase
@@ -34,6 +36,16 @@ def test_a_report_with_a_foreign_organisation_or_item_is_refused_clearly(client,
     body = client.post(DETAILS + HCA_MARCH, details_data(principles=["abc"])).content.decode()
     assert "Choose from the principles listed" in body
     assert not BreachCase.objects.exists()
+
+
+def test_over_long_text_is_shown_back_whole_and_the_browser_is_not_told_to_cut_it(client, people):
+    client.force_login(people["alice"])
+    assert not re.search(r'\smaxlength="', client.get(DETAILS + HCA_MARCH).content.decode())
+    description = "They shared the minutes. " * 401  # 10,025 characters
+    body = client.post(DETAILS + HCA_MARCH, details_data(description=description)).content.decode()
+    assert "What happened must be 10,000 characters or fewer" in body
+    assert description.strip() in body
+    assert not re.search(r'\smaxlength="', body)
 
 
 @pytest.mark.parametrize("version", ["", "abc", "-1", "99999999999999999999"])

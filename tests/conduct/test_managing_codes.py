@@ -1,5 +1,7 @@
 """An administrator drafts, edits, previews and publishes a new version of a code."""
 
+import re
+
 import pytest
 
 from conduct import services
@@ -138,6 +140,18 @@ def test_bad_draft_details_show_errors_and_save_nothing(admin_client, draft, cha
     assert f'href="#id_{field}"' in html
     assert CodeVersion.objects.filter(pk=draft.pk).values().get() == before
     assert not AuditEntry.objects.filter(action="version.draft_edited").exists()
+
+
+def test_an_over_long_title_is_shown_back_whole_and_the_browser_is_not_told_to_cut_it(admin_client, draft):
+    assert not re.search(r'\smaxlength="', admin_client.get(EDIT_3).content.decode())
+    title = "The Health Creation Alliance code of conduct " * 5  # 224 characters once trimmed
+
+    html = admin_client.post(EDIT_3, details(draft, title=title)).content.decode()
+
+    assert html.count("The title must be 200 characters or fewer") == 2, "in the summary and by the field"
+    assert f'value="{title}"' in html
+    assert not re.search(r'\smaxlength="', html)
+    assert version(3).title == draft.title
 
 
 def test_an_administrator_edits_an_item(admin_client, draft, ada):
