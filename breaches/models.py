@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conduct.models import CodeVersion, Item, Organisation, Partnership, PartnershipRole, Principle, User
+from conduct.object_urls import object_url
 
 from .deadlines import ACKNOWLEDGEMENT_WARNING_DAYS, FEEDBACK_WARNING_DAYS
 from .evidence import KINDS, evidence_storage
@@ -258,7 +259,7 @@ class BreachCase(models.Model):
         return f"Case {self.reference}"
 
     def get_absolute_url(self) -> str:
-        return reverse("breaches:case-detail", kwargs={"pk": self.pk})
+        return object_url("breaches:case-detail", pk=self.pk)
 
     @property
     def reference(self) -> str:

@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from .object_urls import object_url
+
 
 class User(AbstractUser):
     """Anyone who logs in: a partner, a programme manager, an administrator."""
@@ -492,7 +494,7 @@ class Signature(models.Model):
         return f"{self.typed_name} signed {self.version}"
 
     def get_absolute_url(self) -> str:
-        return reverse("conduct:signature-receipt", kwargs={"reference": self.reference})
+        return object_url("conduct:signature-receipt", reference=self.reference)
 
     @property
     def signed_text_intact(self) -> bool:
@@ -572,7 +574,7 @@ class CodeReview(models.Model):
         return f"{self.get_kind_display()} of {self.code}, due {self.due_on:%-d %B %Y}"
 
     def get_absolute_url(self) -> str:
-        return reverse("conduct:review-detail", kwargs={"review_id": self.pk})
+        return object_url("conduct:review-detail", review_id=self.pk)
 
 
 class QueuedTask(models.Model):

@@ -16,7 +16,7 @@ from .canonical_text import text_sha256, version_canonical_text
 from .csv_export import csv_response
 from .filters import SignatureStatusFilter
 from .forms import DraftForm, ItemForm, ReviewCompleteForm, ReviewScheduleForm, SignatureForm, VersionCompareForm
-from .models import Code, CodeReview, CodeVersion, Item, Section
+from .models import Code, CodeReview, CodeVersion, Item, Partner, Section
 from .version_diff import versions_diff
 
 PAGE_SIZE = 50
@@ -200,12 +200,10 @@ def _managed_version(request, code_slug, number) -> tuple[CodeVersion, list[int]
     return version, partnership_ids
 
 
-def _signature_status_filter(request, version, tallies) -> tuple[SignatureStatusFilter, list[selectors.OrganisationTally]]:
-    """The dashboard's filter, and the tallies of the organisations it leaves."""
+def _signature_status_filter(request, tallies, partners) -> tuple[SignatureStatusFilter, list[selectors.OrganisationTally]]:
+    """The dashboard's filter of these partners, and the tallies of the organisations it leaves."""
     status_filter = SignatureStatusFilter(
-        request.GET,
-        queryset=selectors.signature_status(version, organisation_ids=[tally.organisation_id for tally in tallies]),
-        organisations=[(tally.organisation_id, tally.name) for tally in tallies],
+        request.GET, queryset=partners, organisations=[(tally.organisation_id, tally.name) for tally in tallies]
     )
     chosen = status_filter.chosen_organisation_id
     return status_filter, [tally for tally in tallies if chosen in (None, tally.organisation_id)]
@@ -214,8 +212,9 @@ def _signature_status_filter(request, version, tallies) -> tuple[SignatureStatus
 @login_required
 def signature_dashboard(request, code_slug, number):
     version, partnership_ids = _managed_version(request, code_slug, number)
+    # The page reads its rows through SignatureStatusList, so the filter only cleans the choices.
     status_filter, tallies = _signature_status_filter(
-        request, version, selectors.signature_tallies(version, partnership_ids=partnership_ids)
+        request, selectors.signature_tallies(version, partnership_ids=partnership_ids), Partner.objects.none()
     )
     rows = selectors.SignatureStatusList(version, tallies=tallies, status=status_filter.chosen_status)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -242,7 +241,8 @@ def _local_iso(moment) -> str:
 def signature_export(request, code_slug, number):
     version, partnership_ids = _managed_version(request, code_slug, number)
     tallies = selectors.signature_tallies(version, partnership_ids=partnership_ids)
-    rows = _signature_status_filter(request, version, tallies)[0].qs
+    partners = selectors.signature_status(version, organisation_ids=[tally.organisation_id for tally in tallies])
+    rows = _signature_status_filter(request, tallies, partners)[0].qs
     return csv_response(
         filename=f"signatures-{version.code.slug}-v{version.number}.csv",
         header=["Organisation", "Partner", "Email", "Signed", "Signed at", "Signature reference", "Asked at", "Reminders", "Last reminded at"],

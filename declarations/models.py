@@ -6,9 +6,9 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 
 from conduct.models import Organisation, Partner, Partnership, User
+from conduct.object_urls import object_url
 
 # Limits shared by the forms and the database, so that nothing is ever truncated.
 NAME_MAX_LENGTH = 200
@@ -73,6 +73,9 @@ class Situation(models.TextChoices):
     PRIVATE_PRACTICE = "private_practice", "Private practice"
     OTHER = "other", "Other"
 
+
+KIND_LABELS = dict(Kind.choices)
+SITUATION_LABELS = dict(Situation.choices)
 
 # Situations that have an estimated value and were accepted or declined.
 VALUED_SITUATIONS = {Situation.GIFT, Situation.HOSPITALITY}
@@ -165,7 +168,7 @@ class Declaration(models.Model):
         return f"Declaration {self.pk}"
 
     def get_absolute_url(self) -> str:
-        return reverse("declarations:declaration-detail", kwargs={"pk": self.pk})
+        return object_url("declarations:declaration-detail", pk=self.pk)
 
     @property
     def is_unresolved(self) -> bool:
@@ -304,7 +307,9 @@ class DeclarationRevision(models.Model):
     def summary(self) -> str:
         if self.is_nil:
             return "No interests to declare"
-        return f"{self.get_kind_display()} interest: {self.get_situation_display().lower()} concerning {self.counterparty}"
+        # get_FOO_display() would rebuild a dict of the choices on every call: registers call this for every row.
+        kind, situation = KIND_LABELS.get(self.kind, self.kind), SITUATION_LABELS.get(self.situation, self.situation)
+        return f"{kind} interest: {situation.lower()} concerning {self.counterparty}"
 
 
 class ManagementAction(models.Model):

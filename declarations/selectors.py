@@ -4,7 +4,7 @@ and whether someone may take part in a decision."""
 from dataclasses import dataclass
 from itertools import islice
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import dateformat, timezone
 
@@ -81,17 +81,24 @@ def declarations_for_review(user: User) -> QuerySet[Declaration]:
         # Plain ids, so that PostgreSQL can use the (partnership, status) index.
         declarations = declarations.filter(partnership__in=partnership_ids_where(user, *REVIEWER_ROLES))
     return (
-        _with_revision(declarations)
+        declarations.select_related("partner__user", "revision__counterparty_organisation")
+        # The names of the partnership and the declaring organisation are read by
+        # subqueries, not joins: with seven tables joined, PostgreSQL spent longer
+        # choosing the join order (about 6 ms) than reading a page of rows.
+        .annotate(partnership_name=_name_of(Partnership, "partnership_id"), organisation_name=_name_of(Organisation, "organisation_id"))
         # Only what a row of the register shows: a page reads a tenth of the columns.
         .only(
             "status", "first_submitted_at", "is_late", "withheld_at",
             "partner__user__username", "partner__user__first_name", "partner__user__last_name",
-            "organisation__name", "partnership__name",
             "revision__is_nil", "revision__kind", "revision__situation", "revision__counterparty_name",
             "revision__counterparty_organisation__name",
         )
         .order_by("-first_submitted_at", "-pk")
     )
+
+
+def _name_of(model, id_field: str) -> Subquery:
+    return Subquery(model.objects.filter(pk=OuterRef(id_field)).values("name")[:1])
 
 
 def partner_declarations(partner: Partner) -> QuerySet[Declaration]:

@@ -1,0 +1,28 @@
+"""The URLs of objects' pages, for tables that link every row.
+
+Django's reverse() matches the URL pattern afresh on every call, which in a
+50-row table costs more than the rest of each row. A pattern whose one argument
+is a number or a UUID is reversed once, with a stand-in value, and each object's
+URL is the text either side of the stand-in around the object's own value: the
+text reverse() would have written, since numbers and UUIDs need no quoting."""
+
+import uuid
+from functools import lru_cache
+
+from django.conf import settings
+from django.urls import get_script_prefix, reverse
+
+_STAND_INS = {int: 9081726354, uuid.UUID: uuid.UUID("5f0c1a2e-9b8d-4c7a-a6e5-3d2f1b0c9a87")}
+
+
+def object_url(viewname: str, **kwargs: int | uuid.UUID) -> str:
+    ((name, value),) = kwargs.items()
+    before, after = _url_either_side(viewname, name, type(value), get_script_prefix(), settings.ROOT_URLCONF)
+    return f"{before}{value}{after}"
+
+
+@lru_cache(maxsize=256)
+def _url_either_side(viewname: str, name: str, kind: type, script_prefix: str, urlconf: str) -> tuple[str, str]:
+    stand_in = str(_STAND_INS[kind])
+    before, _, after = reverse(viewname, kwargs={name: stand_in}, urlconf=urlconf).rpartition(stand_in)
+    return before, after

@@ -1,0 +1,32 @@
+"""Rows link to their objects' pages with the URL reverse() would write, reversed once per pattern."""
+
+import uuid
+
+import pytest
+from django.urls import clear_script_prefix, reverse, set_script_prefix
+
+from conduct.object_urls import object_url
+
+
+@pytest.mark.parametrize(
+    "viewname, kwargs",
+    [
+        ("declarations:declaration-detail", {"pk": 1}),
+        ("declarations:declaration-detail", {"pk": 90817263}),
+        ("breaches:case-detail", {"pk": 42}),
+        ("conduct:review-detail", {"review_id": 7}),
+        ("conduct:signature-receipt", {"reference": uuid.UUID("12345678-1234-5678-1234-567812345678")}),
+    ],
+)
+def test_the_url_is_the_one_reverse_writes(viewname, kwargs):
+    assert object_url(viewname, **kwargs) == reverse(viewname, kwargs=kwargs)
+
+
+def test_a_site_served_under_a_path_keeps_its_prefix():
+    set_script_prefix("/conduct/")
+    try:
+        assert object_url("breaches:case-detail", pk=5) == reverse("breaches:case-detail", kwargs={"pk": 5})
+        assert object_url("breaches:case-detail", pk=5).startswith("/conduct/breaches/")
+    finally:
+        clear_script_prefix()
+    assert object_url("breaches:case-detail", pk=5).startswith("/breaches/")
