@@ -226,6 +226,7 @@ def signature_status(version: CodeVersion, *, organisation_ids: list[int]) -> Qu
             last_reminded_at=F("request_for_version__last_reminded_at"),
         )
         .select_related("user", "organisation")
+        .only("user__username", "user__first_name", "user__last_name", "user__email", "organisation__name")
         .order_by("organisation__name", "user__last_name", "user__first_name", "pk")
     )
 
