@@ -79,6 +79,11 @@ class CaseDeadlines:
     feedback_due_soon: bool
 
 
+def case_reference(pk: int) -> str:
+    """How people name a case: BC-00042."""
+    return f"BC-{pk:05d}"
+
+
 class BreachCase(models.Model):
     class Status(models.TextChoices):
         REPORTED = "reported", "Reported"
@@ -263,7 +268,7 @@ class BreachCase(models.Model):
 
     @property
     def reference(self) -> str:
-        return f"BC-{self.pk:05d}"
+        return case_reference(self.pk)
 
     @property
     def is_open(self) -> bool:

@@ -18,7 +18,7 @@ from conduct.selectors import (
 )
 
 from .deadlines import months_before
-from .models import BreachCase, BreachPolicy, CaseMessage, Evidence
+from .models import BreachCase, BreachPolicy, CaseMessage, Evidence, case_reference
 
 PROGRAMME_MANAGER = PartnershipRole.Role.PROGRAMME_MANAGER
 PANEL_MEMBER = PartnershipRole.Role.PANEL_MEMBER
@@ -234,6 +234,41 @@ def respondent_history(case: BreachCase) -> RespondentHistory:
 
 def queue_cases(user: User) -> QuerySet[BreachCase]:
     return cases_handled_by(user).select_related("partnership", "respondent_organisation").order_by("reported_at", "pk")
+
+
+CASES_CSV_HEADER = [
+    "Reference", "Partnership", "Respondent organisation", "Status", "Track", "Severity", "Deliberate", "Continued",
+    "Reported on", "Triage due", "Triaged on", "Decision due", "Outcome", "Decided on", "Closed or withdrawn",
+]
+_CASES_CSV_COLUMNS = (
+    "pk", "partnership__name", "respondent_organisation__name", "status", "track", "severity", "deliberate", "continued",
+    "reported_at", "triage_due_on", "triaged_at", "decision_due_on", "outcome", "decided_at",
+)
+
+
+def cases_csv_rows(cases: QuerySet[BreachCase], *, chunk_size: int = 2000):
+    """The cases' rows for a download, read as plain values (model instances, their
+    display methods and a time-zone lookup per date took several times longer)."""
+    yes_no = {True: "yes", False: "no", None: ""}
+    labels = {
+        field: dict(BreachCase._meta.get_field(field).choices) for field in ("status", "track", "severity", "deliberate", "outcome")
+    }
+    ended = {BreachCase.Status.CLOSED, BreachCase.Status.WITHDRAWN}
+    zone = timezone.get_current_timezone()
+
+    def day(moment) -> str:
+        return moment.astimezone(zone).date().isoformat() if moment else ""
+
+    for (
+        pk, partnership, respondent, status, track, severity, deliberate, continued,
+        reported_at, triage_due_on, triaged_at, decision_due_on, outcome, decided_at,
+    ) in cases.values_list(*_CASES_CSV_COLUMNS).iterator(chunk_size=chunk_size):
+        yield [
+            case_reference(pk), partnership, respondent, labels["status"][status], labels["track"].get(track, track),
+            labels["severity"].get(severity, severity), labels["deliberate"].get(deliberate, deliberate), yes_no[continued],
+            day(reported_at), triage_due_on.isoformat(), day(triaged_at), decision_due_on.isoformat() if decision_due_on else "",
+            labels["outcome"].get(outcome, outcome), day(decided_at), "yes" if status in ended else "no",
+        ]
 
 
 def queue_partnerships(user: User) -> list[tuple[int, str]]:

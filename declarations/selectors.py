@@ -307,15 +307,14 @@ def register_csv_rows(declarations: QuerySet[Declaration], *, chunk_size: int = 
     yes_no = {True: "yes", False: "no", None: ""}
     statuses, kinds = dict(Declaration.Status.choices), dict(Kind.choices)
     situations, outcomes = dict(Situation.choices), dict(DeclarationRevision.Outcome.choices)
+    zone = timezone.get_current_timezone()  # once: looking it up costs as much as the rest of a row
     rows = declarations.values_list(*_REGISTER_CSV_COLUMNS).iterator(chunk_size=chunk_size)
     while chunk := list(islice(rows, chunk_size)):
         # Actions show only while the latest revision is the accepted one.
         accepted = {row[12] for row in chunk if row[12] == row[13]}
         actions: dict[int, list[str]] = {}
-        chunk_revisions = ManagementAction.objects.filter(revision_id__in=[row[12] for row in chunk])
-        for action in chunk_revisions.select_related("revision__counterparty_organisation"):
-            if action.revision_id in accepted:
-                actions.setdefault(action.revision_id, []).append(action.text)
+        for action in ManagementAction.objects.filter(revision_id__in=accepted).select_related("revision__counterparty_organisation"):
+            actions.setdefault(action.revision_id, []).append(action.text)
         for (
             pk, partnership, first_name, last_name, username, email, organisation, status, is_late, withheld_at, withheld_reason,
             first_submitted_at, revision_id, _, ended_on, is_nil, kind, situation, concerning_organisation, concerning_name,
@@ -323,7 +322,7 @@ def register_csv_rows(declarations: QuerySet[Declaration], *, chunk_size: int = 
         ) in chunk:
             yield [
                 pk, partnership, f"{first_name} {last_name}".strip() or username, email, organisation, statuses[status],
-                yes_no[is_late], yes_no[withheld_at is not None], withheld_reason, timezone.localdate(first_submitted_at).isoformat(),
+                yes_no[is_late], yes_no[withheld_at is not None], withheld_reason, first_submitted_at.astimezone(zone).date().isoformat(),
                 yes_no[is_nil], kinds.get(kind, ""), situations.get(situation, ""), concerning_organisation or "", concerning_name,
                 description, arose_on.isoformat() if arose_on else "", ends_on.isoformat() if ends_on else "",
                 ended_on.isoformat() if ended_on else "", "" if value is None else f"{value:.2f}", yes_no[cash_or_vouchers],

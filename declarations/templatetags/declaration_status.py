@@ -3,7 +3,7 @@ included template: registers show one per row, and an include per row cost more
 than the rest of the row."""
 
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 
 from declarations.models import Declaration
 
