@@ -26,7 +26,12 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        return self.get_full_name() or self.username
+        return display_name(self.first_name, self.last_name, self.username)
+
+
+def display_name(first_name: str, last_name: str, username: str) -> str:
+    """A person as the pages name them: their full name, or their username if they gave none."""
+    return f"{first_name} {last_name}".strip() or username
 
 
 class Principle(models.Model):

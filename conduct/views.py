@@ -248,9 +248,9 @@ def signature_export(request, code_slug, number):
         header=["Organisation", "Partner", "Email", "Signed", "Signed at", "Signature reference", "Asked at", "Reminders", "Last reminded at"],
         rows=(
             [
-                partner.organisation.name,
-                partner.user.display_name,
-                partner.user.email,
+                partner.organisation,
+                partner.name,
+                partner.email,
                 "yes" if partner.signed_at else "no",
                 _local_iso(partner.signed_at),
                 partner.signature_reference or "",
@@ -258,7 +258,7 @@ def signature_export(request, code_slug, number):
                 partner.reminder_count or 0,
                 _local_iso(partner.last_reminded_at),
             ]
-            for partner in rows.iterator(chunk_size=2000)
+            for partner in selectors.signature_status_rows(rows.iterator(chunk_size=2000))
         ),
     )
 

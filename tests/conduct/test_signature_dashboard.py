@@ -59,9 +59,10 @@ def test_the_programme_manager_sees_how_many_have_signed(client, priya, signed_b
 
 def test_the_list_shows_who_signed_and_who_is_outstanding(client, priya, signed_by_alice):
     client.force_login(priya)
-    rows = {p.user.username: p for p in client.get(DASHBOARD).context["page"]}
-    assert rows["alice"].signed_at == signed_by_alice.signed_at
-    assert rows["bob"].signed_at is None
+    rows = {p.name: p for p in client.get(DASHBOARD).context["page"]}
+    assert rows["Alice Adams"].signed_at == signed_by_alice.signed_at
+    assert rows["Alice Adams"].signature_reference == signed_by_alice.reference
+    assert rows["Bob Brown"].signed_at is None
 
 
 def test_an_ended_signature_does_not_count(client, priya, alice, bob, alliance):
@@ -83,7 +84,7 @@ def test_the_dashboard_can_be_filtered_by_organisation(client, priya, signed_by_
     client.force_login(priya)
     response = client.get(DASHBOARD, {"organisation": northfield.pk})
     assert response.status_code == 200
-    assert [p.user.username for p in response.context["page"]] == ["bob"]
+    assert [p.name for p in response.context["page"]] == ["Bob Brown"]
     totals = response.context["totals"]
     assert (totals["total"], totals["signed"], totals["percent_signed"]) == (1, 0, 0)
     assert "Alice Adams" not in response.content.decode()
@@ -99,12 +100,14 @@ def test_the_organisation_filter_offers_only_member_organisations(client, priya,
     assert "Charlie Cole" not in response.content.decode()
 
 
-@pytest.mark.parametrize("status, expected", [("signed", ["alice"]), ("outstanding", ["bob"]), ("", ["alice", "bob"])])
+@pytest.mark.parametrize(
+    "status, expected", [("signed", ["Alice Adams"]), ("outstanding", ["Bob Brown"]), ("", ["Alice Adams", "Bob Brown"])]
+)
 def test_the_dashboard_can_be_filtered_by_status(client, priya, signed_by_alice, status, expected):
     client.force_login(priya)
     response = client.get(DASHBOARD, {"status": status})
     assert response.status_code == 200
-    assert sorted(p.user.username for p in response.context["page"]) == expected
+    assert sorted(p.name for p in response.context["page"]) == expected
 
 
 def test_the_csv_export_has_one_row_per_partner(client, priya, signed_by_alice):
@@ -192,7 +195,7 @@ def test_pages_follow_on_from_each_other_across_organisations(client, priya, all
         for number in range(1, 4):
             response = client.get(DASHBOARD, {"status": status, "page": number})
             assert response.status_code == 200
-            listed += [p.pk for p in response.context["page"]]
+            listed += [p.partner_id for p in response.context["page"]]
             if not response.context["page"].has_next():
                 break
         assert listed == [p.pk for p in wanted], f"status {status!r}"
