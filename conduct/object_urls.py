@@ -1,10 +1,13 @@
-"""The URLs of objects' pages, for tables that link every row.
+"""The URLs of objects' pages, for tables that link every row, and of the
+pages every header links to.
 
 Django's reverse() matches the URL pattern afresh on every call, which in a
-50-row table costs more than the rest of each row. A pattern whose one argument
-is a number or a UUID is reversed once, with a stand-in value, and each object's
-URL is the text either side of the stand-in around the object's own value: the
-text reverse() would have written, since numbers and UUIDs need no quoting."""
+50-row table costs more than the rest of each row, and in the header more than
+the rest of the header. A pattern whose one argument is a number or a UUID is
+reversed once, with a stand-in value, and each object's URL is the text either
+side of the stand-in around the object's own value: the text reverse() would
+have written, since numbers and UUIDs need no quoting. A pattern with no
+arguments is reversed once."""
 
 import uuid
 from functools import lru_cache
@@ -26,3 +29,13 @@ def _url_either_side(viewname: str, name: str, kind: type, script_prefix: str, u
     stand_in = str(_STAND_INS[kind])
     before, _, after = reverse(viewname, kwargs={name: stand_in}, urlconf=urlconf).rpartition(stand_in)
     return before, after
+
+
+def page_url(viewname: str) -> str:
+    """The URL of a page that takes no arguments."""
+    return _page_url(viewname, get_script_prefix(), settings.ROOT_URLCONF)
+
+
+@lru_cache(maxsize=256)
+def _page_url(viewname: str, script_prefix: str, urlconf: str) -> str:
+    return reverse(viewname, urlconf=urlconf)

@@ -11,6 +11,7 @@ from django.utils import dateformat, timezone
 from conduct.models import Organisation, Partner, Partnership, PartnershipRole, User
 from conduct.selectors import (
     is_administrator,
+    partner_for_user,
     partnership_ids_where,
     partnerships_managed_by,
     partnerships_of_partner,
@@ -233,7 +234,8 @@ def decision_participation_check(*, user, organisation=None, person_name: str = 
     stated end date has passed). Names match whatever their case.
     """
     person_name = normalised_name(person_name)
-    if not user.is_authenticated or (organisation is None and not person_name):
+    # Only partners declare interests: someone who is not one has declared nothing.
+    if partner_for_user(user) is None or (organisation is None and not person_name):
         return DecisionCheck(allowed=True, conflicts=())
     concerning = Q()
     if organisation is not None:

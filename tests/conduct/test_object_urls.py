@@ -5,7 +5,7 @@ import uuid
 import pytest
 from django.urls import clear_script_prefix, reverse, set_script_prefix
 
-from conduct.object_urls import object_url
+from conduct.object_urls import object_url, page_url
 
 
 @pytest.mark.parametrize(
@@ -30,3 +30,14 @@ def test_a_site_served_under_a_path_keeps_its_prefix():
     finally:
         clear_script_prefix()
     assert object_url("breaches:case-detail", pk=5).startswith("/breaches/")
+
+
+@pytest.mark.parametrize("viewname", ["conduct:home", "conduct:code-list", "breaches:index", "logout", "admin:index"])
+def test_a_page_without_arguments_has_the_url_reverse_writes(viewname):
+    unprefixed = reverse(viewname)
+    assert page_url(viewname) == unprefixed
+    set_script_prefix("/conduct/")
+    try:
+        assert page_url(viewname) == reverse(viewname) == "/conduct" + unprefixed
+    finally:
+        clear_script_prefix()
