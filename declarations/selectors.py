@@ -18,7 +18,15 @@ from conduct.selectors import (
     partnerships_where,
 )
 
-from .models import AnnualConfirmation, Declaration, DeclarationEvent, DeclarationRevision, Kind, ManagementAction, Situation
+from .models import (
+    KIND_LABELS,
+    SITUATION_LABELS,
+    AnnualConfirmation,
+    Declaration,
+    DeclarationEvent,
+    DeclarationRevision,
+    ManagementAction,
+)
 
 REVIEWER_ROLES = (PartnershipRole.Role.PROGRAMME_MANAGER, PartnershipRole.Role.DECLARATIONS_REVIEWER)
 
@@ -307,8 +315,7 @@ def register_csv_rows(declarations: QuerySet[Declaration], *, chunk_size: int = 
     """The register's rows for a download, read as plain values (building model
     instances for each row and its related rows would take several times longer)."""
     yes_no = {True: "yes", False: "no", None: ""}
-    statuses, kinds = dict(Declaration.Status.choices), dict(Kind.choices)
-    situations, outcomes = dict(Situation.choices), dict(DeclarationRevision.Outcome.choices)
+    statuses, outcomes = dict(Declaration.Status.choices), dict(DeclarationRevision.Outcome.choices)
     zone = timezone.get_current_timezone()  # once: looking it up costs as much as the rest of a row
     rows = declarations.values_list(*_REGISTER_CSV_COLUMNS).iterator(chunk_size=chunk_size)
     while chunk := list(islice(rows, chunk_size)):
@@ -325,7 +332,7 @@ def register_csv_rows(declarations: QuerySet[Declaration], *, chunk_size: int = 
             yield [
                 pk, partnership, f"{first_name} {last_name}".strip() or username, email, organisation, statuses[status],
                 yes_no[is_late], yes_no[withheld_at is not None], withheld_reason, first_submitted_at.astimezone(zone).date().isoformat(),
-                yes_no[is_nil], kinds.get(kind, ""), situations.get(situation, ""), concerning_organisation or "", concerning_name,
+                yes_no[is_nil], KIND_LABELS.get(kind, ""), SITUATION_LABELS.get(situation, ""), concerning_organisation or "", concerning_name,
                 description, arose_on.isoformat() if arose_on else "", ends_on.isoformat() if ends_on else "",
                 ended_on.isoformat() if ended_on else "", "" if value is None else f"{value:.2f}", yes_no[cash_or_vouchers],
                 outcomes.get(outcome, ""), number, "; ".join(actions.get(revision_id, [])),
