@@ -3,6 +3,7 @@ alternating each page with the bare reference page in the same server.
 
     .venv/bin/python bench/run.py                 # seed if needed, run, print the table
     .venv/bin/python bench/run.py --write-docs    # also write the figures to docs/benchmarks-latest-run.md
+    .venv/bin/python bench/run.py --only dashboard  # just the pages whose names hold this, no downloads or publishing
 
 Needs PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/conduct_bench),
 gunicorn (a project dependency) and wrk (apt-get install wrk). Machines are
@@ -48,9 +49,23 @@ def server_env() -> dict:
 
 
 def manage(*args) -> str:
-    return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=server_env(), check=True, capture_output=True, text=True
-    ).stdout
+    done = subprocess.run([sys.executable, "manage.py", *args], cwd=BASE_DIR, env=server_env(), capture_output=True, text=True)
+    if done.returncode:
+        sys.exit(f"manage.py {' '.join(args)} failed:\n{done.stderr}")
+    return done.stdout
+
+
+def ensure_database() -> None:
+    """Creates the benchmark's database on a machine that has not run it before."""
+    import psycopg
+    from psycopg import sql
+    from psycopg.conninfo import conninfo_to_dict
+
+    params = conninfo_to_dict(DATABASE_URL)
+    name = params.pop("dbname")
+    with psycopg.connect(**params, dbname="postgres", autocommit=True) as connection:
+        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def pages_and_sessions() -> list[tuple[str, str, str]]:
@@ -110,7 +125,7 @@ def check_page(path: str, session: str) -> None:
             raise RuntimeError(f"{path} did not answer 200 for its role")
 
 
-def run(runs: int, seconds: int) -> tuple[list[dict], dict]:
+def run(runs: int, seconds: int, only: str = "") -> tuple[list[dict], dict]:
     ACCESS_LOG.parent.mkdir(exist_ok=True)
     ACCESS_LOG.write_text("")
     server = subprocess.Popen(
@@ -125,7 +140,7 @@ def run(runs: int, seconds: int) -> tuple[list[dict], dict]:
                 break
             except OSError:
                 time.sleep(0.5)
-        pages = pages_and_sessions()
+        pages = [page for page in pages_and_sessions() if only.lower() in page[0].lower()]
         for _, path, session in pages:
             check_page(path, session)
         check_page(REFERENCE[1], "")
@@ -175,18 +190,24 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=4)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--write-docs", action="store_true")
+    parser.add_argument("--only", default="", help="run only the pages whose names hold this text")
     args = parser.parse_args()
+    if args.only and args.write_docs:
+        sys.exit("--write-docs records a whole run: leave out --only")
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install wrk")
+    ensure_database()
     manage("migrate", "--noinput")
     seeding = ""
     if "bench-code-0" not in manage("shell", "-c", "from conduct.models import Code; print(*Code.objects.values_list('slug', flat=True))"):
         seeding = manage("seed_scale")
         print(seeding)
     manage("collectstatic", "--noinput")
-    results, reference = run(args.runs, args.seconds)
+    results, reference = run(args.runs, args.seconds, args.only)
     report = table(results, reference)
     print(report)
+    if args.only:
+        return
     exports = manage("bench_exports")
     print(exports)
     publishing = manage("bench_publish")

@@ -86,7 +86,7 @@ def version_detail(request, code_slug, number):
             "history": selectors.code_versions(version.code, request.user),
             "signature": signature,
             "may_sign": partner is not None and version.is_signable and selectors.partner_may_sign(partner, version),
-            "managed": selectors.partnerships_managed_by(request.user).filter(code_id=version.code_id).exists(),
+            "managed": bool(selectors.partnership_ids_managed_for_code(request.user, version.code_id)),
         },
     )
 
@@ -194,7 +194,7 @@ def my_signatures(request):
 def _managed_version(request, code_slug, number) -> tuple[CodeVersion, list[int]]:
     """The version, and the ids of the partnerships adopting its code that the user manages."""
     version = selectors.version_for_user(request.user, code_slug=code_slug, number=number, content=False)
-    partnership_ids = list(selectors.partnerships_managed_by(request.user).filter(code_id=version.code_id).values_list("pk", flat=True))
+    partnership_ids = selectors.partnership_ids_managed_for_code(request.user, version.code_id)
     if not partnership_ids:
         raise PermissionDenied("Only the programme manager of a partnership that adopts this code can see who has signed.")
     return version, partnership_ids

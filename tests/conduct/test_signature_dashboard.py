@@ -80,6 +80,17 @@ def test_an_ended_signature_does_not_count(client, priya, alice, bob, alliance):
     assert (totals["total"], totals["signed"], totals["percent_signed"]) == (1, 1, 100)
 
 
+def test_a_partner_whose_account_is_closed_is_neither_expected_nor_counted_as_signed(client, priya, alice, bob):
+    sign(alice)
+    sign(bob)
+    User.objects.filter(pk=bob.user_id).update(is_active=False)
+    client.force_login(priya)
+    response = client.get(DASHBOARD)
+    totals = response.context["totals"]
+    assert (totals["total"], totals["signed"], totals["outstanding"]) == (1, 1, 0)
+    assert [p.name for p in response.context["page"]] == ["Alice Adams"]
+
+
 def test_the_dashboard_can_be_filtered_by_organisation(client, priya, signed_by_alice, northfield):
     client.force_login(priya)
     response = client.get(DASHBOARD, {"organisation": northfield.pk})
