@@ -3,9 +3,9 @@ included template: the queue shows one per row, and an include per row cost
 more than the rest of the row."""
 
 from django import template
-from django.utils.html import format_html
 
 from breaches.models import BreachCase
+from conduct.govuk_tags import govuk_tags
 
 register = template.Library()
 
@@ -22,4 +22,4 @@ LABELS = dict(BreachCase.Status.choices)
 
 @register.filter
 def status_tag(case: BreachCase) -> str:
-    return format_html('<strong class="govuk-tag govuk-tag--{}">{}</strong>', COLOURS[case.status], LABELS[case.status])
+    return govuk_tags((COLOURS[case.status], LABELS[case.status]))

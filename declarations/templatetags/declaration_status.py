@@ -3,8 +3,8 @@ included template: registers show one per row, and an include per row cost more
 than the rest of the row."""
 
 from django import template
-from django.utils.html import format_html_join
 
+from conduct.govuk_tags import govuk_tags
 from declarations.models import Declaration
 
 register = template.Library()
@@ -27,4 +27,4 @@ def status_tags(declaration: Declaration) -> str:
         tags.append(("red", "Late"))
     if declaration.is_withheld:
         tags.append(("purple", "Withheld"))
-    return format_html_join(" ", '<strong class="govuk-tag govuk-tag--{}">{}</strong>', tags)
+    return govuk_tags(*tags)
