@@ -7,16 +7,28 @@ def benchmark_pages() -> list[tuple[str, str, str | None]]:
     """(name, path, username or None for anonymous) on the data `seed_scale` made."""
     version = CodeVersion.objects.get(code__slug="bench-code-0", status=CodeVersion.Status.PUBLISHED)
     return [
-        ("Signature dashboard (programme manager)", f"/codes/bench-code-0/versions/{version.number}/signatures/", "bench-manager"),
+        (
+            "Signature dashboard (programme manager)",
+            f"/codes/bench-code-0/versions/{version.number}/signatures/",
+            "bench-manager",
+        ),
         ("Code version page (anyone)", f"/codes/bench-code-0/versions/{version.number}/", None),
         ("Diff of versions 1 and 5 (anyone)", "/codes/bench-code-0/changes/?from=1&to=5", None),
         ("Register of interests (programme manager)", "/declarations/register/", "bench-manager"),
         ("Breach queue (programme manager)", "/breaches/cases/", "bench-manager"),
-        ("A breach case (programme manager)", f"/breaches/cases/{_a_case_of_the_first_partnership()}/", "bench-manager"),
+        (
+            "A breach case (programme manager)",
+            f"/breaches/cases/{_a_case_of_the_first_partnership()}/",
+            "bench-manager",
+        ),
     ]
 
 
 def _a_case_of_the_first_partnership() -> int:
     from breaches.models import BreachCase
 
-    return BreachCase.objects.filter(partnership__slug="bench-partnership-0", status="formal").values_list("pk", flat=True).first()
+    return (
+        BreachCase.objects.filter(partnership__slug="bench-partnership-0", status="formal")
+        .values_list("pk", flat=True)
+        .first()
+    )

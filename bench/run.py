@@ -49,7 +49,9 @@ def server_env() -> dict:
 
 
 def manage(*args) -> str:
-    done = subprocess.run([sys.executable, "manage.py", *args], cwd=BASE_DIR, env=server_env(), capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=server_env(), capture_output=True, text=True
+    )
     if done.returncode:
         sys.exit(f"manage.py {' '.join(args)} failed:\n{done.stderr}")
     return done.stdout
@@ -70,7 +72,7 @@ def ensure_database() -> None:
 
 def pages_and_sessions() -> list[tuple[str, str, str]]:
     """(name, path, session cookie) for each page, found in the seeded data."""
-    script = r'''
+    script = r"""
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from conduct.models import CodeVersion, User
@@ -89,13 +91,23 @@ def session(username):
 
 for name, path, username in pages.benchmark_pages():
     print(f"{name}\t{path}\t{session(username) if username else ''}")
-'''
+"""
     out = manage("shell", "-c", script)
     return [tuple(line.split("\t")) for line in out.splitlines() if "\t" in line]
 
 
 def wrk(path: str, session: str, seconds: int) -> dict:
-    command = ["wrk", "-t2", "-c16", f"-d{seconds}s", "--timeout", "10s", "-s", str(LUA), f"http://127.0.0.1:{PORT}{path}"]
+    command = [
+        "wrk",
+        "-t2",
+        "-c16",
+        f"-d{seconds}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(LUA),
+        f"http://127.0.0.1:{PORT}{path}",
+    ]
     if session:
         command[1:1] = ["-H", f"Cookie: sessionid={session}"]
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
@@ -119,7 +131,9 @@ def server_times(path: str) -> float:
 
 
 def check_page(path: str, session: str) -> None:
-    request = urllib.request.Request(f"http://127.0.0.1:{PORT}{path}", headers={"Cookie": f"sessionid={session}"} if session else {})
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{PORT}{path}", headers={"Cookie": f"sessionid={session}"} if session else {}
+    )
     with urllib.request.urlopen(request, timeout=30) as response:
         if response.status != 200 or response.url.endswith("/accounts/login/"):
             raise RuntimeError(f"{path} did not answer 200 for its role")
@@ -129,9 +143,24 @@ def run(runs: int, seconds: int, only: str = "") -> tuple[list[dict], dict]:
     ACCESS_LOG.parent.mkdir(exist_ok=True)
     ACCESS_LOG.write_text("")
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi", "-w", "2", "-k", "sync", "-b", f"127.0.0.1:{PORT}",
-         "--access-logfile", str(ACCESS_LOG), "--access-logformat", "%(U)s?%(q)s %(D)s"],
-        cwd=BASE_DIR, env=server_env(),
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi",
+            "-w",
+            "2",
+            "-k",
+            "sync",
+            "-b",
+            f"127.0.0.1:{PORT}",
+            "--access-logfile",
+            str(ACCESS_LOG),
+            "--access-logformat",
+            "%(U)s?%(q)s %(D)s",
+        ],
+        cwd=BASE_DIR,
+        env=server_env(),
     )
     try:
         for _ in range(60):
@@ -154,12 +183,16 @@ def run(runs: int, seconds: int, only: str = "") -> tuple[list[dict], dict]:
             median = {key: statistics.median(r[key] for r in page_runs) for key in ("rps", "p50", "p95", "p99")}
             paired_reference = reference_runs[-runs:]
             reference_median = {key: statistics.median(r[key] for r in paired_reference) for key in ("rps", "p99")}
-            results.append({
-                "name": name, "path": path, **median,
-                "rps_ratio": median["rps"] / reference_median["rps"],
-                "p99_ratio": median["p99"] / reference_median["p99"],
-                "server_ms": None,
-            })
+            results.append(
+                {
+                    "name": name,
+                    "path": path,
+                    **median,
+                    "rps_ratio": median["rps"] / reference_median["rps"],
+                    "p99_ratio": median["p99"] / reference_median["p99"],
+                    "server_ms": None,
+                }
+            )
         reference = {key: statistics.median(r[key] for r in reference_runs) for key in ("rps", "p50", "p95", "p99")}
     finally:
         server.terminate()
@@ -177,7 +210,11 @@ def table(results: list[dict], reference: dict) -> str:
         f"| {REFERENCE[0]} | {reference['rps']:.0f} | {reference['p50']:.1f} | {reference['p95']:.1f} | {reference['p99']:.1f} | {reference['server_ms']:.1f} | 1.00 | 1.00 | |",
     ]
     for r in results:
-        ok = r["rps_ratio"] >= TARGETS["rps_ratio"] and r["p99_ratio"] <= TARGETS["p99_ratio"] and r["server_ms"] < TARGETS["server_ms"]
+        ok = (
+            r["rps_ratio"] >= TARGETS["rps_ratio"]
+            and r["p99_ratio"] <= TARGETS["p99_ratio"]
+            and r["server_ms"] < TARGETS["server_ms"]
+        )
         lines.append(
             f"| {r['name']} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} | {r['server_ms']:.1f} "
             f"| {r['rps_ratio']:.2f} | {r['p99_ratio']:.2f} | {'yes' if ok else 'no'} |"
@@ -199,7 +236,9 @@ def main() -> None:
     ensure_database()
     manage("migrate", "--noinput")
     seeding = ""
-    if "bench-code-0" not in manage("shell", "-c", "from conduct.models import Code; print(*Code.objects.values_list('slug', flat=True))"):
+    if "bench-code-0" not in manage(
+        "shell", "-c", "from conduct.models import Code; print(*Code.objects.values_list('slug', flat=True))"
+    ):
         seeding = manage("seed_scale")
         print(seeding)
     manage("collectstatic", "--noinput")
@@ -213,7 +252,9 @@ def main() -> None:
     publishing = manage("bench_publish")
     print(publishing)
     if args.write_docs:
-        machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}"
+        machine = (
+            f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}"
+        )
         (BASE_DIR / "docs" / "benchmarks-latest-run.md").write_text(
             "# Benchmarks\n\n"
             f"Made by `.venv/bin/python bench/run.py --write-docs` (runs: {args.runs} × {args.seconds} s per page, "

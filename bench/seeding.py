@@ -54,7 +54,10 @@ def _template_content() -> list[tuple[str, list[dict]]]:
     """The sections and items of the seed's published Health Creation Alliance code."""
     version = with_content(CodeVersion.objects.filter(code__slug="health-creation-alliance", status="published")).get()
     return [
-        (s.heading, [{"kind": i.kind, "title": i.title, "text": i.text, "principle_id": i.principle_id} for i in s.items.all()])
+        (
+            s.heading,
+            [{"kind": i.kind, "title": i.title, "text": i.text, "principle_id": i.principle_id} for i in s.items.all()],
+        )
         for s in version.sections.all()
     ]
 
@@ -66,22 +69,35 @@ def seed_codes(*, scale: float, now: datetime.datetime) -> list[Partnership]:
         code = Code.objects.create(title=f"Bench code {c}", slug=f"bench-code-{c}", owner=f"Bench alliance {c}")
         for number in range(1, 6):
             version = CodeVersion.objects.create(
-                code=code, number=number, title=f"Bench code {c}", label=f"Version {number}",
+                code=code,
+                number=number,
+                title=f"Bench code {c}",
+                label=f"Version {number}",
                 last_full_review_on=datetime.date(2022 + number // 2, 1 + number, 1),
             )
             for position, (heading, items) in enumerate(template, start=1):
                 section = Section.objects.create(version=version, position=position, heading=heading)
                 Item.objects.bulk_create(
-                    Item(section=section, position=p, **dict(item, text=f"{item['text']} (revision {number})" if p == 1 else item["text"]))
+                    Item(
+                        section=section,
+                        position=p,
+                        **dict(item, text=f"{item['text']} (revision {number})" if p == 1 else item["text"]),
+                    )
                     for p, item in enumerate(items, start=1)
                 )
             digest = text_sha256(version_canonical_text(with_content(CodeVersion.objects.filter(pk=version.pk)).get()))
             published_at = now - datetime.timedelta(days=(6 - number) * 180)
-            CodeVersion.objects.filter(pk=version.pk).update(status="published", published_at=published_at, canonical_sha256=digest)
+            CodeVersion.objects.filter(pk=version.pk).update(
+                status="published", published_at=published_at, canonical_sha256=digest
+            )
             if number < 5:
-                CodeVersion.objects.filter(pk=version.pk).update(status="superseded", ended_at=published_at + datetime.timedelta(days=180))
+                CodeVersion.objects.filter(pk=version.pk).update(
+                    status="superseded", ended_at=published_at + datetime.timedelta(days=180)
+                )
         partnerships.append(
-            Partnership.objects.create(name=f"Bench partnership {c}", slug=f"bench-partnership-{c}", kind="alliance", code=code)
+            Partnership.objects.create(
+                name=f"Bench partnership {c}", slug=f"bench-partnership-{c}", kind="alliance", code=code
+            )
         )
     for version in with_content(CodeVersion.objects.filter(code__slug__startswith="bench-code-")):
         text = version_canonical_text(version)
@@ -95,20 +111,36 @@ def seed_people(*, scale: float, partnerships: list[Partnership]) -> None:
         Organisation(name=f"Bench organisation {o}", slug=f"bench-organisation-{o}") for o in range(scaled(2000, scale))
     )
     Membership.objects.bulk_create(
-        Membership(organisation=org, partnership=partnerships[(o + k * 7) % len(partnerships)], started_on=datetime.date(2023, 1, 1))
+        Membership(
+            organisation=org,
+            partnership=partnerships[(o + k * 7) % len(partnerships)],
+            started_on=datetime.date(2023, 1, 1),
+        )
         for o, org in enumerate(organisations)
         for k in range(min(PARTNERSHIPS_PER_ORGANISATION, len(partnerships)))
     )
     n_partners = scaled(20000, scale)
     for batch in _batched(range(n_partners)):
         users = User.objects.bulk_create(
-            User(username=f"bench-partner-{p}", email=f"bench-partner-{p}@example.org", first_name="Partner", last_name=str(p), password=password)
+            User(
+                username=f"bench-partner-{p}",
+                email=f"bench-partner-{p}@example.org",
+                first_name="Partner",
+                last_name=str(p),
+                password=password,
+            )
             for p in batch
         )
-        Partner.objects.bulk_create(Partner(user=u, organisation=organisations[p % len(organisations)]) for p, u in zip(batch, users))
-    User.objects.create(username="bench-admin", email="bench-admin@example.org", password=password, is_staff=True, is_superuser=True)
+        Partner.objects.bulk_create(
+            Partner(user=u, organisation=organisations[p % len(organisations)]) for p, u in zip(batch, users)
+        )
+    User.objects.create(
+        username="bench-admin", email="bench-admin@example.org", password=password, is_staff=True, is_superuser=True
+    )
     manager = User.objects.create(username="bench-manager", email="bench-manager@example.org", password=password)
-    PartnershipRole.objects.create(user=manager, partnership=partnerships[0], role=PartnershipRole.Role.PROGRAMME_MANAGER)
+    PartnershipRole.objects.create(
+        user=manager, partnership=partnerships[0], role=PartnershipRole.Role.PROGRAMME_MANAGER
+    )
 
 
 def seed_signatures() -> int:
@@ -122,14 +154,22 @@ def seed_signatures() -> int:
         codes_of_organisation.setdefault(organisation_id, []).append(code_id)
 
     def rows():
-        for partner_id, organisation_id in Partner.objects.filter(user__username__startswith="bench-partner-").values_list("pk", "organisation_id").order_by("pk"):
+        for partner_id, organisation_id in (
+            Partner.objects.filter(user__username__startswith="bench-partner-")
+            .values_list("pk", "organisation_id")
+            .order_by("pk")
+        ):
             for code_id in codes_of_organisation.get(organisation_id, []):
                 numbers = (4, 5) if partner_id % 5 else (3, 4)
                 for number in numbers:
                     version = versions[(code_id, number)]
                     yield Signature(
-                        partner_id=partner_id, organisation_id=organisation_id, version=version, typed_name="Bench Partner",
-                        signed_at=version.published_at + datetime.timedelta(days=7), signed_text_id=version.canonical_sha256,
+                        partner_id=partner_id,
+                        organisation_id=organisation_id,
+                        version=version,
+                        typed_name="Bench Partner",
+                        signed_at=version.published_at + datetime.timedelta(days=7),
+                        signed_text_id=version.canonical_sha256,
                         text_sha256=version.canonical_sha256,
                     )
 
@@ -145,7 +185,9 @@ def seed_reference_rows(*, count: int, now: datetime.datetime) -> None:
     rng = random.Random(1)
     for batch in _batched(range(count)):
         ReferenceRow.objects.bulk_create(
-            ReferenceRow(name=f"Row {i}", organisation=f"Organisation {i % 2000}", amount=rng.randint(0, 10_000), created_at=now)
+            ReferenceRow(
+                name=f"Row {i}", organisation=f"Organisation {i % 2000}", amount=rng.randint(0, 10_000), created_at=now
+            )
             for i in batch
         )
 
@@ -156,7 +198,9 @@ def seed_scale(*, scale: float = 1.0, log=print) -> None:
         partnerships = seed_codes(scale=scale, now=now)
     log(f"{len(partnerships)} codes with 5 versions each")
     seed_people(scale=scale, partnerships=partnerships)
-    log(f"{Organisation.objects.filter(slug__startswith='bench-').count()} organisations, {Partner.objects.filter(user__username__startswith='bench-partner-').count()} partners")
+    log(
+        f"{Organisation.objects.filter(slug__startswith='bench-').count()} organisations, {Partner.objects.filter(user__username__startswith='bench-partner-').count()} partners"
+    )
     log(f"{seed_signatures()} signatures")
     log(f"{seed_declarations(scale=scale, now=now)} declarations")
     log(f"{seed_breach_cases(scale=scale, now=now)} breach cases")
@@ -190,12 +234,14 @@ def seed_declarations(*, scale: float, now: datetime.datetime) -> int:
     from declarations.models import Declaration, DeclarationEvent, DeclarationRevision
 
     partnerships_of: dict[int, list[int]] = {}
-    for organisation_id, partnership_id in Membership.objects.filter(partnership__slug__startswith="bench-").values_list(
-        "organisation_id", "partnership_id"
-    ):
+    for organisation_id, partnership_id in Membership.objects.filter(
+        partnership__slug__startswith="bench-"
+    ).values_list("organisation_id", "partnership_id"):
         partnerships_of.setdefault(organisation_id, []).append(partnership_id)
     partners = list(
-        Partner.objects.filter(user__username__startswith="bench-partner-").values_list("pk", "organisation_id", "user_id").order_by("pk")
+        Partner.objects.filter(user__username__startswith="bench-partner-")
+        .values_list("pk", "organisation_id", "user_id")
+        .order_by("pk")
     )
     organisation_ids = list(Organisation.objects.filter(slug__startswith="bench-").values_list("pk", flat=True))
     statuses = ["accepted"] * 15 + ["submitted"] * 3 + ["returned", "ended"]
@@ -214,30 +260,75 @@ def seed_declarations(*, scale: float, now: datetime.datetime) -> int:
                 submitted = now - datetime.timedelta(days=rng.randint(1, 900))
                 arose_on = (submitted - datetime.timedelta(days=n % 40)).date()
                 accepted = status in ("accepted", "ended")
-                declarations.append(Declaration(
-                    pk=declaration_id, partner_id=partner_id, organisation_id=organisation_id,
-                    partnership_id=rng.choice(partnerships_of[organisation_id]), status=status, revision_id=revision_id,
-                    first_submitted_at=submitted, is_late=arose_on < (submitted - datetime.timedelta(days=28)).date(),
-                    accepted_revision_id=revision_id if accepted else None,
-                    accepted_at=submitted + datetime.timedelta(days=3) if accepted else None,
-                    ended_on=(submitted + datetime.timedelta(days=60)).date() if status == "ended" else None,
-                ))
+                declarations.append(
+                    Declaration(
+                        pk=declaration_id,
+                        partner_id=partner_id,
+                        organisation_id=organisation_id,
+                        partnership_id=rng.choice(partnerships_of[organisation_id]),
+                        status=status,
+                        revision_id=revision_id,
+                        first_submitted_at=submitted,
+                        is_late=arose_on < (submitted - datetime.timedelta(days=28)).date(),
+                        accepted_revision_id=revision_id if accepted else None,
+                        accepted_at=submitted + datetime.timedelta(days=3) if accepted else None,
+                        ended_on=(submitted + datetime.timedelta(days=60)).date() if status == "ended" else None,
+                    )
+                )
                 gift = n % 3 != 0
-                revisions.append(DeclarationRevision(
-                    pk=revision_id, declaration_id=declaration_id, number=1, kind="financial",
-                    situation="gift" if gift else "outside_employment",
-                    counterparty_organisation_id=organisation_ids[(n * 7) % len(organisation_ids)],
-                    description="Bench declaration", arose_on=arose_on, value=60 if gift else None,
-                    cash_or_vouchers=False if gift else None, outcome="accepted" if gift else "",
-                    submitted_at=submitted, submitted_by_id=user_id,
-                ))
-                events.append(DeclarationEvent(declaration_id=declaration_id, revision_id=revision_id, action="submitted", from_status="draft", to_status="submitted", actor_id=user_id))
+                revisions.append(
+                    DeclarationRevision(
+                        pk=revision_id,
+                        declaration_id=declaration_id,
+                        number=1,
+                        kind="financial",
+                        situation="gift" if gift else "outside_employment",
+                        counterparty_organisation_id=organisation_ids[(n * 7) % len(organisation_ids)],
+                        description="Bench declaration",
+                        arose_on=arose_on,
+                        value=60 if gift else None,
+                        cash_or_vouchers=False if gift else None,
+                        outcome="accepted" if gift else "",
+                        submitted_at=submitted,
+                        submitted_by_id=user_id,
+                    )
+                )
+                events.append(
+                    DeclarationEvent(
+                        declaration_id=declaration_id,
+                        revision_id=revision_id,
+                        action="submitted",
+                        from_status="draft",
+                        to_status="submitted",
+                        actor_id=user_id,
+                    )
+                )
                 if accepted:
-                    events.append(DeclarationEvent(declaration_id=declaration_id, revision_id=revision_id, action="accepted", from_status="submitted", to_status="accepted"))
+                    events.append(
+                        DeclarationEvent(
+                            declaration_id=declaration_id,
+                            revision_id=revision_id,
+                            action="accepted",
+                            from_status="submitted",
+                            to_status="accepted",
+                        )
+                    )
                 if status == "returned":
-                    events.append(DeclarationEvent(declaration_id=declaration_id, action="returned", from_status="submitted", to_status="returned", note="Who gave it?"))
+                    events.append(
+                        DeclarationEvent(
+                            declaration_id=declaration_id,
+                            action="returned",
+                            from_status="submitted",
+                            to_status="returned",
+                            note="Who gave it?",
+                        )
+                    )
                 if status == "ended":
-                    events.append(DeclarationEvent(declaration_id=declaration_id, action="ended", from_status="accepted", to_status="ended"))
+                    events.append(
+                        DeclarationEvent(
+                            declaration_id=declaration_id, action="ended", from_status="accepted", to_status="ended"
+                        )
+                    )
             Declaration.objects.bulk_create(declarations)
             DeclarationRevision.objects.bulk_create(revisions)
             DeclarationEvent.objects.bulk_create(events)
@@ -252,16 +343,26 @@ def seed_breach_cases(*, scale: float, now: datetime.datetime) -> int:
     waiting for triage."""
     from breaches.models import BreachCase, CaseEvent
 
-    memberships = list(Membership.objects.filter(partnership__slug__startswith="bench-").values_list("partnership_id", "organisation_id"))
+    memberships = list(
+        Membership.objects.filter(partnership__slug__startswith="bench-").values_list(
+            "partnership_id", "organisation_id"
+        )
+    )
     published = dict(
-        CodeVersion.objects.filter(code__partnerships__slug__startswith="bench-", status="published").values_list("code__partnerships", "pk")
+        CodeVersion.objects.filter(code__partnerships__slug__startswith="bench-", status="published").values_list(
+            "code__partnerships", "pk"
+        )
     )
     reporters = list(User.objects.filter(username__startswith="bench-partner-").values_list("pk", flat=True)[:5000])
     manager = User.objects.get(username="bench-manager")
     # status, track, outcome
     shapes = [("closed", "informal", "resolved_informally")] * 4 + [
-        ("closed", "formal", "formal_warning"), ("decided", "informal", "not_upheld"), ("informal", "informal", ""),
-        ("formal", "formal", ""), ("reported", "", ""), ("withdrawn", "", ""),
+        ("closed", "formal", "formal_warning"),
+        ("decided", "informal", "not_upheld"),
+        ("informal", "informal", ""),
+        ("formal", "formal", ""),
+        ("reported", "", ""),
+        ("withdrawn", "", ""),
     ]
     rng = random.Random(3)
     total = scaled(50_000, scale)
@@ -275,35 +376,86 @@ def seed_breach_cases(*, scale: float, now: datetime.datetime) -> int:
                 reported = now - datetime.timedelta(days=rng.randint(1, 1000))
                 anonymous = n % 4 == 0
                 decided = status in ("decided", "closed")
-                cases.append(BreachCase(
-                    partnership_id=partnership_id, respondent_organisation_id=organisation_id,
-                    incident_date=(reported - datetime.timedelta(days=2)).date(), incident_place="A partnership meeting",
-                    description="Bench concern", code_version_id=published[partnership_id],
-                    identity="anonymous" if anonymous else "confidential", reporter_id=None if anonymous else reporters[n % len(reporters)],
-                    receipt_code_sha256=f"{n:064x}" if anonymous else None, reported_at=reported,
-                    triage_due_on=(reported + datetime.timedelta(days=7)).date(),
-                    acknowledge_due_on=(reported + datetime.timedelta(days=7)).date(),
-                    feedback_due_on=(reported + datetime.timedelta(days=91)).date(),
-                    acknowledged_at=reported + datetime.timedelta(days=2), status=status, track=track,
-                    severity="minor" if track == "informal" else ("serious" if track else ""), deliberate="no" if track else "",
-                    continued=False if track else None, triaged_at=reported + datetime.timedelta(days=3) if track else None,
-                    decision_due_on=(reported + datetime.timedelta(days=31)).date() if track else None,
-                    outcome=outcome, finding="Bench finding" if decided else "", reasons="Bench reasons" if decided else "",
-                    wider_causes="Papers carry no marking of what is confidential." if decided else "",
-                    lessons="Mark confidential papers." if decided else "",
-                    decided_at=reported + datetime.timedelta(days=30) if decided else None, decided_by=manager if decided else None,
-                ))
+                cases.append(
+                    BreachCase(
+                        partnership_id=partnership_id,
+                        respondent_organisation_id=organisation_id,
+                        incident_date=(reported - datetime.timedelta(days=2)).date(),
+                        incident_place="A partnership meeting",
+                        description="Bench concern",
+                        code_version_id=published[partnership_id],
+                        identity="anonymous" if anonymous else "confidential",
+                        reporter_id=None if anonymous else reporters[n % len(reporters)],
+                        receipt_code_sha256=f"{n:064x}" if anonymous else None,
+                        reported_at=reported,
+                        triage_due_on=(reported + datetime.timedelta(days=7)).date(),
+                        acknowledge_due_on=(reported + datetime.timedelta(days=7)).date(),
+                        feedback_due_on=(reported + datetime.timedelta(days=91)).date(),
+                        acknowledged_at=reported + datetime.timedelta(days=2),
+                        status=status,
+                        track=track,
+                        severity="minor" if track == "informal" else ("serious" if track else ""),
+                        deliberate="no" if track else "",
+                        continued=False if track else None,
+                        triaged_at=reported + datetime.timedelta(days=3) if track else None,
+                        decision_due_on=(reported + datetime.timedelta(days=31)).date() if track else None,
+                        outcome=outcome,
+                        finding="Bench finding" if decided else "",
+                        reasons="Bench reasons" if decided else "",
+                        wider_causes="Papers carry no marking of what is confidential." if decided else "",
+                        lessons="Mark confidential papers." if decided else "",
+                        decided_at=reported + datetime.timedelta(days=30) if decided else None,
+                        decided_by=manager if decided else None,
+                    )
+                )
             cases = BreachCase.objects.bulk_create(cases)
             for case in cases:
                 histories.append(CaseEvent(case=case, action="report", to_status="reported", at=case.reported_at))
                 if case.track:
-                    histories.append(CaseEvent(case=case, action="triage", from_status="reported", to_status=case.track, actor=manager, at=case.triaged_at, reason="Bench routing"))
+                    histories.append(
+                        CaseEvent(
+                            case=case,
+                            action="triage",
+                            from_status="reported",
+                            to_status=case.track,
+                            actor=manager,
+                            at=case.triaged_at,
+                            reason="Bench routing",
+                        )
+                    )
                 if case.decided_at:
-                    histories.append(CaseEvent(case=case, action="decide", from_status=case.track, to_status="decided", actor=manager, at=case.decided_at))
+                    histories.append(
+                        CaseEvent(
+                            case=case,
+                            action="decide",
+                            from_status=case.track,
+                            to_status="decided",
+                            actor=manager,
+                            at=case.decided_at,
+                        )
+                    )
                 if case.status == "closed":
-                    histories.append(CaseEvent(case=case, action="close", from_status="decided", to_status="closed", actor=manager, at=case.decided_at))
+                    histories.append(
+                        CaseEvent(
+                            case=case,
+                            action="close",
+                            from_status="decided",
+                            to_status="closed",
+                            actor=manager,
+                            at=case.decided_at,
+                        )
+                    )
                 if case.status == "withdrawn":
-                    histories.append(CaseEvent(case=case, action="withdraw", from_status="reported", to_status="withdrawn", actor=manager, at=case.reported_at))
+                    histories.append(
+                        CaseEvent(
+                            case=case,
+                            action="withdraw",
+                            from_status="reported",
+                            to_status="withdrawn",
+                            actor=manager,
+                            at=case.reported_at,
+                        )
+                    )
             CaseEvent.objects.bulk_create(histories)
         made += len(batch)
     return made

@@ -6,7 +6,11 @@ from .models import BreachCase, BreachPolicy, CaseEmail, CaseEvent
 @admin.register(BreachPolicy)
 class BreachPolicyAdmin(admin.ModelAdmin):
     list_display = [
-        "partnership", "repeat_window_months", "triage_target_working_days", "acknowledgement_days", "feedback_months",
+        "partnership",
+        "repeat_window_months",
+        "triage_target_working_days",
+        "acknowledgement_days",
+        "feedback_months",
         "response_days",
     ]
     list_select_related = ["partnership"]

@@ -15,17 +15,25 @@ class CaseQueueFilter(django_filters.FilterSet):
 
     status = django_filters.ChoiceFilter(
         widget=GovukSelect,
-        label="Status", choices=BreachCase.Status.choices, empty_label="Open cases", method="filter_status"
+        label="Status",
+        choices=BreachCase.Status.choices,
+        empty_label="Open cases",
+        method="filter_status",
     )
     track = django_filters.ChoiceFilter(
         widget=GovukSelect,
-        label="Track", choices=BreachCase.Track.choices, empty_label="Both tracks",
+        label="Track",
+        choices=BreachCase.Track.choices,
+        empty_label="Both tracks",
     )
     # Plain choices rather than a ModelChoiceFilter, whose queryset would be read
     # through a server-side cursor: three round trips for a short list.
     partnership = django_filters.ChoiceFilter(
         widget=GovukSelect,
-        field_name="partnership_id", label="Partnership", choices=[], empty_label="All partnerships",
+        field_name="partnership_id",
+        label="Partnership",
+        choices=[],
+        empty_label="All partnerships",
     )
     overdue = django_filters.ChoiceFilter(
         widget=GovukSelect,

@@ -49,7 +49,9 @@ class DayMonthYearField(DateInputField):
     def __init__(self, *, what: str, **kwargs):
         super().__init__(require_all_fields=False, **kwargs)
         self.what = what
-        self.error_messages.update({"required": f"Enter {what}", "incomplete": f"Enter {what} as a day, month and year"})
+        self.error_messages.update(
+            {"required": f"Enter {what}", "incomplete": f"Enter {what} as a day, month and year"}
+        )
         capitalised = what[0].upper() + what[1:]
         for field, part in zip(self.fields, ("day", "month", "year")):
             field.error_messages["incomplete"] = f"{capitalised} must include a {part}"
@@ -60,7 +62,9 @@ class DayMonthYearField(DateInputField):
             value = super().compress(data_list)
         # A year too large for the calendar overflows rather than failing validation.
         except (forms.ValidationError, OverflowError):
-            raise forms.ValidationError(f"{self.what[0].upper()}{self.what[1:]} must be a real date", code="invalid") from None
+            raise forms.ValidationError(
+                f"{self.what[0].upper()}{self.what[1:]} must be a real date", code="invalid"
+            ) from None
         if value is not None and value.year < 1900:
             raise forms.ValidationError(f"Enter {self.what} with a four-digit year, for example 2026", code="invalid")
         return value
@@ -76,8 +80,11 @@ class EvidenceField(forms.FileField):
 
     def __init__(self, **kwargs):
         super().__init__(
-            label="Attach a file (optional)", help_text=_evidence_help(), required=False,
-            error_messages={"empty": "The selected file is empty"}, **kwargs,
+            label="Attach a file (optional)",
+            help_text=_evidence_help(),
+            required=False,
+            error_messages={"empty": "The selected file is empty"},
+            **kwargs,
         )
 
     def clean(self, data, initial=None):
@@ -106,10 +113,14 @@ class ReportStartForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
         to_field_name="slug",
         empty_label=None,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose the partnership", "invalid_choice": "Choose one of the partnerships listed"},
+        error_messages={
+            "required": "Choose the partnership",
+            "invalid_choice": "Choose one of the partnerships listed",
+        },
     )
     incident_date = DayMonthYearField(
-        label="When did it happen?", what="the date it happened",
+        label="When did it happen?",
+        what="the date it happened",
         help_text="For example, 27 3 2026. If it went on for a while, give the last date.",
     )
 
@@ -141,7 +152,10 @@ class ReportDetailsForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
         label="Which organisation is it about?",
         queryset=None,
         empty_label="Choose an organisation",
-        error_messages={"required": "Choose the organisation the concern is about", "invalid_choice": "Choose one of the organisations listed"},
+        error_messages={
+            "required": "Choose the organisation the concern is about",
+            "invalid_choice": "Choose one of the organisations listed",
+        },
     )
     respondent_person_name = forms.CharField(
         label="The person it is about (optional)",
@@ -154,16 +168,24 @@ class ReportDetailsForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
         label="Where did it happen?",
         help_text="For example, a partnership meeting, an event, an email or a social media post.",
         max_length=PLACE_MAX_LENGTH,
-        error_messages={"required": "Enter where it happened", "max_length": f"Where it happened must be {PLACE_MAX_LENGTH} characters or fewer"},
+        error_messages={
+            "required": "Enter where it happened",
+            "max_length": f"Where it happened must be {PLACE_MAX_LENGTH} characters or fewer",
+        },
     )
-    description = _text("What happened?", "Describe what happened", help_text="Say what was done or said, by whom, and who saw it.")
+    description = _text(
+        "What happened?", "Describe what happened", help_text="Say what was done or said, by whom, and who saw it."
+    )
     principles = forms.ModelMultipleChoiceField(
         label="Which principles of public life does it go against?",
         help_text="The seven principles of public life (the Nolan principles), which every code here includes.",
         queryset=Principle.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "Choose from the principles listed", "invalid_pk_value": "Choose from the principles listed"},
+        error_messages={
+            "invalid_choice": "Choose from the principles listed",
+            "invalid_pk_value": "Choose from the principles listed",
+        },
     )
     confidentiality_breach = forms.BooleanField(
         label="This is about a breach of confidentiality",
@@ -206,31 +228,51 @@ class ReportDetailsForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
                 queryset=Item.objects.filter(pk__in=[item.pk for item in items]).order_by("position", "pk"),
                 required=False,
                 widget=forms.CheckboxSelectMultiple,
-                error_messages={"invalid_choice": "Choose from the entries listed", "invalid_pk_value": "Choose from the entries listed"},
+                error_messages={
+                    "invalid_choice": "Choose from the entries listed",
+                    "invalid_pk_value": "Choose from the entries listed",
+                },
             )
             self.item_field_names.append(name)
             item_layout.append(Field.checkboxes(name, legend_size="s", small=True))
         self.logged_in = user.is_authenticated
         if self.logged_in:
             self.fields["identity"].choices = [
-                (BreachCase.Identity.CONFIDENTIAL, f"Confidentially, as {user.display_name}: only the programme manager and those handling the case will know it was you"),
-                (BreachCase.Identity.ANONYMOUS, "Anonymously: your name is not recorded and you get a receipt code to follow your report up"),
+                (
+                    BreachCase.Identity.CONFIDENTIAL,
+                    f"Confidentially, as {user.display_name}: only the programme manager and those handling the case will know it was you",
+                ),
+                (
+                    BreachCase.Identity.ANONYMOUS,
+                    "Anonymously: your name is not recorded and you get a receipt code to follow your report up",
+                ),
             ]
             del self.fields["reporter_name"], self.fields["reporter_email"]
             reporter_fields = []
         else:
             self.fields["identity"].choices = [
-                (BreachCase.Identity.CONFIDENTIAL, "Confidentially: give your name, which only the programme manager and those handling the case will see"),
-                (BreachCase.Identity.ANONYMOUS, "Anonymously: give no name; you get a receipt code to follow your report up"),
+                (
+                    BreachCase.Identity.CONFIDENTIAL,
+                    "Confidentially: give your name, which only the programme manager and those handling the case will see",
+                ),
+                (
+                    BreachCase.Identity.ANONYMOUS,
+                    "Anonymously: give no name; you get a receipt code to follow your report up",
+                ),
             ]
-            reporter_fields = [Field.text("reporter_name", field_width="two-thirds"), Field.text("reporter_email", field_width="two-thirds")]
+            reporter_fields = [
+                Field.text("reporter_name", field_width="two-thirds"),
+                Field.text("reporter_email", field_width="two-thirds"),
+            ]
         self.helper = gds_helper(
             Field.select("respondent_organisation"),
             Field.text("respondent_person_name", field_width="two-thirds"),
             Field.text("incident_place"),
             Field.textarea("description", rows=8),
-            HTML('<h2 class="govuk-heading-m">Which parts of the code does it concern?</h2>'
-                 '<p class="govuk-body">Choose at least one entry of the code or one principle of public life.</p>'),
+            HTML(
+                '<h2 class="govuk-heading-m">Which parts of the code does it concern?</h2>'
+                '<p class="govuk-body">Choose at least one entry of the code or one principle of public life.</p>'
+            ),
             *item_layout,
             Field.checkboxes("principles", legend_size="s", small=True),
             HTML('<h2 class="govuk-heading-m">About your report</h2>'),
@@ -246,7 +288,9 @@ class ReportDetailsForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
         items = [item for name in self.item_field_names for item in data.get(name) or []]
         if not items and not data.get("principles") and not any(name in self.errors for name in self.item_field_names):
             first = self.item_field_names[0] if self.item_field_names else "principles"
-            self.add_error(first, "Choose at least one part of the code, or a principle of public life, that this concerns")
+            self.add_error(
+                first, "Choose at least one part of the code, or a principle of public life, that this concerns"
+            )
         data["cited_items"] = items
         if not self.logged_in and data.get("identity") == BreachCase.Identity.CONFIDENTIAL:
             if not data.get("reporter_name", "").strip():
@@ -262,7 +306,10 @@ class ReceiptCodeForm(ErrorSummaryMixin, forms.Form):
         label="Receipt code",
         help_text="The code you were given when you reported, for example 7KQM-2XPD-9RTB-4HWC-0NVA.",
         max_length=60,
-        error_messages={"required": "Enter your receipt code", "max_length": "Enter the receipt code exactly as it was shown to you"},
+        error_messages={
+            "required": "Enter your receipt code",
+            "max_length": "Enter the receipt code exactly as it was shown to you",
+        },
     )
 
     def __init__(self, *args, **kwargs):
@@ -279,13 +326,19 @@ class ReceiptCodeForm(ErrorSummaryMixin, forms.Form):
 
 
 class InformationForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
-    text = _text("What do you want to add?", "Write the information you want to add", required=False,
-                 help_text="Answer a question you were asked, or tell us something new.")
+    text = _text(
+        "What do you want to add?",
+        "Write the information you want to add",
+        required=False,
+        help_text="Answer a question you were asked, or tell us something new.",
+    )
     evidence = EvidenceField()
 
     def __init__(self, *args, action: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = gds_helper(Field.textarea("text", rows=6), Field("evidence"), button="Add to the report", action=action)
+        self.helper = gds_helper(
+            Field.textarea("text", rows=6), Field("evidence"), button="Add to the report", action=action
+        )
 
     def clean(self):
         data = super().clean()
@@ -295,13 +348,18 @@ class InformationForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
 
 
 class ResponseForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
-    text = _text("Your response", "Write your response",
-                 help_text="Say what happened from your side. The people deciding the case will read it before they decide.")
+    text = _text(
+        "Your response",
+        "Write your response",
+        help_text="Say what happened from your side. The people deciding the case will read it before they decide.",
+    )
     evidence = EvidenceField()
 
     def __init__(self, *args, action: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = gds_helper(Field.textarea("text", rows=8), Field("evidence"), button="Send your response", action=action)
+        self.helper = gds_helper(
+            Field.textarea("text", rows=8), Field("evidence"), button="Send your response", action=action
+        )
 
 
 # --- Handling a case -----------------------------------------------------------------------------
@@ -326,7 +384,10 @@ class TriageForm(CaseActionForm):
         label="How serious is the breach?",
         choices=BreachCase.Severity.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether the breach is minor or serious", "invalid_choice": "Choose minor or serious"},
+        error_messages={
+            "required": "Choose whether the breach is minor or serious",
+            "invalid_choice": "Choose minor or serious",
+        },
     )
     deliberate = forms.ChoiceField(
         label="Was it deliberate?",
@@ -338,7 +399,8 @@ class TriageForm(CaseActionForm):
         },
     )
     respondent_summary = _text(
-        "What the respondent will be told", "Write what the respondent will be told the concern is",
+        "What the respondent will be told",
+        "Write what the respondent will be told the concern is",
         help_text="They see this and the parts of the code cited, never who reported it. Leave out anything that would identify the reporter.",
     )
     note = _text("Notes on the triage (optional)", "", required=False, help_text="Kept in the case history.")
@@ -368,20 +430,34 @@ class ReasonForm(CaseActionForm):
 
 class DecisionForm(CaseActionForm):
     outcome = forms.ChoiceField(
-        label="Outcome", widget=forms.RadioSelect, error_messages={"required": "Choose the outcome", "invalid_choice": "Choose one of the outcomes listed"}
+        label="Outcome",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the outcome", "invalid_choice": "Choose one of the outcomes listed"},
     )
     suspended_until = DayMonthYearField(
-        label="Suspended until", what="the date the suspension ends", required=False,
+        label="Suspended until",
+        what="the date the suspension ends",
+        required=False,
         help_text="Only for a suspension. For example, 31 12 2026.",
     )
-    finding = _text("Finding", "Write the finding", help_text="What the evidence shows happened, and which parts of the code it breached, if any.")
-    reasons = _text("Reasons", "Give the reasons for the decision", help_text="Why this outcome, in words the respondent will read.")
+    finding = _text(
+        "Finding",
+        "Write the finding",
+        help_text="What the evidence shows happened, and which parts of the code it breached, if any.",
+    )
+    reasons = _text(
+        "Reasons", "Give the reasons for the decision", help_text="Why this outcome, in words the respondent will read."
+    )
     wider_causes = _text(
-        "Wider causes", "Describe the wider causes, or write that none were found",
+        "Wider causes",
+        "Describe the wider causes, or write that none were found",
         help_text="What beyond the people involved made this possible: workload, unclear rules, culture, training.",
     )
-    lessons = _text("Lessons", "Describe the lessons to learn, or write that there are none",
-                    help_text="What the partnership should change so that it does not happen again.")
+    lessons = _text(
+        "Lessons",
+        "Describe the lessons to learn, or write that there are none",
+        help_text="What the partnership should change so that it does not happen again.",
+    )
     confirm_termination = forms.BooleanField(
         label="I understand that termination ends the organisation's membership of the partnership and its signatures of the code",
         required=False,
@@ -389,7 +465,9 @@ class DecisionForm(CaseActionForm):
 
     def __init__(self, *args, track: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["outcome"].choices = [(value, BreachCase.Outcome(value).label) for value in BreachCase.OUTCOMES[track]]
+        self.fields["outcome"].choices = [
+            (value, BreachCase.Outcome(value).label) for value in BreachCase.OUTCOMES[track]
+        ]
         fields = [Field.radios("outcome", legend_size="s")]
         if track == BreachCase.Track.FORMAL:
             fields += [Field("suspended_until")]
@@ -416,7 +494,8 @@ class DecisionForm(CaseActionForm):
 
 class CloseForm(CaseActionForm):
     feedback = _text(
-        "Final feedback to the person who reported the concern", "Write the final feedback",
+        "Final feedback to the person who reported the concern",
+        "Write the final feedback",
         help_text="What was done about their concern. Do not share the respondent's response or anything confidential to them.",
     )
 
@@ -430,10 +509,21 @@ class ReporterMessageForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
         label="What kind of message is it?",
         choices=[(kind, CaseMessage.Kind(kind).label) for kind in CaseMessage.TO_REPORTER],
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose what kind of message it is", "invalid_choice": "Choose one of the kinds of message listed"},
+        error_messages={
+            "required": "Choose what kind of message it is",
+            "invalid_choice": "Choose one of the kinds of message listed",
+        },
     )
-    text = _text("Message", "Write the message", help_text="The reporter sees it on their report's page and, if they gave an email address, is told it is there.")
+    text = _text(
+        "Message",
+        "Write the message",
+        help_text="The reporter sees it on their report's page and, if they gave an email address, is told it is there.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = gds_helper(Field.radios("kind", legend_size="s", inline=True), Field.textarea("text", rows=5), button="Send the message")
+        self.helper = gds_helper(
+            Field.radios("kind", legend_size="s", inline=True),
+            Field.textarea("text", rows=5),
+            button="Send the message",
+        )

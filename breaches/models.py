@@ -188,7 +188,9 @@ class BreachCase(models.Model):
     triaged_at = models.DateTimeField(null=True, blank=True)
     respondent_notified_at = models.DateTimeField(null=True, blank=True)
     response_due_on = models.DateField(null=True, blank=True)
-    decision_due_on = models.DateField(null=True, blank=True, help_text="Set at triage from the policy's decision target.")
+    decision_due_on = models.DateField(
+        null=True, blank=True, help_text="Set at triage from the policy's decision target."
+    )
 
     # The decision.
     outcome = models.CharField(max_length=30, choices=Outcome.choices, blank=True)
@@ -212,7 +214,9 @@ class BreachCase(models.Model):
                 name="breach_case_status_valid",
             ),
             models.CheckConstraint(condition=Q(track__in=["", "informal", "formal"]), name="breach_case_track_valid"),
-            models.CheckConstraint(condition=Q(severity__in=["", "minor", "serious"]), name="breach_case_severity_valid"),
+            models.CheckConstraint(
+                condition=Q(severity__in=["", "minor", "serious"]), name="breach_case_severity_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(deliberate__in=["", "yes", "no", "not_known"]), name="breach_case_deliberate_valid"
             ),
@@ -220,7 +224,9 @@ class BreachCase(models.Model):
                 condition=Q(identity__in=["confidential", "anonymous"]), name="breach_case_identity_valid"
             ),
             models.CheckConstraint(
-                condition=Q(outcome__in=["", "not_upheld", "resolved_informally", "formal_warning", "suspension", "termination"]),
+                condition=Q(
+                    outcome__in=["", "not_upheld", "resolved_informally", "formal_warning", "suspension", "termination"]
+                ),
                 name="breach_case_outcome_valid",
             ),
             models.CheckConstraint(
@@ -291,11 +297,14 @@ class BreachCase(models.Model):
                 and today > self.decision_due_on
             ),
             acknowledgement_due_soon=(
-                running and self.acknowledged_at is None
+                running
+                and self.acknowledged_at is None
                 and (self.acknowledge_due_on - today).days <= ACKNOWLEDGEMENT_WARNING_DAYS
             ),
             feedback_due_soon=(
-                running and self.feedback_given_at is None and (self.feedback_due_on - today).days <= FEEDBACK_WARNING_DAYS
+                running
+                and self.feedback_given_at is None
+                and (self.feedback_due_on - today).days <= FEEDBACK_WARNING_DAYS
             ),
         )
 
@@ -381,7 +390,11 @@ class CaseMessage(AppendOnlyModel):
     case = models.ForeignKey(BreachCase, on_delete=models.PROTECT, related_name="messages")
     kind = models.CharField(max_length=30, choices=Kind.choices)
     author = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text="Empty for a reporter without an account.",
     )
     text = models.TextField(max_length=TEXT_MAX_LENGTH)
@@ -456,7 +469,10 @@ class CaseEmail(models.Model):
         CLOSED = "closed", "Case closed or withdrawn, to the reporter and the respondent"
         TRIAGE_OVERDUE = "triage_overdue", "Triage overdue, to the programme manager"
         DECISION_OVERDUE = "decision_overdue", "Decision overdue, to those deciding"
-        ACKNOWLEDGEMENT_DUE = "acknowledgement_due", "Acknowledgement to the reporter due soon, to the programme manager"
+        ACKNOWLEDGEMENT_DUE = (
+            "acknowledgement_due",
+            "Acknowledgement to the reporter due soon, to the programme manager",
+        )
         FEEDBACK_DUE = "feedback_due", "Feedback to the reporter due soon, to the programme manager"
 
     case = models.ForeignKey(BreachCase, on_delete=models.PROTECT, related_name="emails")
@@ -471,9 +487,21 @@ class CaseEmail(models.Model):
             models.CheckConstraint(
                 condition=Q(
                     kind__in=[
-                        "reported", "confidentiality", "received", "respondent_told", "panel_referral", "track_changed",
-                        "to_reporter", "reporter_information", "response", "decision", "closed",
-                        "triage_overdue", "decision_overdue", "acknowledgement_due", "feedback_due",
+                        "reported",
+                        "confidentiality",
+                        "received",
+                        "respondent_told",
+                        "panel_referral",
+                        "track_changed",
+                        "to_reporter",
+                        "reporter_information",
+                        "response",
+                        "decision",
+                        "closed",
+                        "triage_overdue",
+                        "decision_overdue",
+                        "acknowledgement_due",
+                        "feedback_due",
                     ]
                 ),
                 name="case_email_kind_valid",

@@ -25,7 +25,9 @@ def _recipients(email: CaseEmail) -> list[tuple[str, str]]:
     case_url = settings.SITE_URL + case.get_absolute_url()
 
     def users(*querysets) -> list[tuple[str, str]]:
-        addresses = [address for queryset in querysets for address in queryset.exclude(email="").values_list("email", flat=True)]
+        addresses = [
+            address for queryset in querysets for address in queryset.exclude(email="").values_list("email", flat=True)
+        ]
         return [(address, case_url) for address in dict.fromkeys(addresses)]
 
     managers = selectors.programme_managers(case)

@@ -49,7 +49,9 @@ CITABLE_KINDS = [kind for kind in Item.Kind.values if kind != Item.Kind.TEXT]
 
 def citable_sections(version: CodeVersion) -> list[tuple[Section, list[Item]]]:
     """The version's sections, each with the items a report can cite, in the code's order."""
-    items = Item.objects.filter(section__version=version, kind__in=CITABLE_KINDS).order_by("section__position", "section_id", "position", "pk")
+    items = Item.objects.filter(section__version=version, kind__in=CITABLE_KINDS).order_by(
+        "section__position", "section_id", "position", "pk"
+    )
     sections: dict[int, tuple[Section, list[Item]]] = {}
     for section in Section.objects.filter(version=version).order_by("position", "pk"):
         sections[section.pk] = (section, [])
@@ -217,12 +219,15 @@ def respondent_history(case: BreachCase) -> RespondentHistory:
     window = policy_for(case.partnership).repeat_window_months
     start = months_before(today, window)
     cases = list(
-        BreachCase.objects.filter(partnership_id=case.partnership_id, respondent_organisation_id=case.respondent_organisation_id)
+        BreachCase.objects.filter(
+            partnership_id=case.partnership_id, respondent_organisation_id=case.respondent_organisation_id
+        )
         .exclude(pk=case.pk)
         .order_by("-reported_at", "-pk")
     )
     upheld = [
-        other for other in cases
+        other
+        for other in cases
         if other.is_upheld and other.decided_at and start <= timezone.localdate(other.decided_at) <= today
     ]
     open_cases = [other for other in cases if other.is_open]
@@ -237,12 +242,37 @@ def queue_cases(user: User) -> QuerySet[BreachCase]:
 
 
 CASES_CSV_HEADER = [
-    "Reference", "Partnership", "Respondent organisation", "Status", "Track", "Severity", "Deliberate", "Continued",
-    "Reported on", "Triage due", "Triaged on", "Decision due", "Outcome", "Decided on", "Closed or withdrawn",
+    "Reference",
+    "Partnership",
+    "Respondent organisation",
+    "Status",
+    "Track",
+    "Severity",
+    "Deliberate",
+    "Continued",
+    "Reported on",
+    "Triage due",
+    "Triaged on",
+    "Decision due",
+    "Outcome",
+    "Decided on",
+    "Closed or withdrawn",
 ]
 _CASES_CSV_COLUMNS = (
-    "pk", "partnership__name", "respondent_organisation__name", "status", "track", "severity", "deliberate", "continued",
-    "reported_at", "triage_due_on", "triaged_at", "decision_due_on", "outcome", "decided_at",
+    "pk",
+    "partnership__name",
+    "respondent_organisation__name",
+    "status",
+    "track",
+    "severity",
+    "deliberate",
+    "continued",
+    "reported_at",
+    "triage_due_on",
+    "triaged_at",
+    "decision_due_on",
+    "outcome",
+    "decided_at",
 )
 
 
@@ -251,7 +281,8 @@ def cases_csv_rows(cases: QuerySet[BreachCase], *, chunk_size: int = 2000):
     display methods and a time-zone lookup per date took several times longer)."""
     yes_no = {True: "yes", False: "no", None: ""}
     labels = {
-        field: dict(BreachCase._meta.get_field(field).choices) for field in ("status", "track", "severity", "deliberate", "outcome")
+        field: dict(BreachCase._meta.get_field(field).choices)
+        for field in ("status", "track", "severity", "deliberate", "outcome")
     }
     ended = {BreachCase.Status.CLOSED, BreachCase.Status.WITHDRAWN}
     zone = timezone.get_current_timezone()
@@ -260,14 +291,37 @@ def cases_csv_rows(cases: QuerySet[BreachCase], *, chunk_size: int = 2000):
         return moment.astimezone(zone).date().isoformat() if moment else ""
 
     for (
-        pk, partnership, respondent, status, track, severity, deliberate, continued,
-        reported_at, triage_due_on, triaged_at, decision_due_on, outcome, decided_at,
+        pk,
+        partnership,
+        respondent,
+        status,
+        track,
+        severity,
+        deliberate,
+        continued,
+        reported_at,
+        triage_due_on,
+        triaged_at,
+        decision_due_on,
+        outcome,
+        decided_at,
     ) in cases.values_list(*_CASES_CSV_COLUMNS).iterator(chunk_size=chunk_size):
         yield [
-            case_reference(pk), partnership, respondent, labels["status"][status], labels["track"].get(track, track),
-            labels["severity"].get(severity, severity), labels["deliberate"].get(deliberate, deliberate), yes_no[continued],
-            day(reported_at), triage_due_on.isoformat(), day(triaged_at), decision_due_on.isoformat() if decision_due_on else "",
-            labels["outcome"].get(outcome, outcome), day(decided_at), "yes" if status in ended else "no",
+            case_reference(pk),
+            partnership,
+            respondent,
+            labels["status"][status],
+            labels["track"].get(track, track),
+            labels["severity"].get(severity, severity),
+            labels["deliberate"].get(deliberate, deliberate),
+            yes_no[continued],
+            day(reported_at),
+            triage_due_on.isoformat(),
+            day(triaged_at),
+            decision_due_on.isoformat() if decision_due_on else "",
+            labels["outcome"].get(outcome, outcome),
+            day(decided_at),
+            "yes" if status in ended else "no",
         ]
 
 

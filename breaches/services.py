@@ -107,7 +107,9 @@ def breach_case_route(*, severity: str, deliberate: str, continued: bool) -> Rou
             "Informal track, handled by the programme manager: minor and not continued, with no evidence that it "
             "was deliberate. Escalate it if such evidence comes to light.",
         )
-    return Route(Track.INFORMAL, "Informal track, handled by the programme manager: minor, not deliberate and not continued.")
+    return Route(
+        Track.INFORMAL, "Informal track, handled by the programme manager: minor, not deliberate and not continued."
+    )
 
 
 # --- Checks shared by the state changes ------------------------------------------------------
@@ -173,7 +175,9 @@ def _required(text: str, message: str) -> str:
     return text
 
 
-def _move(case: BreachCase, *, action: str, to_status: str, actor: User | None, reason: str, fields: Iterable[str] = ()) -> CaseEvent:
+def _move(
+    case: BreachCase, *, action: str, to_status: str, actor: User | None, reason: str, fields: Iterable[str] = ()
+) -> CaseEvent:
     from_status = case.status
     if to_status not in BreachCase.TRANSITIONS[(action, from_status)][0]:
         raise BreachError(f"A case {STATUS_PHRASES[from_status]} cannot become {STATUS_PHRASES[to_status]}.")
@@ -183,12 +187,19 @@ def _move(case: BreachCase, *, action: str, to_status: str, actor: User | None, 
     return _event(case, action=action, from_status=from_status, to_status=to_status, actor=actor, reason=reason)
 
 
-def _event(case: BreachCase, *, action: str, from_status: str, to_status: str, actor: User | None, reason: str = "") -> CaseEvent:
+def _event(
+    case: BreachCase, *, action: str, from_status: str, to_status: str, actor: User | None, reason: str = ""
+) -> CaseEvent:
     """The case's own history, and the hash-chained log across the apps."""
-    event = CaseEvent.objects.create(case=case, action=action, from_status=from_status, to_status=to_status, actor=actor, reason=reason)
+    event = CaseEvent.objects.create(
+        case=case, action=action, from_status=from_status, to_status=to_status, actor=actor, reason=reason
+    )
     audit_record(
-        actor=actor, action=f"breach_case.{action}", subject=case,
-        summary=f"Case {case.reference}: {event.get_action_display()} ({from_status or 'new'} → {to_status})", reason=reason,
+        actor=actor,
+        action=f"breach_case.{action}",
+        subject=case,
+        summary=f"Case {case.reference}: {event.get_action_display()} ({from_status or 'new'} → {to_status})",
+        reason=reason,
     )
     return event
 
@@ -254,7 +265,11 @@ def breach_case_report(
     today = timezone.localdate()
     if incident_date > today:
         raise BreachError("The date it happened must be today or in the past.")
-    if not selectors.respondent_organisations(partnership, incident_date).filter(pk=respondent_organisation.pk).exists():
+    if (
+        not selectors.respondent_organisations(partnership, incident_date)
+        .filter(pk=respondent_organisation.pk)
+        .exists()
+    ):
         raise BreachError(f"{respondent_organisation} was not a member of {partnership} on that date.")
     version = selectors.code_version_in_force(partnership, incident_date)
     if version is None:
@@ -264,7 +279,9 @@ def breach_case_report(
         raise BreachError("Choose at least one part of the code, or a principle of public life, that this concerns.")
     if Item.objects.filter(pk__in=[item.pk for item in cited_items]).exclude(section__version=version).exists():
         raise BreachError("Choose parts of the code in force on the date it happened.")
-    reporter = actor if actor is not None and actor.is_authenticated and identity == BreachCase.Identity.CONFIDENTIAL else None
+    reporter = (
+        actor if actor is not None and actor.is_authenticated and identity == BreachCase.Identity.CONFIDENTIAL else None
+    )
     if identity == BreachCase.Identity.ANONYMOUS or reporter is not None:
         reporter_name = reporter_email = ""
     elif not reporter_name.strip():
@@ -310,7 +327,14 @@ def breach_case_report(
 
 
 def breach_case_triage(
-    *, case: BreachCase, expected_version: int, actor: User, severity: str, deliberate: str, respondent_summary: str, note: str = ""
+    *,
+    case: BreachCase,
+    expected_version: int,
+    actor: User,
+    severity: str,
+    deliberate: str,
+    respondent_summary: str,
+    note: str = "",
 ) -> BreachCase:
     """Assess a reported case and route it.
 
@@ -340,11 +364,27 @@ def breach_case_triage(
         policy = selectors.policy_for(case.partnership)
         case.response_due_on = timezone.localdate(now) + datetime.timedelta(days=policy.response_days)
         case.decision_due_on = add_working_days(timezone.localdate(now), policy.decision_target_working_days)
-        reason = "\n\n".join(part for part in (route.reason, history.explanation if history.continued else "", note.strip()) if part)
+        reason = "\n\n".join(
+            part for part in (route.reason, history.explanation if history.continued else "", note.strip()) if part
+        )
         _move(
-            case, action=Action.TRIAGE, to_status=route.track, actor=actor, reason=reason,
-            fields=["severity", "deliberate", "continued", "track", "routing_reason", "respondent_summary", "triaged_at",
-                    "respondent_notified_at", "response_due_on", "decision_due_on"],
+            case,
+            action=Action.TRIAGE,
+            to_status=route.track,
+            actor=actor,
+            reason=reason,
+            fields=[
+                "severity",
+                "deliberate",
+                "continued",
+                "track",
+                "routing_reason",
+                "respondent_summary",
+                "triaged_at",
+                "respondent_notified_at",
+                "response_due_on",
+                "decision_due_on",
+            ],
         )
         _email(case, CaseEmail.Kind.RESPONDENT_TOLD)
         if route.track == Track.FORMAL:
@@ -364,9 +404,17 @@ def breach_case_escalate(*, case: BreachCase, expected_version: int, actor: User
         case = _locked(case, expected_version)
         _check_may(case, Action.ESCALATE, actor)
         case.track, case.routing_reason = Track.FORMAL, f"Escalated to the panel: {reason}"
-        case.response_due_on = timezone.localdate() + datetime.timedelta(days=selectors.policy_for(case.partnership).response_days)
-        _move(case, action=Action.ESCALATE, to_status=Status.FORMAL, actor=actor, reason=reason,
-              fields=["track", "routing_reason", "response_due_on"])
+        case.response_due_on = timezone.localdate() + datetime.timedelta(
+            days=selectors.policy_for(case.partnership).response_days
+        )
+        _move(
+            case,
+            action=Action.ESCALATE,
+            to_status=Status.FORMAL,
+            actor=actor,
+            reason=reason,
+            fields=["track", "routing_reason", "response_due_on"],
+        )
         _email(case, CaseEmail.Kind.PANEL_REFERRAL)
         _email(case, CaseEmail.Kind.TRACK_CHANGED)
     return case
@@ -383,8 +431,14 @@ def breach_case_de_escalate(*, case: BreachCase, expected_version: int, actor: U
         case = _locked(case, expected_version)
         _check_may(case, Action.DE_ESCALATE, actor)
         case.track, case.routing_reason = Track.INFORMAL, f"Returned to informal resolution: {reason}"
-        _move(case, action=Action.DE_ESCALATE, to_status=Status.INFORMAL, actor=actor, reason=reason,
-              fields=["track", "routing_reason"])
+        _move(
+            case,
+            action=Action.DE_ESCALATE,
+            to_status=Status.INFORMAL,
+            actor=actor,
+            reason=reason,
+            fields=["track", "routing_reason"],
+        )
         _email(case, CaseEmail.Kind.TRACK_CHANGED)
     return case
 
@@ -460,8 +514,23 @@ def breach_case_decide(
         case.outcome, case.finding, case.reasons = outcome, finding, reasons
         case.wider_causes, case.lessons, case.suspended_until = wider_causes, lessons, suspended_until
         case.decided_at, case.decided_by = timezone.now(), actor
-        _move(case, action=Action.DECIDE, to_status=Status.DECIDED, actor=actor, reason=f"{case.get_outcome_display()}. {reasons}",
-              fields=["outcome", "finding", "reasons", "wider_causes", "lessons", "suspended_until", "decided_at", "decided_by"])
+        _move(
+            case,
+            action=Action.DECIDE,
+            to_status=Status.DECIDED,
+            actor=actor,
+            reason=f"{case.get_outcome_display()}. {reasons}",
+            fields=[
+                "outcome",
+                "finding",
+                "reasons",
+                "wider_causes",
+                "lessons",
+                "suspended_until",
+                "decided_at",
+                "decided_by",
+            ],
+        )
         if outcome == BreachCase.Outcome.TERMINATION:
             _terminate_membership(case, actor=actor, today=today)
         _email(case, CaseEmail.Kind.DECISION)
@@ -500,8 +569,14 @@ def breach_case_close(*, case: BreachCase, expected_version: int, actor: User, f
         CaseMessage.objects.create(case=case, kind=CaseMessage.Kind.FEEDBACK, author=actor, text=feedback, at=now)
         case.feedback_given_at = case.feedback_given_at or now
         case.acknowledged_at = case.acknowledged_at or now
-        _move(case, action=Action.CLOSE, to_status=Status.CLOSED, actor=actor, reason=feedback,
-              fields=["feedback_given_at", "acknowledged_at"])
+        _move(
+            case,
+            action=Action.CLOSE,
+            to_status=Status.CLOSED,
+            actor=actor,
+            reason=feedback,
+            fields=["feedback_given_at", "acknowledged_at"],
+        )
         _email(case, CaseEmail.Kind.CLOSED)
     return case
 
@@ -569,7 +644,10 @@ def breach_case_add_information(*, case: BreachCase, actor: User | None, text: s
             raise BreachError(f"This case is {STATUS_PHRASES[case.status]}: information can no longer be added.")
         author = actor if case.reporter_id else None
         message = CaseMessage.objects.create(
-            case=case, kind=CaseMessage.Kind.REPORTER_INFORMATION, author=author, text=text.strip() or "(A file was added.)"
+            case=case,
+            kind=CaseMessage.Kind.REPORTER_INFORMATION,
+            author=author,
+            text=text.strip() or "(A file was added.)",
         )
         if evidence is not None:
             _evidence_add(case, upload=evidence, source=Evidence.Source.REPORTER, actor=author)
@@ -610,7 +688,11 @@ def _deadline_reminders_due(case: BreachCase, *, today: datetime.date) -> list[s
     kinds = []
     if case.status == BreachCase.Status.REPORTED and today > case.triage_due_on:
         kinds.append(CaseEmail.Kind.TRIAGE_OVERDUE)
-    if case.status in (BreachCase.Status.INFORMAL, BreachCase.Status.FORMAL) and case.decision_due_on and today > case.decision_due_on:
+    if (
+        case.status in (BreachCase.Status.INFORMAL, BreachCase.Status.FORMAL)
+        and case.decision_due_on
+        and today > case.decision_due_on
+    ):
         kinds.append(CaseEmail.Kind.DECISION_OVERDUE)
     if case.acknowledged_at is None and (case.acknowledge_due_on - today).days <= ACKNOWLEDGEMENT_WARNING_DAYS:
         kinds.append(CaseEmail.Kind.ACKNOWLEDGEMENT_DUE)

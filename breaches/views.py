@@ -19,8 +19,8 @@ from .forms import (
     ReasonForm,
     ReceiptCodeForm,
     ReportDetailsForm,
-    ReportStartForm,
     ReporterMessageForm,
+    ReportStartForm,
     ResponseForm,
     TriageForm,
 )
@@ -62,7 +62,9 @@ def index(request):
 
 
 def report_start(request):
-    form = ReportStartForm(request.GET if "partnership" in request.GET else None, action=reverse("breaches:report-details"))
+    form = ReportStartForm(
+        request.GET if "partnership" in request.GET else None, action=reverse("breaches:report-details")
+    )
     return render(request, "breaches/report_start.html", {"form": form})
 
 
@@ -77,8 +79,11 @@ def report_details(request):
         start.add_error("partnership", f"{partnership} had no published code and member organisations on that date")
         return render(request, "breaches/report_start.html", {"form": start})
     form = ReportDetailsForm(
-        request.POST or None, request.FILES or None,
-        organisations=organisations, sections=selectors.citable_sections(version), user=request.user,
+        request.POST or None,
+        request.FILES or None,
+        organisations=organisations,
+        sections=selectors.citable_sections(version),
+        user=request.user,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -112,8 +117,13 @@ def report_details(request):
     return render(
         request,
         "breaches/report_details.html",
-        {"form": form, "partnership": partnership, "incident_date": incident_date, "version": version,
-         "file_chosen": bool(request.FILES)},
+        {
+            "form": form,
+            "partnership": partnership,
+            "incident_date": incident_date,
+            "version": version,
+            "file_chosen": bool(request.FILES),
+        },
     )
 
 
@@ -158,7 +168,9 @@ def follow_up_case(request, pk):
         else:
             messages.success(request, "What you added is now part of your report.")
             return redirect("breaches:follow-up-case", pk=case.pk)
-    return render(request, "breaches/case_reporter.html", _reporter_context(case, form, file_chosen=bool(request.FILES)))
+    return render(
+        request, "breaches/case_reporter.html", _reporter_context(case, form, file_chosen=bool(request.FILES))
+    )
 
 
 def _reporter_context(case: BreachCase, form, *, file_chosen: bool = False) -> dict:
@@ -166,7 +178,9 @@ def _reporter_context(case: BreachCase, form, *, file_chosen: bool = False) -> d
         "case": case,
         "form": form,
         "file_chosen": file_chosen,
-        "messages_list": selectors.case_messages(case, kinds=[*CaseMessage.TO_REPORTER, CaseMessage.Kind.REPORTER_INFORMATION]),
+        "messages_list": selectors.case_messages(
+            case, kinds=[*CaseMessage.TO_REPORTER, CaseMessage.Kind.REPORTER_INFORMATION]
+        ),
         "evidence": selectors.case_evidence(case, sources=[Evidence.Source.REPORTER]),
         "events": case.events.all(),
     }
@@ -262,7 +276,9 @@ def case_add_information(request, pk):
         else:
             messages.success(request, "What you added is now part of your report.")
             return redirect(case)
-    return render(request, "breaches/case_reporter.html", _reporter_context(case, form, file_chosen=bool(request.FILES)))
+    return render(
+        request, "breaches/case_reporter.html", _reporter_context(case, form, file_chosen=bool(request.FILES))
+    )
 
 
 @login_required
@@ -270,7 +286,9 @@ def case_respond(request, pk):
     case, role = selectors.case_for_user(request.user, pk)
     if role != selectors.RESPONDENT:
         raise Http404("No such case")
-    form = ResponseForm(request.POST or None, request.FILES or None, action=reverse("breaches:case-respond", kwargs={"pk": case.pk}))
+    form = ResponseForm(
+        request.POST or None, request.FILES or None, action=reverse("breaches:case-respond", kwargs={"pk": case.pk})
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.breach_case_respond(
@@ -322,10 +340,18 @@ def case_triage(request, pk):
     case = _handled_case(request, pk)
     form = TriageForm(request.POST or None, initial={"version": case.version})
     return _case_action(
-        request, case, action=Action.TRIAGE, form=form,
+        request,
+        case,
+        action=Action.TRIAGE,
+        form=form,
         perform=lambda data: services.breach_case_triage(
-            case=case, expected_version=data["version"], actor=request.user, severity=data["severity"],
-            deliberate=data["deliberate"], respondent_summary=data["respondent_summary"], note=data["note"],
+            case=case,
+            expected_version=data["version"],
+            actor=request.user,
+            severity=data["severity"],
+            deliberate=data["deliberate"],
+            respondent_summary=data["respondent_summary"],
+            note=data["note"],
         ),
         success="The case has been triaged and routed. The respondent has been told it concerns them.",
         template="breaches/case_triage.html",
@@ -372,11 +398,18 @@ def _reason_action(request, pk, action):
     case = _handled_case(request, pk)
     page = REASON_PAGES[action]
     form = ReasonForm(
-        request.POST or None, initial={"version": case.version},
-        label=page["label"], required_message=page["required_message"], help_text=page["help_text"], button=page["button"],
+        request.POST or None,
+        initial={"version": case.version},
+        label=page["label"],
+        required_message=page["required_message"],
+        help_text=page["help_text"],
+        button=page["button"],
     )
     return _case_action(
-        request, case, action=action, form=form,
+        request,
+        case,
+        action=action,
+        form=form,
         perform=lambda data: page["service"](
             case=case, expected_version=data["version"], actor=request.user, reason=data["reason"]
         ),
@@ -404,12 +437,23 @@ def case_withdraw(request, pk):
 @login_required
 def case_decide(request, pk):
     case = _handled_case(request, pk)
-    form = DecisionForm(request.POST or None, initial={"version": case.version}, track=case.track or BreachCase.Track.INFORMAL)
+    form = DecisionForm(
+        request.POST or None, initial={"version": case.version}, track=case.track or BreachCase.Track.INFORMAL
+    )
     return _case_action(
-        request, case, action=Action.DECIDE, form=form,
+        request,
+        case,
+        action=Action.DECIDE,
+        form=form,
         perform=lambda data: services.breach_case_decide(
-            case=case, expected_version=data["version"], actor=request.user, outcome=data["outcome"],
-            finding=data["finding"], reasons=data["reasons"], wider_causes=data["wider_causes"], lessons=data["lessons"],
+            case=case,
+            expected_version=data["version"],
+            actor=request.user,
+            outcome=data["outcome"],
+            finding=data["finding"],
+            reasons=data["reasons"],
+            wider_causes=data["wider_causes"],
+            lessons=data["lessons"],
             suspended_until=data.get("suspended_until"),
         ),
         success="The decision has been recorded and the respondent told.",
@@ -427,7 +471,10 @@ def case_close(request, pk):
     case = _handled_case(request, pk)
     form = CloseForm(request.POST or None, initial={"version": case.version})
     return _case_action(
-        request, case, action=Action.CLOSE, form=form,
+        request,
+        case,
+        action=Action.CLOSE,
+        form=form,
         perform=lambda data: services.breach_case_close(
             case=case, expected_version=data["version"], actor=request.user, feedback=data["feedback"]
         ),
@@ -465,7 +512,9 @@ def evidence_download(request, pk):
         handle = evidence.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404("The file is missing") from exc
-    response = FileResponse(handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type)
+    response = FileResponse(
+        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
+    )
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -478,7 +527,9 @@ def queue(request):
     if not selectors.handles_any_case(request.user):
         raise PermissionDenied("Only programme managers, panel members and administrators see breach cases.")
     case_filter = CaseQueueFilter(
-        request.GET, queryset=selectors.queue_cases(request.user), partnerships=selectors.queue_partnerships(request.user)
+        request.GET,
+        queryset=selectors.queue_cases(request.user),
+        partnerships=selectors.queue_partnerships(request.user),
     )
     page = Paginator(case_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
@@ -487,7 +538,12 @@ def queue(request):
     return render(
         request,
         "breaches/queue.html",
-        {"filter": case_filter, "page": page, "rows": [(case, case.deadlines_on(today)) for case in page], "query": query.urlencode()},
+        {
+            "filter": case_filter,
+            "page": page,
+            "rows": [(case, case.deadlines_on(today)) for case in page],
+            "query": query.urlencode(),
+        },
     )
 
 
@@ -497,7 +553,9 @@ def queue_export(request):
     if not selectors.handles_any_case(request.user):
         raise PermissionDenied("Only programme managers, panel members and administrators see breach cases.")
     cases = CaseQueueFilter(
-        request.GET, queryset=selectors.queue_cases(request.user), partnerships=selectors.queue_partnerships(request.user)
+        request.GET,
+        queryset=selectors.queue_cases(request.user),
+        partnerships=selectors.queue_partnerships(request.user),
     ).qs
     return csv_response(
         filename=f"breach-cases-{timezone.localdate().isoformat()}.csv",

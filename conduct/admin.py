@@ -126,8 +126,19 @@ class CodeVersionAdmin(admin.ModelAdmin):
     list_filter = ["status", "code"]
     list_select_related = ["code"]
     fields = [
-        "code", "number", "title", "label", "version_date", "status", "preamble", "last_full_review_on",
-        "light_touch_review_months", "full_review_months", "published_at", "published_by", "canonical_sha256",
+        "code",
+        "number",
+        "title",
+        "label",
+        "version_date",
+        "status",
+        "preamble",
+        "last_full_review_on",
+        "light_touch_review_months",
+        "full_review_months",
+        "published_at",
+        "published_by",
+        "canonical_sha256",
         "in_the_app",
     ]
     readonly_fields = ["code", "number", "status", "published_at", "published_by", "canonical_sha256", "in_the_app"]
@@ -155,7 +166,9 @@ class CodeVersionAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        services.audit_record(actor=request.user, action="version.draft_edited", subject=obj, summary="Draft edited in the admin")
+        services.audit_record(
+            actor=request.user, action="version.draft_edited", subject=obj, summary="Draft edited in the admin"
+        )
 
 
 class ItemInline(admin.TabularInline):

@@ -9,16 +9,29 @@ from django.utils import timezone
 from .models import AuditChain, AuditEntry, User
 
 
-def entry_hash(*, previous_hash: str, sequence: int, at, actor_id, action: str, subject_type: str, subject_id: str, summary: str, reason: str) -> str:
+def entry_hash(
+    *,
+    previous_hash: str,
+    sequence: int,
+    at,
+    actor_id,
+    action: str,
+    subject_type: str,
+    subject_id: str,
+    summary: str,
+    reason: str,
+) -> str:
     content = json.dumps(
         [sequence, at.isoformat(), actor_id, action, subject_type, subject_id, summary, reason],
         ensure_ascii=False,
         separators=(",", ":"),
     )
-    return hashlib.sha256(f"{previous_hash}{content}".encode("utf-8")).hexdigest()
+    return hashlib.sha256(f"{previous_hash}{content}".encode()).hexdigest()
 
 
-def audit_entry_append(*, actor: User | None, action: str, subject_type: str, subject_id: str, summary: str, reason: str = "") -> AuditEntry:
+def audit_entry_append(
+    *, actor: User | None, action: str, subject_type: str, subject_id: str, summary: str, reason: str = ""
+) -> AuditEntry:
     with transaction.atomic():
         chain, _ = AuditChain.objects.select_for_update().get_or_create(pk=1)
         fields = {
@@ -44,7 +57,16 @@ def audit_chain_verify() -> list[str]:
     problems = []
     expected_previous, expected_sequence = "0" * 64, 1
     entries = AuditEntry.objects.order_by("sequence").values(
-        "sequence", "at", "actor_id", "action", "subject_type", "subject_id", "summary", "reason", "previous_hash", "entry_hash"
+        "sequence",
+        "at",
+        "actor_id",
+        "action",
+        "subject_type",
+        "subject_id",
+        "summary",
+        "reason",
+        "previous_hash",
+        "entry_hash",
     )
     for entry in entries.iterator(chunk_size=2000):
         if entry["sequence"] != expected_sequence:
@@ -53,12 +75,17 @@ def audit_chain_verify() -> list[str]:
             problems.append(f"Entry {entry['sequence']} does not follow the entry before it.")
         recomputed = entry_hash(
             previous_hash=entry["previous_hash"],
-            **{k: entry[k] for k in ("sequence", "at", "actor_id", "action", "subject_type", "subject_id", "summary", "reason")},
+            **{
+                k: entry[k]
+                for k in ("sequence", "at", "actor_id", "action", "subject_type", "subject_id", "summary", "reason")
+            },
         )
         if recomputed != entry["entry_hash"]:
             problems.append(f"Entry {entry['sequence']} has been changed since it was written.")
         expected_previous, expected_sequence = entry["entry_hash"], entry["sequence"] + 1
     chain = AuditChain.objects.filter(pk=1).first()
     if chain and (chain.last_sequence, chain.last_hash) != (expected_sequence - 1, expected_previous):
-        problems.append(f"The log ends at entry {expected_sequence - 1} but {chain.last_sequence} were written: the last entries were removed.")
+        problems.append(
+            f"The log ends at entry {expected_sequence - 1} but {chain.last_sequence} were written: the last entries were removed."
+        )
     return problems

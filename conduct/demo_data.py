@@ -12,7 +12,13 @@ DEMO_PASSWORD = "conduct-demo-2026"
 # username, first name, last name, organisation (None: not a partner), what the account shows
 DEMO_ACCOUNTS = [
     ("admin", "Ada", "Admin", None, "administrator: edits drafts, publishes versions, manages partners"),
-    ("manager", "Priya", "Manager", None, "programme manager of The Health Creation Alliance and the Coalition for Personalised Care"),
+    (
+        "manager",
+        "Priya",
+        "Manager",
+        None,
+        "programme manager of The Health Creation Alliance and the Coalition for Personalised Care",
+    ),
     ("alice", "Alice", "Adams", "Riverside Community Health", "partner in two partnerships"),
     ("bob", "Bob", "Brown", "Northfield Wellbeing Trust", "partner in The Health Creation Alliance"),
     ("chen", "Chen", "Clarke", "Amber Valley Borough Council", "partner in the Amber Valley Partnership"),

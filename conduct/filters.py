@@ -10,7 +10,10 @@ class SignatureStatusFilter(django_filters.FilterSet):
     # through a server-side cursor: far slower for a short list.
     organisation = django_filters.ChoiceFilter(
         widget=GovukSelect,
-        field_name="organisation_id", choices=[], empty_label="All organisations", label="Organisation"
+        field_name="organisation_id",
+        choices=[],
+        empty_label="All organisations",
+        label="Organisation",
     )
     status = django_filters.ChoiceFilter(
         widget=GovukSelect,

@@ -87,7 +87,9 @@ class VersionCompareForm(ErrorSummaryMixin, forms.Form):
         choices = [(v.number, str(v)) for v in versions]
         self.fields["from_number"].choices = choices
         self.fields["to_number"].choices = choices
-        self.helper = gds_helper(Field.select("from_number"), Field.select("to_number"), button="Compare", button_class="secondary")
+        self.helper = gds_helper(
+            Field.select("from_number"), Field.select("to_number"), button="Compare", button_class="secondary"
+        )
         self.helper.form_method = "get"
 
     def clean(self):
@@ -142,16 +144,29 @@ class DraftForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.ModelForm):
 
     class Meta:
         model = CodeVersion
-        fields = ["title", "label", "version_date", "preamble", "last_full_review_on", "light_touch_review_months", "full_review_months"]
+        fields = [
+            "title",
+            "label",
+            "version_date",
+            "preamble",
+            "last_full_review_on",
+            "light_touch_review_months",
+            "full_review_months",
+        ]
         widgets = {
             "version_date": date_picker(),
             "last_full_review_on": date_picker(),
         }
         error_messages = {
-            "title": {"required": "Enter the title of the code", "max_length": "The title must be 200 characters or fewer"},
+            "title": {
+                "required": "Enter the title of the code",
+                "max_length": "The title must be 200 characters or fewer",
+            },
             "label": {"max_length": "The label must be 100 characters or fewer"},
             "version_date": {"invalid": "Enter the version's date as a real date, for example 2026-10-31"},
-            "last_full_review_on": {"invalid": "Enter the date of the last full review as a real date, for example 2026-10-31"},
+            "last_full_review_on": {
+                "invalid": "Enter the date of the last full review as a real date, for example 2026-10-31"
+            },
         }
 
     def __init__(self, *args, **kwargs):
@@ -230,7 +245,9 @@ class ReviewCompleteForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
         if review.kind != CodeReview.Kind.FULL:
             outcomes = [c for c in outcomes if c[0] != CodeReview.Outcome.NEW_VERSION]
         self.fields["outcome"].choices = outcomes
-        self.helper = gds_helper(Field.textarea("considered", rows=6), Field.radios("outcome"), button="Complete the review")
+        self.helper = gds_helper(
+            Field.textarea("considered", rows=6), Field.radios("outcome"), button="Complete the review"
+        )
 
 
 class ReviewScheduleForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.ModelForm):
@@ -241,7 +258,9 @@ class ReviewScheduleForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.ModelFo
         fields = ["last_full_review_on", "light_touch_review_months", "full_review_months"]
         widgets = {"last_full_review_on": date_picker()}
         error_messages = {
-            "last_full_review_on": {"invalid": "Enter the date of the last full review as a real date, for example 2026-10-31"},
+            "last_full_review_on": {
+                "invalid": "Enter the date of the last full review as a real date, for example 2026-10-31"
+            },
         }
 
     def __init__(self, *args, **kwargs):

@@ -57,9 +57,7 @@ class Code(models.Model):
 
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
-    owner = models.CharField(
-        max_length=200, help_text="The body that publishes the code, under its current name."
-    )
+    owner = models.CharField(max_length=200, help_text="The body that publishes the code, under its current name.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -89,7 +87,10 @@ class Partnership(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(condition=Q(kind__in=["alliance", "coalition", "council_partnership", "nhs_body"]), name="partnership_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["alliance", "coalition", "council_partnership", "nhs_body"]),
+                name="partnership_kind_valid",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -163,7 +164,10 @@ class PartnershipRole(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["user", "partnership", "role"], name="one_role_per_user_partnership"),
-            models.CheckConstraint(condition=Q(role__in=["programme_manager", "declarations_reviewer", "panel_member"]), name="partnership_role_valid"),
+            models.CheckConstraint(
+                condition=Q(role__in=["programme_manager", "declarations_reviewer", "panel_member"]),
+                name="partnership_role_valid",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -176,8 +180,7 @@ class PublishedVersionImmutable(ValidationError):
     def __init__(self, version: "CodeVersion | None" = None):
         label = f" ({version})" if version else ""
         super().__init__(
-            f"This version{label} has been published and can never be changed. "
-            "Start a new draft from it instead."
+            f"This version{label} has been published and can never be changed. Start a new draft from it instead."
         )
 
 
@@ -207,13 +210,17 @@ class CodeVersionQuerySet(models.QuerySet):
         # touch a version that has left draft, and the review schedule only
         # while the version is the published one.
         fields = set(kwargs)
-        if "status" in kwargs and self.filter(status__in=CodeVersion.statuses_that_cannot_become(kwargs["status"])).exists():
+        if (
+            "status" in kwargs
+            and self.filter(status__in=CodeVersion.statuses_that_cannot_become(kwargs["status"])).exists()
+        ):
             raise PublishedVersionImmutable()
         if fields - CodeVersion.BOOKKEEPING_FIELDS and self.exclude(status=CodeVersion.Status.DRAFT).exists():
             raise PublishedVersionImmutable()
-        if fields & CodeVersion.REVIEW_FIELDS and self.exclude(
-            status__in=[CodeVersion.Status.DRAFT, CodeVersion.Status.PUBLISHED]
-        ).exists():
+        if (
+            fields & CodeVersion.REVIEW_FIELDS
+            and self.exclude(status__in=[CodeVersion.Status.DRAFT, CodeVersion.Status.PUBLISHED]).exists()
+        ):
             raise PublishedVersionImmutable()
         return super().update(**kwargs)
 
@@ -246,7 +253,9 @@ class CodeVersion(models.Model):
     code = models.ForeignKey(Code, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField(help_text="1 for the first version of a code, then 2, 3…")
     title = models.CharField(max_length=200, help_text="The title as this version gives it.")
-    label = models.CharField(max_length=100, blank=True, help_text='How the version names itself, e.g. "Draft October 2020".')
+    label = models.CharField(
+        max_length=100, blank=True, help_text='How the version names itself, e.g. "Draft October 2020".'
+    )
     version_date = models.DateField(null=True, blank=True, help_text="The date the version carries.")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     preamble = models.TextField(blank=True)
@@ -395,14 +404,22 @@ class Item(ContentOfDraftOnlyMixin, models.Model):
 
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="items")
     parent = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children",
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
         help_text="The item this one is a sub-point of (one level only).",
     )
     position = models.PositiveIntegerField()
     kind = models.CharField(max_length=20, choices=Kind.choices)
     topic = models.CharField(max_length=30, choices=Topic.choices, blank=True, help_text="For rules only.")
     principle = models.ForeignKey(
-        Principle, on_delete=models.PROTECT, null=True, blank=True, related_name="items",
+        Principle,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="items",
         help_text="For principles only: which of the seven principles of public life this is.",
     )
     title = models.CharField(max_length=300, blank=True, help_text='A heading or number, e.g. "Integrity" or "1".')
@@ -470,7 +487,9 @@ class Signature(models.Model):
     reference = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="signatures")
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="signatures",
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="signatures",
         help_text="The partner's organisation when they signed.",
     )
     version = models.ForeignKey(CodeVersion, on_delete=models.PROTECT, related_name="signatures")
@@ -494,7 +513,9 @@ class Signature(models.Model):
         indexes = [
             models.Index(fields=["version", "organisation"]),
             # Who has signed a version, read from the index alone.
-            models.Index(fields=["version", "partner"], condition=Q(status="active"), name="active_signatures_of_version"),
+            models.Index(
+                fields=["version", "partner"], condition=Q(status="active"), name="active_signatures_of_version"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -514,7 +535,11 @@ class SignatureRequest(models.Model):
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="signature_requests")
     version = models.ForeignKey(CodeVersion, on_delete=models.CASCADE, related_name="signature_requests")
     previous_version = models.ForeignKey(
-        CodeVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        CodeVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text="The version the partner signed last, to show them what changed.",
     )
     requested_at = models.DateTimeField()
@@ -548,7 +573,9 @@ class CodeReview(models.Model):
         NEW_VERSION = "new_version", "A new version: start a new draft, whose publication resets the review cycle"
 
     code = models.ForeignKey(Code, on_delete=models.PROTECT, related_name="reviews")
-    version = models.ForeignKey(CodeVersion, on_delete=models.PROTECT, related_name="reviews", help_text="The version under review.")
+    version = models.ForeignKey(
+        CodeVersion, on_delete=models.PROTECT, related_name="reviews", help_text="The version under review."
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     due_on = models.DateField()
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
@@ -561,7 +588,12 @@ class CodeReview(models.Model):
     considered = models.TextField(blank=True, help_text="What the review considered.")
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
     draft = models.ForeignKey(
-        CodeVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+", help_text="The draft the review started."
+        CodeVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The draft the review started.",
     )
 
     class Meta:

@@ -28,9 +28,11 @@ def send_signature_request(request: SignatureRequest) -> None:
     )
     changes_url = ""
     if request.previous_version:
-        changes_url = settings.SITE_URL + reverse(
-            "conduct:version-diff", kwargs={"code_slug": version.code.slug}
-        ) + f"?from={request.previous_version.number}&to={version.number}"
+        changes_url = (
+            settings.SITE_URL
+            + reverse("conduct:version-diff", kwargs={"code_slug": version.code.slug})
+            + f"?from={request.previous_version.number}&to={version.number}"
+        )
     send_templated_email(
         template="emails/signature_request",
         to=[request.partner.user.email],

@@ -23,7 +23,9 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     return day + relativedelta(months=months)
 
 
-def review_milestones(*, last_full_review_on: datetime.date, light_touch_months: int, full_months: int) -> list[ReviewMilestone]:
+def review_milestones(
+    *, last_full_review_on: datetime.date, light_touch_months: int, full_months: int
+) -> list[ReviewMilestone]:
     """The reviews of one cycle, in date order, ending with the full review."""
     milestones = [
         ReviewMilestone(LIGHT_TOUCH, add_months(last_full_review_on, months))

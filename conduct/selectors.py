@@ -82,7 +82,9 @@ def partnership_ids_managed_for_code(user: User, code_id: int) -> list[int]:
     if is_administrator(user):
         return list(Partnership.objects.filter(code_id=code_id).order_by("pk").values_list("pk", flat=True))
     manager = PartnershipRole.Role.PROGRAMME_MANAGER
-    return sorted(partnership_id for partnership_id, role, code in _roles_with_codes(user) if role == manager and code == code_id)
+    return sorted(
+        partnership_id for partnership_id, role, code in _roles_with_codes(user) if role == manager and code == code_id
+    )
 
 
 def is_programme_manager(user: User) -> bool:
@@ -216,9 +218,7 @@ def partners_expected_to_sign(version: CodeVersion, *, partnerships=None) -> Que
     memberships = current_memberships().filter(partnership__code_id=version.code_id)
     if partnerships is not None:
         memberships = memberships.filter(partnership__in=partnerships)
-    return Partner.objects.filter(
-        organisation_id__in=memberships.values("organisation_id"), user__is_active=True
-    )
+    return Partner.objects.filter(organisation_id__in=memberships.values("organisation_id"), user__is_active=True)
 
 
 def _with_signature_of(partners: QuerySet[Partner], version: CodeVersion) -> QuerySet[Partner]:
@@ -246,8 +246,17 @@ class PartnerSignatureStatus:
 
 
 _SIGNATURE_STATUS_COLUMNS = (
-    "pk", "user__first_name", "user__last_name", "user__username", "user__email", "organisation__name",
-    "signed_at", "signature_reference", "requested_at", "reminder_count", "last_reminded_at",
+    "pk",
+    "user__first_name",
+    "user__last_name",
+    "user__username",
+    "user__email",
+    "organisation__name",
+    "signed_at",
+    "signature_reference",
+    "requested_at",
+    "reminder_count",
+    "last_reminded_at",
 )
 
 
@@ -258,7 +267,9 @@ def signature_status(version: CodeVersion, *, organisation_ids: list[int]) -> Qu
     partners = Partner.objects.filter(organisation_id__in=organisation_ids, user__is_active=True)
     return (
         _with_signature_of(partners, version)
-        .annotate(request_for_version=FilteredRelation("signature_requests", condition=Q(signature_requests__version=version)))
+        .annotate(
+            request_for_version=FilteredRelation("signature_requests", condition=Q(signature_requests__version=version))
+        )
         .annotate(
             signed_at=F("signature_of_version__signed_at"),
             signature_reference=F("signature_of_version__reference"),
@@ -273,7 +284,9 @@ def signature_status(version: CodeVersion, *, organisation_ids: list[int]) -> Qu
 
 def signature_status_rows(rows) -> Iterator[PartnerSignatureStatus]:
     for partner_id, first_name, last_name, username, email, organisation, *status in rows:
-        yield PartnerSignatureStatus(partner_id, display_name(first_name, last_name, username), email, organisation, *status)
+        yield PartnerSignatureStatus(
+            partner_id, display_name(first_name, last_name, username), email, organisation, *status
+        )
 
 
 @dataclass(frozen=True)
@@ -423,7 +436,14 @@ def review_calendar(*, today) -> dict:
         )
         milestone = review_schedule.next_upcoming(milestones, today)
         if milestone:
-            upcoming.append({"version": version, "kind": milestone.kind, "due_on": milestone.due_on, "has_open_review": version.code_id in open_codes})
+            upcoming.append(
+                {
+                    "version": version,
+                    "kind": milestone.kind,
+                    "due_on": milestone.due_on,
+                    "has_open_review": version.code_id in open_codes,
+                }
+            )
     upcoming.sort(key=lambda row: row["due_on"])
     return {
         "overdue": [r for r in open_reviews if r.is_overdue],

@@ -10,8 +10,6 @@ from django.utils import timezone
 
 from . import notifications, review_schedule
 from .audit_log import audit_entry_append
-from .notifications import send_templated_email  # noqa: F401 (offered to the other apps)
-from .outbox import task_enqueue
 from .canonical_text import text_sha256, version_canonical_text
 from .models import (
     AuditEntry,
@@ -27,6 +25,8 @@ from .models import (
     SignedText,
     User,
 )
+from .notifications import send_templated_email  # noqa: F401 (offered to the other apps)
+from .outbox import task_enqueue
 from .selectors import partner_may_sign, partners_expected_to_sign, with_content
 
 
@@ -90,14 +90,21 @@ def code_version_start_draft(*, code: Code, actor: User) -> CodeVersion:
         if source:
             _copy_content(source=source, target=draft)
         audit_record(
-            actor=actor, action="version.draft_started", subject=draft,
+            actor=actor,
+            action="version.draft_started",
+            subject=draft,
             summary=f"Draft version {draft.number} started" + (f" from version {source.number}" if source else ""),
         )
     return draft
 
 
 DRAFT_FIELDS = (
-    "title", "label", "version_date", "preamble", "last_full_review_on", "light_touch_review_months",
+    "title",
+    "label",
+    "version_date",
+    "preamble",
+    "last_full_review_on",
+    "light_touch_review_months",
     "full_review_months",
 )
 
@@ -135,12 +142,16 @@ def item_edit(*, item: Item, actor: User, kind: str, title: str, text: str, topi
     return item
 
 
-def item_add(*, section: Section, actor: User, kind: str, title: str, text: str, topic: str = "", principle=None) -> Item:
+def item_add(
+    *, section: Section, actor: User, kind: str, title: str, text: str, topic: str = "", principle=None
+) -> Item:
     with transaction.atomic():
         CodeVersion.objects.select_for_update().get(sections=section)
         _draft_section(section.pk)
         position = (section.items.aggregate(last=Max("position"))["last"] or 0) + 1
-        item = Item(section=section, position=position, kind=kind, title=title, text=text, topic=topic, principle=principle)
+        item = Item(
+            section=section, position=position, kind=kind, title=title, text=text, topic=topic, principle=principle
+        )
         item.full_clean()
         item.save()
         audit_record(actor=actor, action="item.added", subject=item, summary=f"Item added: {item.text[:80]}")
@@ -189,7 +200,9 @@ def code_version_publish(*, version: CodeVersion, actor: User) -> CodeVersion:
         Code.objects.select_for_update().get(pk=version.code_id)
         version = with_content(CodeVersion.objects.filter(pk=version.pk)).get()
         if version.status != CodeVersion.Status.DRAFT:
-            raise ConductError(f"Only a draft can be published; this version is {version.get_status_display().lower()}.")
+            raise ConductError(
+                f"Only a draft can be published; this version is {version.get_status_display().lower()}."
+            )
         if not Item.objects.filter(section__version=version).exists():
             raise ConductError("A version with no items cannot be published. Add the code's content first.")
         now = timezone.now()
@@ -199,7 +212,9 @@ def code_version_publish(*, version: CodeVersion, actor: User) -> CodeVersion:
             previous.ended_at = now
             previous.save(update_fields=["status", "ended_at"])
             audit_record(
-                actor=actor, action="version.superseded", subject=previous,
+                actor=actor,
+                action="version.superseded",
+                subject=previous,
                 summary=f"Version {previous.number} superseded by version {version.number}",
             )
         version.status = CodeVersion.Status.PUBLISHED
@@ -207,7 +222,9 @@ def code_version_publish(*, version: CodeVersion, actor: User) -> CodeVersion:
         version.published_by = actor
         version.canonical_sha256 = text_sha256(version_canonical_text(version))
         version.save(update_fields=["status", "published_at", "published_by", "canonical_sha256"])
-        audit_record(actor=actor, action="version.published", subject=version, summary=f"Version {version.number} published")
+        audit_record(
+            actor=actor, action="version.published", subject=version, summary=f"Version {version.number} published"
+        )
         task_enqueue("conduct.tasks.send_signature_requests", version_id=version.pk)
     return version
 
@@ -222,7 +239,13 @@ def code_version_withdraw(*, version: CodeVersion, actor: User, reason: str) -> 
         version.status = CodeVersion.Status.WITHDRAWN
         version.ended_at = timezone.now()
         version.save(update_fields=["status", "ended_at"])
-        audit_record(actor=actor, action="version.withdrawn", subject=version, summary=f"Version {version.number} withdrawn", reason=reason)
+        audit_record(
+            actor=actor,
+            action="version.withdrawn",
+            subject=version,
+            summary=f"Version {version.number} withdrawn",
+            reason=reason,
+        )
     return version
 
 
@@ -267,7 +290,9 @@ def signature_record(*, partner: Partner, version: CodeVersion, typed_name: str)
     return signature, True
 
 
-def signature_requests_create_batch(*, version_id: int, after_partner_id: int, batch_size: int) -> tuple[list[int], int | None]:
+def signature_requests_create_batch(
+    *, version_id: int, after_partner_id: int, batch_size: int
+) -> tuple[list[int], int | None]:
     """Ask the next batch of partners to sign a newly published version.
 
     Safe to repeat: a partner is asked once per version. Returns the ids of the
@@ -284,10 +309,14 @@ def signature_requests_create_batch(*, version_id: int, after_partner_id: int, b
     )
     if not partner_ids:
         return [], None
-    already_signed = set(Signature.objects.filter(version=version, partner_id__in=partner_ids).values_list("partner_id", flat=True))
+    already_signed = set(
+        Signature.objects.filter(version=version, partner_id__in=partner_ids).values_list("partner_id", flat=True)
+    )
     previous = {}
     for partner_id, previous_version_id in (
-        Signature.objects.filter(partner_id__in=partner_ids, version__code_id=version.code_id, version__number__lt=version.number)
+        Signature.objects.filter(
+            partner_id__in=partner_ids, version__code_id=version.code_id, version__number__lt=version.number
+        )
         .order_by("partner_id", "version__number")
         .values_list("partner_id", "version_id")
     ):
@@ -296,14 +325,18 @@ def signature_requests_create_batch(*, version_id: int, after_partner_id: int, b
     with transaction.atomic():
         SignatureRequest.objects.bulk_create(
             [
-                SignatureRequest(partner_id=pid, version=version, previous_version_id=previous.get(pid), requested_at=now)
+                SignatureRequest(
+                    partner_id=pid, version=version, previous_version_id=previous.get(pid), requested_at=now
+                )
                 for pid in partner_ids
                 if pid not in already_signed
             ],
             ignore_conflicts=True,
         )
     request_ids = list(
-        SignatureRequest.objects.filter(version=version, partner_id__in=partner_ids, emailed_at__isnull=True).values_list("pk", flat=True)
+        SignatureRequest.objects.filter(
+            version=version, partner_id__in=partner_ids, emailed_at__isnull=True
+        ).values_list("pk", flat=True)
     )
     return request_ids, partner_ids[-1] if len(partner_ids) == batch_size else None
 
@@ -343,7 +376,9 @@ def membership_end(*, membership: Membership, ended_on: datetime.date, reason: s
             version__code_id=membership.partnership.code_id,
             status=Signature.Status.ACTIVE,
         ).update(status=Signature.Status.ENDED, ended_at=timezone.now(), ended_reason=reason)
-        audit_record(actor=actor, action="membership.ended", subject=membership, summary=f"{membership} ended", reason=reason)
+        audit_record(
+            actor=actor, action="membership.ended", subject=membership, summary=f"{membership} ended", reason=reason
+        )
     return membership
 
 
@@ -367,8 +402,9 @@ def signature_reminders_send(*, now: datetime.datetime, batch_size: int = 500) -
     while True:
         with transaction.atomic():
             batch = list(
-                due.select_for_update(skip_locked=True, of=("self",))
-                .select_related("partner__user", "version__code", "previous_version")[:batch_size]
+                due.select_for_update(skip_locked=True, of=("self",)).select_related(
+                    "partner__user", "version__code", "previous_version"
+                )[:batch_size]
             )
             if not batch:
                 return sent
@@ -394,7 +430,9 @@ def code_reviews_open_due(*, today: datetime.date) -> list[CodeReview]:
     """
     opened = []
     administrators = list(_administrators())
-    for version in CodeVersion.objects.filter(status=CodeVersion.Status.PUBLISHED, last_full_review_on__isnull=False).select_related("code"):
+    for version in CodeVersion.objects.filter(
+        status=CodeVersion.Status.PUBLISHED, last_full_review_on__isnull=False
+    ).select_related("code"):
         milestone = review_schedule.latest_due(
             review_schedule.review_milestones(
                 last_full_review_on=version.last_full_review_on,
@@ -403,12 +441,19 @@ def code_reviews_open_due(*, today: datetime.date) -> list[CodeReview]:
             ),
             today,
         )
-        if milestone is None or CodeReview.objects.filter(code_id=version.code_id, kind=milestone.kind, due_on=milestone.due_on).exists():
+        if (
+            milestone is None
+            or CodeReview.objects.filter(code_id=version.code_id, kind=milestone.kind, due_on=milestone.due_on).exists()
+        ):
             continue
         try:
             with transaction.atomic():
                 review = CodeReview.objects.create(
-                    code_id=version.code_id, version=version, kind=milestone.kind, due_on=milestone.due_on, opened_at=timezone.now()
+                    code_id=version.code_id,
+                    version=version,
+                    kind=milestone.kind,
+                    due_on=milestone.due_on,
+                    opened_at=timezone.now(),
                 )
                 review.assignees.set(administrators)
                 audit_record(actor=None, action="review.opened", subject=review, summary=f"{review} opened")
@@ -485,14 +530,22 @@ def code_review_complete(*, review: CodeReview, actor: User, considered: str, ou
         review.draft = draft
         review.save()
         audit_record(
-            actor=actor, action="review.completed", subject=review,
-            summary=f"{review} completed: {review.get_outcome_display()}", reason=review.considered,
+            actor=actor,
+            action="review.completed",
+            subject=review,
+            summary=f"{review} completed: {review.get_outcome_display()}",
+            reason=review.considered,
         )
     return review
 
 
 def code_version_set_review_schedule(
-    *, version: CodeVersion, actor: User, last_full_review_on: datetime.date, light_touch_review_months: int, full_review_months: int
+    *,
+    version: CodeVersion,
+    actor: User,
+    last_full_review_on: datetime.date,
+    light_touch_review_months: int,
+    full_review_months: int,
 ) -> CodeVersion:
     """Set the review bookkeeping of a published version (its text is untouched)."""
     with transaction.atomic():
@@ -504,7 +557,9 @@ def code_version_set_review_schedule(
         version.full_review_months = full_review_months
         version.save(update_fields=sorted(CodeVersion.REVIEW_FIELDS))
         audit_record(
-            actor=actor, action="version.review_schedule_set", subject=version,
+            actor=actor,
+            action="version.review_schedule_set",
+            subject=version,
             summary=f"Review schedule set: last full review {last_full_review_on:%-d %B %Y}, "
             f"light-touch every {light_touch_review_months} months, full every {full_review_months} months",
         )

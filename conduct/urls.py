@@ -11,8 +11,14 @@ urlpatterns = [
     path("codes/<slug:code_slug>/changes/", views.version_diff, name="version-diff"),
     path("codes/<slug:code_slug>/versions/<int:number>/", views.version_detail, name="version-detail"),
     path("codes/<slug:code_slug>/versions/<int:number>/sign/", views.version_sign, name="version-sign"),
-    path("codes/<slug:code_slug>/versions/<int:number>/signatures/", views.signature_dashboard, name="signature-dashboard"),
-    path("codes/<slug:code_slug>/versions/<int:number>/signatures.csv", views.signature_export, name="signature-export"),
+    path(
+        "codes/<slug:code_slug>/versions/<int:number>/signatures/",
+        views.signature_dashboard,
+        name="signature-dashboard",
+    ),
+    path(
+        "codes/<slug:code_slug>/versions/<int:number>/signatures.csv", views.signature_export, name="signature-export"
+    ),
     path("signatures/", views.my_signatures, name="my-signatures"),
     path("signatures/<uuid:reference>/", views.signature_receipt, name="signature-receipt"),
     path("reviews/", views.review_calendar, name="review-calendar"),

@@ -43,7 +43,9 @@ def _partner_or_403(request):
 def _draft_or_404(code_slug: str, number: int) -> CodeVersion:
     return get_object_or_404(
         selectors.with_content(CodeVersion.objects.select_related("code")),
-        code__slug=code_slug, number=number, status=CodeVersion.Status.DRAFT,
+        code__slug=code_slug,
+        number=number,
+        status=CodeVersion.Status.DRAFT,
     )
 
 
@@ -98,7 +100,11 @@ def version_diff(request, code_slug):
         messages.info(request, "This code has only one version, so there is nothing to compare.")
         return redirect(code)
     if "from_number" in request.GET or "from" not in request.GET:
-        data = request.GET if "from_number" in request.GET else {"from_number": versions[1].number, "to_number": versions[0].number}
+        data = (
+            request.GET
+            if "from_number" in request.GET
+            else {"from_number": versions[1].number, "to_number": versions[0].number}
+        )
     else:
         data = {"from_number": request.GET.get("from"), "to_number": request.GET.get("to")}
     form = VersionCompareForm(data, versions=versions)
@@ -117,7 +123,11 @@ def version_diff(request, code_slug):
         request,
         "conduct/version_diff.html",
         {
-            "code": code, "form": form, "changes": changes, "old_version": old_version, "new_version": new_version,
+            "code": code,
+            "form": form,
+            "changes": changes,
+            "old_version": old_version,
+            "new_version": new_version,
             "counts": _change_counts(changes or []),
         },
     )
@@ -140,15 +150,23 @@ def version_sign(request, code_slug, number):
         return redirect(existing)
     if version.is_signable and not selectors.partner_may_sign(partner, version):
         raise PermissionDenied("Your organisation is not a member of a partnership that adopts this code.")
-    earlier = selectors.partner_signatures(partner).filter(version__code_id=version.code_id, version__number__lt=version.number).first()
+    earlier = (
+        selectors.partner_signatures(partner)
+        .filter(version__code_id=version.code_id, version__number__lt=version.number)
+        .first()
+    )
     changes = None
     if earlier and version.is_signable:
         earlier_version = selectors.version_for_user(request.user, code_slug=code_slug, number=earlier.version.number)
         changes = [c for c in versions_diff(earlier_version, version) if c.change != "unchanged"]
-    form = SignatureForm(request.POST or None, initial={"typed_name": request.user.get_full_name()} if request.method == "GET" else None)
+    form = SignatureForm(
+        request.POST or None, initial={"typed_name": request.user.get_full_name()} if request.method == "GET" else None
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            signature, _ = services.signature_record(partner=partner, version=version, typed_name=form.cleaned_data["typed_name"])
+            signature, _ = services.signature_record(
+                partner=partner, version=version, typed_name=form.cleaned_data["typed_name"]
+            )
         except services.ConductError as error:
             form.add_error(None, error.message)
         else:
@@ -171,7 +189,9 @@ def version_sign(request, code_slug, number):
 @login_required
 def signature_receipt(request, reference):
     signature = selectors.signature_for_user(request.user, reference)
-    version = selectors.version_for_user(request.user, code_slug=signature.version.code.slug, number=signature.version.number)
+    version = selectors.version_for_user(
+        request.user, code_slug=signature.version.code.slug, number=signature.version.number
+    )
     current_hash = text_sha256(version_canonical_text(version))
     return render(
         request,
@@ -196,11 +216,15 @@ def _managed_version(request, code_slug, number) -> tuple[CodeVersion, list[int]
     version = selectors.version_for_user(request.user, code_slug=code_slug, number=number, content=False)
     partnership_ids = selectors.partnership_ids_managed_for_code(request.user, version.code_id)
     if not partnership_ids:
-        raise PermissionDenied("Only the programme manager of a partnership that adopts this code can see who has signed.")
+        raise PermissionDenied(
+            "Only the programme manager of a partnership that adopts this code can see who has signed."
+        )
     return version, partnership_ids
 
 
-def _signature_status_filter(request, tallies, partners) -> tuple[SignatureStatusFilter, list[selectors.OrganisationTally]]:
+def _signature_status_filter(
+    request, tallies, partners
+) -> tuple[SignatureStatusFilter, list[selectors.OrganisationTally]]:
     """The dashboard's filter of these partners, and the tallies of the organisations it leaves."""
     status_filter = SignatureStatusFilter(
         request.GET, queryset=partners, organisations=[(tally.organisation_id, tally.name) for tally in tallies]
@@ -245,7 +269,17 @@ def signature_export(request, code_slug, number):
     rows = _signature_status_filter(request, tallies, partners)[0].qs
     return csv_response(
         filename=f"signatures-{version.code.slug}-v{version.number}.csv",
-        header=["Organisation", "Partner", "Email", "Signed", "Signed at", "Signature reference", "Asked at", "Reminders", "Last reminded at"],
+        header=[
+            "Organisation",
+            "Partner",
+            "Email",
+            "Signed",
+            "Signed at",
+            "Signature reference",
+            "Asked at",
+            "Reminders",
+            "Last reminded at",
+        ],
         rows=(
             [
                 partner.organisation,
@@ -291,12 +325,16 @@ def draft_edit(request, code_slug, number):
         )
         messages.success(request, "Draft saved.")
         return redirect("conduct:draft-edit", code_slug=code_slug, number=number)
-    return render(request, "conduct/draft_edit.html", {"draft": draft, "form": form, "outline": selectors.version_outline(draft)})
+    return render(
+        request, "conduct/draft_edit.html", {"draft": draft, "form": form, "outline": selectors.version_outline(draft)}
+    )
 
 
 def _draft_item(item_id) -> Item:
     return get_object_or_404(
-        Item.objects.select_related("section__version__code"), pk=item_id, section__version__status=CodeVersion.Status.DRAFT
+        Item.objects.select_related("section__version__code"),
+        pk=item_id,
+        section__version__status=CodeVersion.Status.DRAFT,
     )
 
 
@@ -306,7 +344,9 @@ def _item_fields(form) -> dict:
 
 @administrator_required
 def item_add(request, section_id):
-    section = get_object_or_404(Section.objects.select_related("version__code"), pk=section_id, version__status=CodeVersion.Status.DRAFT)
+    section = get_object_or_404(
+        Section.objects.select_related("version__code"), pk=section_id, version__status=CodeVersion.Status.DRAFT
+    )
     form = ItemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.item_add(section=section, actor=request.user, **_item_fields(form))
@@ -322,8 +362,14 @@ def item_edit(request, item_id):
     if request.method == "POST" and form.is_valid():
         services.item_edit(item=item, actor=request.user, **_item_fields(form))
         messages.success(request, "Item saved.")
-        return redirect("conduct:draft-edit", code_slug=item.section.version.code.slug, number=item.section.version.number)
-    return render(request, "conduct/item_form.html", {"form": form, "draft": item.section.version, "section": item.section, "item": item})
+        return redirect(
+            "conduct:draft-edit", code_slug=item.section.version.code.slug, number=item.section.version.number
+        )
+    return render(
+        request,
+        "conduct/item_form.html",
+        {"form": form, "draft": item.section.version, "section": item.section, "item": item},
+    )
 
 
 @administrator_required
@@ -343,7 +389,10 @@ def item_move(request, item_id):
     item = _draft_item(item_id)
     services.item_move(item=item, actor=request.user, up=request.POST.get("direction") == "up")
     draft = item.section.version
-    return redirect(reverse("conduct:draft-edit", kwargs={"code_slug": draft.code.slug, "number": draft.number}) + f"#item-{item.pk}")
+    return redirect(
+        reverse("conduct:draft-edit", kwargs={"code_slug": draft.code.slug, "number": draft.number})
+        + f"#item-{item.pk}"
+    )
 
 
 @administrator_required
@@ -366,7 +415,9 @@ def version_publish(request, code_slug, number):
         request,
         "conduct/version_publish.html",
         {
-            "draft": draft, "current": current, "changes": changes,
+            "draft": draft,
+            "current": current,
+            "changes": changes,
             "partner_count": selectors.partners_expected_to_sign(draft).count(),
         },
     )
@@ -381,7 +432,9 @@ def review_calendar(request):
 
 @login_required
 def review_detail(request, review_id):
-    review = get_object_or_404(CodeReview.objects.select_related("code", "version", "completed_by", "draft"), pk=review_id)
+    review = get_object_or_404(
+        CodeReview.objects.select_related("code", "version", "completed_by", "draft"), pk=review_id
+    )
     if not selectors.may_run_reviews_of(request.user, review.code):
         raise Http404("No such review")
     form = None
@@ -394,14 +447,22 @@ def review_detail(request, review_id):
                 form.add_error(None, error.message)
             else:
                 messages.success(request, "The review is recorded.")
-                return redirect(review.draft and reverse("conduct:draft-edit", kwargs={"code_slug": review.code.slug, "number": review.draft.number}) or review)
+                return redirect(
+                    review.draft
+                    and reverse(
+                        "conduct:draft-edit", kwargs={"code_slug": review.code.slug, "number": review.draft.number}
+                    )
+                    or review
+                )
     return render(request, "conduct/review_detail.html", {"review": review, "form": form})
 
 
 @administrator_required
 def review_schedule_edit(request, code_slug, number):
     version = get_object_or_404(
-        CodeVersion.objects.select_related("code"), code__slug=code_slug, number=number,
+        CodeVersion.objects.select_related("code"),
+        code__slug=code_slug,
+        number=number,
         status__in=[CodeVersion.Status.PUBLISHED, CodeVersion.Status.DRAFT],
     )
     form = ReviewScheduleForm(request.POST or None, instance=version)

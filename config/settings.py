@@ -204,8 +204,14 @@ CONDUCT_PERIODIC_TASKS = {
     "Remind administrators of overdue reviews": {"task": "conduct.tasks.remind_overdue_reviews", "crontab": "10 6"},
     "Ask every partner to sign the current versions": {"task": "conduct.tasks.ask_everyone_to_sign", "crontab": "20 6"},
     "Remind partners who have not signed": {"task": "conduct.tasks.send_signature_reminders", "crontab": "30 6"},
-    "Ask partners to confirm their declarations each year": {"task": "declarations.tasks.ask_for_annual_confirmations", "crontab": "40 6"},
-    "Remind partners to confirm their declarations": {"task": "declarations.tasks.remind_unconfirmed_partners", "crontab": "50 6"},
+    "Ask partners to confirm their declarations each year": {
+        "task": "declarations.tasks.ask_for_annual_confirmations",
+        "crontab": "40 6",
+    },
+    "Remind partners to confirm their declarations": {
+        "task": "declarations.tasks.remind_unconfirmed_partners",
+        "crontab": "50 6",
+    },
     "Remind case handlers of breach deadlines": {"task": "breaches.tasks.send_deadline_reminders", "crontab": "0 7"},
 }
 

@@ -23,8 +23,20 @@ class ReadOnlyInline(admin.TabularInline):
 class RevisionInline(ReadOnlyInline):
     model = DeclarationRevision
     fields = [
-        "number", "is_nil", "kind", "situation", "counterparty_organisation", "counterparty_name", "description",
-        "arose_on", "ends_on", "value", "cash_or_vouchers", "outcome", "submitted_at", "submitted_by",
+        "number",
+        "is_nil",
+        "kind",
+        "situation",
+        "counterparty_organisation",
+        "counterparty_name",
+        "description",
+        "arose_on",
+        "ends_on",
+        "value",
+        "cash_or_vouchers",
+        "outcome",
+        "submitted_at",
+        "submitted_by",
     ]
     readonly_fields = fields
 

@@ -13,42 +13,64 @@ class RegisterFilter(django_filters.FilterSet):
     # through a server-side cursor: three round trips for a short list.
     partnership = django_filters.ChoiceFilter(
         widget=GovukSelect,
-        field_name="partnership_id", choices=[], empty_label="All partnerships", label="Partnership",
+        field_name="partnership_id",
+        choices=[],
+        empty_label="All partnerships",
+        label="Partnership",
     )
     # Searched by name: a partnership has thousands of organisations, too many
     # for a drop-down to be usable, or quick to render.
     organisation = django_filters.CharFilter(
-        field_name="organisation__name", lookup_expr="icontains", label="Declared by organisation (name contains)", max_length=200
+        field_name="organisation__name",
+        lookup_expr="icontains",
+        label="Declared by organisation (name contains)",
+        max_length=200,
     )
     concerning = django_filters.CharFilter(
-        field_name="revision__counterparty_organisation__name", lookup_expr="icontains",
-        label="Concerning member organisation (name contains)", max_length=200,
+        field_name="revision__counterparty_organisation__name",
+        lookup_expr="icontains",
+        label="Concerning member organisation (name contains)",
+        max_length=200,
     )
     kind = django_filters.ChoiceFilter(
         widget=GovukSelect,
-        field_name="revision__kind", choices=Kind.choices, empty_label="All kinds", label="Kind",
+        field_name="revision__kind",
+        choices=Kind.choices,
+        empty_label="All kinds",
+        label="Kind",
     )
     situation = django_filters.ChoiceFilter(
         widget=GovukSelect,
-        field_name="revision__situation", choices=Situation.choices, empty_label="All situations", label="Situation"
+        field_name="revision__situation",
+        choices=Situation.choices,
+        empty_label="All situations",
+        label="Situation",
     )
     status = django_filters.ChoiceFilter(
         widget=GovukSelect,
-        choices=[c for c in Declaration.Status.choices if c[0] != Declaration.Status.DRAFT], empty_label="All statuses",
+        choices=[c for c in Declaration.Status.choices if c[0] != Declaration.Status.DRAFT],
+        empty_label="All statuses",
         label="Status",
     )
     late = django_filters.ChoiceFilter(
         widget=GovukSelect,
-        field_name="is_late", choices=[("true", "Late only"), ("false", "On time only")], empty_label="Late and on time",
-        label="Late", method="filter_late",
+        field_name="is_late",
+        choices=[("true", "Late only"), ("false", "On time only")],
+        empty_label="Late and on time",
+        label="Late",
+        method="filter_late",
     )
     declared_from = django_filters.DateFilter(
-        field_name="first_submitted_at", lookup_expr="date__gte", label="Declared from",
+        field_name="first_submitted_at",
+        lookup_expr="date__gte",
+        label="Declared from",
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": "Enter the first date as a real date, for example 2026-03-27"},
     )
     declared_to = django_filters.DateFilter(
-        field_name="first_submitted_at", lookup_expr="date__lte", label="Declared to",
+        field_name="first_submitted_at",
+        lookup_expr="date__lte",
+        label="Declared to",
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": "Enter the last date as a real date, for example 2026-03-31"},
     )

@@ -115,7 +115,8 @@ class StartForm(GovForm):
         choices=[
             Choice("interest", "I have an interest to declare"),
             Choice(
-                "nil", "I have no interests to declare",
+                "nil",
+                "I have no interests to declare",
                 hint="A nil declaration. It appears on the public register as such.",
             ),
         ],
@@ -175,7 +176,9 @@ class KindForm(QuestionForm):
 class SituationForm(QuestionForm):
     title = "What is the interest?"
     situation = forms.ChoiceField(
-        label=title, choices=Situation.choices, widget=forms.RadioSelect,
+        label=title,
+        choices=Situation.choices,
+        widget=forms.RadioSelect,
         error_messages={"required": "Choose what the interest is"},
     )
 
@@ -189,7 +192,9 @@ class SituationForm(QuestionForm):
             Situation.HOSPITALITY: "Meals, travel, tickets or accommodation offered to you.",
             Situation.OTHER: "You will describe it on a later page.",
         }
-        self.fields["situation"].choices = [Choice(value, label, hint=hints.get(value, "")) for value, label in Situation.choices]
+        self.fields["situation"].choices = [
+            Choice(value, label, hint=hints.get(value, "")) for value, label in Situation.choices
+        ]
         self.helper = _helper(Field.radios("situation", legend_size=Size.LARGE, legend_tag="h1"), button="Continue")
 
     @staticmethod
@@ -226,7 +231,10 @@ class ConcerningForm(QuestionForm):
 
     @staticmethod
     def initial_from(revision) -> dict:
-        return {"counterparty_organisation": revision.counterparty_organisation_id, "counterparty_name": revision.counterparty_name}
+        return {
+            "counterparty_organisation": revision.counterparty_organisation_id,
+            "counterparty_name": revision.counterparty_name,
+        }
 
     def clean_counterparty_name(self):
         return _one_line(self.cleaned_data["counterparty_name"])
@@ -253,16 +261,22 @@ class DetailsForm(QuestionForm):
         },
     )
     arose_on = GovDateField(
-        subject="the date the interest arose", label="When did the interest arise?",
+        subject="the date the interest arose",
+        label="When did the interest arise?",
         help_text="For a gift or hospitality, the date it was offered. For example, 27 3 2026",
     )
     ends_on = GovDateField(
-        subject="the end date", label="When does it end? (optional)",
-        help_text="Leave this empty if you do not know. For example, 31 12 2026", required=False,
+        subject="the end date",
+        label="When does it end? (optional)",
+        help_text="Leave this empty if you do not know. For example, 31 12 2026",
+        required=False,
     )
     value = PoundsField(
         label="Estimated value in pounds",
-        max_digits=8, decimal_places=2, min_value=Decimal("0"), max_value=MAX_GIFT_VALUE,
+        max_digits=8,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        max_value=MAX_GIFT_VALUE,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
         error_messages={
             "required": "Enter the estimated value in pounds, for example 40 or 39.99",
@@ -309,7 +323,9 @@ class DetailsForm(QuestionForm):
             layout.append(Field.text("value", field_width=10))
             if self.situation == Situation.GIFT:
                 if policy.cash_must_be_declined:
-                    self.fields["cash_or_vouchers"].help_text = "Cash and vouchers must always be declined, whatever their value."
+                    self.fields[
+                        "cash_or_vouchers"
+                    ].help_text = "Cash and vouchers must always be declined, whatever their value."
                 layout.append(Field.radios("cash_or_vouchers", legend_size=Size.SMALL, inline=True))
             else:
                 del self.fields["cash_or_vouchers"]
@@ -324,8 +340,12 @@ class DetailsForm(QuestionForm):
     def initial_from(revision) -> dict:
         cash = {True: "yes", False: "no"}.get(revision.cash_or_vouchers)
         return {
-            "description": revision.description, "arose_on": revision.arose_on, "ends_on": revision.ends_on,
-            "value": revision.value, "cash_or_vouchers": cash, "outcome": revision.outcome,
+            "description": revision.description,
+            "arose_on": revision.arose_on,
+            "ends_on": revision.ends_on,
+            "value": revision.value,
+            "cash_or_vouchers": cash,
+            "outcome": revision.outcome,
         }
 
     def clean_description(self):
@@ -487,8 +507,15 @@ class ReviewForm(GovForm):
         if decision == self.ACCEPT_WITH_ACTIONS and not actions and "actions" not in self.errors:
             self.add_error("actions", "Choose at least one management action")
         if decision in (self.ACCEPT, self.RETURN) and actions:
-            self.add_error("actions", "Management actions apply only when you accept with management actions: clear them or change your decision")
-        if ManagementAction.Kind.OTHER in actions and not data.get("other_action") and "other_action" not in self.errors:
+            self.add_error(
+                "actions",
+                "Management actions apply only when you accept with management actions: clear them or change your decision",
+            )
+        if (
+            ManagementAction.Kind.OTHER in actions
+            and not data.get("other_action")
+            and "other_action" not in self.errors
+        ):
             self.add_error("other_action", "Describe the other management action")
         if decision == self.RETURN and not data.get("note") and "note" not in self.errors:
             self.add_error("note", "Enter your question for the partner")

@@ -23,24 +23,31 @@ class DeclarationPolicy(models.Model):
 
     partnership = models.OneToOneField(Partnership, on_delete=models.CASCADE, related_name="declaration_policy")
     gift_threshold = models.DecimalField(
-        "gift threshold (£)", max_digits=8, decimal_places=2, default=Decimal("25.00"),
+        "gift threshold (£)",
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("25.00"),
         help_text="Gifts worth less than this need not be declared.",
     )
     late_after_days = models.PositiveSmallIntegerField(
         default=28, help_text="A declaration made more than this many days after the interest arose is flagged as late."
     )
     cash_must_be_declined = models.BooleanField(
-        "cash and vouchers must be declined", default=True,
+        "cash and vouchers must be declined",
+        default=True,
         help_text="Refuse to record cash or vouchers as accepted, whatever their value.",
     )
     annual_confirmation_month = models.PositiveSmallIntegerField(
-        default=4, help_text="Each year from the first of this month (1–12), partners are asked to confirm their declarations.",
+        default=4,
+        help_text="Each year from the first of this month (1–12), partners are asked to confirm their declarations.",
     )
 
     class Meta:
         verbose_name_plural = "declaration policies"
         constraints = [
-            models.CheckConstraint(condition=Q(gift_threshold__gte=0), name="declaration_policy_threshold_not_negative"),
+            models.CheckConstraint(
+                condition=Q(gift_threshold__gte=0), name="declaration_policy_threshold_not_negative"
+            ),
             models.CheckConstraint(condition=Q(late_after_days__gte=1), name="declaration_policy_late_after_positive"),
             models.CheckConstraint(
                 condition=Q(annual_confirmation_month__gte=1, annual_confirmation_month__lte=12),
@@ -109,7 +116,9 @@ class Declaration(models.Model):
 
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="declarations")
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="declarations_made",
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="declarations_made",
         help_text="The partner's organisation when they declared.",
     )
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="declarations")
@@ -119,11 +128,19 @@ class Declaration(models.Model):
     accepted_at = models.DateTimeField(null=True, blank=True, help_text="When it was last accepted.")
     is_late = models.BooleanField(default=False)
     revision = models.ForeignKey(
-        "DeclarationRevision", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "DeclarationRevision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text="The latest submitted revision.",
     )
     accepted_revision = models.ForeignKey(
-        "DeclarationRevision", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "DeclarationRevision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text="The revision accepted last, kept as it was accepted.",
     )
     ended_on = models.DateField(null=True, blank=True)
@@ -161,7 +178,9 @@ class Declaration(models.Model):
             models.Index(fields=["partnership", "status"]),
             models.Index(fields=["partner", "status"]),
             # The register lists a partnership's declarations newest first, a page at a time.
-            models.Index(F("partnership"), F("first_submitted_at").desc(), F("id").desc(), name="declaration_register_order"),
+            models.Index(
+                F("partnership"), F("first_submitted_at").desc(), F("id").desc(), name="declaration_register_order"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -223,7 +242,9 @@ class DeclarationRevision(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["declaration", "number"], name="declaration_revision_number_unique"),
             models.UniqueConstraint(
-                fields=["declaration"], condition=Q(submitted_at__isnull=True), name="one_draft_revision_per_declaration"
+                fields=["declaration"],
+                condition=Q(submitted_at__isnull=True),
+                name="one_draft_revision_per_declaration",
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=["", *Kind.values]),
@@ -244,7 +265,8 @@ class DeclarationRevision(models.Model):
                 name="declaration_revision_value_plausible",
             ),
             models.CheckConstraint(
-                condition=Q(is_nil=False) | (Q(kind="") & Q(situation="") & Q(counterparty_organisation__isnull=True) & Q(counterparty_name="")),
+                condition=Q(is_nil=False)
+                | (Q(kind="") & Q(situation="") & Q(counterparty_organisation__isnull=True) & Q(counterparty_name="")),
                 name="declaration_revision_nil_has_no_interest",
             ),
             # A submitted interest says what it is, whom it concerns and when it arose.
@@ -253,7 +275,10 @@ class DeclarationRevision(models.Model):
                     Q(submitted_at__isnull=True)
                     | Q(is_nil=True)
                     | (
-                        ~Q(kind="") & ~Q(situation="") & ~Q(description="") & Q(arose_on__isnull=False)
+                        ~Q(kind="")
+                        & ~Q(situation="")
+                        & ~Q(description="")
+                        & Q(arose_on__isnull=False)
                         & (Q(counterparty_organisation__isnull=False) | ~Q(counterparty_name=""))
                     )
                 ),
@@ -316,7 +341,10 @@ class ManagementAction(models.Model):
     """An action a reviewer set when accepting a revision, to manage the conflict."""
 
     class Kind(models.TextChoices):
-        EXCLUDED_FROM_DECISIONS = "excluded_from_decisions", "Excluded from decisions concerning the organisation or person"
+        EXCLUDED_FROM_DECISIONS = (
+            "excluded_from_decisions",
+            "Excluded from decisions concerning the organisation or person",
+        )
         NO_CONFIDENTIAL_PAPERS = "no_confidential_papers", "May not receive confidential papers concerning them"
         STEP_DOWN = "step_down", "Step down from a role"
         OTHER = "other", "Other action"
@@ -335,7 +363,9 @@ class ManagementAction(models.Model):
                 condition=Q(kind__in=["excluded_from_decisions", "no_confidential_papers", "step_down", "other"]),
                 name="management_action_kind_valid",
             ),
-            models.CheckConstraint(condition=~Q(kind="other") | ~Q(details=""), name="management_action_other_has_details"),
+            models.CheckConstraint(
+                condition=~Q(kind="other") | ~Q(details=""), name="management_action_other_has_details"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -397,13 +427,24 @@ class DeclarationEvent(models.Model):
         ordering = ["at", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(action__in=[
-                    "started", "submitted", "resubmitted", "updated", "returned", "accepted", "ended", "withheld", "released",
-                ]),
+                condition=Q(
+                    action__in=[
+                        "started",
+                        "submitted",
+                        "resubmitted",
+                        "updated",
+                        "returned",
+                        "accepted",
+                        "ended",
+                        "withheld",
+                        "released",
+                    ]
+                ),
                 name="declaration_event_action_valid",
             ),
             models.CheckConstraint(
-                condition=Q(from_status__in=["", *Declaration.Status.values]) & Q(to_status__in=Declaration.Status.values),
+                condition=Q(from_status__in=["", *Declaration.Status.values])
+                & Q(to_status__in=Declaration.Status.values),
                 name="declaration_event_statuses_valid",
             ),
         ]
@@ -444,7 +485,8 @@ class AnnualConfirmation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["partner", "partnership", "year"], name="one_annual_confirmation_a_year"),
             models.CheckConstraint(
-                condition=(Q(confirmed_at__isnull=True) & Q(how="")) | (Q(confirmed_at__isnull=False) & Q(how__in=["confirmed", "declared"])),
+                condition=(Q(confirmed_at__isnull=True) & Q(how=""))
+                | (Q(confirmed_at__isnull=False) & Q(how__in=["confirmed", "declared"])),
                 name="annual_confirmation_how_when_confirmed",
             ),
         ]

@@ -94,12 +94,23 @@ def declarations_for_review(user: User) -> QuerySet[Declaration]:
         # The names of the partnership and the declaring organisation are read by
         # subqueries, not joins: with seven tables joined, PostgreSQL spent longer
         # choosing the join order (about 6 ms) than reading a page of rows.
-        .annotate(partnership_name=_name_of(Partnership, "partnership_id"), organisation_name=_name_of(Organisation, "organisation_id"))
+        .annotate(
+            partnership_name=_name_of(Partnership, "partnership_id"),
+            organisation_name=_name_of(Organisation, "organisation_id"),
+        )
         # Only what a row of the register shows: a page reads a tenth of the columns.
         .only(
-            "status", "first_submitted_at", "is_late", "withheld_at",
-            "partner__user__username", "partner__user__first_name", "partner__user__last_name",
-            "revision__is_nil", "revision__kind", "revision__situation", "revision__counterparty_name",
+            "status",
+            "first_submitted_at",
+            "is_late",
+            "withheld_at",
+            "partner__user__username",
+            "partner__user__first_name",
+            "partner__user__last_name",
+            "revision__is_nil",
+            "revision__kind",
+            "revision__situation",
+            "revision__counterparty_name",
             "revision__counterparty_organisation__name",
         )
         .order_by("-first_submitted_at", "-pk")
@@ -163,9 +174,7 @@ def own_declaration(user: User, pk: int) -> Declaration:
 
 
 def draft_revision(declaration: Declaration) -> DeclarationRevision | None:
-    return (
-        declaration.revisions.filter(submitted_at__isnull=True).select_related("counterparty_organisation").first()
-    )
+    return declaration.revisions.filter(submitted_at__isnull=True).select_related("counterparty_organisation").first()
 
 
 def latest_question(declaration: Declaration) -> DeclarationEvent | None:
@@ -190,9 +199,7 @@ def public_register(partnership: Partnership) -> QuerySet[Declaration]:
     """What the public sees: every accepted declaration, as it was accepted,
     except those withheld with a recorded reason."""
     return (
-        Declaration.objects.filter(
-            partnership=partnership, accepted_revision__isnull=False, withheld_at__isnull=True
-        )
+        Declaration.objects.filter(partnership=partnership, accepted_revision__isnull=False, withheld_at__isnull=True)
         .select_related("partner__user", "organisation", "accepted_revision__counterparty_organisation")
         .prefetch_related(
             Prefetch("accepted_revision__management_actions", queryset=ManagementAction.objects.order_by("pk"))
@@ -273,7 +280,11 @@ def decision_participation_check(*, user, organisation=None, person_name: str = 
 
 
 def open_annual_confirmations(partner: Partner) -> QuerySet[AnnualConfirmation]:
-    return AnnualConfirmation.objects.filter(partner=partner, confirmed_at__isnull=True).select_related("partnership").order_by("partnership__name", "-year")
+    return (
+        AnnualConfirmation.objects.filter(partner=partner, confirmed_at__isnull=True)
+        .select_related("partnership")
+        .order_by("partnership__name", "-year")
+    )
 
 
 def latest_round(confirmations: QuerySet[AnnualConfirmation]) -> QuerySet[AnnualConfirmation]:
@@ -297,17 +308,59 @@ def annual_confirmation_overview(user: User, *, partnership: Partnership | None 
 
 
 REGISTER_CSV_HEADER = [
-    "Reference", "Partnership", "Partner", "Email", "Organisation", "Status", "Late", "Withheld", "Withheld reason",
-    "Declared on", "Nil declaration", "Kind", "Situation", "Concerning member organisation", "Concerning (name)",
-    "Description", "Arose on", "Ends on", "Ended on", "Estimated value (£)", "Cash or vouchers", "Accepted or declined",
-    "Revision", "Management actions",
+    "Reference",
+    "Partnership",
+    "Partner",
+    "Email",
+    "Organisation",
+    "Status",
+    "Late",
+    "Withheld",
+    "Withheld reason",
+    "Declared on",
+    "Nil declaration",
+    "Kind",
+    "Situation",
+    "Concerning member organisation",
+    "Concerning (name)",
+    "Description",
+    "Arose on",
+    "Ends on",
+    "Ended on",
+    "Estimated value (£)",
+    "Cash or vouchers",
+    "Accepted or declined",
+    "Revision",
+    "Management actions",
 ]
 _REGISTER_CSV_COLUMNS = (
-    "pk", "partnership__name", "partner__user__first_name", "partner__user__last_name", "partner__user__username",
-    "partner__user__email", "organisation__name", "status", "is_late", "withheld_at", "withheld_reason", "first_submitted_at",
-    "revision_id", "accepted_revision_id", "ended_on", "revision__is_nil", "revision__kind", "revision__situation",
-    "revision__counterparty_organisation__name", "revision__counterparty_name", "revision__description", "revision__arose_on",
-    "revision__ends_on", "revision__value", "revision__cash_or_vouchers", "revision__outcome", "revision__number",
+    "pk",
+    "partnership__name",
+    "partner__user__first_name",
+    "partner__user__last_name",
+    "partner__user__username",
+    "partner__user__email",
+    "organisation__name",
+    "status",
+    "is_late",
+    "withheld_at",
+    "withheld_reason",
+    "first_submitted_at",
+    "revision_id",
+    "accepted_revision_id",
+    "ended_on",
+    "revision__is_nil",
+    "revision__kind",
+    "revision__situation",
+    "revision__counterparty_organisation__name",
+    "revision__counterparty_name",
+    "revision__description",
+    "revision__arose_on",
+    "revision__ends_on",
+    "revision__value",
+    "revision__cash_or_vouchers",
+    "revision__outcome",
+    "revision__number",
 )
 
 
@@ -322,18 +375,62 @@ def register_csv_rows(declarations: QuerySet[Declaration], *, chunk_size: int = 
         # Actions show only while the latest revision is the accepted one.
         accepted = {row[12] for row in chunk if row[12] == row[13]}
         actions: dict[int, list[str]] = {}
-        for action in ManagementAction.objects.filter(revision_id__in=accepted).select_related("revision__counterparty_organisation"):
+        for action in ManagementAction.objects.filter(revision_id__in=accepted).select_related(
+            "revision__counterparty_organisation"
+        ):
             actions.setdefault(action.revision_id, []).append(action.text)
         for (
-            pk, partnership, first_name, last_name, username, email, organisation, status, is_late, withheld_at, withheld_reason,
-            first_submitted_at, revision_id, _, ended_on, is_nil, kind, situation, concerning_organisation, concerning_name,
-            description, arose_on, ends_on, value, cash_or_vouchers, outcome, number,
+            pk,
+            partnership,
+            first_name,
+            last_name,
+            username,
+            email,
+            organisation,
+            status,
+            is_late,
+            withheld_at,
+            withheld_reason,
+            first_submitted_at,
+            revision_id,
+            _,
+            ended_on,
+            is_nil,
+            kind,
+            situation,
+            concerning_organisation,
+            concerning_name,
+            description,
+            arose_on,
+            ends_on,
+            value,
+            cash_or_vouchers,
+            outcome,
+            number,
         ) in chunk:
             yield [
-                pk, partnership, f"{first_name} {last_name}".strip() or username, email, organisation, statuses[status],
-                yes_no[is_late], yes_no[withheld_at is not None], withheld_reason, first_submitted_at.astimezone(zone).date().isoformat(),
-                yes_no[is_nil], KIND_LABELS.get(kind, ""), SITUATION_LABELS.get(situation, ""), concerning_organisation or "", concerning_name,
-                description, arose_on.isoformat() if arose_on else "", ends_on.isoformat() if ends_on else "",
-                ended_on.isoformat() if ended_on else "", "" if value is None else f"{value:.2f}", yes_no[cash_or_vouchers],
-                outcomes.get(outcome, ""), number, "; ".join(actions.get(revision_id, [])),
+                pk,
+                partnership,
+                f"{first_name} {last_name}".strip() or username,
+                email,
+                organisation,
+                statuses[status],
+                yes_no[is_late],
+                yes_no[withheld_at is not None],
+                withheld_reason,
+                first_submitted_at.astimezone(zone).date().isoformat(),
+                yes_no[is_nil],
+                KIND_LABELS.get(kind, ""),
+                SITUATION_LABELS.get(situation, ""),
+                concerning_organisation or "",
+                concerning_name,
+                description,
+                arose_on.isoformat() if arose_on else "",
+                ends_on.isoformat() if ends_on else "",
+                ended_on.isoformat() if ended_on else "",
+                "" if value is None else f"{value:.2f}",
+                yes_no[cash_or_vouchers],
+                outcomes.get(outcome, ""),
+                number,
+                "; ".join(actions.get(revision_id, [])),
             ]

@@ -19,8 +19,8 @@ from conduct.services import ConductError, audit_record, send_templated_email, t
 
 from .models import (
     NOTE_MAX_LENGTH,
-    AnnualConfirmation,
     VALUED_SITUATIONS,
+    AnnualConfirmation,
     Declaration,
     DeclarationEvent,
     DeclarationPolicy,
@@ -28,8 +28,16 @@ from .models import (
     ManagementAction,
     Situation,
 )
-from .selectors import DecisionCheck, decision_participation_check  # noqa: F401 (other apps ask through services)
-from .selectors import days_late, declaring_partnerships, latest_round, may_review, may_withhold, normalised_name
+from .selectors import (  # noqa: F401 (other apps ask through services)
+    DecisionCheck,
+    days_late,
+    decision_participation_check,
+    declaring_partnerships,
+    latest_round,
+    may_review,
+    may_withhold,
+    normalised_name,
+)
 
 
 class DeclarationError(ConductError):
@@ -37,8 +45,17 @@ class DeclarationError(ConductError):
 
 
 ANSWER_FIELDS = {
-    "is_nil", "kind", "situation", "counterparty_organisation", "counterparty_name", "description", "arose_on",
-    "ends_on", "value", "cash_or_vouchers", "outcome",
+    "is_nil",
+    "kind",
+    "situation",
+    "counterparty_organisation",
+    "counterparty_name",
+    "description",
+    "arose_on",
+    "ends_on",
+    "value",
+    "cash_or_vouchers",
+    "outcome",
 }
 INTEREST_FIELDS = ANSWER_FIELDS - {"is_nil"}
 
@@ -49,7 +66,9 @@ def declaration_policy_for(*, partnership: Partnership) -> DeclarationPolicy:
     return policy
 
 
-def _record(declaration: Declaration, *, action: str, from_status: str, actor: User | None, note: str = "", revision=None) -> DeclarationEvent:
+def _record(
+    declaration: Declaration, *, action: str, from_status: str, actor: User | None, note: str = "", revision=None
+) -> DeclarationEvent:
     event = DeclarationEvent.objects.create(
         declaration=declaration,
         revision=revision,
@@ -61,7 +80,9 @@ def _record(declaration: Declaration, *, action: str, from_status: str, actor: U
     )
     # The declaration's own history, and the hash-chained log across the apps.
     audit_record(
-        actor=actor, action=f"declaration.{action}", subject=declaration,
+        actor=actor,
+        action=f"declaration.{action}",
+        subject=declaration,
         summary=f"Declaration {declaration.pk}: {event.get_action_display()} ({from_status or 'new'} → {declaration.status})",
         reason=note,
     )
@@ -69,7 +90,9 @@ def _record(declaration: Declaration, *, action: str, from_status: str, actor: U
 
 
 def _locked(declaration: Declaration) -> Declaration:
-    return Declaration.objects.select_for_update(of=("self",)).select_related("revision", "partner").get(pk=declaration.pk)
+    return (
+        Declaration.objects.select_for_update(of=("self",)).select_related("revision", "partner").get(pk=declaration.pk)
+    )
 
 
 def _check_transition(declaration: Declaration, to_status: str, refusal: str) -> None:
@@ -139,7 +162,9 @@ def declaration_draft_save(
         if revision is None:
             raise DeclarationError("This declaration has been submitted. Update it to change what it says.")
         if ("is_nil" in answers or partnership is not None) and declaration.status != Declaration.Status.DRAFT:
-            raise DeclarationError("Only a new declaration can change its partnership or whether it is a nil declaration.")
+            raise DeclarationError(
+                "Only a new declaration can change its partnership or whether it is a nil declaration."
+            )
         if partnership is not None and partnership.pk != declaration.partnership_id:
             if not declaring_partnerships(declaration.partner).filter(pk=partnership.pk).exists():
                 raise DeclarationError(f"Your organisation is not a current member of {partnership}.")
@@ -173,8 +198,14 @@ def declaration_revise(*, declaration: Declaration, actor: User) -> DeclarationR
         existing = DeclarationRevision.objects.filter(declaration=declaration, submitted_at__isnull=True).first()
         if existing:
             return existing
-        if declaration.status not in (Declaration.Status.SUBMITTED, Declaration.Status.RETURNED, Declaration.Status.ACCEPTED):
-            raise DeclarationError(f"A declaration that is {declaration.get_status_display().lower()} cannot be updated.")
+        if declaration.status not in (
+            Declaration.Status.SUBMITTED,
+            Declaration.Status.RETURNED,
+            Declaration.Status.ACCEPTED,
+        ):
+            raise DeclarationError(
+                f"A declaration that is {declaration.get_status_display().lower()} cannot be updated."
+            )
         latest = declaration.revision
         if latest.is_nil:
             raise DeclarationError("A nil declaration cannot be updated. If you now have an interest, declare it.")
@@ -199,7 +230,9 @@ def declaration_submit(*, declaration: Declaration, actor: User, note: str = "")
     with transaction.atomic():
         declaration = _locked(declaration)
         _check_own(declaration, actor)
-        _check_transition(declaration, Declaration.Status.SUBMITTED, "A declaration that is {status} cannot be submitted.")
+        _check_transition(
+            declaration, Declaration.Status.SUBMITTED, "A declaration that is {status} cannot be submitted."
+        )
         revision = DeclarationRevision.objects.filter(declaration=declaration, submitted_at__isnull=True).first()
         if revision is None:
             raise DeclarationError("There is nothing new to submit: update the declaration first.")
@@ -237,7 +270,10 @@ def declaration_submit(*, declaration: Declaration, actor: User, note: str = "")
             _queue_event_email(event.pk)
         # Declaring answers this year's request to confirm.
         annual_confirmation_confirm(
-            partner=declaration.partner, partnership=declaration.partnership, actor=actor, how=AnnualConfirmation.How.DECLARED
+            partner=declaration.partner,
+            partnership=declaration.partnership,
+            actor=actor,
+            how=AnnualConfirmation.How.DECLARED,
         )
     return declaration
 
@@ -252,11 +288,22 @@ def declaration_return(*, declaration: Declaration, actor: User, question: str) 
     with transaction.atomic():
         declaration = _locked(declaration)
         _check_reviewer(declaration, actor)
-        _check_transition(declaration, Declaration.Status.RETURNED, "Only a submitted declaration can be returned; this one is {status}.")
+        _check_transition(
+            declaration,
+            Declaration.Status.RETURNED,
+            "Only a submitted declaration can be returned; this one is {status}.",
+        )
         from_status = declaration.status
         declaration.status = Declaration.Status.RETURNED
         declaration.save(update_fields=["status"])
-        event = _record(declaration, action=DeclarationEvent.Action.RETURNED, from_status=from_status, actor=actor, note=question, revision=declaration.revision)
+        event = _record(
+            declaration,
+            action=DeclarationEvent.Action.RETURNED,
+            from_status=from_status,
+            actor=actor,
+            note=question,
+            revision=declaration.revision,
+        )
         _queue_event_email(event.pk)
     return declaration
 
@@ -284,17 +331,31 @@ def declaration_accept(
     with transaction.atomic():
         declaration = _locked(declaration)
         _check_reviewer(declaration, actor)
-        _check_transition(declaration, Declaration.Status.ACCEPTED, "Only a submitted declaration can be accepted; this one is {status}.")
+        _check_transition(
+            declaration,
+            Declaration.Status.ACCEPTED,
+            "Only a submitted declaration can be accepted; this one is {status}.",
+        )
         from_status = declaration.status
         revision = declaration.revision
         ManagementAction.objects.bulk_create(
-            [ManagementAction(revision=revision, kind=kind, details=details, created_by=actor) for kind, details in actions]
+            [
+                ManagementAction(revision=revision, kind=kind, details=details, created_by=actor)
+                for kind, details in actions
+            ]
         )
         declaration.status = Declaration.Status.ACCEPTED
         declaration.accepted_revision = revision
         declaration.accepted_at = timezone.now()
         declaration.save(update_fields=["status", "accepted_revision", "accepted_at"])
-        event = _record(declaration, action=DeclarationEvent.Action.ACCEPTED, from_status=from_status, actor=actor, note=note, revision=revision)
+        event = _record(
+            declaration,
+            action=DeclarationEvent.Action.ACCEPTED,
+            from_status=from_status,
+            actor=actor,
+            note=note,
+            revision=revision,
+        )
         if not revision.is_nil:
             _end_contradicted_nil_declarations(declaration, actor=actor)
         _queue_event_email(event.pk)
@@ -312,7 +373,10 @@ def _end_contradicted_nil_declarations(declaration: Declaration, *, actor: User)
         nil.status, nil.ended_on = Declaration.Status.ENDED, timezone.localdate()
         nil.save(update_fields=["status", "ended_on"])
         _record(
-            nil, action=DeclarationEvent.Action.ENDED, from_status=Declaration.Status.ACCEPTED, actor=actor,
+            nil,
+            action=DeclarationEvent.Action.ENDED,
+            from_status=Declaration.Status.ACCEPTED,
+            actor=actor,
             note=f"Replaced by declaration {declaration.pk}: an interest has since been declared and accepted.",
         )
 
@@ -339,13 +403,22 @@ def declaration_end(*, declaration: Declaration, actor: User, ended_on: datetime
         from_status = declaration.status
         declaration.status, declaration.ended_on = Declaration.Status.ENDED, ended_on
         declaration.save(update_fields=["status", "ended_on"])
-        _record(declaration, action=DeclarationEvent.Action.ENDED, from_status=from_status, actor=actor, note=reason, revision=declaration.revision)
+        _record(
+            declaration,
+            action=DeclarationEvent.Action.ENDED,
+            from_status=from_status,
+            actor=actor,
+            note=reason,
+            revision=declaration.revision,
+        )
     return declaration
 
 
 def _check_manager(declaration: Declaration, actor: User) -> None:
     if not may_withhold(actor, declaration):
-        raise DeclarationError("Only the programme manager of this partnership can decide what the public register shows.")
+        raise DeclarationError(
+            "Only the programme manager of this partnership can decide what the public register shows."
+        )
 
 
 def declaration_withhold(*, declaration: Declaration, actor: User, reason: str) -> Declaration:
@@ -361,7 +434,13 @@ def declaration_withhold(*, declaration: Declaration, actor: User, reason: str) 
             return declaration
         declaration.withheld_at, declaration.withheld_reason = timezone.now(), reason
         declaration.save(update_fields=["withheld_at", "withheld_reason"])
-        _record(declaration, action=DeclarationEvent.Action.WITHHELD, from_status=declaration.status, actor=actor, note=reason)
+        _record(
+            declaration,
+            action=DeclarationEvent.Action.WITHHELD,
+            from_status=declaration.status,
+            actor=actor,
+            note=reason,
+        )
     return declaration
 
 
@@ -378,7 +457,13 @@ def declaration_release(*, declaration: Declaration, actor: User, reason: str) -
             return declaration
         declaration.withheld_at, declaration.withheld_reason = None, ""
         declaration.save(update_fields=["withheld_at", "withheld_reason"])
-        _record(declaration, action=DeclarationEvent.Action.RELEASED, from_status=declaration.status, actor=actor, note=reason)
+        _record(
+            declaration,
+            action=DeclarationEvent.Action.RELEASED,
+            from_status=declaration.status,
+            actor=actor,
+            note=reason,
+        )
     return declaration
 
 
@@ -388,10 +473,15 @@ def declaration_event_notify(*, event_id: int) -> bool:
     Returns whether an email went out."""
     with transaction.atomic():
         # Claiming the event first means a task run twice sends one email.
-        if not DeclarationEvent.objects.filter(pk=event_id, notified_at__isnull=True).update(notified_at=timezone.now()):
+        if not DeclarationEvent.objects.filter(pk=event_id, notified_at__isnull=True).update(
+            notified_at=timezone.now()
+        ):
             return False
         event = DeclarationEvent.objects.select_related(
-            "actor", "declaration__partner__user", "declaration__organisation", "declaration__partnership",
+            "actor",
+            "declaration__partner__user",
+            "declaration__organisation",
+            "declaration__partnership",
             "declaration__revision__counterparty_organisation",
         ).get(pk=event_id)
         declaration = event.declaration
@@ -447,7 +537,8 @@ def annual_confirmations_request(*, today: datetime.date) -> int:
             ignore_conflicts=True,
         )
     return _annual_confirmations_email(
-        AnnualConfirmation.objects.filter(emailed_at__isnull=True, confirmed_at__isnull=True), template="emails/declaration_confirmation_request",
+        AnnualConfirmation.objects.filter(emailed_at__isnull=True, confirmed_at__isnull=True),
+        template="emails/declaration_confirmation_request",
         mark={"emailed_at": now},
     )
 
@@ -457,10 +548,14 @@ def annual_confirmations_remind(*, now: datetime.datetime) -> int:
     reminder interval, until they confirm or declare. Returns how many were reminded."""
     interval = datetime.timedelta(days=settings.DECLARATION_CONFIRMATION_REMINDER_DAYS)
     due = latest_round(
-        AnnualConfirmation.objects.filter(confirmed_at__isnull=True, emailed_at__isnull=False, requested_at__lte=now - interval)
+        AnnualConfirmation.objects.filter(
+            confirmed_at__isnull=True, emailed_at__isnull=False, requested_at__lte=now - interval
+        )
     ).filter(Q(last_reminded_at__isnull=True) | Q(last_reminded_at__lte=now - interval))
     return _annual_confirmations_email(
-        due, template="emails/declaration_confirmation_reminder", mark={"last_reminded_at": now, "reminder_count": F("reminder_count") + 1}
+        due,
+        template="emails/declaration_confirmation_reminder",
+        mark={"last_reminded_at": now, "reminder_count": F("reminder_count") + 1},
     )
 
 
@@ -482,26 +577,34 @@ def _annual_confirmations_email(confirmations, *, template: str, mark: dict, bat
                     context={
                         "confirmation": confirmation,
                         "confirm_url": settings.SITE_URL
-                        + reverse("declarations:annual-confirm", kwargs={"partnership_slug": confirmation.partnership.slug}),
+                        + reverse(
+                            "declarations:annual-confirm", kwargs={"partnership_slug": confirmation.partnership.slug}
+                        ),
                     },
                 )
             AnnualConfirmation.objects.filter(pk__in=[c.pk for c in batch]).update(**mark)
             sent += len(batch)
 
 
-def annual_confirmation_confirm(*, partner, partnership: Partnership, actor: User, how: str = AnnualConfirmation.How.CONFIRMED) -> int:
+def annual_confirmation_confirm(
+    *, partner, partnership: Partnership, actor: User, how: str = AnnualConfirmation.How.CONFIRMED
+) -> int:
     """Record that the partner has confirmed their declarations to the
     partnership, or made or updated one; reminders stop. Returns how many open
     requests this settled (0 when none was open)."""
     with transaction.atomic():
         open_requests = list(
-            AnnualConfirmation.objects.select_for_update().filter(partner=partner, partnership=partnership, confirmed_at__isnull=True)
+            AnnualConfirmation.objects.select_for_update().filter(
+                partner=partner, partnership=partnership, confirmed_at__isnull=True
+            )
         )
         for confirmation in open_requests:
             confirmation.confirmed_at, confirmation.how = timezone.now(), how
             confirmation.save(update_fields=["confirmed_at", "how"])
             audit_record(
-                actor=actor, action="declarations.annual_confirmation", subject=confirmation,
+                actor=actor,
+                action="declarations.annual_confirmation",
+                subject=confirmation,
                 summary=f"{confirmation}: {confirmation.get_how_display().lower()}",
             )
     return len(open_requests)

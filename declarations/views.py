@@ -38,7 +38,9 @@ def _own_draft(request, pk):
 def _reviewable(request, pk) -> Declaration:
     declaration = selectors.declaration_for_user(request.user, pk)
     if not selectors.may_review(request.user, declaration):
-        raise PermissionDenied("Only the programme manager or a reviewer of this partnership reviews it, and never their own.")
+        raise PermissionDenied(
+            "Only the programme manager or a reviewer of this partnership reviews it, and never their own."
+        )
     return declaration
 
 
@@ -97,7 +99,9 @@ def declaration_start(request, pk=None):
     if request.method == "POST" and form.is_valid():
         answers = form.answers()
         if declaration is None:
-            declaration = services.declaration_start(actor=request.user, partnership=answers["partnership"], is_nil=answers["is_nil"])
+            declaration = services.declaration_start(
+                actor=request.user, partnership=answers["partnership"], is_nil=answers["is_nil"]
+            )
         else:
             services.declaration_draft_save(declaration=declaration, actor=request.user, **answers)
         revision = selectors.draft_revision(declaration)
@@ -128,7 +132,8 @@ def declaration_question(request, pk, step):
     else:
         back_url = _step_url(declaration, None)
     return render(
-        request, "declarations/question.html",
+        request,
+        "declarations/question.html",
         {"form": form, "declaration": declaration, "back_url": back_url, "step": step},
     )
 
@@ -146,7 +151,9 @@ def declaration_check(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.declaration_submit(declaration=declaration, actor=request.user, note=form.cleaned_data.get("note", ""))
+            services.declaration_submit(
+                declaration=declaration, actor=request.user, note=form.cleaned_data.get("note", "")
+            )
         except services.DeclarationError as error:
             form.add_error(None, error.message)
         else:
@@ -157,7 +164,10 @@ def declaration_check(request, pk):
         request,
         "declarations/check.html",
         {
-            "form": form, "declaration": declaration, "revision": revision, "policy": policy,
+            "form": form,
+            "declaration": declaration,
+            "revision": revision,
+            "policy": policy,
             "late_by_days": selectors.days_late(arose_on=revision.arose_on, declared_on=declared_on, policy=policy),
             "question": selectors.latest_question(declaration),
         },
@@ -197,7 +207,11 @@ def declaration_revise(request, pk):
 @login_required
 def declaration_end(request, pk):
     declaration = selectors.own_declaration(request.user, pk)
-    if declaration.status not in (Declaration.Status.SUBMITTED, Declaration.Status.RETURNED, Declaration.Status.ACCEPTED):
+    if declaration.status not in (
+        Declaration.Status.SUBMITTED,
+        Declaration.Status.RETURNED,
+        Declaration.Status.ACCEPTED,
+    ):
         messages.error(request, f"A declaration that is {declaration.get_status_display().lower()} cannot be ended.")
         return redirect(declaration)
     form = EndForm(_posted(request), arose_on=declaration.revision.arose_on)
@@ -219,19 +233,25 @@ def declaration_end(request, pk):
 def declaration_review(request, pk):
     declaration = _reviewable(request, pk)
     if declaration.status != Declaration.Status.SUBMITTED:
-        messages.info(request, f"This declaration is {declaration.get_status_display().lower()}: there is nothing to review.")
+        messages.info(
+            request, f"This declaration is {declaration.get_status_display().lower()}: there is nothing to review."
+        )
         return redirect(declaration)
     form = ReviewForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         decision = form.cleaned_data["decision"]
         try:
             if decision == ReviewForm.RETURN:
-                services.declaration_return(declaration=declaration, actor=request.user, question=form.cleaned_data["note"])
+                services.declaration_return(
+                    declaration=declaration, actor=request.user, question=form.cleaned_data["note"]
+                )
                 messages.success(request, "The declaration has been returned to the partner with your question.")
             else:
                 services.declaration_accept(
-                    declaration=declaration, actor=request.user,
-                    actions=form.management_actions(), note=form.cleaned_data["note"],
+                    declaration=declaration,
+                    actor=request.user,
+                    actions=form.management_actions(),
+                    note=form.cleaned_data["note"],
                 )
                 messages.success(request, "The declaration has been accepted.")
         except services.DeclarationError as error:
@@ -260,18 +280,23 @@ def _withholding(request, declaration, *, withholding: bool):
         change(declaration=declaration, actor=request.user, reason=form.cleaned_data["reason"])
         messages.success(
             request,
-            "The declaration is withheld from the public register." if withholding
+            "The declaration is withheld from the public register."
+            if withholding
             else "The declaration will appear on the public register once accepted.",
         )
         return redirect(declaration)
-    return render(request, "declarations/withhold.html", {"form": form, "declaration": declaration, "withholding": withholding})
+    return render(
+        request, "declarations/withhold.html", {"form": form, "declaration": declaration, "withholding": withholding}
+    )
 
 
 def _register_filter(request):
     partnerships = list(selectors.reviewable_partnerships(request.user).values_list("pk", "name"))
     if not partnerships:
         raise PermissionDenied("Only programme managers and reviewers of declarations see the register.")
-    return RegisterFilter(request.GET, queryset=selectors.declarations_for_review(request.user), partnerships=partnerships)
+    return RegisterFilter(
+        request.GET, queryset=selectors.declarations_for_review(request.user), partnerships=partnerships
+    )
 
 
 @login_required
@@ -317,7 +342,9 @@ def annual_confirm(request, partnership_slug):
     partnership = get_object_or_404(selectors.declaring_partnerships(partner), slug=partnership_slug)
     if request.method == "POST":
         if services.annual_confirmation_confirm(partner=partner, partnership=partnership, actor=request.user):
-            messages.success(request, f"Thank you: your declarations to {partnership.name} are confirmed for this year.")
+            messages.success(
+                request, f"Thank you: your declarations to {partnership.name} are confirmed for this year."
+            )
         else:
             messages.info(request, "You have already confirmed your declarations for this year.")
         return redirect("declarations:index")
@@ -326,7 +353,9 @@ def annual_confirm(request, partnership_slug):
         "declarations/annual_confirm.html",
         {
             "partnership": partnership,
-            "declarations": selectors.partner_declarations(partner).filter(partnership=partnership).exclude(status=Declaration.Status.DRAFT),
+            "declarations": selectors.partner_declarations(partner)
+            .filter(partnership=partnership)
+            .exclude(status=Declaration.Status.DRAFT),
             "open_request": selectors.open_annual_confirmations(partner).filter(partnership=partnership).first(),
         },
     )

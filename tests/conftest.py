@@ -35,7 +35,10 @@ def pytest_runtest_makereport(item, call):
 @pytest.fixture(autouse=True)
 def _fast_and_local(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.SITE_URL = "http://testserver"
     celery_app.conf.task_always_eager = True
@@ -61,13 +64,20 @@ def coalition(seed_codes):
 def make_organisation(name: str, *partnerships) -> Organisation:
     organisation = Organisation.objects.create(name=name, slug=name.lower().replace(" ", "-"))
     for partnership in partnerships:
-        Membership.objects.create(organisation=organisation, partnership=partnership, started_on=datetime.date(2024, 1, 1))
+        Membership.objects.create(
+            organisation=organisation, partnership=partnership, started_on=datetime.date(2024, 1, 1)
+        )
     return organisation
 
 
 def make_user(username: str, first: str, last: str, **extra) -> User:
     user = User.objects.create_user(
-        username=username, email=f"{username}@example.org", password="correct horse battery", first_name=first, last_name=last, **extra
+        username=username,
+        email=f"{username}@example.org",
+        password="correct horse battery",
+        first_name=first,
+        last_name=last,
+        **extra,
     )
     return user
 
@@ -130,8 +140,15 @@ def browser():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--no-first-run", "--disable-sync", "--disable-quic"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+                "--disable-quic",
+            ],
         )
         yield browser
         browser.close()
@@ -169,7 +186,6 @@ def static_built():
         if not shutil.which("npm"):
             pytest.skip("npm is not installed, so the GOV.UK styles cannot be built")
         subprocess.run([str(BASE_DIR / "bin" / "build-static")], check=True)
-
 
 
 @pytest.fixture

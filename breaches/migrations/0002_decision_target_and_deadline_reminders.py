@@ -4,42 +4,94 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('breaches', '0001_initial'),
-        ('conduct', '0005_signed_texts_stored_once'),
+        ("breaches", "0001_initial"),
+        ("conduct", "0005_signed_texts_stored_once"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='breachpolicy',
-            name='breach_policy_periods_positive',
+            model_name="breachpolicy",
+            name="breach_policy_periods_positive",
         ),
         migrations.RemoveConstraint(
-            model_name='caseemail',
-            name='case_email_kind_valid',
+            model_name="caseemail",
+            name="case_email_kind_valid",
         ),
         migrations.AddField(
-            model_name='breachcase',
-            name='decision_due_on',
+            model_name="breachcase",
+            name="decision_due_on",
             field=models.DateField(blank=True, help_text="Set at triage from the policy's decision target.", null=True),
         ),
         migrations.AddField(
-            model_name='breachpolicy',
-            name='decision_target_working_days',
-            field=models.PositiveSmallIntegerField(default=20, help_text='Working days from triage to a decision.'),
+            model_name="breachpolicy",
+            name="decision_target_working_days",
+            field=models.PositiveSmallIntegerField(default=20, help_text="Working days from triage to a decision."),
         ),
         migrations.AlterField(
-            model_name='caseemail',
-            name='kind',
-            field=models.CharField(choices=[('reported', 'New report, to the programme manager'), ('confidentiality', 'Breach of confidentiality, to the programme manager'), ('received', 'Report received, to the reporter'), ('respondent_told', 'Case opened, to the respondent'), ('panel_referral', 'Case for the panel, to the panel'), ('track_changed', 'Track changed, to the respondent'), ('to_reporter', 'Message, to the reporter'), ('reporter_information', 'Information from the reporter, to those handling the case'), ('response', 'Response from the respondent, to those handling the case'), ('decision', 'Decision, to the respondent'), ('closed', 'Case closed or withdrawn, to the reporter and the respondent'), ('triage_overdue', 'Triage overdue, to the programme manager'), ('decision_overdue', 'Decision overdue, to those deciding'), ('acknowledgement_due', 'Acknowledgement to the reporter due soon, to the programme manager'), ('feedback_due', 'Feedback to the reporter due soon, to the programme manager')], max_length=30),
+            model_name="caseemail",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("reported", "New report, to the programme manager"),
+                    ("confidentiality", "Breach of confidentiality, to the programme manager"),
+                    ("received", "Report received, to the reporter"),
+                    ("respondent_told", "Case opened, to the respondent"),
+                    ("panel_referral", "Case for the panel, to the panel"),
+                    ("track_changed", "Track changed, to the respondent"),
+                    ("to_reporter", "Message, to the reporter"),
+                    ("reporter_information", "Information from the reporter, to those handling the case"),
+                    ("response", "Response from the respondent, to those handling the case"),
+                    ("decision", "Decision, to the respondent"),
+                    ("closed", "Case closed or withdrawn, to the reporter and the respondent"),
+                    ("triage_overdue", "Triage overdue, to the programme manager"),
+                    ("decision_overdue", "Decision overdue, to those deciding"),
+                    ("acknowledgement_due", "Acknowledgement to the reporter due soon, to the programme manager"),
+                    ("feedback_due", "Feedback to the reporter due soon, to the programme manager"),
+                ],
+                max_length=30,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='breachpolicy',
-            constraint=models.CheckConstraint(condition=models.Q(('repeat_window_months__gte', 1), ('triage_target_working_days__gte', 1), ('acknowledgement_days__gte', 1), ('feedback_months__gte', 1), ('response_days__gte', 1), ('decision_target_working_days__gte', 1)), name='breach_policy_periods_positive'),
+            model_name="breachpolicy",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("repeat_window_months__gte", 1),
+                    ("triage_target_working_days__gte", 1),
+                    ("acknowledgement_days__gte", 1),
+                    ("feedback_months__gte", 1),
+                    ("response_days__gte", 1),
+                    ("decision_target_working_days__gte", 1),
+                ),
+                name="breach_policy_periods_positive",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='caseemail',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['reported', 'confidentiality', 'received', 'respondent_told', 'panel_referral', 'track_changed', 'to_reporter', 'reporter_information', 'response', 'decision', 'closed', 'triage_overdue', 'decision_overdue', 'acknowledgement_due', 'feedback_due'])), name='case_email_kind_valid'),
+            model_name="caseemail",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "kind__in",
+                        [
+                            "reported",
+                            "confidentiality",
+                            "received",
+                            "respondent_told",
+                            "panel_referral",
+                            "track_changed",
+                            "to_reporter",
+                            "reporter_information",
+                            "response",
+                            "decision",
+                            "closed",
+                            "triage_overdue",
+                            "decision_overdue",
+                            "acknowledgement_due",
+                            "feedback_due",
+                        ],
+                    )
+                ),
+                name="case_email_kind_valid",
+            ),
         ),
     ]

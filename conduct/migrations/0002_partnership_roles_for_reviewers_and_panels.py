@@ -4,23 +4,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('conduct', '0001_initial'),
+        ("conduct", "0001_initial"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='partnershiprole',
-            name='partnership_role_valid',
+            model_name="partnershiprole",
+            name="partnership_role_valid",
         ),
         migrations.AlterField(
-            model_name='partnershiprole',
-            name='role',
-            field=models.CharField(choices=[('programme_manager', 'Programme manager'), ('declarations_reviewer', 'Reviewer of declarations'), ('panel_member', 'Panel member (formal breach cases)')], max_length=30),
+            model_name="partnershiprole",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("programme_manager", "Programme manager"),
+                    ("declarations_reviewer", "Reviewer of declarations"),
+                    ("panel_member", "Panel member (formal breach cases)"),
+                ],
+                max_length=30,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='partnershiprole',
-            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['programme_manager', 'declarations_reviewer', 'panel_member'])), name='partnership_role_valid'),
+            model_name="partnershiprole",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("role__in", ["programme_manager", "declarations_reviewer", "panel_member"])),
+                name="partnership_role_valid",
+            ),
         ),
     ]

@@ -6,59 +6,139 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('conduct', '0002_partnership_roles_for_reviewers_and_panels'),
+        ("conduct", "0002_partnership_roles_for_reviewers_and_panels"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='signaturerequest',
-            name='last_reminded_at',
+            model_name="signaturerequest",
+            name="last_reminded_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='signaturerequest',
-            name='reminder_count',
+            model_name="signaturerequest",
+            name="reminder_count",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.CreateModel(
-            name='QueuedTask',
+            name="QueuedTask",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('task_name', models.CharField(max_length=200)),
-                ('kwargs', models.JSONField(default=dict)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('attempts', models.PositiveIntegerField(default=0)),
-                ('last_error', models.TextField(blank=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("task_name", models.CharField(max_length=200)),
+                ("kwargs", models.JSONField(default=dict)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("attempts", models.PositiveIntegerField(default=0)),
+                ("last_error", models.TextField(blank=True)),
             ],
             options={
-                'indexes': [models.Index(condition=models.Q(('sent_at__isnull', True)), fields=['created_at'], name='queued_task_unsent')],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("sent_at__isnull", True)), fields=["created_at"], name="queued_task_unsent"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='CodeReview',
+            name="CodeReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('light_touch', 'Light-touch review'), ('full', 'Full review')], max_length=20)),
-                ('due_on', models.DateField()),
-                ('status', models.CharField(choices=[('open', 'Open'), ('completed', 'Completed')], default='open', max_length=20)),
-                ('opened_at', models.DateTimeField()),
-                ('last_reminded_on', models.DateField(blank=True, null=True)),
-                ('reminder_count', models.PositiveIntegerField(default=0)),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('considered', models.TextField(blank=True, help_text='What the review considered.')),
-                ('outcome', models.CharField(blank=True, choices=[('no_change', 'No change'), ('minor_edits', 'Minor edits: start a new draft from the current version'), ('new_version', 'A new version: start a new draft, whose publication resets the review cycle')], max_length=20)),
-                ('assignees', models.ManyToManyField(blank=True, related_name='code_reviews', to=settings.AUTH_USER_MODEL)),
-                ('code', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reviews', to='conduct.code')),
-                ('completed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('draft', models.ForeignKey(blank=True, help_text='The draft the review started.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='conduct.codeversion')),
-                ('version', models.ForeignKey(help_text='The version under review.', on_delete=django.db.models.deletion.PROTECT, related_name='reviews', to='conduct.codeversion')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("light_touch", "Light-touch review"), ("full", "Full review")], max_length=20
+                    ),
+                ),
+                ("due_on", models.DateField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("completed", "Completed")], default="open", max_length=20
+                    ),
+                ),
+                ("opened_at", models.DateTimeField()),
+                ("last_reminded_on", models.DateField(blank=True, null=True)),
+                ("reminder_count", models.PositiveIntegerField(default=0)),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                ("considered", models.TextField(blank=True, help_text="What the review considered.")),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("no_change", "No change"),
+                            ("minor_edits", "Minor edits: start a new draft from the current version"),
+                            (
+                                "new_version",
+                                "A new version: start a new draft, whose publication resets the review cycle",
+                            ),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "assignees",
+                    models.ManyToManyField(blank=True, related_name="code_reviews", to=settings.AUTH_USER_MODEL),
+                ),
+                (
+                    "code",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="reviews", to="conduct.code"
+                    ),
+                ),
+                (
+                    "completed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "draft",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The draft the review started.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="conduct.codeversion",
+                    ),
+                ),
+                (
+                    "version",
+                    models.ForeignKey(
+                        help_text="The version under review.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reviews",
+                        to="conduct.codeversion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_on', 'code__title'],
-                'constraints': [models.UniqueConstraint(fields=('code', 'kind', 'due_on'), name='one_review_per_code_kind_due_date'), models.CheckConstraint(condition=models.Q(('kind__in', ['light_touch', 'full'])), name='code_review_kind_valid'), models.CheckConstraint(condition=models.Q(('status__in', ['open', 'completed'])), name='code_review_status_valid'), models.CheckConstraint(condition=models.Q(('status', 'open'), models.Q(('completed_at__isnull', False), models.Q(('outcome', ''), _negated=True)), _connector='OR'), name='code_review_completed_has_outcome')],
+                "ordering": ["due_on", "code__title"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("code", "kind", "due_on"), name="one_review_per_code_kind_due_date"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("kind__in", ["light_touch", "full"])), name="code_review_kind_valid"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("status__in", ["open", "completed"])), name="code_review_status_valid"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("status", "open"),
+                            models.Q(("completed_at__isnull", False), models.Q(("outcome", ""), _negated=True)),
+                            _connector="OR",
+                        ),
+                        name="code_review_completed_has_outcome",
+                    ),
+                ],
             },
         ),
     ]

@@ -30,7 +30,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="signature",
             name="signed_text_ref",
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name="+", to="conduct.signedtext"),
+            field=models.ForeignKey(
+                null=True, on_delete=django.db.models.deletion.PROTECT, related_name="+", to="conduct.signedtext"
+            ),
         ),
         migrations.RunPython(move_texts, migrations.RunPython.noop),
         migrations.RemoveField(model_name="signature", name="signed_text"),
@@ -38,7 +40,9 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="signature",
             name="signed_text",
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="signatures", to="conduct.signedtext"),
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="signatures", to="conduct.signedtext"
+            ),
         ),
         migrations.AlterField(
             model_name="signature",

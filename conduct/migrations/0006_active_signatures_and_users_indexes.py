@@ -4,19 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('conduct', '0005_signed_texts_stored_once'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("conduct", "0005_signed_texts_stored_once"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='signature',
-            index=models.Index(condition=models.Q(('status', 'active')), fields=['version', 'partner'], name='active_signatures_of_version'),
+            model_name="signature",
+            index=models.Index(
+                condition=models.Q(("status", "active")),
+                fields=["version", "partner"],
+                name="active_signatures_of_version",
+            ),
         ),
         migrations.AddIndex(
-            model_name='user',
-            index=models.Index(condition=models.Q(('is_active', True)), fields=['id'], name='active_users'),
+            model_name="user",
+            index=models.Index(condition=models.Q(("is_active", True)), fields=["id"], name="active_users"),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('conduct', '0006_active_signatures_and_users_indexes'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("conduct", "0006_active_signatures_and_users_indexes"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='user',
-            index=models.Index(condition=models.Q(('is_active', False)), fields=['id'], name='inactive_users'),
+            model_name="user",
+            index=models.Index(condition=models.Q(("is_active", False)), fields=["id"], name="inactive_users"),
         ),
     ]

@@ -5,54 +5,81 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('conduct', '0005_signed_texts_stored_once'),
-        ('declarations', '0001_initial'),
+        ("conduct", "0005_signed_texts_stored_once"),
+        ("declarations", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AnnualConfirmation',
+            name="AnnualConfirmation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField()),
-                ('requested_at', models.DateTimeField()),
-                ('emailed_at', models.DateTimeField(blank=True, null=True)),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('how', models.CharField(blank=True, choices=[('confirmed', 'Confirmed as complete'), ('declared', 'Made or updated a declaration')], max_length=20)),
-                ('last_reminded_at', models.DateTimeField(blank=True, null=True)),
-                ('reminder_count', models.PositiveIntegerField(default=0)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField()),
+                ("requested_at", models.DateTimeField()),
+                ("emailed_at", models.DateTimeField(blank=True, null=True)),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "how",
+                    models.CharField(
+                        blank=True,
+                        choices=[("confirmed", "Confirmed as complete"), ("declared", "Made or updated a declaration")],
+                        max_length=20,
+                    ),
+                ),
+                ("last_reminded_at", models.DateTimeField(blank=True, null=True)),
+                ("reminder_count", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'ordering': ['-year', 'partnership__name'],
+                "ordering": ["-year", "partnership__name"],
             },
         ),
         migrations.AddField(
-            model_name='declarationpolicy',
-            name='annual_confirmation_month',
-            field=models.PositiveSmallIntegerField(default=4, help_text='Each year from the first of this month (1–12), partners are asked to confirm their declarations.'),
+            model_name="declarationpolicy",
+            name="annual_confirmation_month",
+            field=models.PositiveSmallIntegerField(
+                default=4,
+                help_text="Each year from the first of this month (1–12), partners are asked to confirm their declarations.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='declarationpolicy',
-            constraint=models.CheckConstraint(condition=models.Q(('annual_confirmation_month__gte', 1), ('annual_confirmation_month__lte', 12)), name='declaration_policy_confirmation_month_valid'),
+            model_name="declarationpolicy",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("annual_confirmation_month__gte", 1), ("annual_confirmation_month__lte", 12)),
+                name="declaration_policy_confirmation_month_valid",
+            ),
         ),
         migrations.AddField(
-            model_name='annualconfirmation',
-            name='partner',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='annual_confirmations', to='conduct.partner'),
+            model_name="annualconfirmation",
+            name="partner",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="annual_confirmations", to="conduct.partner"
+            ),
         ),
         migrations.AddField(
-            model_name='annualconfirmation',
-            name='partnership',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='annual_confirmations', to='conduct.partnership'),
+            model_name="annualconfirmation",
+            name="partnership",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="annual_confirmations",
+                to="conduct.partnership",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='annualconfirmation',
-            constraint=models.UniqueConstraint(fields=('partner', 'partnership', 'year'), name='one_annual_confirmation_a_year'),
+            model_name="annualconfirmation",
+            constraint=models.UniqueConstraint(
+                fields=("partner", "partnership", "year"), name="one_annual_confirmation_a_year"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='annualconfirmation',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('confirmed_at__isnull', True), ('how', '')), models.Q(('confirmed_at__isnull', False), ('how__in', ['confirmed', 'declared'])), _connector='OR'), name='annual_confirmation_how_when_confirmed'),
+            model_name="annualconfirmation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("confirmed_at__isnull", True), ("how", "")),
+                    models.Q(("confirmed_at__isnull", False), ("how__in", ["confirmed", "declared"])),
+                    _connector="OR",
+                ),
+                name="annual_confirmation_how_when_confirmed",
+            ),
         ),
     ]

@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('conduct', '0005_signed_texts_stored_once'),
-        ('declarations', '0002_annual_confirmations'),
+        ("conduct", "0005_signed_texts_stored_once"),
+        ("declarations", "0002_annual_confirmations"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='declaration',
-            index=models.Index(models.F('partnership'), models.OrderBy(models.F('first_submitted_at'), descending=True), models.OrderBy(models.F('id'), descending=True), name='declaration_register_order'),
+            model_name="declaration",
+            index=models.Index(
+                models.F("partnership"),
+                models.OrderBy(models.F("first_submitted_at"), descending=True),
+                models.OrderBy(models.F("id"), descending=True),
+                name="declaration_register_order",
+            ),
         ),
     ]

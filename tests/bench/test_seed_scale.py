@@ -28,7 +28,9 @@ def test_seeding_at_a_small_scale_makes_proportionate_data(db):
     assert BreachCase.objects.filter(status="closed").count() == 250
     assert CaseEvent.objects.count() >= 1200
     # Every seeded signature keeps the exact text of the version it signs.
-    signature = Signature.objects.filter(version__code__slug="bench-code-0").select_related("signed_text", "version").first()
+    signature = (
+        Signature.objects.filter(version__code__slug="bench-code-0").select_related("signed_text", "version").first()
+    )
     assert signature.signed_text_intact and signature.text_sha256 == signature.version.canonical_sha256
 
 

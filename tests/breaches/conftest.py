@@ -88,7 +88,11 @@ def fresh(case: BreachCase) -> BreachCase:
 
 def triage(case, actor, *, severity="minor", deliberate="no") -> BreachCase:
     return services.breach_case_triage(
-        case=case, expected_version=fresh(case).version, actor=actor, severity=severity, deliberate=deliberate,
+        case=case,
+        expected_version=fresh(case).version,
+        actor=actor,
+        severity=severity,
+        deliberate=deliberate,
         respondent_summary="It is said that figures shared in confidence were passed to a supplier.",
     )
 
@@ -105,7 +109,9 @@ def decide(case, actor, *, outcome, **fields) -> BreachCase:
         "lessons": "Mark confidential papers as such.",
     }
     values.update(fields)
-    return services.breach_case_decide(case=case, expected_version=fresh(case).version, actor=actor, outcome=outcome, **values)
+    return services.breach_case_decide(
+        case=case, expected_version=fresh(case).version, actor=actor, outcome=outcome, **values
+    )
 
 
 def case_in(status: str, *, people) -> BreachCase:
@@ -115,7 +121,9 @@ def case_in(status: str, *, people) -> BreachCase:
     if status == "reported":
         return case
     if status == "withdrawn":
-        return services.breach_case_withdraw(case=case, expected_version=case.version, actor=people["priya"], reason="A duplicate.")
+        return services.breach_case_withdraw(
+            case=case, expected_version=case.version, actor=people["priya"], reason="A duplicate."
+        )
     formal = status == "formal"
     case = triage(case, people["priya"], severity="serious" if formal else "minor")
     respond(case, people["bob"])
@@ -124,5 +132,7 @@ def case_in(status: str, *, people) -> BreachCase:
     case = decide(case, people["priya"], outcome="not_upheld")
     if status == "decided":
         return fresh(case)
-    services.breach_case_close(case=case, expected_version=fresh(case).version, actor=people["priya"], feedback="Resolved.")
+    services.breach_case_close(
+        case=case, expected_version=fresh(case).version, actor=people["priya"], feedback="Resolved."
+    )
     return fresh(case)

@@ -12,7 +12,18 @@ from tests.conftest import make_partner, make_user
 
 pytestmark = pytest.mark.django_db
 
-CASE_PAGES = ["", "triage/", "escalate/", "de-escalate/", "decide/", "close/", "withdraw/", "message/", "respond/", "add-information/"]
+CASE_PAGES = [
+    "",
+    "triage/",
+    "escalate/",
+    "de-escalate/",
+    "decide/",
+    "close/",
+    "withdraw/",
+    "message/",
+    "respond/",
+    "add-information/",
+]
 
 
 @pytest.fixture
@@ -71,7 +82,9 @@ def test_those_handling_the_case_see_who_reported(client, people, named_case):
 def test_the_panel_sees_formal_cases_only(client, people, named_case):
     client.force_login(people["pam"])
     assert client.get(named_case.get_absolute_url()).status_code == 404  # informal
-    services.breach_case_escalate(case=named_case, expected_version=2, actor=people["priya"], reason="Deliberate after all.")
+    services.breach_case_escalate(
+        case=named_case, expected_version=2, actor=people["priya"], reason="Deliberate after all."
+    )
     body = client.get(named_case.get_absolute_url()).content.decode()
     assert "Dee Witness" in body
     assert client.get(Evidence.objects.get().get_absolute_url()).status_code == 200

@@ -108,7 +108,9 @@ def test_a_receipt_code_opens_only_its_own_report(client, alice, bob):
 def test_a_closed_report_takes_no_more_information(client, alice, bob, priya):
     code = send_anonymous_report(client)
     case = BreachCase.objects.get()
-    services.breach_case_withdraw(case=case, expected_version=case.version, actor=priya, reason="Duplicate of BC-00001.")
+    services.breach_case_withdraw(
+        case=case, expected_version=case.version, actor=priya, reason="Duplicate of BC-00001."
+    )
     client.post(FOLLOW_UP, {"code": code})
     page = client.get(f"/breaches/follow-up/{case.pk}/").content.decode()
     assert "Withdrawn" in page and "Answer a question or add information" not in page

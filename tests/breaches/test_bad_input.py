@@ -28,9 +28,13 @@ def test_the_report_pages_survive_nonsense(client, seed_codes, query):
 
 def test_a_report_with_a_foreign_organisation_or_item_is_refused_clearly(client, people, coalition):
     client.force_login(people["alice"])
-    body = client.post(DETAILS + HCA_MARCH, details_data(respondent_organisation=people["charlie"].partner.organisation_id)).content.decode()
+    body = client.post(
+        DETAILS + HCA_MARCH, details_data(respondent_organisation=people["charlie"].partner.organisation_id)
+    ).content.decode()
     assert "Choose one of the organisations listed" in body
-    body = client.post(DETAILS + HCA_MARCH, details_data(principles=["999999"], description="x" * 10_001)).content.decode()
+    body = client.post(
+        DETAILS + HCA_MARCH, details_data(principles=["999999"], description="x" * 10_001)
+    ).content.decode()
     assert "What happened must be 10,000 characters or fewer" in body
     assert "Choose from the principles listed" in body
     body = client.post(DETAILS + HCA_MARCH, details_data(principles=["abc"])).content.decode()
@@ -55,8 +59,10 @@ def test_a_tampered_version_is_a_message_not_an_error(client, people, version):
     response = client.post(f"/breaches/cases/{case.pk}/withdraw/", {"version": version, "reason": "Because."})
     body = response.content.decode()
     assert response.status_code == 200
-    assert ("This page is out of date. Reload it and try again." in body
-            or "This case changed while you were working on it." in body)
+    assert (
+        "This page is out of date. Reload it and try again." in body
+        or "This case changed while you were working on it." in body
+    )
     assert fresh(case).status == "reported"
 
 
@@ -64,9 +70,17 @@ def test_an_outcome_the_track_does_not_allow_is_refused_in_the_form(client, peop
     case = triage(report(reporter=people["alice"]), people["priya"])
     respond(case, people["bob"])
     client.force_login(people["priya"])
-    body = client.post(f"/breaches/cases/{case.pk}/decide/", {
-        "version": fresh(case).version, "outcome": "termination", "finding": "F", "reasons": "R", "wider_causes": "W", "lessons": "L",
-    }).content.decode()
+    body = client.post(
+        f"/breaches/cases/{case.pk}/decide/",
+        {
+            "version": fresh(case).version,
+            "outcome": "termination",
+            "finding": "F",
+            "reasons": "R",
+            "wider_causes": "W",
+            "lessons": "L",
+        },
+    ).content.decode()
     assert "Choose one of the outcomes listed" in body
     assert fresh(case).status == "informal"
 

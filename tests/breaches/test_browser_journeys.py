@@ -146,7 +146,9 @@ def test_an_anonymous_report_followed_up_with_its_receipt_code(page, live_server
     assert_accessible(page)
     page.get_by_label("Receipt code").fill("0000-0000-0000-0000-0000")
     page.get_by_role("button", name="See your report").click()
-    expect(page.get_by_role("link", name="No report has this receipt code. Check the code and try again")).to_be_visible()
+    expect(
+        page.get_by_role("link", name="No report has this receipt code. Check the code and try again")
+    ).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Receipt code").fill(code.lower().replace("-", " "))
     page.get_by_role("button", name="See your report").click()
@@ -217,7 +219,9 @@ def test_a_serious_case_goes_to_the_panel_and_is_decided(page, live_server, stat
 
     open_case(page, live_server, "priya", case)
     triage_case(page, severity="Serious", summary="Board figures are said to have been passed to a supplier.")
-    expect(page.locator("#routing-reason")).to_contain_text("Formal track, decided by the panel: the breach is serious.")
+    expect(page.locator("#routing-reason")).to_contain_text(
+        "Formal track, decided by the panel: the breach is serious."
+    )
     expect(page.get_by_role("button", name="Decide")).to_have_count(0)  # the panel decides, not the programme manager
     log_out(page)
 
@@ -235,7 +239,10 @@ def test_a_serious_case_goes_to_the_panel_and_is_decided(page, live_server, stat
     assert_accessible(page)
     case.refresh_from_db()
     assert (case.status, case.track, case.outcome, case.decided_by) == ("decided", "formal", "formal_warning", pam)
-    assert Membership.objects.get(organisation=bob.organisation, partnership__slug="health-creation-alliance").ended_on is None
+    assert (
+        Membership.objects.get(organisation=bob.organisation, partnership__slug="health-creation-alliance").ended_on
+        is None
+    )
 
 
 @pytest.fixture
@@ -246,7 +253,9 @@ def page_without_javascript(browser):
     context.close()
 
 
-def test_reporting_and_following_up_work_without_javascript(page_without_javascript, live_server, static_built, alice, bob):
+def test_reporting_and_following_up_work_without_javascript(
+    page_without_javascript, live_server, static_built, alice, bob
+):
     page = page_without_javascript
     fill_report(page, live_server, anonymous=True, check=lambda page: None)
     code = page.locator("#receipt-code").inner_text()

@@ -108,7 +108,11 @@ def triage_by_keyboard(page, *, severity: str, javascript: bool, check, mistake:
     if mistake:
         follow(page, page.get_by_role("button", name="Triage and route the case"))  # nothing chosen yet
         fix_from_the_error_summary(
-            page, "Choose whether the breach is minor or serious", page.get_by_label("Minor", exact=True), javascript=javascript, check=check
+            page,
+            "Choose whether the breach is minor or serious",
+            page.get_by_label("Minor", exact=True),
+            javascript=javascript,
+            check=check,
         )
         # Focus is on the first option, Minor: Space chooses it, an arrow key moves on to Serious.
         page.keyboard.press("Space" if severity == "Minor" else "ArrowRight")
@@ -116,7 +120,11 @@ def triage_by_keyboard(page, *, severity: str, javascript: bool, check, mistake:
         choose_radio_by_keyboard(page, page.get_by_label(severity, exact=True))
     expect(page.get_by_label(severity, exact=True)).to_be_checked()
     choose_radio_by_keyboard(page, page.get_by_label("No", exact=True))
-    type_into(page, page.get_by_label("What the respondent will be told"), "Board figures are said to have been passed to a supplier.")
+    type_into(
+        page,
+        page.get_by_label("What the respondent will be told"),
+        "Board figures are said to have been passed to a supplier.",
+    )
     follow(page, page.get_by_role("button", name="Triage and route the case"))
     expect_success(page, "The case has been triaged and routed.", javascript=javascript)
     check(page)
@@ -133,7 +141,9 @@ def decide_by_keyboard(page, *, outcome: str, javascript: bool, check) -> None:
     type_into(page, page.get_by_label("Wider causes"), "Board papers carry no marking of what is confidential.")
     type_into(page, page.get_by_label("Lessons"), "Mark confidential papers and say until when.")
     follow(page, page.get_by_role("button", name="Record the decision"))
-    fix_from_the_error_summary(page, "Give the reasons for the decision", page.get_by_label("Reasons"), javascript=javascript, check=check)
+    fix_from_the_error_summary(
+        page, "Give the reasons for the decision", page.get_by_label("Reasons"), javascript=javascript, check=check
+    )
     expect(page.get_by_label(outcome, exact=True)).to_be_checked()
     expect(page.get_by_label("Lessons")).to_have_value("Mark confidential papers and say until when.")
     page.keyboard.type("The supplier's email is dated a week before publication.")
@@ -160,12 +170,21 @@ def test_a_minor_case_is_triaged_decided_and_closed_by_keyboard(
     follow(page, page.get_by_role("button", name="Close"))
     expect(page.get_by_role("heading", name="Close the case")).to_be_visible()
     check(page)
-    type_into(page, page.get_by_label("Final feedback to the person who reported the concern"), "Northfield will mark its papers.")
+    type_into(
+        page,
+        page.get_by_label("Final feedback to the person who reported the concern"),
+        "Northfield will mark its papers.",
+    )
     follow(page, page.get_by_role("button", name="Close the case"))
     expect_success(page, "The case is closed", javascript=javascript)
     check(page)
     case.refresh_from_db()
-    assert (case.status, case.track, case.outcome, case.decided_by) == ("closed", "informal", "resolved_informally", priya)
+    assert (case.status, case.track, case.outcome, case.decided_by) == (
+        "closed",
+        "informal",
+        "resolved_informally",
+        priya,
+    )
 
 
 def test_a_serious_case_goes_to_the_panel_and_is_decided_by_keyboard(
@@ -177,7 +196,9 @@ def test_a_serious_case_goes_to_the_panel_and_is_decided_by_keyboard(
 
     open_case_by_keyboard(page, live_server, "priya", case, check=check)
     triage_by_keyboard(page, severity="Serious", javascript=javascript, check=check)
-    expect(page.locator("#routing-reason")).to_contain_text("Formal track, decided by the panel: the breach is serious.")
+    expect(page.locator("#routing-reason")).to_contain_text(
+        "Formal track, decided by the panel: the breach is serious."
+    )
     expect(page.get_by_role("button", name="Decide")).to_have_count(0)
     log_out_by_keyboard(page)
 

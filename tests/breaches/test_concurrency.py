@@ -19,7 +19,11 @@ def test_a_move_made_from_an_out_of_date_page_is_refused(people):
     services.breach_case_withdraw(case=case, expected_version=shown_version, actor=people["ada"], reason="A duplicate.")
     with pytest.raises(services.CaseChanged, match="This case changed while you were working on it."):
         services.breach_case_triage(
-            case=case, expected_version=shown_version, actor=people["priya"], severity="minor", deliberate="no",
+            case=case,
+            expected_version=shown_version,
+            actor=people["priya"],
+            severity="minor",
+            deliberate="no",
             respondent_summary="Summary.",
         )
     assert fresh(case).status == "withdrawn"
@@ -34,10 +38,16 @@ def test_the_loser_sees_the_new_state_and_keeps_what_they_typed(client, people):
     shown_version = page.context["form"]["version"].value()
     services.breach_case_withdraw(case=case, expected_version=case.version, actor=people["ada"], reason="A duplicate.")
 
-    response = client.post(f"/breaches/cases/{case.pk}/triage/", {
-        "version": shown_version, "severity": "minor", "deliberate": "no",
-        "respondent_summary": "What I typed at length.", "note": "My notes.",
-    })
+    response = client.post(
+        f"/breaches/cases/{case.pk}/triage/",
+        {
+            "version": shown_version,
+            "severity": "minor",
+            "deliberate": "no",
+            "respondent_summary": "What I typed at length.",
+            "note": "My notes.",
+        },
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert "This case changed while you were working on it." in body
@@ -60,7 +70,7 @@ def _race(case_id: int, moves) -> list:
             results[index] = "done"
         except services.CaseChanged as refusal:
             results[index] = refusal
-        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+        except Exception as error:
             results[index] = error
         finally:
             connection.close()
@@ -84,17 +94,30 @@ def test_two_people_acting_at_once_on_postgresql(people, alliance):
     for round_number in range(5):
         case = report(reporter=people["alice"])
         version = case.version
-        results = _race(case.pk, [
-            lambda c: services.breach_case_triage(
-                case=c, expected_version=version, actor=people["priya"], severity="minor", deliberate="no",
-                respondent_summary="Summary.",
-            ),
-            lambda c: services.breach_case_withdraw(case=c, expected_version=version, actor=people["ada"], reason="Duplicate."),
-            lambda c: services.breach_case_triage(
-                case=c, expected_version=version, actor=people["ada"], severity="serious", deliberate="yes",
-                respondent_summary="Summary.",
-            ),
-        ])
+        results = _race(
+            case.pk,
+            [
+                lambda c: services.breach_case_triage(
+                    case=c,
+                    expected_version=version,
+                    actor=people["priya"],
+                    severity="minor",
+                    deliberate="no",
+                    respondent_summary="Summary.",
+                ),
+                lambda c: services.breach_case_withdraw(
+                    case=c, expected_version=version, actor=people["ada"], reason="Duplicate."
+                ),
+                lambda c: services.breach_case_triage(
+                    case=c,
+                    expected_version=version,
+                    actor=people["ada"],
+                    severity="serious",
+                    deliberate="yes",
+                    respondent_summary="Summary.",
+                ),
+            ],
+        )
         assert results.count("done") == 1, results
         assert all(isinstance(result, services.CaseChanged) for result in results if result != "done"), results
         case = fresh(case)
@@ -105,4 +128,6 @@ def test_two_people_acting_at_once_on_postgresql(people, alliance):
         expected = {"informal": 1, "formal": 2, "withdrawn": 1}[case.status]
         assert CaseEmail.objects.filter(case=case).exclude(kind__in=["reported", "received"]).count() == expected
         if case.is_open:  # so the next round's case is not "continued"
-            services.breach_case_withdraw(case=case, expected_version=case.version, actor=people["ada"], reason="Tidy up.")
+            services.breach_case_withdraw(
+                case=case, expected_version=case.version, actor=people["ada"], reason="Tidy up."
+            )

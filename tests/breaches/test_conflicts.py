@@ -23,9 +23,14 @@ def declare_interest(user, *, organisation=None, name="") -> Declaration:
         actor=user, partnership=Partnership.objects.get(slug="health-creation-alliance"), is_nil=False
     )
     declarations.declaration_draft_save(
-        declaration=declaration, actor=user, kind="financial", situation="shareholding",
-        counterparty_organisation=organisation, counterparty_name=name,
-        description="Shares held since 2020", arose_on=datetime.date(2026, 3, 1),
+        declaration=declaration,
+        actor=user,
+        kind="financial",
+        situation="shareholding",
+        counterparty_organisation=organisation,
+        counterparty_name=name,
+        description="Shares held since 2020",
+        arose_on=datetime.date(2026, 3, 1),
     )
     declarations.declaration_submit(declaration=declaration, actor=user)
     return Declaration.objects.get(pk=declaration.pk)
@@ -40,7 +45,10 @@ def northfield_case(people):
 
 def test_a_panel_member_with_an_unresolved_interest_in_the_respondent_cannot_decide(people, northfield_case):
     declare_interest(people["pam"], organisation=Organisation.objects.get(name="Northfield Wellbeing Trust"))
-    with pytest.raises(services.BreachError, match="You have declared an interest concerning Northfield Wellbeing Trust that is not yet resolved"):
+    with pytest.raises(
+        services.BreachError,
+        match="You have declared an interest concerning Northfield Wellbeing Trust that is not yet resolved",
+    ):
         decide(northfield_case, people["pam"], outcome="formal_warning")
     case = fresh(northfield_case)
     assert (case.status, case.outcome) == ("formal", "")
@@ -56,24 +64,35 @@ def test_the_case_page_says_why_and_offers_no_decision(client, people, northfiel
 
     response = client.get(f"/breaches/cases/{northfield_case.pk}/decide/", follow=True)
     assert "not yet resolved" in response.content.decode()
-    response = client.post(f"/breaches/cases/{northfield_case.pk}/decide/", {
-        "version": northfield_case.version, "outcome": "formal_warning", "finding": "F", "reasons": "R",
-        "wider_causes": "W", "lessons": "L",
-    })
+    response = client.post(
+        f"/breaches/cases/{northfield_case.pk}/decide/",
+        {
+            "version": northfield_case.version,
+            "outcome": "formal_warning",
+            "finding": "F",
+            "reasons": "R",
+            "wider_causes": "W",
+            "lessons": "L",
+        },
+    )
     body = response.content.decode()
     assert response.status_code == 200 and "not yet resolved" in body
     assert fresh(northfield_case).status == "formal"
 
 
 def test_once_the_interest_is_resolved_the_panel_member_can_decide(people, northfield_case):
-    declaration = declare_interest(people["pam"], organisation=Organisation.objects.get(name="Northfield Wellbeing Trust"))
+    declaration = declare_interest(
+        people["pam"], organisation=Organisation.objects.get(name="Northfield Wellbeing Trust")
+    )
     declarations.declaration_accept(declaration=declaration, actor=people["priya"])
     case = decide(northfield_case, people["pam"], outcome="formal_warning")
     assert (case.status, case.outcome, case.decided_by) == ("decided", "formal_warning", people["pam"])
 
 
 def test_an_accepted_interest_that_excludes_them_still_stops_them(people, northfield_case):
-    declaration = declare_interest(people["pam"], organisation=Organisation.objects.get(name="Northfield Wellbeing Trust"))
+    declaration = declare_interest(
+        people["pam"], organisation=Organisation.objects.get(name="Northfield Wellbeing Trust")
+    )
     declarations.declaration_accept(
         declaration=declaration, actor=people["priya"], actions=[(ManagementAction.Kind.EXCLUDED_FROM_DECISIONS, "")]
     )
@@ -87,7 +106,9 @@ def test_an_interest_in_another_organisation_does_not_stop_them(people, northfie
 
 
 def test_an_interest_in_the_person_named_stops_them_too(people, alliance):
-    PartnershipRole.objects.create(user=people["pam"], partnership=alliance, role=PartnershipRole.Role.PROGRAMME_MANAGER)
+    PartnershipRole.objects.create(
+        user=people["pam"], partnership=alliance, role=PartnershipRole.Role.PROGRAMME_MANAGER
+    )
     declare_interest(people["pam"], name="Bob Brown")
     case = report(reporter=people["alice"], respondent_person_name="bob brown")
     with pytest.raises(services.BreachError, match="concerning Bob Brown that is not yet resolved"):
@@ -97,7 +118,9 @@ def test_an_interest_in_the_person_named_stops_them_too(people, alliance):
 
 
 def test_a_conflicted_programme_manager_cannot_write_to_the_reporter_either(people, alliance):
-    PartnershipRole.objects.create(user=people["pam"], partnership=alliance, role=PartnershipRole.Role.PROGRAMME_MANAGER)
+    PartnershipRole.objects.create(
+        user=people["pam"], partnership=alliance, role=PartnershipRole.Role.PROGRAMME_MANAGER
+    )
     declare_interest(people["pam"], organisation=Organisation.objects.get(name="Northfield Wellbeing Trust"))
     case = report(reporter=people["alice"])
     with pytest.raises(services.BreachError, match="not yet resolved"):

@@ -36,7 +36,9 @@ def test_triage_past_its_target_is_reminded_then_weekly_until_triaged(time_machi
     tasks.send_deadline_reminders()
     tasks.send_deadline_reminders()  # twice on a day reminds once
     assert reminders("triage_overdue") == 1
-    assert f"Triage overdue: concern {case.reference} in The Health Creation Alliance" in subjects_to("priya@example.org")
+    assert f"Triage overdue: concern {case.reference} in The Health Creation Alliance" in subjects_to(
+        "priya@example.org"
+    )
     on(time_machine, 14)
     tasks.send_deadline_reminders()
     assert reminders("triage_overdue") == 1

@@ -61,25 +61,53 @@ def test_the_decision_screen_shows_the_response(client, people):
     assert "Upheld and resolved informally" in body and "Termination" not in body  # informal outcomes only
 
 
-def test_a_decision_records_finding_reasons_wider_causes_and_lessons(client, people, django_capture_on_commit_callbacks):
+def test_a_decision_records_finding_reasons_wider_causes_and_lessons(
+    client, people, django_capture_on_commit_callbacks
+):
     case = triage(report(reporter=people["alice"]), people["priya"])
     respond(case, people["bob"])
     client.force_login(people["priya"])
     url = f"/breaches/cases/{case.pk}/decide/"
-    body = client.post(url, {"version": fresh(case).version, "outcome": "resolved_informally", "finding": "Shared."}).content.decode()
-    for message in ("Give the reasons for the decision", "Describe the wider causes, or write that none were found",
-                    "Describe the lessons to learn, or write that there are none"):
+    body = client.post(
+        url, {"version": fresh(case).version, "outcome": "resolved_informally", "finding": "Shared."}
+    ).content.decode()
+    for message in (
+        "Give the reasons for the decision",
+        "Describe the wider causes, or write that none were found",
+        "Describe the lessons to learn, or write that there are none",
+    ):
         assert message in body
     assert "Shared." in body  # kept
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {
-            "version": fresh(case).version, "outcome": "resolved_informally", "finding": "Shared.",
-            "reasons": "Minutes show it.", "wider_causes": "No marking of papers.", "lessons": "Mark them.",
-        })
+        response = client.post(
+            url,
+            {
+                "version": fresh(case).version,
+                "outcome": "resolved_informally",
+                "finding": "Shared.",
+                "reasons": "Minutes show it.",
+                "wider_causes": "No marking of papers.",
+                "lessons": "Mark them.",
+            },
+        )
     assert response.status_code == 302
     case = fresh(case)
-    assert (case.status, case.outcome, case.finding, case.reasons, case.wider_causes, case.lessons, case.decided_by) == (
-        "decided", "resolved_informally", "Shared.", "Minutes show it.", "No marking of papers.", "Mark them.", people["priya"],
+    assert (
+        case.status,
+        case.outcome,
+        case.finding,
+        case.reasons,
+        case.wider_causes,
+        case.lessons,
+        case.decided_by,
+    ) == (
+        "decided",
+        "resolved_informally",
+        "Shared.",
+        "Minutes show it.",
+        "No marking of papers.",
+        "Mark them.",
+        people["priya"],
     )
     assert CaseEmail.objects.filter(case=case, kind="decision", sent_at__isnull=False).exists()
 
@@ -87,7 +115,10 @@ def test_a_decision_records_finding_reasons_wider_causes_and_lessons(client, peo
 def test_an_informal_case_cannot_end_in_a_formal_sanction(people):
     case = triage(report(reporter=people["alice"]), people["priya"])
     respond(case, people["bob"])
-    with pytest.raises(services.BreachError, match="A case on the informal track can be decided only as not upheld or upheld and resolved informally."):
+    with pytest.raises(
+        services.BreachError,
+        match="A case on the informal track can be decided only as not upheld or upheld and resolved informally.",
+    ):
         decide(case, people["priya"], outcome="suspension", suspended_until=datetime.date(2026, 6, 1))
 
 
@@ -97,10 +128,17 @@ def test_a_suspension_needs_an_end_date_in_the_future(client, people):
     with pytest.raises(services.BreachError, match="Give the date the suspension ends, after today."):
         decide(case, people["pam"], outcome="suspension")
     client.force_login(people["pam"])
-    body = client.post(f"/breaches/cases/{case.pk}/decide/", {
-        "version": fresh(case).version, "outcome": "suspension", **DECISION,
-        "suspended_until_0": "1", "suspended_until_1": "1", "suspended_until_2": "2026",
-    }).content.decode()
+    body = client.post(
+        f"/breaches/cases/{case.pk}/decide/",
+        {
+            "version": fresh(case).version,
+            "outcome": "suspension",
+            **DECISION,
+            "suspended_until_0": "1",
+            "suspended_until_1": "1",
+            "suspended_until_2": "2026",
+        },
+    ).content.decode()
     assert "The date the suspension ends must be in the future" in body
     case = decide(case, people["pam"], outcome="suspension", suspended_until=datetime.date(2026, 9, 30))
     assert (case.outcome, case.suspended_until) == ("suspension", datetime.date(2026, 9, 30))
@@ -119,7 +157,9 @@ def test_termination_ends_the_membership_and_the_signatures_with_the_case_as_the
     body = client.post(url, {"version": fresh(case).version, "outcome": "termination", **DECISION}).content.decode()
     assert "Confirm that you understand what termination does" in body
     assert Membership.objects.get(organisation=bob.organisation).ended_on is None
-    response = client.post(url, {"version": fresh(case).version, "outcome": "termination", "confirm_termination": "on", **DECISION})
+    response = client.post(
+        url, {"version": fresh(case).version, "outcome": "termination", "confirm_termination": "on", **DECISION}
+    )
     assert response.status_code == 302
 
     membership = Membership.objects.get(organisation=bob.organisation, partnership__slug="health-creation-alliance")
@@ -145,8 +185,13 @@ def test_closing_sends_the_reporter_final_feedback(client, people):
     decide(case, people["priya"], outcome="resolved_informally")
     client.force_login(people["priya"])
     url = f"/breaches/cases/{case.pk}/close/"
-    assert "Write the final feedback" in client.post(url, {"version": fresh(case).version, "feedback": ""}).content.decode()
-    client.post(url, {"version": fresh(case).version, "feedback": "The organisation has changed how it handles papers."})
+    assert (
+        "Write the final feedback"
+        in client.post(url, {"version": fresh(case).version, "feedback": ""}).content.decode()
+    )
+    client.post(
+        url, {"version": fresh(case).version, "feedback": "The organisation has changed how it handles papers."}
+    )
     case = fresh(case)
     assert case.status == "closed" and case.feedback_given_at is not None
     client.force_login(people["alice"])
@@ -157,7 +202,10 @@ def test_closing_sends_the_reporter_final_feedback(client, people):
 
 def test_the_lessons_summary_gathers_outcomes_principles_and_wider_causes(client, people, coalition):
     honesty = Principle.objects.get(slug="honesty")
-    for outcome, principles in (("not_upheld", [honesty, Principle.objects.get(slug="openness")]), ("resolved_informally", [honesty])):
+    for outcome, principles in (
+        ("not_upheld", [honesty, Principle.objects.get(slug="openness")]),
+        ("resolved_informally", [honesty]),
+    ):
         case = triage(report(reporter=people["alice"], cited_principles=principles), people["priya"])
         respond(case, people["bob"])
         decide(case, people["priya"], outcome=outcome, wider_causes=f"Causes of {outcome}.")
@@ -166,8 +214,13 @@ def test_the_lessons_summary_gathers_outcomes_principles_and_wider_causes(client
     client.force_login(people["priya"])
     response = client.get("/breaches/lessons/")
     outcomes, principles = dict(response.context["outcomes"]), dict(response.context["principles"])
-    assert outcomes == {"Not upheld": 1, "Upheld and resolved informally": 1, "Formal warning": 0, "Suspension": 0,
-                        "Termination of partnership": 0}
+    assert outcomes == {
+        "Not upheld": 1,
+        "Upheld and resolved informally": 1,
+        "Formal warning": 0,
+        "Suspension": 0,
+        "Termination of partnership": 0,
+    }
     assert (principles["Honesty"], principles["Openness"], principles["Integrity"]) == (2, 1, 0)
     body = response.content.decode()
     assert "Causes of resolved_informally." in body and "Causes of not_upheld." in body

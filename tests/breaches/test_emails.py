@@ -22,7 +22,10 @@ def test_nothing_is_sent_until_the_report_is_committed(people, django_capture_on
         case = report(reporter=people["alice"])
     assert len(mail.outbox) == 0 and len(callbacks) == 2
     assert list(QueuedTask.objects.values_list("task_name", flat=True)) == ["breaches.tasks.send_case_email"] * 2
-    assert list(CaseEmail.objects.filter(case=case, sent_at__isnull=True).values_list("kind", flat=True)) == ["reported", "received"]
+    assert list(CaseEmail.objects.filter(case=case, sent_at__isnull=True).values_list("kind", flat=True)) == [
+        "reported",
+        "received",
+    ]
     for callback in callbacks:
         callback()
     assert sent_to("priya@example.org") == [f"New concern {case.reference} reported in The Health Creation Alliance"]
@@ -66,7 +69,9 @@ def test_each_step_tells_the_right_people(people, django_capture_on_commit_callb
 
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.breach_case_message_reporter(case=case, actor=people["priya"], kind="acknowledgement", text="Received.")
+        services.breach_case_message_reporter(
+            case=case, actor=people["priya"], kind="acknowledgement", text="Received."
+        )
     assert sent_to("dee@example.org") == [f"News about your report {case.reference}"]
     assert "Received." not in mail.outbox[0].body  # the message itself stays on the site
     assert "http://testserver/breaches/follow-up/" in mail.outbox[0].body
@@ -74,16 +79,26 @@ def test_each_step_tells_the_right_people(people, django_capture_on_commit_callb
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         respond(case, people["bob"])
-    assert sent_to("priya@example.org") == sent_to("pam@example.org") == [f"The respondent responded on case {case.reference}"]
+    assert (
+        sent_to("priya@example.org")
+        == sent_to("pam@example.org")
+        == [f"The respondent responded on case {case.reference}"]
+    )
 
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         decide(case, people["pam"], outcome="formal_warning")
-    assert sent_to("bob@example.org") == sent_to("priya@example.org") == [f"Decision on case {case.reference}: formal warning"]
+    assert (
+        sent_to("bob@example.org")
+        == sent_to("priya@example.org")
+        == [f"Decision on case {case.reference}: formal warning"]
+    )
 
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.breach_case_close(case=case, expected_version=fresh(case).version, actor=people["priya"], feedback="Done.")
+        services.breach_case_close(
+            case=case, expected_version=fresh(case).version, actor=people["priya"], feedback="Done."
+        )
     assert sent_to("dee@example.org") == sent_to("bob@example.org") == [f"Case {case.reference} is closed"]
 
 
@@ -108,12 +123,16 @@ def test_escalation_tells_the_panel_and_the_respondent(people, django_capture_on
     case = triage(report(reporter=people["alice"]), people["priya"])
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.breach_case_escalate(case=case, expected_version=fresh(case).version, actor=people["priya"], reason="Deliberate.")
+        services.breach_case_escalate(
+            case=case, expected_version=fresh(case).version, actor=people["priya"], reason="Deliberate."
+        )
     assert sent_to("pam@example.org") == [f"Case {case.reference} needs the panel"]
     assert sent_to("bob@example.org") == [f"Case {case.reference}: formal, by the panel"]
 
 
-def test_a_formal_case_with_no_panel_goes_back_to_the_programme_manager(alice, bob, priya, django_capture_on_commit_callbacks):
+def test_a_formal_case_with_no_panel_goes_back_to_the_programme_manager(
+    alice, bob, priya, django_capture_on_commit_callbacks
+):
     PartnershipRole.objects.filter(role="panel_member").delete()
     case = report(reporter=alice.user)
     mail.outbox.clear()

@@ -14,16 +14,29 @@ pytestmark = pytest.mark.django_db
 def test_a_partnership_without_a_policy_gets_the_defaults(alliance):
     policy = policy_for(alliance)
     assert policy.pk is None
-    assert (policy.repeat_window_months, policy.triage_target_working_days, policy.acknowledgement_days,
-            policy.feedback_months, policy.response_days) == (24, 5, 7, 3, 14)
+    assert (
+        policy.repeat_window_months,
+        policy.triage_target_working_days,
+        policy.acknowledgement_days,
+        policy.feedback_months,
+        policy.response_days,
+    ) == (24, 5, 7, 3, 14)
 
 
 def test_the_administrator_edits_the_policy_in_the_admin(client, ada, alliance):
     client.force_login(ada)
-    response = client.post("/admin/breaches/breachpolicy/add/", {
-        "partnership": alliance.pk, "repeat_window_months": 12, "triage_target_working_days": 3,
-        "acknowledgement_days": 5, "feedback_months": 2, "response_days": 10, "decision_target_working_days": 15,
-    })
+    response = client.post(
+        "/admin/breaches/breachpolicy/add/",
+        {
+            "partnership": alliance.pk,
+            "repeat_window_months": 12,
+            "triage_target_working_days": 3,
+            "acknowledgement_days": 5,
+            "feedback_months": 2,
+            "response_days": 10,
+            "decision_target_working_days": 15,
+        },
+    )
     assert response.status_code == 302
     assert policy_for(alliance).repeat_window_months == 12
     assert policy_for(alliance).decision_target_working_days == 15

@@ -46,10 +46,14 @@ def add_organisations(count: int, partnership) -> list[Organisation]:
 def _case(n: int, *, partnership, version, respondent, reporter, state, handler) -> BreachCase:
     today = timezone.localdate()
     case = BreachCase(
-        partnership=partnership, respondent_organisation=respondent, code_version=version,
+        partnership=partnership,
+        respondent_organisation=respondent,
+        code_version=version,
         respondent_person_name="" if n % 2 else f"Person {n:04}",
-        incident_date=today - datetime.timedelta(days=10 + n % 30), incident_place="The partnership meeting",
-        description=f"Concern number {n}", confidentiality_breach=n % 4 == 1,
+        incident_date=today - datetime.timedelta(days=10 + n % 30),
+        incident_place="The partnership meeting",
+        description=f"Concern number {n}",
+        confidentiality_breach=n % 4 == 1,
         # Each case is older than the one before, so the newest rows head the queue (oldest first).
         reported_at=NOW - datetime.timedelta(days=1, minutes=n),
         triage_due_on=today + datetime.timedelta(days=-3 if n % 4 == 0 else 3),
@@ -61,7 +65,11 @@ def _case(n: int, *, partnership, version, respondent, reporter, state, handler)
     if reporter is not None:
         case.identity, case.reporter = "confidential", reporter
     elif n % 2:
-        case.identity, case.reporter_name, case.reporter_email = "confidential", f"Reporter {n:04}", f"reporter{n:04}@example.org"
+        case.identity, case.reporter_name, case.reporter_email = (
+            "confidential",
+            f"Reporter {n:04}",
+            f"reporter{n:04}@example.org",
+        )
         case.receipt_code_sha256 = f"{n:064x}"
     else:
         case.identity, case.receipt_code_sha256 = "anonymous", f"{n:064x}"
@@ -92,11 +100,14 @@ def add_cases(count: int, *, partnerships, states, reporters, handler, responden
     respondent (one of the partnership's members unless given) and reporter every one."""
     start = BreachCase.objects.count()
     versions = {
-        partnership.pk: CodeVersion.objects.filter(code_id=partnership.code_id, status="published").order_by("-number").first()
+        partnership.pk: CodeVersion.objects.filter(code_id=partnership.code_id, status="published")
+        .order_by("-number")
+        .first()
         for partnership in partnerships
     }
     members = {
-        partnership.pk: respondents or list(Organisation.objects.filter(memberships__partnership=partnership).order_by("pk"))
+        partnership.pk: respondents
+        or list(Organisation.objects.filter(memberships__partnership=partnership).order_by("pk"))
         for partnership in partnerships
     }
     cases = []
@@ -104,9 +115,13 @@ def add_cases(count: int, *, partnerships, states, reporters, handler, responden
         partnership = partnerships[n // 5 % len(partnerships)]
         cases.append(
             _case(
-                n, partnership=partnership, version=versions[partnership.pk],
+                n,
+                partnership=partnership,
+                version=versions[partnership.pk],
                 respondent=members[partnership.pk][n % len(members[partnership.pk])],
-                reporter=reporters[n % len(reporters)], state=states[n % len(states)], handler=handler,
+                reporter=reporters[n % len(reporters)],
+                state=states[n % len(states)],
+                handler=handler,
             )
         )
     cases = BreachCase.objects.bulk_create(cases)
@@ -144,15 +159,22 @@ def respondents(alliance, westbrook, people):
     [("priya", OPEN), ("ada", OPEN), ("pam", ("formal",))],
     ids=["programme manager", "administrator", "panel member"],
 )
-def test_the_queue_takes_as_many_queries_for_500_cases_as_for_5(client, people, respondents, alliance, coalition, who, states):
+def test_the_queue_takes_as_many_queries_for_500_cases_as_for_5(
+    client, people, respondents, alliance, coalition, who, states
+):
     client.force_login(people[who])
     made = []
 
     def add(count):
-        made.extend(add_cases(
-            count, partnerships=[alliance, coalition], states=states, handler=people["priya"],
-            reporters=[people["alice"], None, people["bob"], None, people["pam"]],
-        ))
+        made.extend(
+            add_cases(
+                count,
+                partnerships=[alliance, coalition],
+                states=states,
+                handler=people["priya"],
+                reporters=[people["alice"], None, people["bob"], None, people["pam"]],
+            )
+        )
         return [case for case in made if who == "ada" or case.partnership_id == alliance.pk]
 
     add(5)
@@ -160,7 +182,9 @@ def test_the_queue_takes_as_many_queries_for_500_cases_as_for_5(client, people, 
     assert len(REFERENCE.findall(page)) == 5
     shown = add(495)
     many, page = queries_for(client, "/breaches/cases/")
-    assert client.get("/breaches/cases/").context["page"].paginator.count == len(shown) == (500 if who == "ada" else 250)
+    assert (
+        client.get("/breaches/cases/").context["page"].paginator.count == len(shown) == (500 if who == "ada" else 250)
+    )
     assert len(REFERENCE.findall(page)) == 50 and f">{shown[-1].reference}<" in page
     assert few == many, f"the queue for {who}: {few} queries for 5 cases, {many} for 500"
     assert many <= 12
@@ -171,7 +195,9 @@ def test_the_queue_download_takes_as_many_queries_for_500_cases_as_for_5(client,
     client.force_login(people["priya"])
 
     def add(count):
-        return add_cases(count, partnerships=[alliance], states=OPEN, handler=people["priya"], reporters=[people["alice"], None])
+        return add_cases(
+            count, partnerships=[alliance], states=OPEN, handler=people["priya"], reporters=[people["alice"], None]
+        )
 
     add(5)
     few, download = queries_for(client, "/breaches/cases.csv")
@@ -188,10 +214,15 @@ def test_the_lessons_take_as_many_queries_for_500_cases_as_for_5(client, people,
     made = []
 
     def add(count):
-        made.extend(add_cases(
-            count, partnerships=[alliance, coalition], states=FINISHED, handler=people["priya"],
-            reporters=[people["alice"], None, people["bob"]],
-        ))
+        made.extend(
+            add_cases(
+                count,
+                partnerships=[alliance, coalition],
+                states=FINISHED,
+                handler=people["priya"],
+                reporters=[people["alice"], None, people["bob"]],
+            )
+        )
         return [case for case in made if case.partnership_id == alliance.pk]
 
     add(5)
@@ -216,12 +247,20 @@ def test_a_partners_own_cases_take_as_many_queries_for_500_as_for_5(client, peop
 
     def add(count):
         mine = add_cases(
-            count - count // 2, partnerships=[alliance], states=OPEN + FINISHED + ("withdrawn",), handler=people["priya"],
-            reporters=[alice], respondents=respondents,
+            count - count // 2,
+            partnerships=[alliance],
+            states=OPEN + FINISHED + ("withdrawn",),
+            handler=people["priya"],
+            reporters=[alice],
+            respondents=respondents,
         )
         about_us = add_cases(
-            count // 2, partnerships=[alliance], states=("informal", "formal", "decided", "closed"), handler=people["priya"],
-            reporters=[people["bob"], None, people["pam"]], respondents=[riverside],
+            count // 2,
+            partnerships=[alliance],
+            states=("informal", "formal", "decided", "closed"),
+            handler=people["priya"],
+            reporters=[people["bob"], None, people["pam"]],
+            respondents=[riverside],
         )
         return mine[-1], about_us[-1]
 

@@ -16,7 +16,9 @@ QUEUE = "/breaches/cases/"
 
 def make_cases(count: int, people) -> None:
     for number in range(count):
-        case = report(reporter=people["alice"] if number % 2 else None, identity="anonymous" if not number % 2 else "confidential")
+        case = report(
+            reporter=people["alice"] if number % 2 else None, identity="anonymous" if not number % 2 else "confidential"
+        )
         if number % 3 == 0:
             triage(case, people["priya"], severity="serious" if number % 2 else "minor")
 
@@ -33,7 +35,11 @@ def test_the_queue_is_paged_fifty_at_a_time(client, people):
 
 def test_filters_by_status_track_and_partnership(client, people, coalition):
     informal = triage(report(reporter=people["alice"]), people["priya"])
-    formal = triage(report(reporter=people["alice"], about=people["alice"].partner.organisation), people["priya"], severity="serious")
+    formal = triage(
+        report(reporter=people["alice"], about=people["alice"].partner.organisation),
+        people["priya"],
+        severity="serious",
+    )
     waiting = report(reporter=people["bob"], about=people["alice"].partner.organisation)
     client.force_login(people["ada"])
 
@@ -45,7 +51,9 @@ def test_filters_by_status_track_and_partnership(client, people, coalition):
     assert shown("?track=formal") == {formal.pk}
     assert shown(f"?partnership={coalition.pk}") == set()
     assert shown("?status=nonsense") == {informal.pk, formal.pk, waiting.pk}  # a bad value is ignored, not an error
-    services.breach_case_withdraw(case=waiting, expected_version=waiting.version, actor=people["priya"], reason="Duplicate.")
+    services.breach_case_withdraw(
+        case=waiting, expected_version=waiting.version, actor=people["priya"], reason="Duplicate."
+    )
     assert waiting.pk not in shown() and shown("?status=withdrawn") == {waiting.pk}
 
 
@@ -63,10 +71,14 @@ def test_overdue_triage_is_highlighted_and_filtered_counting_working_days(client
 
 
 def test_the_triage_target_is_the_partnerships_to_set_in_working_days(people, alliance):
-    BreachPolicy.objects.create(partnership=alliance, triage_target_working_days=3, acknowledgement_days=2, feedback_months=1)
+    BreachPolicy.objects.create(
+        partnership=alliance, triage_target_working_days=3, acknowledgement_days=2, feedback_months=1
+    )
     case = report(reporter=people["alice"])  # Wednesday 18 March: three working days is Monday 23 March
     assert (case.triage_due_on, case.acknowledge_due_on, case.feedback_due_on) == (
-        datetime.date(2026, 3, 23), datetime.date(2026, 3, 20), datetime.date(2026, 4, 18),
+        datetime.date(2026, 3, 23),
+        datetime.date(2026, 3, 20),
+        datetime.date(2026, 4, 18),
     )
 
 
@@ -83,14 +95,20 @@ def test_cases_about_to_miss_acknowledgement_or_feedback_are_shown(client, peopl
     time_machine.move_to(NOW + datetime.timedelta(days=80), tick=True)  # feedback due 18 June, in 12 days
     client.force_login(people["priya"])
     assert "Feedback</strong> by 18 Jun" in client.get(QUEUE).content.decode()
-    services.breach_case_message_reporter(case=case, actor=people["priya"], kind="feedback", text="Being resolved informally.")
+    services.breach_case_message_reporter(
+        case=case, actor=people["priya"], kind="feedback", text="Being resolved informally."
+    )
     assert "Feedback</strong>" not in client.get(QUEUE).content.decode()
     assert not client.get(QUEUE + "?overdue=any").context["page"].object_list
 
 
 def test_a_panel_member_sees_only_the_formal_cases(client, people):
     triage(report(reporter=people["alice"]), people["priya"])
-    formal = triage(report(reporter=people["alice"], about=people["alice"].partner.organisation), people["priya"], severity="serious")
+    formal = triage(
+        report(reporter=people["alice"], about=people["alice"].partner.organisation),
+        people["priya"],
+        severity="serious",
+    )
     client.force_login(people["pam"])
     assert [c.pk for c in client.get(QUEUE).context["page"].object_list] == [formal.pk]
     assert BreachCase.objects.count() == 2

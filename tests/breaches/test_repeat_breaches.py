@@ -8,8 +8,8 @@ import pytest
 
 from breaches import selectors, services
 from breaches.models import BreachPolicy
-from tests.breaches.conftest import NOW, decide, fresh, report, respond, triage
 from conduct.models import Membership, Principle
+from tests.breaches.conftest import NOW, decide, fresh, report, respond, triage
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +66,9 @@ def test_another_open_case_makes_it_continued_but_a_withdrawn_one_does_not(peopl
     second = report(reporter=people["alice"])
     history = selectors.respondent_history(second)
     assert history.continued and history.open_cases == [first]
-    services.breach_case_withdraw(case=first, expected_version=first.version, actor=people["priya"], reason="A duplicate.")
+    services.breach_case_withdraw(
+        case=first, expected_version=first.version, actor=people["priya"], reason="A duplicate."
+    )
     assert not selectors.respondent_history(second).continued
 
 
@@ -74,7 +76,9 @@ def test_only_the_same_organisation_in_the_same_partnership_counts(people, coali
     riverside, northfield = people["alice"].partner.organisation, people["bob"].partner.organisation
     decided_case(people, about=riverside, reporter="bob", respondent="alice")  # another organisation
     Membership.objects.create(organisation=northfield, partnership=coalition, started_on=datetime.date(2024, 1, 1))
-    report(reporter=people["alice"], partnership=coalition, cited_items=[], cited_principles=[Principle.objects.first()])
+    report(
+        reporter=people["alice"], partnership=coalition, cited_items=[], cited_principles=[Principle.objects.first()]
+    )
     assert not selectors.respondent_history(report(reporter=people["alice"])).continued
 
 

@@ -56,7 +56,9 @@ def test_the_first_step_says_what_is_missing(client, seed_codes):
     ],
 )
 def test_a_wrong_date_gets_a_clear_message_and_keeps_what_was_typed(client, seed_codes, day, month, year, message):
-    query = f"?partnership=health-creation-alliance&incident_date_0={day}&incident_date_1={month}&incident_date_2={year}"
+    query = (
+        f"?partnership=health-creation-alliance&incident_date_0={day}&incident_date_1={month}&incident_date_2={year}"
+    )
     body = client.get(DETAILS + query).content.decode()
     assert message in body
     assert f'name="incident_date_1" value="{month}"' in body
@@ -65,7 +67,9 @@ def test_a_wrong_date_gets_a_clear_message_and_keeps_what_was_typed(client, seed
 
 def test_the_code_items_offered_are_those_of_the_version_in_force_on_the_day(client, alice):
     Membership.objects.update(started_on=datetime.date(2020, 1, 1))
-    before = client.get(DETAILS + "?partnership=health-creation-alliance&incident_date_0=1&incident_date_1=6&incident_date_2=2022")
+    before = client.get(
+        DETAILS + "?partnership=health-creation-alliance&incident_date_0=1&incident_date_1=6&incident_date_2=2022"
+    )
     after = client.get(DETAILS + HCA_MARCH)
     assert before.context["version"] == CodeVersion.objects.get(code__slug="health-creation-alliance", number=1)
     assert after.context["version"] == CodeVersion.objects.get(code__slug="health-creation-alliance", number=2)
@@ -84,13 +88,20 @@ def test_a_partner_reports_confidentially_from_their_account(client, alice, bob,
     assert response.status_code == 302 and response.url == "/breaches/report/sent/"
 
     case = BreachCase.objects.get()
-    assert (case.reporter, case.identity, case.reporter_name, case.receipt_code_sha256) == (alice.user, "confidential", "", None)
+    assert (case.reporter, case.identity, case.reporter_name, case.receipt_code_sha256) == (
+        alice.user,
+        "confidential",
+        "",
+        None,
+    )
     assert case.respondent_person_name == "Bob Brown"
     assert case.code_version.number == 2
     assert list(case.cited_items.all()) == [hca_item()]
     assert case.status == "reported"
     assert (case.triage_due_on, case.acknowledge_due_on, case.feedback_due_on) == (
-        datetime.date(2026, 3, 25), datetime.date(2026, 3, 25), datetime.date(2026, 6, 18),
+        datetime.date(2026, 3, 25),
+        datetime.date(2026, 3, 25),
+        datetime.date(2026, 6, 18),
     )
     event = CaseEvent.objects.get(case=case)
     assert (event.action, event.from_status, event.to_status, event.actor) == ("report", "", "reported", alice.user)
@@ -131,7 +142,9 @@ def test_someone_without_an_account_reporting_confidentially_gives_their_name(cl
     assert "Enter your name, or choose to report anonymously" in body
     assert "Enter an email address in the correct format, like name@example.com" in body
 
-    response = client.post(DETAILS + HCA_MARCH, details_data(reporter_name="Dee Witness", reporter_email="dee@example.org"))
+    response = client.post(
+        DETAILS + HCA_MARCH, details_data(reporter_name="Dee Witness", reporter_email="dee@example.org")
+    )
     assert response.status_code == 302
     case = BreachCase.objects.get()
     assert (case.reporter, case.reporter_name, case.reporter_email) == (None, "Dee Witness", "dee@example.org")
@@ -145,7 +158,10 @@ def test_evidence_can_be_attached_to_a_report(client, alice, bob):
     assert response.status_code == 302
     evidence = Evidence.objects.get()
     assert (evidence.source, evidence.content_type, evidence.original_name, evidence.size) == (
-        "reporter", "application/pdf", "minutes.pdf", len(PDF_BYTES),
+        "reporter",
+        "application/pdf",
+        "minutes.pdf",
+        len(PDF_BYTES),
     )
 
 

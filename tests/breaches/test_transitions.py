@@ -32,13 +32,24 @@ def act(action: str, case: BreachCase, actor):
     version = fresh(case).version
     if action == "triage":
         return services.breach_case_triage(
-            case=case, expected_version=version, actor=actor, severity="minor", deliberate="no", respondent_summary="A summary."
+            case=case,
+            expected_version=version,
+            actor=actor,
+            severity="minor",
+            deliberate="no",
+            respondent_summary="A summary.",
         )
     if action == "decide":
         outcome = "not_upheld"
         return services.breach_case_decide(
-            case=case, expected_version=version, actor=actor, outcome=outcome, finding="F.", reasons="R.",
-            wider_causes="W.", lessons="L.",
+            case=case,
+            expected_version=version,
+            actor=actor,
+            outcome=outcome,
+            finding="F.",
+            reasons="R.",
+            wider_causes="W.",
+            lessons="L.",
         )
     if action == "close":
         return services.breach_case_close(case=case, expected_version=version, actor=actor, feedback="Done.")
@@ -62,7 +73,12 @@ def test_each_move_is_allowed_only_from_the_right_status_to_the_right_role(statu
             case = fresh(case)
             assert case.status == to_status, (name, status, action)
             event = CaseEvent.objects.filter(case=case).last()
-            assert (event.action, event.from_status, event.to_status, event.actor) == (action, status, to_status, people[name])
+            assert (event.action, event.from_status, event.to_status, event.actor) == (
+                action,
+                status,
+                to_status,
+                people[name],
+            )
             assert CaseEvent.objects.filter(case=case).count() == events_before + 1
         else:
             with pytest.raises(services.BreachError) as refusal:
@@ -77,7 +93,9 @@ def test_each_move_is_allowed_only_from_the_right_status_to_the_right_role(statu
             assert CaseEvent.objects.filter(case=case).count() == events_before
         # An open case would make the next one about the same organisation "continued".
         if fresh(case).is_open:
-            services.breach_case_withdraw(case=case, expected_version=fresh(case).version, actor=people["ada"], reason="Tidy up.")
+            services.breach_case_withdraw(
+                case=case, expected_version=fresh(case).version, actor=people["ada"], reason="Tidy up."
+            )
 
 
 def test_the_model_declares_exactly_the_moves_written_out_here():

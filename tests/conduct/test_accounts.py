@@ -90,7 +90,9 @@ def test_a_forgotten_password_can_be_reset_by_email(client, alice):
     form_url = form_page.redirect_chain[-1][0]
     assert form_url.endswith("/set-password/")
 
-    done = client.post(form_url, {"new_password1": "a brand new passphrase", "new_password2": "a brand new passphrase"}, follow=True)
+    done = client.post(
+        form_url, {"new_password1": "a brand new passphrase", "new_password2": "a brand new passphrase"}, follow=True
+    )
     assert done.status_code == 200
     assert "Your password has been changed" in done.content.decode()
 

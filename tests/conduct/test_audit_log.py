@@ -43,8 +43,15 @@ def test_the_command_finds_an_edited_entry_even_when_its_hash_is_recomputed(logg
 
     entry = AuditEntry.objects.get(sequence=1)
     forged = entry_hash(
-        previous_hash=entry.previous_hash, sequence=1, at=entry.at, actor_id=entry.actor_id, action=entry.action,
-        subject_type=entry.subject_type, subject_id=entry.subject_id, summary="Forged", reason=entry.reason,
+        previous_hash=entry.previous_hash,
+        sequence=1,
+        at=entry.at,
+        actor_id=entry.actor_id,
+        action=entry.action,
+        subject_type=entry.subject_type,
+        subject_id=entry.subject_id,
+        summary="Forged",
+        reason=entry.reason,
     )
     AuditEntry.objects.filter(sequence=1).update(summary="Forged", entry_hash=forged)
     assert audit_chain_verify() == ["Entry 2 does not follow the entry before it."]
@@ -100,8 +107,13 @@ def test_declarations_and_breach_cases_write_to_the_same_chain(seed_codes, allia
     declaration = declaration_services.declaration_start(actor=alice.user, partnership=alliance, is_nil=True)
     declaration_services.declaration_submit(declaration=declaration, actor=alice.user)
     case, _ = breach_services.breach_case_report(
-        actor=alice.user, partnership=alliance, respondent_organisation=bob.organisation, incident_date=datetime.date(2026, 1, 5),
-        incident_place="Board", description="Something happened.", identity="confidential",
+        actor=alice.user,
+        partnership=alliance,
+        respondent_organisation=bob.organisation,
+        incident_date=datetime.date(2026, 1, 5),
+        incident_place="Board",
+        description="Something happened.",
+        identity="confidential",
         cited_principles=[Principle.objects.get(slug="integrity")],
     )
     actions = set(AuditEntry.objects.values_list("action", flat=True))

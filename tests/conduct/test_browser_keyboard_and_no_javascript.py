@@ -50,7 +50,9 @@ def page_without_javascript(browser):
     context.close()
 
 
-def test_a_partner_signs_and_compares_versions_without_javascript(page_without_javascript, live_server, static_built, alice):
+def test_a_partner_signs_and_compares_versions_without_javascript(
+    page_without_javascript, live_server, static_built, alice
+):
     page = page_without_javascript
     log_in(page, live_server, "alice")
     page.get_by_role("link", name="Read and sign the code – The Health Creation Alliance Code of Conduct").click()
@@ -124,7 +126,9 @@ def test_an_administrator_edits_and_publishes_a_version_and_a_partner_signs_it_a
     page.keyboard.press("Control+A")
     page.keyboard.press("Delete")
     follow(page, page.get_by_role("button", name="Save item"))
-    fix_from_the_error_summary(page, "Enter the item's text", page.get_by_label("Text", exact=True), javascript=javascript, check=check)
+    fix_from_the_error_summary(
+        page, "Enter the item's text", page.get_by_label("Text", exact=True), javascript=javascript, check=check
+    )
     page.keyboard.type("We always try to be positive role models, especially when no one is looking.")
     follow(page, page.get_by_role("button", name="Save item"))
     expect_success(page, "Item saved.", javascript=javascript)
@@ -145,7 +149,10 @@ def test_an_administrator_edits_and_publishes_a_version_and_a_partner_signs_it_a
     log_in_by_keyboard(page, live_server, "alice")
     expect(page.get_by_text("A new version has been published since you signed version 2")).to_be_visible()
     check(page)
-    follow(page, page.get_by_role("link", name="Read and sign the new version – The Health Creation Alliance Code of Conduct"))
+    follow(
+        page,
+        page.get_by_role("link", name="Read and sign the new version – The Health Creation Alliance Code of Conduct"),
+    )
     expect(page.get_by_role("heading", name="What changed since version 2")).to_be_visible()
     expect(page.locator("ins", has_text="especially")).to_be_visible()
     check(page)
@@ -161,4 +168,6 @@ def test_an_administrator_edits_and_publishes_a_version_and_a_partner_signs_it_a
     expect(page.get_by_role("heading", name="Signature receipt")).to_be_visible()
     expect(page.locator("#integrity")).to_contain_text("Intact")
     check(page)
-    assert list(Signature.objects.filter(partner=alice).values_list("version__number", flat=True).order_by("version__number")) == [2, 3]
+    assert list(
+        Signature.objects.filter(partner=alice).values_list("version__number", flat=True).order_by("version__number")
+    ) == [2, 3]

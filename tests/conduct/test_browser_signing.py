@@ -60,7 +60,9 @@ def test_a_partner_signs_and_signs_again_after_a_new_version(page, live_server, 
 
     log_in(page, live_server, "alice")
     expect(page.get_by_text("A new version has been published since you signed version 2")).to_be_visible()
-    page.get_by_role("link", name="Read and sign the new version – The Health Creation Alliance Code of Conduct").click()
+    page.get_by_role(
+        "link", name="Read and sign the new version – The Health Creation Alliance Code of Conduct"
+    ).click()
     expect(page.get_by_role("heading", name="What changed since version 2")).to_be_visible()
     expect(page.locator("ins", has_text="especially")).to_be_visible()
     expect(page.locator("del", has_text="even")).to_be_visible()

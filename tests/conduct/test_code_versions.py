@@ -51,10 +51,19 @@ def content_snapshot(v: CodeVersion) -> list[tuple]:
     for section in v.sections.all():
         positions = {item.pk: item.position for item in section.items.all()}
         for item in section.items.all():
-            rows.append((
-                section.position, section.heading, item.position, item.kind, item.topic, item.principle_id,
-                item.title, item.text, positions.get(item.parent_id),
-            ))
+            rows.append(
+                (
+                    section.position,
+                    section.heading,
+                    item.position,
+                    item.kind,
+                    item.topic,
+                    item.principle_id,
+                    item.title,
+                    item.text,
+                    positions.get(item.parent_id),
+                )
+            )
     return rows
 
 
@@ -160,9 +169,10 @@ def test_status_bookkeeping_may_still_be_saved_on_a_published_version(seed_codes
 def test_only_one_version_of_a_code_can_be_published_at_a_time(seed_codes, ada):
     draft = services.code_version_start_draft(code=Code.objects.get(slug=HCA), actor=ada)
     # The base manager skips the model's guards, so this reaches the database's constraint.
-    with pytest.raises(IntegrityError):
-        with transaction.atomic():
-            CodeVersion._base_manager.filter(pk=draft.pk).update(status=CodeVersion.Status.PUBLISHED, published_at=timezone.now())
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CodeVersion._base_manager.filter(pk=draft.pk).update(
+            status=CodeVersion.Status.PUBLISHED, published_at=timezone.now()
+        )
     assert list(CodeVersion.objects.filter(code__slug=HCA, status="published").values_list("number", flat=True)) == [2]
 
 
@@ -194,9 +204,14 @@ def test_starting_a_draft_copies_the_latest_version_word_for_word(seed_codes, ad
 
     assert (draft.number, draft.status, draft.created_from_id) == (3, "draft", v2.pk)
     assert (draft.title, draft.preamble, draft.last_full_review_on) == (v2.title, v2.preamble, v2.last_full_review_on)
-    assert (draft.light_touch_review_months, draft.full_review_months) == (v2.light_touch_review_months, v2.full_review_months)
+    assert (draft.light_touch_review_months, draft.full_review_months) == (
+        v2.light_touch_review_months,
+        v2.full_review_months,
+    )
     assert draft.published_at is None and draft.canonical_sha256 == ""
-    assert list(draft.sections.values_list("position", "heading")) == list(v2.sections.values_list("position", "heading"))
+    assert list(draft.sections.values_list("position", "heading")) == list(
+        v2.sections.values_list("position", "heading")
+    )
     assert content_snapshot(draft) == content_snapshot(v2)
     # A copy, not the same rows.
     assert not Item.objects.filter(section__version=draft, pk__in=Item.objects.filter(section__version=v2)).exists()
@@ -211,13 +226,17 @@ def test_starting_a_draft_keeps_sub_points_with_their_parents_and_rules_with_the
     original = version(1, "nhs-managers-code")
 
     assert content_snapshot(draft) == content_snapshot(original)
-    sub_points = list(Item.objects.filter(section__version=draft, parent__isnull=False).select_related("parent__section"))
+    sub_points = list(
+        Item.objects.filter(section__version=draft, parent__isnull=False).select_related("parent__section")
+    )
     assert len(sub_points) == 24
     assert all(item.parent.section.version_id == draft.pk for item in sub_points)
     respect = next(item for item in sub_points if item.text == "treated with respect.")
     assert respect.parent.title == "7"
     assert set(Item.objects.filter(section__version=draft, kind="rule").values_list("topic", flat=True)) == {
-        "duties", "breach", "rights",
+        "duties",
+        "breach",
+        "rights",
     }
 
 
@@ -253,7 +272,9 @@ def test_publishing_a_draft_supersedes_the_previous_version(seed_codes, ada, dja
     assert v3.canonical_sha256 and len(v3.canonical_sha256) == 64
     from conduct.canonical_text import text_sha256, version_canonical_text
 
-    assert v3.canonical_sha256 == text_sha256(version_canonical_text(with_content(CodeVersion.objects.filter(pk=v3.pk)).get()))
+    assert v3.canonical_sha256 == text_sha256(
+        version_canonical_text(with_content(CodeVersion.objects.filter(pk=v3.pk)).get())
+    )
     assert "version.superseded" in audit_actions(v2)
     assert audit_actions(v3) == ["version.draft_started", "version.published"]
     assert AuditEntry.objects.get(action="version.published", subject_id=str(v3.pk)).actor == ada
@@ -301,7 +322,9 @@ def test_publishing_asks_every_partner_of_the_adopting_partnership_to_sign(
     publish_with_requests(draft, ada, django_capture_on_commit_callbacks)
 
     v2, v3 = version(2), version(3)
-    requests = {r.partner.user.username: r for r in SignatureRequest.objects.filter(version=v3).select_related("partner__user")}
+    requests = {
+        r.partner.user.username: r for r in SignatureRequest.objects.filter(version=v3).select_related("partner__user")
+    }
     assert set(requests) == {"alice", "bob"}
     assert requests["alice"].previous_version == v2
     assert requests["bob"].previous_version is None
@@ -375,7 +398,9 @@ def test_every_partner_is_asked_exactly_once_whatever_the_batch_size(
     )
 
 
-def test_a_partner_who_already_signed_is_not_asked_again(seed_codes, ada, alice, bob, django_capture_on_commit_callbacks):
+def test_a_partner_who_already_signed_is_not_asked_again(
+    seed_codes, ada, alice, bob, django_capture_on_commit_callbacks
+):
     draft = services.code_version_start_draft(code=Code.objects.get(slug=HCA), actor=ada)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.code_version_publish(version=draft, actor=ada)
@@ -403,7 +428,9 @@ def test_an_item_of_a_draft_can_be_edited(draft, ada):
     item.refresh_from_db()
     assert item.text == "We give back."
     assert audit_actions(item) == ["item.edited"]
-    assert Item.objects.get(section__version__number=2, section__version__code__slug=HCA, title="Reciprocity").text.startswith("We seek")
+    assert Item.objects.get(
+        section__version__number=2, section__version__code__slug=HCA, title="Reciprocity"
+    ).text.startswith("We seek")
 
 
 def test_an_edit_that_breaks_the_rules_of_items_is_refused(draft, ada):
@@ -479,7 +506,9 @@ def test_moving_an_item_keeps_its_sub_points_with_it(seed_codes, ada):
         else:
             assert parent == current
     children_of_two = list(duty_two.children.order_by("position").values_list("text", flat=True))
-    original_two = Item.objects.get(section__version__code__slug="nhs-managers-code", section__version__number=1, title="2")
+    original_two = Item.objects.get(
+        section__version__code__slug="nhs-managers-code", section__version__number=1, title="2"
+    )
     assert children_of_two == list(original_two.children.order_by("position").values_list("text", flat=True))
     # Positions stay unique.
     positions = list(section.items.values_list("position", flat=True))
@@ -548,13 +577,17 @@ def test_only_the_published_version_can_be_withdrawn(seed_codes, ada):
 def test_ending_a_membership_ends_the_organisations_signatures_of_that_code(
     seed_codes, alliance, coalition, alice, bob, priya
 ):
-    Membership.objects.create(organisation=alice.organisation, partnership=coalition, started_on=datetime.date(2024, 1, 1))
+    Membership.objects.create(
+        organisation=alice.organisation, partnership=coalition, started_on=datetime.date(2024, 1, 1)
+    )
     hca, _ = services.signature_record(partner=alice, version=version(2), typed_name="Alice Adams")
     c4pc, _ = services.signature_record(partner=alice, version=version(1, "c4pc-shared-code"), typed_name="Alice Adams")
     bobs, _ = services.signature_record(partner=bob, version=version(2), typed_name="Bob Brown")
     membership = Membership.objects.get(organisation=alice.organisation, partnership=alliance)
 
-    services.membership_end(membership=membership, ended_on=timezone.localdate(), reason="Left the alliance", actor=priya)
+    services.membership_end(
+        membership=membership, ended_on=timezone.localdate(), reason="Left the alliance", actor=priya
+    )
 
     hca.refresh_from_db()
     assert (hca.status, hca.ended_reason) == ("ended", "Left the alliance")

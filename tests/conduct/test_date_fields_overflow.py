@@ -7,7 +7,9 @@ from breaches.forms import DayMonthYearField
 from declarations.forms import GovDateField
 
 
-@pytest.mark.parametrize("day, month, year", [("1", "1", "2147483648"), ("0", "0", "2147483648"), ("99999999999", "1", "2026")])
+@pytest.mark.parametrize(
+    "day, month, year", [("1", "1", "2147483648"), ("0", "0", "2147483648"), ("99999999999", "1", "2026")]
+)
 def test_the_breach_report_date_refuses_numbers_too_large_for_a_date(day, month, year):
     with pytest.raises(forms.ValidationError) as refusal:
         DayMonthYearField(what="the date it happened").clean([day, month, year])

@@ -16,7 +16,9 @@ class MeetingForm(ErrorSummaryMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     outcome = forms.ChoiceField(choices=[("upheld", "Upheld"), ("dismissed", "Dismissed")], widget=forms.RadioSelect)
     met_on = DateInputField(label="When did you meet?", require_all_fields=False)
-    topics = forms.MultipleChoiceField(choices=[("gifts", "Gifts"), ("roles", "Roles")], widget=forms.CheckboxSelectMultiple)
+    topics = forms.MultipleChoiceField(
+        choices=[("gifts", "Gifts"), ("roles", "Roles")], widget=forms.CheckboxSelectMultiple
+    )
     place = forms.CharField()
 
     def __init__(self, *args, **kwargs):
@@ -42,20 +44,42 @@ def rendered_ids(form) -> set[str]:
 
 
 def test_a_radio_group_error_links_to_its_first_radio():
-    form = MeetingForm({"version": "1", "met_on_0": "1", "met_on_1": "2", "met_on_2": "2026", "topics": ["gifts"], "place": "Hall"})
+    form = MeetingForm(
+        {"version": "1", "met_on_0": "1", "met_on_1": "2", "met_on_2": "2026", "topics": ["gifts"], "place": "Hall"}
+    )
     assert summary_links(form) == [("id_outcome_1", "This field is required.")]
     assert "id_outcome_1" in rendered_ids(form)
 
 
 def test_a_date_error_links_to_the_part_that_is_wrong():
-    form = MeetingForm({"version": "1", "outcome": "upheld", "met_on_0": "1", "met_on_1": "", "met_on_2": "2026", "topics": ["gifts"], "place": "Hall"})
+    form = MeetingForm(
+        {
+            "version": "1",
+            "outcome": "upheld",
+            "met_on_0": "1",
+            "met_on_1": "",
+            "met_on_2": "2026",
+            "topics": ["gifts"],
+            "place": "Hall",
+        }
+    )
     links = summary_links(form)
     assert [anchor for anchor, _ in links] == ["id_met_on_1"], "the month is missing, and only once in the summary"
     assert "id_met_on_1" in rendered_ids(form)
 
 
 def test_a_whole_date_error_links_to_the_day():
-    form = MeetingForm({"version": "1", "outcome": "upheld", "met_on_0": "31", "met_on_1": "2", "met_on_2": "2026", "topics": ["gifts"], "place": "Hall"})
+    form = MeetingForm(
+        {
+            "version": "1",
+            "outcome": "upheld",
+            "met_on_0": "31",
+            "met_on_1": "2",
+            "met_on_2": "2026",
+            "topics": ["gifts"],
+            "place": "Hall",
+        }
+    )
     assert [anchor for anchor, _ in summary_links(form)] == ["id_met_on_0"]
     assert "id_met_on_0" in rendered_ids(form)
 
@@ -69,11 +93,23 @@ def test_each_field_links_to_its_own_first_input_in_order():
 
 def test_the_same_message_on_two_fields_is_listed_for_each():
     form = MeetingForm({"version": "1", "met_on_0": "1", "met_on_1": "2", "met_on_2": "2026", "place": "Hall"})
-    assert summary_links(form) == [("id_outcome_1", "This field is required."), ("id_topics_1", "This field is required.")]
+    assert summary_links(form) == [
+        ("id_outcome_1", "This field is required."),
+        ("id_topics_1", "This field is required."),
+    ]
 
 
 def test_a_form_wide_or_hidden_field_error_links_to_the_first_field():
-    form = MeetingForm({"outcome": "upheld", "met_on_0": "1", "met_on_1": "2", "met_on_2": "2026", "topics": ["gifts"], "place": "Hall"})
+    form = MeetingForm(
+        {
+            "outcome": "upheld",
+            "met_on_0": "1",
+            "met_on_1": "2",
+            "met_on_2": "2026",
+            "topics": ["gifts"],
+            "place": "Hall",
+        }
+    )
     form.is_valid()
     form.add_error(None, "This case changed while you were working on it.")
     assert summary_links(form) == [

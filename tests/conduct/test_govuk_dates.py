@@ -10,7 +10,7 @@ from django.template import Context, Template
 from conduct.templatetags.govuk_dates import govuk_date
 
 DJANGO_FORMATS = {"": "j F Y", "short": "j M Y", "day_month": "j M", "with_time": "j F Y, H:i"}
-UTC = datetime.timezone.utc
+UTC = datetime.UTC
 
 MOMENTS = [
     datetime.date(2026, 1, 1),
@@ -31,7 +31,9 @@ MOMENTS = [
 def test_the_text_is_what_djangos_date_filter_writes(style, moment):
     if style == "with_time" and not isinstance(moment, datetime.datetime):
         return
-    ours = Template("{% load govuk_dates %}{{ moment|govuk_date:style }}").render(Context({"moment": moment, "style": style}))
+    ours = Template("{% load govuk_dates %}{{ moment|govuk_date:style }}").render(
+        Context({"moment": moment, "style": style})
+    )
     djangos = Template("{{ moment|date:format }}").render(Context({"moment": moment, "format": DJANGO_FORMATS[style]}))
     assert ours == djangos
 

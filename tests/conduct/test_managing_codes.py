@@ -92,13 +92,22 @@ def test_a_draft_cannot_be_started_with_a_get(admin_client, seed_codes):
 
 def test_an_administrator_edits_the_details_of_a_draft(admin_client, draft, ada):
     response = admin_client.post(
-        EDIT_3, details(draft, title="The Health Creation Alliance Code of Conduct 2026", label="Draft 2026",
-                        light_touch_review_months=6, full_review_months=24),
+        EDIT_3,
+        details(
+            draft,
+            title="The Health Creation Alliance Code of Conduct 2026",
+            label="Draft 2026",
+            light_touch_review_months=6,
+            full_review_months=24,
+        ),
     )
     assert response.status_code == 302 and response["Location"] == EDIT_3
     draft.refresh_from_db()
     assert (draft.title, draft.label, draft.light_touch_review_months, draft.full_review_months) == (
-        "The Health Creation Alliance Code of Conduct 2026", "Draft 2026", 6, 24,
+        "The Health Creation Alliance Code of Conduct 2026",
+        "Draft 2026",
+        6,
+        24,
     )
     assert AuditEntry.objects.filter(action="version.draft_edited", actor=ada, subject_id=str(draft.pk)).exists()
 
@@ -120,8 +129,11 @@ def test_the_date_pickers_show_the_dates_they_hold(admin_client, draft):
     "changes, field, message",
     [
         ({"title": ""}, "title", "Enter the title of the code"),
-        ({"light_touch_review_months": 40, "full_review_months": 36}, "light_touch_review_months",
-         "Light-touch reviews must come at least as often as full reviews"),
+        (
+            {"light_touch_review_months": 40, "full_review_months": 36},
+            "light_touch_review_months",
+            "Light-touch reviews must come at least as often as full reviews",
+        ),
         ({"light_touch_review_months": 0}, "light_touch_review_months", "Enter a number of months of at least 1"),
         ({"full_review_months": 0}, "full_review_months", "Enter a number of months of at least 1"),
         ({"version_date": "31/02/2026"}, "version_date", "Enter the version&#x27;s date as a real date"),
@@ -159,7 +171,9 @@ def test_an_administrator_edits_an_item(admin_client, draft, ada):
     url = f"/manage/items/{item.pk}/edit/"
     assert admin_client.get(url).status_code == 200
 
-    response = admin_client.post(url, {"kind": "value", "title": "Reciprocity", "text": "We give as well as take.", "topic": "", "principle": ""})
+    response = admin_client.post(
+        url, {"kind": "value", "title": "Reciprocity", "text": "We give as well as take.", "topic": "", "principle": ""}
+    )
 
     assert response.status_code == 302 and response["Location"] == EDIT_3
     item.refresh_from_db()
@@ -171,7 +185,9 @@ def test_an_administrator_edits_an_item(admin_client, draft, ada):
 
 def test_an_item_with_bad_input_is_not_saved(admin_client, draft):
     item = draft_item("Reciprocity")
-    response = admin_client.post(f"/manage/items/{item.pk}/edit/", {"kind": "value", "title": "Reciprocity", "text": "", "topic": "conflicts"})
+    response = admin_client.post(
+        f"/manage/items/{item.pk}/edit/", {"kind": "value", "title": "Reciprocity", "text": "", "topic": "conflicts"}
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "There is a problem" in html
@@ -184,7 +200,9 @@ def test_an_administrator_adds_an_item(admin_client, draft):
     url = f"/manage/sections/{section.pk}/items/new/"
     assert admin_client.get(url).status_code == 200
 
-    response = admin_client.post(url, {"kind": "value", "title": "Kindness", "text": "We are kind to each other.", "topic": "", "principle": ""})
+    response = admin_client.post(
+        url, {"kind": "value", "title": "Kindness", "text": "We are kind to each other.", "topic": "", "principle": ""}
+    )
 
     assert response.status_code == 302 and response["Location"] == EDIT_3
     assert values_section_titles(draft)[-1] == "Kindness"
@@ -254,7 +272,9 @@ def test_the_administrator_previews_a_draft_nobody_else_can_see(client, draft, a
     assert "A not yet published rewording." in html
 
 
-def test_the_publish_page_shows_the_changes_and_how_many_partners_will_be_asked(admin_client, draft, ada, alice, bob, charlie):
+def test_the_publish_page_shows_the_changes_and_how_many_partners_will_be_asked(
+    admin_client, draft, ada, alice, bob, charlie
+):
     item = draft_item("Reciprocity")
     services.item_edit(item=item, actor=ada, kind="value", title="Reciprocity", text="We give as well as take.")
 
@@ -271,7 +291,9 @@ def test_the_publish_page_shows_the_changes_and_how_many_partners_will_be_asked(
     assert version(3).status == "draft"  # looking is not publishing
 
 
-def test_the_administrator_publishes_the_draft(admin_client, draft, ada, alice, bob, django_capture_on_commit_callbacks):
+def test_the_administrator_publishes_the_draft(
+    admin_client, draft, ada, alice, bob, django_capture_on_commit_callbacks
+):
     from django.core import mail
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -325,7 +347,9 @@ def test_only_administrators_can_manage_codes(client, draft, alice, priya, who):
     client.force_login(user)
     before = list(Item.objects.filter(section__version=draft).values_list("pk", "position", "text"))
     for method, url in manage_urls(draft):
-        response = getattr(client, method)(url, {"direction": "up", "kind": "value", "text": "x"} if method == "post" else None)
+        response = getattr(client, method)(
+            url, {"direction": "up", "kind": "value", "text": "x"} if method == "post" else None
+        )
         assert response.status_code == 403, f"{who} {method.upper()} {url} gave {response.status_code}"
     assert list(Item.objects.filter(section__version=draft).values_list("pk", "position", "text")) == before
     assert version(3).status == "draft"
@@ -382,15 +406,23 @@ def test_the_admin_saves_the_details_of_a_draft(admin_client, draft, ada):
     assert page.status_code == 200 and 'name="_save"' in page.content.decode()
     sections = list(draft.sections.order_by("position"))
     data = details(draft, title="Renamed in the admin", _save="Save")
-    data.update({
-        "sections-TOTAL_FORMS": len(sections), "sections-INITIAL_FORMS": len(sections),
-        "sections-MIN_NUM_FORMS": 0, "sections-MAX_NUM_FORMS": 1000,
-    })
+    data.update(
+        {
+            "sections-TOTAL_FORMS": len(sections),
+            "sections-INITIAL_FORMS": len(sections),
+            "sections-MIN_NUM_FORMS": 0,
+            "sections-MAX_NUM_FORMS": 1000,
+        }
+    )
     for index, section in enumerate(sections):
-        data.update({
-            f"sections-{index}-id": section.pk, f"sections-{index}-version": draft.pk,
-            f"sections-{index}-position": section.position, f"sections-{index}-heading": section.heading,
-        })
+        data.update(
+            {
+                f"sections-{index}-id": section.pk,
+                f"sections-{index}-version": draft.pk,
+                f"sections-{index}-position": section.position,
+                f"sections-{index}-heading": section.heading,
+            }
+        )
 
     response = admin_client.post(url, data)
 

@@ -28,18 +28,31 @@ def add_codes(n: int, *, partnership_for=None) -> None:
     start = Code.objects.count()
     for i in range(start, start + n):
         code = Code.objects.create(title=f"Code {i}", slug=f"code-{i}", owner="Owner")
-        version = CodeVersion.objects.create(code=code, number=1, title=f"Code {i}", last_full_review_on=datetime.date(2023, 1, 1))
+        version = CodeVersion.objects.create(
+            code=code, number=1, title=f"Code {i}", last_full_review_on=datetime.date(2023, 1, 1)
+        )
         section = Section.objects.create(version=version, position=1, heading="Values")
         Item.objects.create(section=section, position=1, kind="value", text="We listen.")
         CodeVersion.objects.filter(pk=version.pk).update(status="published", published_at=timezone.now())
-        CodeReview.objects.create(code=code, version=version, kind="full", due_on=datetime.date(2026, 1, 1), opened_at=timezone.now())
+        CodeReview.objects.create(
+            code=code, version=version, kind="full", due_on=datetime.date(2026, 1, 1), opened_at=timezone.now()
+        )
         if partnership_for is not None:
-            partnership = Partnership.objects.create(name=f"Partnership {i}", slug=f"partnership-{i}", kind="alliance", code=code)
-            Membership.objects.create(organisation=partnership_for.organisation, partnership=partnership, started_on=datetime.date(2024, 1, 1))
+            partnership = Partnership.objects.create(
+                name=f"Partnership {i}", slug=f"partnership-{i}", kind="alliance", code=code
+            )
+            Membership.objects.create(
+                organisation=partnership_for.organisation, partnership=partnership, started_on=datetime.date(2024, 1, 1)
+            )
             text, _ = SignedText.objects.get_or_create(sha256="0" * 64, defaults={"text": "text"})
             Signature.objects.create(
-                partner=partnership_for, organisation=partnership_for.organisation, version=version, typed_name="Alice Adams",
-                signed_at=timezone.now(), signed_text=text, text_sha256="0" * 64,
+                partner=partnership_for,
+                organisation=partnership_for.organisation,
+                version=version,
+                typed_name="Alice Adams",
+                signed_at=timezone.now(),
+                signed_text=text,
+                text_sha256="0" * 64,
             )
 
 
@@ -85,8 +98,11 @@ def add_partners_to_sign(count: int, *, version, partnership) -> list[Partner]:
     )
     users = User.objects.bulk_create(
         User(
-            username=f"partner{n:04}", email=f"partner{n:04}@example.org", password="!",
-            first_name="Pat", last_name=f"Person {n:04}",
+            username=f"partner{n:04}",
+            email=f"partner{n:04}@example.org",
+            password="!",
+            first_name="Pat",
+            last_name=f"Person {n:04}",
         )
         for n in numbers
     )
@@ -97,17 +113,26 @@ def add_partners_to_sign(count: int, *, version, partnership) -> list[Partner]:
     now = timezone.now()
     Signature.objects.bulk_create(
         Signature(
-            partner=partner, organisation=partner.organisation, version=version, typed_name=partner.user.get_full_name(),
-            signed_at=now - datetime.timedelta(minutes=n), signed_text=text, text_sha256="0" * 64,
-            status="ended" if n % 9 == 3 else "active", ended_at=now if n % 9 == 3 else None,
+            partner=partner,
+            organisation=partner.organisation,
+            version=version,
+            typed_name=partner.user.get_full_name(),
+            signed_at=now - datetime.timedelta(minutes=n),
+            signed_text=text,
+            text_sha256="0" * 64,
+            status="ended" if n % 9 == 3 else "active",
+            ended_at=now if n % 9 == 3 else None,
         )
         for n, partner in zip(numbers, partners)
         if n % 3 == 0
     )
     SignatureRequest.objects.bulk_create(
         SignatureRequest(
-            partner=partner, version=version, requested_at=now - datetime.timedelta(days=20),
-            reminder_count=n % 4, last_reminded_at=now - datetime.timedelta(days=2) if n % 4 else None,
+            partner=partner,
+            version=version,
+            requested_at=now - datetime.timedelta(days=20),
+            reminder_count=n % 4,
+            last_reminded_at=now - datetime.timedelta(days=2) if n % 4 else None,
         )
         for n, partner in zip(numbers, partners)
         if n % 2 == 0
@@ -123,7 +148,11 @@ def test_who_has_signed_takes_as_many_queries_for_500_partners_as_for_5(client, 
 
     def listed() -> int:
         response = client.get(url)
-        return (b"".join(response.streaming_content) if response.streaming else response.content).decode().count("Pat Person")
+        return (
+            (b"".join(response.streaming_content) if response.streaming else response.content)
+            .decode()
+            .count("Pat Person")
+        )
 
     add_partners_to_sign(5, version=version, partnership=alliance)
     few = queries_for(client, url)

@@ -77,11 +77,15 @@ def test_publishing_succeeds_while_the_broker_is_down_and_the_work_goes_out_when
     with celery_app.connection_for_read() as connection:
         message = connection.SimpleQueue(celery_app.conf.task_default_queue).get(timeout=10)
         assert message.headers["task"] == "conduct.tasks.send_signature_requests"
-        assert message.payload[1] == {"version_id": CodeVersion.objects.get(number=3, code__slug="health-creation-alliance").pk}
+        assert message.payload[1] == {
+            "version_id": CodeVersion.objects.get(number=3, code__slug="health-creation-alliance").pk
+        }
         message.ack()
 
 
-def test_a_real_worker_consumes_the_work_from_redis(client, postgresql, redis_url, seed_codes, alice, bob, ada, use_broker):
+def test_a_real_worker_consumes_the_work_from_redis(
+    client, postgresql, redis_url, seed_codes, alice, bob, ada, use_broker
+):
     use_broker(redis_url)
     queue = celery_app.conf.task_default_queue
     with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10, queues=[queue]):
@@ -91,6 +95,8 @@ def test_a_real_worker_consumes_the_work_from_redis(client, postgresql, redis_ur
         while SignatureRequest.objects.filter(version__number=3).count() < 2 and time.monotonic() < deadline:
             time.sleep(0.2)
     version = CodeVersion.objects.get(code__slug="health-creation-alliance", number=3)
-    assert sorted(SignatureRequest.objects.filter(version=version).values_list("partner__user__username", flat=True)) == ["alice", "bob"]
+    assert sorted(
+        SignatureRequest.objects.filter(version=version).values_list("partner__user__username", flat=True)
+    ) == ["alice", "bob"]
     assert sorted(m.to[0] for m in mail.outbox if "version 3" in m.subject) == ["alice@example.org", "bob@example.org"]
     assert QueuedTask.objects.filter(sent_at__isnull=True).count() == 0

@@ -4,7 +4,15 @@ import datetime
 
 import pytest
 
-from conduct.review_schedule import FULL, LIGHT_TOUCH, ReviewMilestone, add_months, latest_due, next_upcoming, review_milestones
+from conduct.review_schedule import (
+    FULL,
+    LIGHT_TOUCH,
+    ReviewMilestone,
+    add_months,
+    latest_due,
+    next_upcoming,
+    review_milestones,
+)
 
 D = datetime.date
 
@@ -33,15 +41,22 @@ def test_months_are_added_to_the_same_day_or_the_months_last_day(start, months, 
 
 
 def test_a_review_cycle_from_a_leap_day():
-    assert [m.due_on for m in review_milestones(last_full_review_on=D(2024, 2, 29), light_touch_months=12, full_months=36)] == [
-        D(2025, 2, 28), D(2026, 2, 28), D(2027, 2, 28),
+    assert [
+        m.due_on for m in review_milestones(last_full_review_on=D(2024, 2, 29), light_touch_months=12, full_months=36)
+    ] == [
+        D(2025, 2, 28),
+        D(2026, 2, 28),
+        D(2027, 2, 28),
     ]
 
 
 def test_a_custom_cadence_of_six_monthly_light_touch_and_two_yearly_full_reviews():
     milestones = review_milestones(last_full_review_on=D(2025, 3, 31), light_touch_months=6, full_months=24)
     assert [(m.kind, m.due_on) for m in milestones] == [
-        (LIGHT_TOUCH, D(2025, 9, 30)), (LIGHT_TOUCH, D(2026, 3, 31)), (LIGHT_TOUCH, D(2026, 9, 30)), (FULL, D(2027, 3, 31)),
+        (LIGHT_TOUCH, D(2025, 9, 30)),
+        (LIGHT_TOUCH, D(2026, 3, 31)),
+        (LIGHT_TOUCH, D(2026, 9, 30)),
+        (FULL, D(2027, 3, 31)),
     ]
 
 

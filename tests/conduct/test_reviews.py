@@ -35,7 +35,9 @@ def test_nothing_is_opened_before_the_first_light_touch_review_falls_due(seed_co
     assert reviews_of() == []
 
 
-def test_the_first_light_touch_review_opens_on_its_due_date_assigned_to_the_administrators(seed_codes, ada, django_capture_on_commit_callbacks):
+def test_the_first_light_touch_review_opens_on_its_due_date_assigned_to_the_administrators(
+    seed_codes, ada, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         opened = services.code_reviews_open_due(today=datetime.date(2024, 10, 1))
     assert [(r.code.slug, r.kind, r.due_on) for r in opened] == [(HCA, "light_touch", datetime.date(2024, 10, 1))]
@@ -57,9 +59,13 @@ def test_opening_twice_opens_each_review_once(seed_codes, ada, django_capture_on
 
 def test_the_database_refuses_a_second_review_for_the_same_due_date(seed_codes):
     version = current()
-    CodeReview.objects.create(code=version.code, version=version, kind="full", due_on=datetime.date(2026, 10, 1), opened_at=timezone.now())
+    CodeReview.objects.create(
+        code=version.code, version=version, kind="full", due_on=datetime.date(2026, 10, 1), opened_at=timezone.now()
+    )
     with pytest.raises(IntegrityError), transaction.atomic():
-        CodeReview.objects.create(code=version.code, version=version, kind="full", due_on=datetime.date(2026, 10, 1), opened_at=timezone.now())
+        CodeReview.objects.create(
+            code=version.code, version=version, kind="full", due_on=datetime.date(2026, 10, 1), opened_at=timezone.now()
+        )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -71,7 +77,7 @@ def test_two_beat_processes_at_the_same_moment_open_the_review_once(postgresql, 
         try:
             barrier.wait(timeout=10)
             services.code_reviews_open_due(today=datetime.date(2026, 10, 1))
-        except Exception as error:  # noqa: BLE001 - reported below
+        except Exception as error:
             errors.append(error)
         finally:
             connection.close()
@@ -90,7 +96,9 @@ def test_only_the_latest_due_review_is_opened_when_several_have_passed(seed_code
     assert reviews_of() == [("full", datetime.date(2026, 10, 1), "open")]
 
 
-def test_an_overdue_review_is_reminded_once_then_every_fortnight_until_completed(seed_codes, ada, django_capture_on_commit_callbacks):
+def test_an_overdue_review_is_reminded_once_then_every_fortnight_until_completed(
+    seed_codes, ada, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         services.code_reviews_open_due(today=datetime.date(2024, 10, 1))
     mail.outbox.clear()
@@ -99,10 +107,14 @@ def test_an_overdue_review_is_reminded_once_then_every_fortnight_until_completed
     assert services.code_reviews_remind_overdue(today=datetime.date(2024, 11, 1)) == 0
     assert services.code_reviews_remind_overdue(today=datetime.date(2024, 11, 14)) == 0
     assert services.code_reviews_remind_overdue(today=datetime.date(2024, 11, 15)) == 1
-    assert [m.subject for m in mail.outbox] == ["Overdue: light-touch review of The Health Creation Alliance Code of Conduct"] * 2
+    assert [m.subject for m in mail.outbox] == [
+        "Overdue: light-touch review of The Health Creation Alliance Code of Conduct"
+    ] * 2
     review = CodeReview.objects.get()
     assert review.reminder_count == 2
-    services.code_review_complete(review=review, actor=ada, considered="Feedback from the members' survey.", outcome="no_change")
+    services.code_review_complete(
+        review=review, actor=ada, considered="Feedback from the members' survey.", outcome="no_change"
+    )
     assert services.code_reviews_remind_overdue(today=datetime.date(2024, 12, 1)) == 0
 
 
@@ -112,7 +124,11 @@ def test_completing_a_review_records_who_when_what_and_the_outcome(seed_codes, a
     services.code_review_complete(review=review, actor=ada, considered="  Members' feedback.  ", outcome="no_change")
     review.refresh_from_db()
     assert (review.status, review.completed_by, review.considered, review.outcome, review.draft) == (
-        "completed", ada, "Members' feedback.", "no_change", None
+        "completed",
+        ada,
+        "Members' feedback.",
+        "no_change",
+        None,
     )
     assert review.completed_at is not None
     assert AuditEntry.objects.filter(action="review.completed", subject_id=str(review.pk), actor=ada).exists()
@@ -122,18 +138,26 @@ def test_completing_a_review_records_who_when_what_and_the_outcome(seed_codes, a
 
 @pytest.mark.parametrize(
     "considered, outcome, message",
-    [("", "no_change", "Say what the review considered"), ("Something", "", "Choose the outcome"), ("Something", "new_version", "Only a full review")],
+    [
+        ("", "no_change", "Say what the review considered"),
+        ("Something", "", "Choose the outcome"),
+        ("Something", "new_version", "Only a full review"),
+    ],
 )
 def test_a_review_needs_what_it_considered_and_a_fitting_outcome(seed_codes, ada, considered, outcome, message):
     services.code_reviews_open_due(today=datetime.date(2024, 10, 1))
     with pytest.raises(services.ConductError, match=message):
-        services.code_review_complete(review=CodeReview.objects.get(), actor=ada, considered=considered, outcome=outcome)
+        services.code_review_complete(
+            review=CodeReview.objects.get(), actor=ada, considered=considered, outcome=outcome
+        )
     assert CodeReview.objects.get().status == "open"
 
 
 def test_minor_edits_start_a_draft_from_the_current_version(seed_codes, ada):
     services.code_reviews_open_due(today=datetime.date(2025, 10, 1))
-    review = services.code_review_complete(review=CodeReview.objects.get(), actor=ada, considered="Typos", outcome="minor_edits")
+    review = services.code_review_complete(
+        review=CodeReview.objects.get(), actor=ada, considered="Typos", outcome="minor_edits"
+    )
     assert review.draft.number == 3 and review.draft.status == "draft"
     assert review.draft.created_from == current()
     # A light-touch review leaves the cycle alone.
@@ -143,13 +167,19 @@ def test_minor_edits_start_a_draft_from_the_current_version(seed_codes, ada):
 def test_a_full_review_with_no_change_resets_the_cycle_at_once(seed_codes, ada):
     with on(datetime.date(2026, 10, 5)):
         services.code_reviews_open_due(today=timezone.localdate())
-        services.code_review_complete(review=CodeReview.objects.get(), actor=ada, considered="All of it", outcome="no_change")
+        services.code_review_complete(
+            review=CodeReview.objects.get(), actor=ada, considered="All of it", outcome="no_change"
+        )
     version = current()
     assert version.last_full_review_on == datetime.date(2026, 10, 5)
     # The review schedule is bookkeeping: the text partners signed is untouched.
-    assert version.canonical_sha256 == text_sha256(version_canonical_text(with_content(CodeVersion.objects.filter(pk=version.pk)).get()))
+    assert version.canonical_sha256 == text_sha256(
+        version_canonical_text(with_content(CodeVersion.objects.filter(pk=version.pk)).get())
+    )
     assert services.code_reviews_open_due(today=datetime.date(2027, 10, 4)) == []
-    assert [r.due_on for r in services.code_reviews_open_due(today=datetime.date(2027, 10, 5))] == [datetime.date(2027, 10, 5)]
+    assert [r.due_on for r in services.code_reviews_open_due(today=datetime.date(2027, 10, 5))] == [
+        datetime.date(2027, 10, 5)
+    ]
 
 
 def test_three_years_of_a_codes_life(seed_codes, ada, django_capture_on_commit_callbacks):
@@ -160,7 +190,9 @@ def test_three_years_of_a_codes_life(seed_codes, ada, django_capture_on_commit_c
         with on(day), django_capture_on_commit_callbacks(execute=True):
             for review in services.code_reviews_open_due(today=day):
                 outcome = "new_version" if review.kind == "full" else "no_change"
-                completed = services.code_review_complete(review=review, actor=ada, considered=f"Review of {day:%B %Y}", outcome=outcome)
+                completed = services.code_review_complete(
+                    review=review, actor=ada, considered=f"Review of {day:%B %Y}", outcome=outcome
+                )
                 if completed.draft:
                     services.code_version_publish(version=completed.draft, actor=ada)
         day += datetime.timedelta(days=7)
@@ -190,33 +222,47 @@ def test_setting_a_review_date_schedules_the_code_without_changing_its_text(clie
     before = version.canonical_sha256
     client.force_login(ada)
     url = "/manage/codes/c4pc-shared-code/versions/1/review-schedule/"
-    response = client.post(url, {"last_full_review_on": "2099-01-01", "light_touch_review_months": "12", "full_review_months": "6"})
+    response = client.post(
+        url, {"last_full_review_on": "2099-01-01", "light_touch_review_months": "12", "full_review_months": "6"}
+    )
     page = response.content.decode()
     assert "There is a problem" in page
     assert "must be today or in the past" in page
     assert "Light-touch reviews must come at least as often as full reviews" in page
     assert current("c4pc-shared-code").last_full_review_on is None
 
-    response = client.post(url, {"last_full_review_on": "2024-06-30", "light_touch_review_months": "12", "full_review_months": "36"})
+    response = client.post(
+        url, {"last_full_review_on": "2024-06-30", "light_touch_review_months": "12", "full_review_months": "36"}
+    )
     assert response.status_code == 302
     version = current("c4pc-shared-code")
     assert version.last_full_review_on == datetime.date(2024, 6, 30)
     assert version.canonical_sha256 == before
-    assert AuditEntry.objects.filter(action="version.review_schedule_set", subject_id=str(version.pk), actor=ada).exists()
-    assert [r.due_on for r in services.code_reviews_open_due(today=datetime.date(2025, 7, 1)) if r.code.slug == "c4pc-shared-code"] == [
-        datetime.date(2025, 6, 30)
-    ]
+    assert AuditEntry.objects.filter(
+        action="version.review_schedule_set", subject_id=str(version.pk), actor=ada
+    ).exists()
+    assert [
+        r.due_on
+        for r in services.code_reviews_open_due(today=datetime.date(2025, 7, 1))
+        if r.code.slug == "c4pc-shared-code"
+    ] == [datetime.date(2025, 6, 30)]
 
 
 def test_the_review_calendar_shows_overdue_due_and_upcoming_reviews(client, seed_codes, ada):
     version = current("c4pc-shared-code")
-    services.code_version_set_review_schedule(version=version, actor=ada, last_full_review_on=datetime.date(2025, 11, 1), light_touch_review_months=12, full_review_months=36)
+    services.code_version_set_review_schedule(
+        version=version,
+        actor=ada,
+        last_full_review_on=datetime.date(2025, 11, 1),
+        light_touch_review_months=12,
+        full_review_months=36,
+    )
     with on(datetime.date(2026, 11, 22)):
         services.code_reviews_open_due(today=timezone.localdate())
         client.force_login(ada)
         page = client.get("/reviews/").content.decode()
-    overdue, rest = page.split("<h2 class=\"govuk-heading-l\">Due</h2>")
-    due, upcoming = rest.split("<h2 class=\"govuk-heading-l\">Upcoming</h2>")
+    overdue, rest = page.split('<h2 class="govuk-heading-l">Due</h2>')
+    due, upcoming = rest.split('<h2 class="govuk-heading-l">Upcoming</h2>')
     assert "The Health Creation Alliance Code of Conduct" in overdue  # full review due 1 October 2026
     assert "A Shared Code of Conduct for Coalition Partners" in due  # light-touch review due 1 November 2026
     assert "A Shared Code of Conduct for Coalition Partners" not in overdue
@@ -237,7 +283,9 @@ def test_completing_a_review_in_the_browser_form(client, seed_codes, ada):
     response = client.post(f"/reviews/{review.pk}/", {"considered": "", "outcome": ""})
     page = response.content.decode()
     assert "Say what the review considered" in page and "Choose the outcome of the review" in page
-    response = client.post(f"/reviews/{review.pk}/", {"considered": "The whole code, with partners", "outcome": "new_version"})
+    response = client.post(
+        f"/reviews/{review.pk}/", {"considered": "The whole code, with partners", "outcome": "new_version"}
+    )
     assert response.status_code == 302
     assert response["Location"] == "/manage/codes/health-creation-alliance/versions/3/edit/"
     review.refresh_from_db()

@@ -79,8 +79,14 @@ EXPECTED_HEADINGS = {
 # What the items, headings and preamble leave of each document: its title and
 # dates (held on the version), bullet markers, numbers and title punctuation.
 EXPECTED_LEFTOVER = {
-    ("health-creation-alliance", 1): "New NHS Alliance Code of Conduct Draft October 2020 Date of last full review: October 2020.",
-    ("health-creation-alliance", 2): "The Health Creation Alliance Code of Conduct October 2023 Date of last full review: October 2023.",
+    (
+        "health-creation-alliance",
+        1,
+    ): "New NHS Alliance Code of Conduct Draft October 2020 Date of last full review: October 2020.",
+    (
+        "health-creation-alliance",
+        2,
+    ): "The Health Creation Alliance Code of Conduct October 2023 Date of last full review: October 2023.",
     ("c4pc-shared-code", 1): "A Shared Code of Conduct for Coalition Partners",
     ("nhs-managers-code", 1): "Code of Conduct for NHS Managers",
     ("amber-valley-partnership-protocol", 1): "Amber Valley Borough Council Partnership Behaviour Protocol",
@@ -205,7 +211,9 @@ def test_sample_texts_verbatim(seeded):
         "optimise the value of THCA’s activity to our members, clients, partners and acknowledge the value of "
         "their contributions to the impact of THCA."
     )
-    power = Item.objects.get(section__version__number=2, section__version__code__slug="health-creation-alliance", title="Power-shifting")
+    power = Item.objects.get(
+        section__version__number=2, section__version__code__slug="health-creation-alliance", title="Power-shifting"
+    )
     assert "encourage others to do so – by building confidence" in power.text
 
     duty6 = Item.objects.get(section__version__code__slug="nhs-managers-code", title="6")
@@ -239,10 +247,21 @@ def test_sample_texts_verbatim(seeded):
 def test_order_preserved(seeded):
     values = [i.title for i in items_of("health-creation-alliance", 2) if i.kind == "value"]
     assert values == [
-        "Listening and responding", "Truth-telling", "Strengths-focus", "Self-organising", "Reciprocity", "Power-shifting",
+        "Listening and responding",
+        "Truth-telling",
+        "Strengths-focus",
+        "Self-organising",
+        "Reciprocity",
+        "Power-shifting",
     ]
     values_2020 = [i.title for i in items_of("health-creation-alliance", 1) if i.kind == "value"]
-    assert values_2020 == ["Listening and responding", "Truth-telling", "Strengths-focus", "Self-organising", "Power-shifting"]
+    assert values_2020 == [
+        "Listening and responding",
+        "Truth-telling",
+        "Strengths-focus",
+        "Self-organising",
+        "Power-shifting",
+    ]
     for key in SOURCES:
         version = version_of(*key)
         assert [s.heading for s in version.sections.all()] == EXPECTED_HEADINGS[key]
@@ -263,10 +282,16 @@ def test_versions_dates_and_titles(seeded):
     assert (thca.title, thca.owner) == ("The Health Creation Alliance Code of Conduct", "The Health Creation Alliance")
     v1, v2 = thca.versions.order_by("number")
     assert (v1.number, v1.status, v1.title, v1.label) == (
-        1, "superseded", "New NHS Alliance Code of Conduct", "Draft October 2020",
+        1,
+        "superseded",
+        "New NHS Alliance Code of Conduct",
+        "Draft October 2020",
     )
     assert (v2.number, v2.status, v2.title, v2.label) == (
-        2, "published", "The Health Creation Alliance Code of Conduct", "October 2023",
+        2,
+        "published",
+        "The Health Creation Alliance Code of Conduct",
+        "October 2023",
     )
     assert v1.version_date == v1.last_full_review_on == datetime.date(2020, 10, 1)
     assert v2.version_date == v2.last_full_review_on == datetime.date(2023, 10, 1)
@@ -286,7 +311,8 @@ def test_versions_dates_and_titles(seeded):
         "c4pc-shared-code": ("A Shared Code of Conduct for Coalition Partners", "Coalition for Personalised Care"),
         "nhs-managers-code": ("Code of Conduct for NHS Managers", "Department of Health"),
         "amber-valley-partnership-protocol": (
-            "Amber Valley Borough Council Partnership Behaviour Protocol", "Amber Valley Borough Council",
+            "Amber Valley Borough Council Partnership Behaviour Protocol",
+            "Amber Valley Borough Council",
         ),
     }
     for slug, (title, owner) in expected.items():
@@ -347,7 +373,14 @@ def test_nhs_managers_duties_nest():
     assert [d.title for d in duties] == [str(n) for n in range(1, 9)]
     children = {d.title: list(d.children.order_by("position")) for d in duties}
     assert {title: len(kids) for title, kids in children.items()} == {
-        "1": 3, "2": 5, "3": 6, "4": 4, "5": 3, "6": 0, "7": 3, "8": 0,
+        "1": 3,
+        "2": 5,
+        "3": 6,
+        "4": 4,
+        "5": 3,
+        "6": 0,
+        "7": 3,
+        "8": 0,
     }
     for duty in duties:
         for child in children[duty.title]:
@@ -372,7 +405,12 @@ def test_import_twice_creates_nothing(seeded):
     before = snapshot()
     hashes = dict(CodeVersion.objects.values_list("pk", "canonical_sha256"))
     assert seed_codes_import() == {
-        "principles": 0, "codes": 0, "partnerships": 0, "versions": 0, "sections": 0, "items": 0,
+        "principles": 0,
+        "codes": 0,
+        "partnerships": 0,
+        "versions": 0,
+        "sections": 0,
+        "items": 0,
     }
     assert snapshot() == before
     assert dict(CodeVersion.objects.values_list("pk", "canonical_sha256")) == hashes

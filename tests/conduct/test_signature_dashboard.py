@@ -20,7 +20,9 @@ def version(number: int, slug: str = HCA) -> CodeVersion:
 
 
 def sign(partner, number=2, slug=HCA):
-    return services.signature_record(partner=partner, version=version(number, slug), typed_name=partner.user.get_full_name())[0]
+    return services.signature_record(
+        partner=partner, version=version(number, slug), typed_name=partner.user.get_full_name()
+    )[0]
 
 
 def csv_rows(response) -> list[list[str]]:
@@ -73,7 +75,9 @@ def test_an_ended_signature_does_not_count(client, priya, alice, bob, alliance):
     # Alice's organisation leaves: she is no longer expected, and her signature has ended.
     services.membership_end(
         membership=Membership.objects.get(organisation=alice.organisation, partnership=alliance),
-        ended_on=timezone.localdate(), reason="Left", actor=priya,
+        ended_on=timezone.localdate(),
+        reason="Left",
+        actor=priya,
     )
     client.force_login(priya)
     totals = client.get(DASHBOARD).context["totals"]
@@ -112,7 +116,8 @@ def test_the_organisation_filter_offers_only_member_organisations(client, priya,
 
 
 @pytest.mark.parametrize(
-    "status, expected", [("signed", ["Alice Adams"]), ("outstanding", ["Bob Brown"]), ("", ["Alice Adams", "Bob Brown"])]
+    "status, expected",
+    [("signed", ["Alice Adams"]), ("outstanding", ["Bob Brown"]), ("", ["Alice Adams", "Bob Brown"])],
 )
 def test_the_dashboard_can_be_filtered_by_status(client, priya, signed_by_alice, status, expected):
     client.force_login(priya)
@@ -128,13 +133,38 @@ def test_the_csv_export_has_one_row_per_partner(client, priya, signed_by_alice):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert 'filename="signatures-health-creation-alliance-v2.csv"' in response["Content-Disposition"]
     header, *rows = csv_rows(response)
-    assert header == ["Organisation", "Partner", "Email", "Signed", "Signed at", "Signature reference", "Asked at", "Reminders", "Last reminded at"]
+    assert header == [
+        "Organisation",
+        "Partner",
+        "Email",
+        "Signed",
+        "Signed at",
+        "Signature reference",
+        "Asked at",
+        "Reminders",
+        "Last reminded at",
+    ]
     by_email = {row[2]: row for row in rows}
     assert len(rows) == 2
-    assert by_email["alice@example.org"][:4] == ["Riverside Community Health", "Alice Adams", "alice@example.org", "yes"]
+    assert by_email["alice@example.org"][:4] == [
+        "Riverside Community Health",
+        "Alice Adams",
+        "alice@example.org",
+        "yes",
+    ]
     assert by_email["alice@example.org"][4].startswith(str(signed_by_alice.signed_at.year))
     assert by_email["alice@example.org"][5] == str(signed_by_alice.reference)
-    assert by_email["bob@example.org"] == ["Northfield Wellbeing Trust", "Bob Brown", "bob@example.org", "no", "", "", "", "0", ""]
+    assert by_email["bob@example.org"] == [
+        "Northfield Wellbeing Trust",
+        "Bob Brown",
+        "bob@example.org",
+        "no",
+        "",
+        "",
+        "",
+        "0",
+        "",
+    ]
 
 
 def test_the_csv_export_follows_the_filters(client, priya, signed_by_alice):
@@ -181,12 +211,14 @@ def test_pages_follow_on_from_each_other_across_organisations(client, priya, all
     sizes = [1, 37, 0, 48, 26]  # pages of 50 begin and end inside organisations
     users = User.objects.bulk_create(
         User(username=f"m{o}-{n}", first_name="Pat", last_name=f"{(n * 7) % 50:02}", email=f"m{o}-{n}@example.org")
-        for o, size in enumerate(sizes) for n in range(size)
+        for o, size in enumerate(sizes)
+        for n in range(size)
     )
     users_of = iter(users)
     partners = [
         Partner.objects.create(user=next(users_of), organisation=organisation)
-        for organisation, size in zip(organisations, sizes) for _ in range(size)
+        for organisation, size in zip(organisations, sizes)
+        for _ in range(size)
     ]
     signed = {partner.pk for partner in partners[::3]}
     for partner in partners[::3]:

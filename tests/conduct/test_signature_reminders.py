@@ -23,14 +23,19 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def reminded_partners() -> list[str]:
-    return sorted(m.to[0] for m in mail.outbox if m.subject.startswith("Reminder: please sign The Health Creation Alliance"))
+    return sorted(
+        m.to[0] for m in mail.outbox if m.subject.startswith("Reminder: please sign The Health Creation Alliance")
+    )
 
 
 def test_partners_are_asked_then_reminded_every_fortnight_until_they_sign(seed_codes, alice, bob, charlie):
     version = CodeVersion.objects.get(code__slug="health-creation-alliance", status="published")
     with day(0):
         tasks.ask_everyone_to_sign()
-    assert sorted(m.to[0] for m in mail.outbox if m.subject.startswith("Please sign The Health")) == ["alice@example.org", "bob@example.org"]
+    assert sorted(m.to[0] for m in mail.outbox if m.subject.startswith("Please sign The Health")) == [
+        "alice@example.org",
+        "bob@example.org",
+    ]
     mail.outbox.clear()
 
     with day(13):
@@ -57,7 +62,10 @@ def test_partners_are_asked_then_reminded_every_fortnight_until_they_sign(seed_c
 def test_asking_everyone_again_asks_nobody_twice(seed_codes, alice, bob):
     tasks.ask_everyone_to_sign()
     tasks.ask_everyone_to_sign()
-    assert len([m for m in mail.outbox if m.to == ["alice@example.org"] and "The Health Creation Alliance" in m.subject]) == 1
+    assert (
+        len([m for m in mail.outbox if m.to == ["alice@example.org"] and "The Health Creation Alliance" in m.subject])
+        == 1
+    )
 
 
 def test_a_partner_who_joins_later_is_asked_by_the_daily_run(seed_codes, alice, northfield):
@@ -86,7 +94,9 @@ def test_the_programme_manager_sees_who_was_reminded(client, seed_codes, alice, 
 def test_reminders_stop_for_a_version_once_it_is_superseded(seed_codes, alice, ada):
     with day(0):
         tasks.ask_everyone_to_sign()
-        draft = services.code_version_start_draft(code=CodeVersion.objects.get(code__slug="health-creation-alliance", number=2).code, actor=ada)
+        draft = services.code_version_start_draft(
+            code=CodeVersion.objects.get(code__slug="health-creation-alliance", number=2).code, actor=ada
+        )
         services.code_version_publish(version=draft, actor=ada)
     mail.outbox.clear()
     with day(14):

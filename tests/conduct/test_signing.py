@@ -221,7 +221,9 @@ def test_a_superseded_version_says_it_can_no_longer_be_signed(client, alice):
 
 def test_posting_to_a_superseded_version_signs_nothing(client, alice):
     client.force_login(alice.user)
-    response = client.post("/codes/health-creation-alliance/versions/1/sign/", {"confirm": "on", "typed_name": "Alice Adams"})
+    response = client.post(
+        "/codes/health-creation-alliance/versions/1/sign/", {"confirm": "on", "typed_name": "Alice Adams"}
+    )
     assert response.status_code == 200
     assert "can no longer be signed" in response.content.decode()
     assert not Signature.objects.exists()
@@ -244,7 +246,9 @@ def test_a_partner_who_signed_version_2_is_shown_what_changed_in_version_3(
     assert 'name="typed_name"' in html
 
 
-def test_a_partner_signing_for_the_first_time_is_not_shown_changes(client, bob, ada, django_capture_on_commit_callbacks):
+def test_a_partner_signing_for_the_first_time_is_not_shown_changes(
+    client, bob, ada, django_capture_on_commit_callbacks
+):
     publish_version_3(ada, django_capture_on_commit_callbacks)
     client.force_login(bob.user)
     html = client.get("/codes/health-creation-alliance/versions/3/sign/").content.decode()
@@ -260,7 +264,9 @@ def test_the_home_page_asks_a_partner_to_sign_again_after_a_new_version(
 
     html = client.get("/").content.decode()
 
-    assert "A new version has been published since you signed version 2. Please read what changed and sign again." in html
+    assert (
+        "A new version has been published since you signed version 2. Please read what changed and sign again." in html
+    )
     assert "/codes/health-creation-alliance/changes/?from=2&amp;to=3" in html
     assert 'href="/codes/health-creation-alliance/versions/3/sign/"' in html
     assert "Read and sign the new version" in html
@@ -269,7 +275,9 @@ def test_the_home_page_asks_a_partner_to_sign_again_after_a_new_version(
 def test_a_tampered_signed_text_makes_the_receipt_warn(client, alice):
     signature = sign(alice)
     # The model refuses to change a signed text, so the tamperer goes behind its back.
-    SignedText.objects.filter(pk=signature.signed_text_id).update(text=signature.signed_text.text.replace("truthful", "mostly truthful"))
+    SignedText.objects.filter(pk=signature.signed_text_id).update(
+        text=signature.signed_text.text.replace("truthful", "mostly truthful")
+    )
     client.force_login(alice.user)
 
     html = client.get(signature.get_absolute_url()).content.decode()

@@ -28,7 +28,8 @@ def changes(seed_pair):
 
 def find(changes, *, kind=None, starts=None, title=None):
     matches = [
-        c for c in changes
+        c
+        for c in changes
         if (kind is None or c.kind == kind)
         and (title is None or (c.new or c.old).title == title)
         and (starts is None or (c.new or c.old).text.startswith(starts))
@@ -102,7 +103,9 @@ def test_an_item_removed_in_a_draft_shows_as_removed(seed_pair, ada):
     draft = services.code_version_start_draft(code=Code.objects.get(slug=HCA), actor=ada)
     services.item_remove(item=Item.objects.get(section__version=draft, title="Truth-telling"), actor=ada)
     draft = with_content(CodeVersion.objects.filter(pk=draft.pk)).get()
-    differences = [(c.change, c.kind, c.old.title) for c in versions_diff(seed_pair[1], draft) if c.change != "unchanged"]
+    differences = [
+        (c.change, c.kind, c.old.title) for c in versions_diff(seed_pair[1], draft) if c.change != "unchanged"
+    ]
     # A new draft starts without the label of the version it was copied from.
     assert differences == [("removed", "label", ""), ("removed", "value", "Truth-telling")]
 
@@ -138,7 +141,10 @@ def test_word_diff_from_nothing_is_all_added():
 @pytest.mark.parametrize(
     "old, new",
     [
-        ("the five features of health creating practices:", "the six features of health creating relationships and practices:"),
+        (
+            "the five features of health creating practices:",
+            "the six features of health creating relationships and practices:",
+        ),
         ("lived experience from the health and care systems", "lived experience of health and care systems"),
         ("one  two\nthree", "one two three four"),
         ("Something", ""),
@@ -155,7 +161,10 @@ def test_word_diff_rebuilds_both_texts_exactly(old, new):
 
 def inside(tag: str, word: str, html: str) -> bool:
     """Whether `word` appears inside a <tag …>…</tag> element."""
-    return re.search(rf"<{tag}\b[^>]*>(?:(?!</{tag}>).)*\b{re.escape(word)}\b(?:(?!</{tag}>).)*</{tag}>", html, re.S) is not None
+    return (
+        re.search(rf"<{tag}\b[^>]*>(?:(?!</{tag}>).)*\b{re.escape(word)}\b(?:(?!</{tag}>).)*</{tag}>", html, re.S)
+        is not None
+    )
 
 
 def test_anyone_can_see_what_changed_from_version_1_to_2(client, seed_codes):

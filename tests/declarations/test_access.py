@@ -21,7 +21,12 @@ def test_a_partner_never_sees_another_partners_declarations(client, alice, bob, 
         for url in partner_pages(declaration):
             assert client.get(url).status_code == 404, url
         assert client.post(f"/declarations/{declaration.pk}/update/").status_code == 404
-        assert client.post(f"/declarations/{declaration.pk}/end/", {"ended_on_0": "1", "ended_on_1": "3", "ended_on_2": "2026"}).status_code == 404
+        assert (
+            client.post(
+                f"/declarations/{declaration.pk}/end/", {"ended_on_0": "1", "ended_on_1": "3", "ended_on_2": "2026"}
+            ).status_code
+            == 404
+        )
     assert returned.__class__.objects.get(pk=returned.pk).status == "returned"
 
 

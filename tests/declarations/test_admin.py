@@ -27,13 +27,22 @@ def test_an_administrator_edits_a_partnerships_thresholds(client, ada, alliance)
     assert client.get(url).status_code == 200
     response = client.post(
         url,
-        {"partnership": alliance.pk, "gift_threshold": "50.00", "late_after_days": "14", "cash_must_be_declined": "", "annual_confirmation_month": "9"},
+        {
+            "partnership": alliance.pk,
+            "gift_threshold": "50.00",
+            "late_after_days": "14",
+            "cash_must_be_declined": "",
+            "annual_confirmation_month": "9",
+        },
     )
     assert response.status_code == 302
     policy.refresh_from_db()
-    assert (policy.gift_threshold, policy.late_after_days, policy.cash_must_be_declined, policy.annual_confirmation_month) == (
-        Decimal("50.00"), 14, False, 9
-    )
+    assert (
+        policy.gift_threshold,
+        policy.late_after_days,
+        policy.cash_must_be_declined,
+        policy.annual_confirmation_month,
+    ) == (Decimal("50.00"), 14, False, 9)
 
 
 def test_declarations_and_their_history_are_read_only_in_the_admin(client, ada, alice, priya):
@@ -44,7 +53,9 @@ def test_declarations_and_their_history_are_read_only_in_the_admin(client, ada, 
     assert page.status_code == 200
     html = page.content.decode()
     assert "A hamper at Christmas" in html and "Close" in html and 'name="_save"' not in html
-    assert client.post(f"/admin/declarations/declaration/{declaration.pk}/change/", {"status": "ended"}).status_code == 403
+    assert (
+        client.post(f"/admin/declarations/declaration/{declaration.pk}/change/", {"status": "ended"}).status_code == 403
+    )
     assert client.get(f"/admin/declarations/declaration/{declaration.pk}/delete/").status_code == 403
     assert client.get("/admin/declarations/declaration/add/").status_code == 403
     assert client.get("/admin/declarations/managementaction/").status_code == 200

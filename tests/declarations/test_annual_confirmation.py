@@ -30,8 +30,13 @@ def test_everyone_is_asked_once_a_round_when_the_round_starts(time_machine, alic
     at(time_machine, 0)
     tasks.ask_for_annual_confirmations()
     tasks.ask_for_annual_confirmations()
-    assert asked("Please confirm your declarations to The Health Creation Alliance for 2026") == ["alice@example.org", "bob@example.org"]
-    assert asked("Please confirm your declarations to Coalition for Personalised Care for 2026") == ["charlie@example.org"]
+    assert asked("Please confirm your declarations to The Health Creation Alliance for 2026") == [
+        "alice@example.org",
+        "bob@example.org",
+    ]
+    assert asked("Please confirm your declarations to Coalition for Personalised Care for 2026") == [
+        "charlie@example.org"
+    ]
     alice_email = next(m for m in mail.outbox if m.to == ["alice@example.org"])
     assert "/declarations/annual/health-creation-alliance/" in alice_email.body
 
@@ -49,7 +54,9 @@ def test_reminders_come_every_fortnight_until_the_partner_confirms(time_machine,
     assert asked("Reminder: please confirm") == ["alice@example.org", "bob@example.org"]
     mail.outbox.clear()
 
-    services.annual_confirmation_confirm(partner=alice, partnership=alice.organisation.memberships.get().partnership, actor=alice.user)
+    services.annual_confirmation_confirm(
+        partner=alice, partnership=alice.organisation.memberships.get().partnership, actor=alice.user
+    )
     at(time_machine, 28)
     tasks.remind_unconfirmed_partners()
     assert asked("Reminder: please confirm") == ["bob@example.org"]
@@ -90,7 +97,10 @@ def test_a_partner_confirms_from_the_page_they_are_sent_to(client, time_machine,
     at(time_machine, 0)
     tasks.ask_for_annual_confirmations()
     client.force_login(alice.user)
-    assert "Please confirm your declarations to The Health Creation Alliance for 2026" in client.get("/declarations/").content.decode()
+    assert (
+        "Please confirm your declarations to The Health Creation Alliance for 2026"
+        in client.get("/declarations/").content.decode()
+    )
     page = client.get("/declarations/annual/health-creation-alliance/").content.decode()
     assert "These are complete and up to date" in page
     response = client.post("/declarations/annual/health-creation-alliance/")
@@ -99,7 +109,9 @@ def test_a_partner_confirms_from_the_page_they_are_sent_to(client, time_machine,
     assert confirmation.how == "confirmed"
     from conduct.models import AuditEntry
 
-    assert AuditEntry.objects.filter(action="declarations.annual_confirmation", subject_id=str(confirmation.pk), actor=alice.user).exists()
+    assert AuditEntry.objects.filter(
+        action="declarations.annual_confirmation", subject_id=str(confirmation.pk), actor=alice.user
+    ).exists()
     assert "Please confirm your declarations" not in client.get("/declarations/").content.decode()
 
 
@@ -112,7 +124,9 @@ def test_a_partner_cannot_confirm_for_a_partnership_they_are_not_in(client, time
 def test_the_programme_manager_sees_who_has_confirmed(client, time_machine, alice, bob, priya, who, status):
     at(time_machine, 0)
     tasks.ask_for_annual_confirmations()
-    services.annual_confirmation_confirm(partner=alice, partnership=alice.organisation.memberships.get().partnership, actor=alice.user)
+    services.annual_confirmation_confirm(
+        partner=alice, partnership=alice.organisation.memberships.get().partnership, actor=alice.user
+    )
     client.force_login(priya if who == "priya" else alice.user)
     response = client.get("/declarations/annual/")
     assert response.status_code == status

@@ -37,7 +37,11 @@ def post_details(client, declaration, **changes):
 
 def field_error(page: str, field_id: str) -> str:
     """The error message shown inside the field's form group."""
-    group = re.search(rf'<div id="div_{field_id}" class="govuk-form-group govuk-form-group--error">(.*?)</div>\s*(?=<div id="div_|<input type="submit"|<button)', page, re.S)
+    group = re.search(
+        rf'<div id="div_{field_id}" class="govuk-form-group govuk-form-group--error">(.*?)</div>\s*(?=<div id="div_|<input type="submit"|<button)',
+        page,
+        re.S,
+    )
     assert group, f"no error next to {field_id}"
     messages = re.findall(r'<span class="govuk-visually-hidden">Error:</span>\s*(.*?)\s*</span>', group.group(1), re.S)
     return " ".join(messages)
@@ -58,7 +62,9 @@ def assert_problem(page: str, field_id: str, message: str, anchor: str | None = 
 def test_an_end_date_before_the_date_it_arose_is_refused(client, gift_draft):
     client.force_login(gift_draft.partner.user)
     page = post_details(client, gift_draft, **date_fields("ends_on", datetime.date(2026, 3, 1)))
-    assert_problem(page, "id_ends_on", "The end date must be the same as or after the date the interest arose", "id_ends_on_0")
+    assert_problem(
+        page, "id_ends_on", "The end date must be the same as or after the date the interest arose", "id_ends_on_0"
+    )
     assert 'name="ends_on_0" value="1"' in page and 'name="ends_on_2" value="2026"' in page
     assert DeclarationRevision.objects.get(declaration=gift_draft).ends_on is None
 
@@ -103,17 +109,24 @@ def test_other_interests_may_start_in_the_future(client, alice):
     client.force_login(alice.user)
     response = client.post(
         question_url(declaration, "details"),
-        {"description": "Non-executive director from April", **date_fields("arose_on", datetime.date(2026, 4, 1)), **date_fields("ends_on", None)},
+        {
+            "description": "Non-executive director from April",
+            **date_fields("arose_on", datetime.date(2026, 4, 1)),
+            **date_fields("ends_on", None),
+        },
     )
     assert response.status_code == 302
 
 
 def test_a_missing_counterparty_is_refused(client, gift_draft):
     client.force_login(gift_draft.partner.user)
-    response = client.post(question_url(gift_draft, "concerning"), {"counterparty_organisation": "", "counterparty_name": "   "})
+    response = client.post(
+        question_url(gift_draft, "concerning"), {"counterparty_organisation": "", "counterparty_name": "   "}
+    )
     page = response.content.decode()
     assert_problem(
-        page, "id_counterparty_name",
+        page,
+        "id_counterparty_name",
         "Choose a member organisation or enter the name of the organisation or person the interest concerns",
     )
 
@@ -137,7 +150,12 @@ def test_cash_or_vouchers_cannot_be_recorded_as_accepted(client, gift_draft):
     page = client.get(question_url(gift_draft, "details")).content.decode()
     assert "Cash and vouchers must always be declined, whatever their value." in page
     page = post_details(client, gift_draft, cash_or_vouchers="yes", outcome="accepted")
-    assert_problem(page, "id_outcome", "Cash and vouchers must always be declined. Give them back, then choose Declined", "id_outcome_1")
+    assert_problem(
+        page,
+        "id_outcome",
+        "Cash and vouchers must always be declined. Give them back, then choose Declined",
+        "id_outcome_1",
+    )
     assert re.search(r'value="yes"\s+checked', page)
 
 

@@ -87,7 +87,9 @@ def test_a_gift_is_declared_questioned_answered_accepted_and_published(page, liv
     expect(page.get_by_role("heading", name="Review the declaration")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Return it to the partner with a question").check()
-    page.get_by_label("Your question for the partner, or a note about your decision").fill("Who at Acme gave you the hamper?")
+    page.get_by_label("Your question for the partner, or a note about your decision").fill(
+        "Who at Acme gave you the hamper?"
+    )
     page.get_by_role("button", name="Record the decision").click()
     expect(page.get_by_text("The declaration has been returned to the partner with your question.")).to_be_visible()
     log_out(page)
@@ -114,7 +116,9 @@ def test_a_gift_is_declared_questioned_answered_accepted_and_published(page, liv
     page.get_by_label("Excluded from decisions concerning the organisation or person").check()
     page.get_by_role("button", name="Record the decision").click()
     expect(page.get_by_text("The declaration has been accepted.")).to_be_visible()
-    expect(page.locator("#management-actions")).to_contain_text("Excluded from decisions concerning Acme Health Supplies")
+    expect(page.locator("#management-actions")).to_contain_text(
+        "Excluded from decisions concerning Acme Health Supplies"
+    )
     assert_accessible(page)
     log_out(page)
 
@@ -130,7 +134,13 @@ def test_a_gift_is_declared_questioned_answered_accepted_and_published(page, liv
 
     declaration.refresh_from_db()
     assert declaration.status == "accepted" and declaration.accepted_revision.number == 2
-    assert [e.action for e in declaration.events.all()] == ["started", "submitted", "returned", "resubmitted", "accepted"]
+    assert [e.action for e in declaration.events.all()] == [
+        "started",
+        "submitted",
+        "returned",
+        "resubmitted",
+        "accepted",
+    ]
 
 
 @pytest.fixture
@@ -141,7 +151,9 @@ def page_without_javascript(browser):
     context.close()
 
 
-def test_declaring_and_reviewing_work_without_javascript(page_without_javascript, live_server, static_built, alice, priya):
+def test_declaring_and_reviewing_work_without_javascript(
+    page_without_javascript, live_server, static_built, alice, priya
+):
     page = page_without_javascript
     log_in(page, live_server, "alice")
     page.goto(f"{live_server.url}/declarations/new/")
@@ -164,7 +176,9 @@ def test_declaring_and_reviewing_work_without_javascript(page_without_javascript
     ends.get_by_label("Month").fill(str(started.month))
     ends.get_by_label("Year").fill(str(started.year - 1))
     page.get_by_role("button", name="Continue").click()
-    expect(page.get_by_role("link", name="The end date must be the same as or after the date the interest arose")).to_be_visible()
+    expect(
+        page.get_by_role("link", name="The end date must be the same as or after the date the interest arose")
+    ).to_be_visible()
     expect(page.get_by_label("Describe the interest")).to_have_value("Locum pharmacist, one Saturday a month")
     ends.get_by_label("Year").fill(str(started.year + 1))
     page.get_by_role("button", name="Continue").click()

@@ -107,11 +107,17 @@ def test_a_gift_is_declared_by_keyboard(page_with_or_without_javascript, javascr
     page.keyboard.type(str(received.year))
     type_into(page, page.get_by_label("Estimated value in pounds"), "-60")
     choose_radio_by_keyboard(page, page.get_by_role("group", name="Was it cash or vouchers?").get_by_label("No"))
-    choose_radio_by_keyboard(page, page.get_by_role("group", name="Did you accept or decline it?").get_by_label("Accepted"))
+    choose_radio_by_keyboard(
+        page, page.get_by_role("group", name="Did you accept or decline it?").get_by_label("Accepted")
+    )
     follow(page, page.get_by_role("button", name="Continue"))
     # The negative value is put right from the error summary; nothing typed is lost.
     fix_from_the_error_summary(
-        page, "The estimated value cannot be negative", page.get_by_label("Estimated value in pounds"), javascript=javascript, check=check
+        page,
+        "The estimated value cannot be negative",
+        page.get_by_label("Estimated value in pounds"),
+        javascript=javascript,
+        check=check,
     )
     expect(page.get_by_label("Describe the interest")).to_have_value("A hamper of fruit and wine")
     expect(arose.get_by_label("Year")).to_have_value(str(received.year))
@@ -149,7 +155,9 @@ def test_a_reviewer_accepts_one_declaration_and_returns_another_by_keyboard(
     page = page_with_or_without_javascript
     check = assert_accessible if javascript else assert_focus_visible
     gift = declare(alice)
-    hospitality = declare(bob, situation="hospitality", counterparty_name="Northern Catering", description="Dinner after a supplier day")
+    hospitality = declare(
+        bob, situation="hospitality", counterparty_name="Northern Catering", description="Dinner after a supplier day"
+    )
 
     log_in_by_keyboard(page, live_server, "rita")
     check(page)
@@ -163,7 +171,9 @@ def test_a_reviewer_accepts_one_declaration_and_returns_another_by_keyboard(
     choose_radio_by_keyboard(page, page.get_by_label("Return it to the partner with a question"))
     follow(page, page.get_by_role("button", name="Record the decision"))  # without the question
     question = page.get_by_label("Your question for the partner, or a note about your decision")
-    fix_from_the_error_summary(page, "Enter your question for the partner", question, javascript=javascript, check=check)
+    fix_from_the_error_summary(
+        page, "Enter your question for the partner", question, javascript=javascript, check=check
+    )
     expect(page.get_by_label("Return it to the partner with a question")).to_be_checked()
     page.keyboard.type("Was the dinner before or after the contract was awarded?")
     follow(page, page.get_by_role("button", name="Record the decision"))

@@ -122,7 +122,9 @@ def test_a_declaration_about_another_organisation_does_not_stop_the_partner(alic
 def test_declarations_to_any_partnership_count(alice, acme, coalition):
     from conduct.models import Membership
 
-    Membership.objects.create(organisation=alice.organisation, partnership=coalition, started_on=datetime.date(2024, 1, 1))
+    Membership.objects.create(
+        organisation=alice.organisation, partnership=coalition, started_on=datetime.date(2024, 1, 1)
+    )
     declare(alice, partnership=coalition, counterparty_organisation=acme)
     assert not check(alice, organisation=acme).allowed
 

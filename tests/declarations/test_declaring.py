@@ -42,9 +42,15 @@ def test_a_partner_declares_a_gift_one_question_a_page(client, alice, acme):
     assert response["Location"] == question_url(declaration, "kind")
     assert declaration.status == "draft" and declaration.partnership.slug == "health-creation-alliance"
 
-    assert client.post(question_url(declaration, "kind"), {"kind": "financial"})["Location"] == question_url(declaration, "situation")
-    assert client.post(question_url(declaration, "situation"), {"situation": "gift"})["Location"] == question_url(declaration, "concerning")
-    response = client.post(question_url(declaration, "concerning"), {"counterparty_organisation": acme.pk, "counterparty_name": ""})
+    assert client.post(question_url(declaration, "kind"), {"kind": "financial"})["Location"] == question_url(
+        declaration, "situation"
+    )
+    assert client.post(question_url(declaration, "situation"), {"situation": "gift"})["Location"] == question_url(
+        declaration, "concerning"
+    )
+    response = client.post(
+        question_url(declaration, "concerning"), {"counterparty_organisation": acme.pk, "counterparty_name": ""}
+    )
     assert response["Location"] == question_url(declaration, "details")
     response = client.get(question_url(declaration, "details"))
     assert "Gifts worth less than £25.00 need not be declared" in response.content.decode()
@@ -76,7 +82,9 @@ def test_a_partner_declares_a_gift_one_question_a_page(client, alice, acme):
     assert (revision.number, revision.kind, revision.situation) == (1, "financial", "gift")
     assert revision.counterparty_organisation == acme and revision.counterparty_name == ""
     assert revision.description == "A hamper of fruit"
-    assert revision.value == Decimal("1060.50") and revision.cash_or_vouchers is False and revision.outcome == "accepted"
+    assert (
+        revision.value == Decimal("1060.50") and revision.cash_or_vouchers is False and revision.outcome == "accepted"
+    )
     assert revision.submitted_by == alice.user
     events = list(declaration.events.values_list("action", "from_status", "to_status", "actor__username"))
     assert events == [("started", "", "draft", "alice"), ("submitted", "draft", "submitted", "alice")]
@@ -98,7 +106,9 @@ def test_a_nil_declaration_goes_straight_to_check_your_answers_and_is_a_declarat
 def test_a_partner_whose_organisation_is_in_two_partnerships_chooses_which_one(client, alice, coalition):
     from conduct.models import Membership
 
-    Membership.objects.create(organisation=alice.organisation, partnership=coalition, started_on=datetime.date(2024, 1, 1))
+    Membership.objects.create(
+        organisation=alice.organisation, partnership=coalition, started_on=datetime.date(2024, 1, 1)
+    )
     client.force_login(alice.user)
     response = client.post("/declarations/new/", {"declaring": "interest"})
     assert response.status_code == 200
@@ -163,7 +173,9 @@ def test_outside_employment_that_becomes_a_gift_asks_for_its_value(client, alice
 
 
 def test_an_incomplete_declaration_cannot_be_submitted(alice):
-    declaration = services.declaration_start(actor=alice.user, partnership=alice.organisation.memberships.get().partnership, is_nil=False)
+    declaration = services.declaration_start(
+        actor=alice.user, partnership=alice.organisation.memberships.get().partnership, is_nil=False
+    )
     with pytest.raises(services.DeclarationError, match="Answer every question"):
         services.declaration_submit(declaration=declaration, actor=alice.user)
     assert Declaration.objects.get(pk=declaration.pk).status == "draft"

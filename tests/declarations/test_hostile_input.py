@@ -13,7 +13,9 @@ from .test_declaring import question_url
 
 pytestmark = pytest.mark.django_db
 
-HYPOTHESIS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+HYPOTHESIS = settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 DATE_PART = st.one_of(st.sampled_from(["", "0", "31", "13", "2026", "-1", "99999", "3.5"]), st.text(max_size=6))
 
 
@@ -25,16 +27,35 @@ def drafting(client, alice):
 
 @HYPOTHESIS
 @given(
-    description=HOSTILE_TEXT, day=DATE_PART, month=DATE_PART, year=DATE_PART, end_year=DATE_PART, value=HOSTILE_NUMBER,
-    cash=st.sampled_from(["yes", "no", "", "maybe"]), outcome=st.sampled_from(["accepted", "declined", "", "<b>"]),
+    description=HOSTILE_TEXT,
+    day=DATE_PART,
+    month=DATE_PART,
+    year=DATE_PART,
+    end_year=DATE_PART,
+    value=HOSTILE_NUMBER,
+    cash=st.sampled_from(["yes", "no", "", "maybe"]),
+    outcome=st.sampled_from(["accepted", "declined", "", "<b>"]),
 )
-def test_the_details_of_an_interest_with_hostile_input(drafting, description, day, month, year, end_year, value, cash, outcome):
+def test_the_details_of_an_interest_with_hostile_input(
+    drafting, description, day, month, year, end_year, value, cash, outcome
+):
     client, declaration = drafting
     before = DeclarationRevision.objects.get(declaration=declaration, submitted_at__isnull=True).description
-    response = client.post(question_url(declaration, "details"), {
-        "description": description, "arose_on_0": day, "arose_on_1": month, "arose_on_2": year,
-        "ends_on_0": day, "ends_on_1": month, "ends_on_2": end_year, "value": value, "cash_or_vouchers": cash, "outcome": outcome,
-    })
+    response = client.post(
+        question_url(declaration, "details"),
+        {
+            "description": description,
+            "arose_on_0": day,
+            "arose_on_1": month,
+            "arose_on_2": year,
+            "ends_on_0": day,
+            "ends_on_1": month,
+            "ends_on_2": end_year,
+            "value": value,
+            "cash_or_vouchers": cash,
+            "outcome": outcome,
+        },
+    )
     assert_handled(response, description)
     after = DeclarationRevision.objects.get(declaration=declaration, submitted_at__isnull=True)
     if response.status_code == 200:
@@ -47,16 +68,24 @@ def test_the_details_of_an_interest_with_hostile_input(drafting, description, da
 @given(name=HOSTILE_TEXT)
 def test_whom_an_interest_concerns_with_hostile_input(drafting, name):
     client, declaration = drafting
-    response = client.post(question_url(declaration, "concerning"), {"counterparty_organisation": "", "counterparty_name": name})
+    response = client.post(
+        question_url(declaration, "concerning"), {"counterparty_organisation": "", "counterparty_name": name}
+    )
     assert_handled(response, name)
 
 
 @HYPOTHESIS
-@given(note=HOSTILE_TEXT, decision=st.sampled_from(["return", "accept", "accept_with_actions", "", "nonsense"]), other=HOSTILE_TEXT)
+@given(
+    note=HOSTILE_TEXT,
+    decision=st.sampled_from(["return", "accept", "accept_with_actions", "", "nonsense"]),
+    other=HOSTILE_TEXT,
+)
 def test_reviewing_with_hostile_input(client, alice, priya, note, decision, other):
     declaration = Declaration.objects.filter(partner=alice, status="submitted").first() or declare(alice)
     client.force_login(priya)
-    response = client.post(f"/declarations/{declaration.pk}/review/", {"decision": decision, "note": note, "other_action": other})
+    response = client.post(
+        f"/declarations/{declaration.pk}/review/", {"decision": decision, "note": note, "other_action": other}
+    )
     assert_handled(response, note, other)
 
 
@@ -72,7 +101,9 @@ def test_withholding_with_hostile_input(client, alice, priya, reason):
 @HYPOTHESIS
 @given(answer=HOSTILE_TEXT)
 def test_answering_a_question_with_hostile_input(client, alice, priya, answer):
-    declaration = Declaration.objects.filter(partner=alice, status="returned").first() or send_back(declare(alice), priya)
+    declaration = Declaration.objects.filter(partner=alice, status="returned").first() or send_back(
+        declare(alice), priya
+    )
     client.force_login(alice.user)
     client.post(f"/declarations/{declaration.pk}/update/")
     response = client.post(f"/declarations/{declaration.pk}/check/", {"note": answer})

@@ -28,7 +28,9 @@ def test_a_declaration_made_29_days_after_the_interest_arose_is_late_and_the_pro
     assert declaration.events.get(action="submitted").notified_at is not None
 
 
-def test_a_declaration_made_28_days_after_is_on_time_and_nobody_is_emailed(alice, priya, django_capture_on_commit_callbacks):
+def test_a_declaration_made_28_days_after_is_on_time_and_nobody_is_emailed(
+    alice, priya, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         declaration = declare(alice, arose_on=days_ago(28))
     assert not declaration.is_late and mail.outbox == []
@@ -67,12 +69,16 @@ def test_lateness_is_measured_from_the_first_declaration_not_from_an_update(alic
     assert not declaration.is_late
 
 
-def test_correcting_the_date_it_arose_to_an_earlier_one_can_make_it_late(alice, priya, django_capture_on_commit_callbacks):
+def test_correcting_the_date_it_arose_to_an_earlier_one_can_make_it_late(
+    alice, priya, django_capture_on_commit_callbacks
+):
     declaration = declare(alice, arose_on=days_ago(5))
     with django_capture_on_commit_callbacks(execute=True):
         declaration = update(declaration, arose_on=days_ago(60))
     assert declaration.is_late
-    assert [m.subject for m in mail.outbox] == ["A late declaration of interest from Alice Adams (The Health Creation Alliance)"]
+    assert [m.subject for m in mail.outbox] == [
+        "A late declaration of interest from Alice Adams (The Health Creation Alliance)"
+    ]
 
 
 def test_the_partner_is_warned_before_submitting_a_late_declaration(client, alice):

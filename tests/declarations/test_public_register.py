@@ -71,7 +71,11 @@ def test_the_programme_manager_withholds_a_declaration_with_a_recorded_reason(cl
     assert declaration.is_withheld and declaration.withheld_reason == "A risk to her personal safety"
     event = declaration.events.last()
     assert (event.action, event.actor, event.note, event.from_status, event.to_status) == (
-        "withheld", priya, "A risk to her personal safety", "accepted", "accepted"
+        "withheld",
+        priya,
+        "A risk to her personal safety",
+        "accepted",
+        "accepted",
     )
     client.logout()
     assert published(client) == []

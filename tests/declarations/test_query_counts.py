@@ -53,8 +53,11 @@ def add_partners(count: int, partnerships) -> list[Partner]:
     )
     users = User.objects.bulk_create(
         User(
-            username=f"partner{n:04}", email=f"partner{n:04}@example.org", password="!",
-            first_name="Pat", last_name=f"Person {n:04}",
+            username=f"partner{n:04}",
+            email=f"partner{n:04}@example.org",
+            password="!",
+            first_name="Pat",
+            last_name=f"Person {n:04}",
         )
         for n in numbers
     )
@@ -66,7 +69,9 @@ def add_partners(count: int, partnerships) -> list[Partner]:
 def _revision(declaration, n: int, *, number: int, submitted_at, counterparties) -> DeclarationRevision:
     """A gift from a member organisation, outside employment, or a nil declaration."""
     revision = DeclarationRevision(
-        declaration=declaration, number=number, submitted_at=submitted_at,
+        declaration=declaration,
+        number=number,
+        submitted_at=submitted_at,
         submitted_by_id=declaration.partner.user_id if submitted_at else None,
     )
     if n % 3 == 2:
@@ -92,7 +97,8 @@ def add_declarations(count: int, *, partners, partnerships, states, reviewer) ->
     counterparties = list(Organisation.objects.order_by("pk")[:10])
     declarations = Declaration.objects.bulk_create(
         Declaration(
-            partner=partners[n % len(partners)], organisation_id=partners[n % len(partners)].organisation_id,
+            partner=partners[n % len(partners)],
+            organisation_id=partners[n % len(partners)].organisation_id,
             partnership=partnerships[n // 5 % len(partnerships)],
         )
         for n in numbers
@@ -102,7 +108,10 @@ def add_declarations(count: int, *, partners, partnerships, states, reviewer) ->
     base = timezone.now() - datetime.timedelta(days=2)
     first = DeclarationRevision.objects.bulk_create(
         _revision(
-            declaration, n, number=1, counterparties=counterparties,
+            declaration,
+            n,
+            number=1,
+            counterparties=counterparties,
             submitted_at=None if states[n % len(states)] == "draft" else base + datetime.timedelta(minutes=n),
         )
         for n, declaration in zip(numbers, declarations)
@@ -129,7 +138,8 @@ def add_declarations(count: int, *, partners, partnerships, states, reviewer) ->
         if state == "draft":
             continue
         fields = {
-            "revision": Subquery(submitted.values("pk")), "first_submitted_at": Subquery(submitted.values("submitted_at")),
+            "revision": Subquery(submitted.values("pk")),
+            "first_submitted_at": Subquery(submitted.values("submitted_at")),
             **changes[state],
         }
         if state in ACCEPTED_STATES:
@@ -138,7 +148,9 @@ def add_declarations(count: int, *, partners, partnerships, states, reviewer) ->
     late = [declaration.pk for n, declaration in zip(numbers, declarations) if n % 7 == 0]
     Declaration.objects.filter(pk__in=late).exclude(status="draft").update(is_late=True)
     ManagementAction.objects.bulk_create(
-        ManagementAction(revision=revision, kind=kind, details="Leaves the room" if kind == "other" else "", created_by=reviewer)
+        ManagementAction(
+            revision=revision, kind=kind, details="Leaves the room" if kind == "other" else "", created_by=reviewer
+        )
         for n, revision in zip(numbers, first)
         if states[n % len(states)] in ACCEPTED_STATES
         for kind in ACTIONS[n % len(ACTIONS)]
@@ -166,8 +178,12 @@ def add_confirmation_requests(count: int, *, partnerships) -> list[AnnualConfirm
         if i % 2 == 0:
             last_year.append(
                 AnnualConfirmation(
-                    partner=partner, partnership=partnership, year=2025, requested_at=now - datetime.timedelta(days=385),
-                    confirmed_at=now - datetime.timedelta(days=380), how="confirmed",
+                    partner=partner,
+                    partnership=partnership,
+                    year=2025,
+                    requested_at=now - datetime.timedelta(days=385),
+                    confirmed_at=now - datetime.timedelta(days=380),
+                    how="confirmed",
                 )
             )
     AnnualConfirmation.objects.bulk_create(last_year)
@@ -197,13 +213,17 @@ def alice_in_both(alice, coalition):
     return alice
 
 
-def test_a_partners_own_declarations_take_as_many_queries_for_500_as_for_5(client, alice_in_both, alliance, coalition, priya):
+def test_a_partners_own_declarations_take_as_many_queries_for_500_as_for_5(
+    client, alice_in_both, alliance, coalition, priya
+):
     alice = alice_in_both
     AnnualConfirmation.objects.create(partner=alice, partnership=alliance, year=2026, requested_at=timezone.now())
     client.force_login(alice.user)
 
     def add(count):
-        return add_declarations(count, partners=[alice], partnerships=[alliance, coalition], states=OWN_STATES, reviewer=priya)
+        return add_declarations(
+            count, partners=[alice], partnerships=[alliance, coalition], states=OWN_STATES, reviewer=priya
+        )
 
     add(5)
     few, page = queries_for(client, "/declarations/")
@@ -257,7 +277,9 @@ def test_the_register_takes_as_many_queries_for_500_declarations_as_for_5(
     def add(count):
         partners = declarers + add_partners(count // 5 + 1, [alliance, coalition])
         made.extend(
-            add_declarations(count, partners=partners, partnerships=[alliance, coalition], states=REGISTER_STATES, reviewer=priya)
+            add_declarations(
+                count, partners=partners, partnerships=[alliance, coalition], states=REGISTER_STATES, reviewer=priya
+            )
         )
         shown = [d for d in made if who == "ada" or d.partnership_id == alliance.pk]
         return len(shown), max(shown, key=lambda d: d.first_submitted_at)
@@ -267,17 +289,23 @@ def test_the_register_takes_as_many_queries_for_500_declarations_as_for_5(
     assert len(DECLARATION_LINK.findall(page)) == 5
     shown, newest = add(495)
     many, page = queries_for(client, "/declarations/register/")
-    assert client.get("/declarations/register/").context["page"].paginator.count == shown == (500 if who == "ada" else 250)
+    assert (
+        client.get("/declarations/register/").context["page"].paginator.count == shown == (500 if who == "ada" else 250)
+    )
     assert link(newest) in page
     assert few == many, f"the register for {who}: {few} queries for 5 declarations, {many} for 500"
 
 
-def test_the_register_download_takes_as_many_queries_for_500_declarations_as_for_5(client, declarers, alliance, coalition, priya):
+def test_the_register_download_takes_as_many_queries_for_500_declarations_as_for_5(
+    client, declarers, alliance, coalition, priya
+):
     client.force_login(priya)
 
     def add(count):
         partners = declarers + add_partners(count // 5 + 1, [alliance, coalition])
-        return add_declarations(count, partners=partners, partnerships=[alliance], states=REGISTER_STATES, reviewer=priya)
+        return add_declarations(
+            count, partners=partners, partnerships=[alliance], states=REGISTER_STATES, reviewer=priya
+        )
 
     add(5)
     few, download = queries_for(client, "/declarations/register.csv")
@@ -290,12 +318,16 @@ def test_the_register_download_takes_as_many_queries_for_500_declarations_as_for
     assert few == many, f"the register's CSV: {few} queries for 5 declarations, {many} for 500"
 
 
-def test_the_reviewers_home_page_takes_as_many_queries_for_500_declarations_as_for_5(client, declarers, alliance, priya):
+def test_the_reviewers_home_page_takes_as_many_queries_for_500_declarations_as_for_5(
+    client, declarers, alliance, priya
+):
     client.force_login(priya)
 
     def add(count):
         partners = declarers + add_partners(count // 5 + 1, [alliance])
-        return add_declarations(count, partners=partners, partnerships=[alliance], states=REGISTER_STATES, reviewer=priya)
+        return add_declarations(
+            count, partners=partners, partnerships=[alliance], states=REGISTER_STATES, reviewer=priya
+        )
 
     add(5)
     few, page = queries_for(client, "/declarations/")
@@ -328,7 +360,9 @@ def test_who_has_confirmed_takes_as_many_queries_for_500_partners_as_for_5(clien
 # --- The public ------------------------------------------------------------------------------
 
 
-def test_the_public_register_takes_as_many_queries_for_500_declarations_as_for_5(client, declarers, alliance, coalition, priya):
+def test_the_public_register_takes_as_many_queries_for_500_declarations_as_for_5(
+    client, declarers, alliance, coalition, priya
+):
     url = f"/declarations/public/{alliance.slug}/"
 
     def add(count):
@@ -352,7 +386,9 @@ def test_the_list_of_public_registers_takes_as_many_queries_for_500_partnerships
     def add(count):
         start = Partnership.objects.count()
         Partnership.objects.bulk_create(
-            Partnership(name=f"Partnership {n:04}", slug=f"partnership-{n:04}", kind=Partnership.Kind.values[n % 4], code=code)
+            Partnership(
+                name=f"Partnership {n:04}", slug=f"partnership-{n:04}", kind=Partnership.Kind.values[n % 4], code=code
+            )
             for n in range(start, start + count)
         )
 

@@ -38,7 +38,13 @@ def declarations(alice, bob, charlie, acme, priya, time_machine):
     time_machine.move_to(datetime.datetime(2026, 3, 20, 12, 0, tzinfo=datetime.UTC), tick=False)
     gift = accept(declare(alice, counterparty_organisation=acme, counterparty_name=""), priya, EXCLUDED)
     job = send_back(
-        declare(bob, kind="professional", situation="outside_employment", counterparty_name="Westway Pharmacy", arose_on=days_ago(60)),
+        declare(
+            bob,
+            kind="professional",
+            situation="outside_employment",
+            counterparty_name="Westway Pharmacy",
+            arose_on=days_ago(60),
+        ),
         priya,
     )
     coalition = declare(charlie)
@@ -137,7 +143,12 @@ def test_the_csv_has_a_row_for_each_declaration_with_its_filters_applied(client,
     assert gift["Estimated value (£)"] == "60.00" and gift["Accepted or declined"] == "Accepted"
     assert gift["Management actions"] == "Excluded from decisions concerning Acme Health Supplies"
     job = by_reference[declarations["job"].pk]
-    assert (job["Late"], job["Kind"], job["Situation"], job["Status"]) == ("yes", "Professional", "Outside employment", "Returned")
+    assert (job["Late"], job["Kind"], job["Situation"], job["Status"]) == (
+        "yes",
+        "Professional",
+        "Outside employment",
+        "Returned",
+    )
     assert by_reference[declarations["nil"].pk]["Nil declaration"] == "yes"
 
     _, *late_rows = csv_rows(client.get(EXPORT + "?late=true"))
@@ -145,17 +156,19 @@ def test_the_csv_has_a_row_for_each_declaration_with_its_filters_applied(client,
 
 
 def test_the_csv_does_not_let_typed_text_run_as_a_spreadsheet_formula(client, priya, alice):
-    declare(alice, counterparty_name="=HYPERLINK(\"http://evil.example\")", description="+1 cmd")
+    declare(alice, counterparty_name='=HYPERLINK("http://evil.example")', description="+1 cmd")
     client.force_login(priya)
     header, row = csv_rows(client.get(EXPORT))
     record = dict(zip(header, row))
-    assert record["Concerning (name)"] == "'=HYPERLINK(\"http://evil.example\")"
+    assert record["Concerning (name)"] == '\'=HYPERLINK("http://evil.example")'
     assert record["Description"] == "'+1 cmd"
 
 
 def test_a_partner_whose_organisation_left_still_appears_on_the_register(client, priya, alice, alliance):
     declaration = declare(alice)
-    Membership.objects.filter(organisation=alice.organisation, partnership=alliance).update(ended_on=datetime.date(2026, 3, 20))
+    Membership.objects.filter(organisation=alice.organisation, partnership=alliance).update(
+        ended_on=datetime.date(2026, 3, 20)
+    )
     client.force_login(priya)
     assert listed(client) == [declaration.pk]
 

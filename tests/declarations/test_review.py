@@ -19,7 +19,9 @@ def review(client, declaration, **data):
     return client.post(f"/declarations/{declaration.pk}/review/", data)
 
 
-def test_the_programme_manager_returns_a_declaration_with_a_question(client, alice, priya, django_capture_on_commit_callbacks):
+def test_the_programme_manager_returns_a_declaration_with_a_question(
+    client, alice, priya, django_capture_on_commit_callbacks
+):
     declaration = declare(alice)
     client.force_login(priya)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
@@ -31,7 +33,11 @@ def test_the_programme_manager_returns_a_declaration_with_a_question(client, ali
     assert declaration.status == "returned" and declaration.is_unresolved
     event = declaration.events.last()
     assert (event.action, event.from_status, event.to_status, event.actor, event.note) == (
-        "returned", "submitted", "returned", priya, "Who at Acme gave you the hamper?"
+        "returned",
+        "submitted",
+        "returned",
+        priya,
+        "Who at Acme gave you the hamper?",
     )
     assert event.revision == declaration.revision and event.notified_at is not None
     [email] = mail.outbox
@@ -57,21 +63,33 @@ def test_the_partner_answers_the_question_and_resubmits_a_new_revision(client, a
 
     declaration.refresh_from_db()
     assert declaration.status == "submitted"
-    assert [r.counterparty_name for r in declaration.revisions.order_by("number")] == ["Acme Health Supplies", "Jo Bloggs, Acme sales"]
+    assert [r.counterparty_name for r in declaration.revisions.order_by("number")] == [
+        "Acme Health Supplies",
+        "Jo Bloggs, Acme sales",
+    ]
     assert declaration.revision.number == 2
     event = declaration.events.last()
     assert (event.action, event.from_status, event.to_status, event.actor, event.note) == (
-        "resubmitted", "returned", "submitted", alice.user, "Their sales manager, Jo Bloggs."
+        "resubmitted",
+        "returned",
+        "submitted",
+        alice.user,
+        "Their sales manager, Jo Bloggs.",
     )
 
 
-def test_accepting_with_management_actions_keeps_the_text_as_accepted(client, alice, acme, priya, django_capture_on_commit_callbacks):
+def test_accepting_with_management_actions_keeps_the_text_as_accepted(
+    client, alice, acme, priya, django_capture_on_commit_callbacks
+):
     declaration = declare(alice, counterparty_organisation=acme, counterparty_name="")
     client.force_login(priya)
     with django_capture_on_commit_callbacks(execute=True):
         response = review(
-            client, declaration, decision="accept_with_actions",
-            actions=["excluded_from_decisions", "other"], other_action="May not chair the supplies panel",
+            client,
+            declaration,
+            decision="accept_with_actions",
+            actions=["excluded_from_decisions", "other"],
+            other_action="May not chair the supplies panel",
             note="Thank you for declaring promptly.",
         )
     assert response.status_code == 302
@@ -134,9 +152,17 @@ def test_partners_do_not_review(client, alice, bob):
     [
         ({}, "decision", "Choose whether to accept the declaration or return it"),
         ({"decision": "accept_with_actions"}, "actions", "Choose at least one management action"),
-        ({"decision": "accept_with_actions", "actions": ["other"]}, "other_action", "Describe the other management action"),
+        (
+            {"decision": "accept_with_actions", "actions": ["other"]},
+            "other_action",
+            "Describe the other management action",
+        ),
         ({"decision": "return", "note": "  "}, "note", "Enter your question for the partner"),
-        ({"decision": "accept", "actions": ["step_down"]}, "actions", "Management actions apply only when you accept with management actions"),
+        (
+            {"decision": "accept", "actions": ["step_down"]},
+            "actions",
+            "Management actions apply only when you accept with management actions",
+        ),
         ({"decision": "return", "note": "Why? " * 300}, "note", "Keep it to 1,000 characters or fewer"),
     ],
 )
@@ -157,7 +183,9 @@ def test_the_review_form_explains_what_is_missing(client, alice, priya, data, fi
 def test_only_a_submitted_declaration_is_reviewed(alice, priya, status):
     declaration = declare(alice)
     declaration = send_back(declaration, priya) if status == "returned" else accept(declaration, priya)
-    with pytest.raises(services.DeclarationError, match=f"Only a submitted declaration can be accepted; this one is {status}"):
+    with pytest.raises(
+        services.DeclarationError, match=f"Only a submitted declaration can be accepted; this one is {status}"
+    ):
         services.declaration_accept(declaration=declaration, actor=priya)
     with pytest.raises(services.DeclarationError, match="Only a submitted declaration can be returned"):
         services.declaration_return(declaration=declaration, actor=priya, question="Again?")

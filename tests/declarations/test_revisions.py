@@ -32,12 +32,18 @@ def test_updating_an_accepted_declaration_keeps_the_accepted_text_until_it_is_re
     assert declaration.accepted_revision == accepted
     assert DeclarationRevision.objects.get(pk=accepted.pk).description == "A hamper at Christmas"
     event = declaration.events.last()
-    assert (event.action, event.from_status, event.to_status, event.note) == ("updated", "accepted", "submitted", "I forgot the tickets.")
+    assert (event.action, event.from_status, event.to_status, event.note) == (
+        "updated",
+        "accepted",
+        "submitted",
+        "I forgot the tickets.",
+    )
 
     declaration = accept(declaration, priya)
     assert declaration.accepted_revision.number == 2
     assert list(declaration.revisions.values_list("number", "description")) == [
-        (1, "A hamper at Christmas"), (2, "A hamper and two theatre tickets"),
+        (1, "A hamper at Christmas"),
+        (2, "A hamper and two theatre tickets"),
     ]
 
 
@@ -105,7 +111,11 @@ def test_the_partner_ends_an_interest_with_its_end_date(client, alice, priya):
     assert declaration.accepted_revision.ends_on is None  # the accepted text is kept as it was
     event = declaration.events.last()
     assert (event.action, event.from_status, event.to_status, event.actor, event.note) == (
-        "ended", "accepted", "ended", alice.user, "I resigned from the board."
+        "ended",
+        "accepted",
+        "ended",
+        alice.user,
+        "I resigned from the board.",
     )
     # Ending twice changes nothing.
     services.declaration_end(declaration=declaration, actor=alice.user, ended_on=datetime.date(2026, 3, 1))
@@ -122,7 +132,9 @@ def test_the_partner_ends_an_interest_with_its_end_date(client, alice, priya):
 def test_an_end_date_in_the_future_or_before_it_arose_is_refused(client, alice, day, month, year, message):
     declaration = declare(alice)
     client.force_login(alice.user)
-    response = client.post(f"/declarations/{declaration.pk}/end/", {"ended_on_0": day, "ended_on_1": month, "ended_on_2": year})
+    response = client.post(
+        f"/declarations/{declaration.pk}/end/", {"ended_on_0": day, "ended_on_1": month, "ended_on_2": year}
+    )
     page = response.content.decode()
     assert response.status_code == 200 and message in page
     assert '<a href="#id_ended_on_0">' in page

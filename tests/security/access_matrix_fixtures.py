@@ -4,9 +4,9 @@ import datetime
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from breaches import services as breach_services
 from conduct import services as conduct_services
 from conduct.models import Code, CodeReview, PartnershipRole, Principle
-from breaches import services as breach_services
 from declarations import services as declaration_services
 from tests.conftest import make_user
 
@@ -27,8 +27,16 @@ def build_world(*, alliance, alice, bob, priya, ada):
 
     declaration = declaration_services.declaration_start(actor=alice.user, partnership=alliance, is_nil=False)
     declaration_services.declaration_draft_save(
-        declaration=declaration, actor=alice.user, kind="financial", situation="gift", counterparty_name="Acme Health Supplies",
-        description="A hamper", arose_on=datetime.date(2026, 10, 10), value=60, cash_or_vouchers=False, outcome="accepted",
+        declaration=declaration,
+        actor=alice.user,
+        kind="financial",
+        situation="gift",
+        counterparty_name="Acme Health Supplies",
+        description="A hamper",
+        arose_on=datetime.date(2026, 10, 10),
+        value=60,
+        cash_or_vouchers=False,
+        outcome="accepted",
     )
     declaration_services.declaration_submit(declaration=declaration, actor=alice.user)
     draft_declaration = declaration_services.declaration_start(actor=alice.user, partnership=alliance, is_nil=False)
@@ -36,17 +44,32 @@ def build_world(*, alliance, alice, bob, priya, ada):
     integrity = Principle.objects.get(slug="integrity")
     # alice reports a concern about bob's organisation, confidentially; priya triages it to the informal track.
     case, _ = breach_services.breach_case_report(
-        actor=alice.user, partnership=alliance, respondent_organisation=bob.organisation, incident_date=datetime.date(2026, 11, 1),
-        incident_place="The October partnership board", description="Shouted down a carer at the board.", identity="confidential",
+        actor=alice.user,
+        partnership=alliance,
+        respondent_organisation=bob.organisation,
+        incident_date=datetime.date(2026, 11, 1),
+        incident_place="The October partnership board",
+        description="Shouted down a carer at the board.",
+        identity="confidential",
         cited_principles=[integrity],
     )
     evidence_case, receipt = breach_services.breach_case_report(
-        actor=None, partnership=alliance, respondent_organisation=bob.organisation, incident_date=datetime.date(2026, 11, 2),
-        incident_place="Email", description="Shared a confidential paper.", identity="anonymous", cited_principles=[integrity],
+        actor=None,
+        partnership=alliance,
+        respondent_organisation=bob.organisation,
+        incident_date=datetime.date(2026, 11, 2),
+        incident_place="Email",
+        description="Shared a confidential paper.",
+        identity="anonymous",
+        cited_principles=[integrity],
         evidence=SimpleUploadedFile("note.txt", b"What was shared, and with whom.", content_type="text/plain"),
     )
     case = breach_services.breach_case_triage(
-        case=case, expected_version=case.version, actor=priya, severity="minor", deliberate="no",
+        case=case,
+        expected_version=case.version,
+        actor=priya,
+        severity="minor",
+        deliberate="no",
         respondent_summary="A concern about conduct at the October board.",
     )
     return {

@@ -34,8 +34,16 @@ GET_MATRIX = [
     ("conduct:manage-codes", "/manage/codes/", "302L 403 403 403 403 200"),
     ("conduct:draft-start", "/manage/codes/health-creation-alliance/drafts/new/", "302L 403 403 403 403 405"),
     ("conduct:draft-edit", "/manage/codes/health-creation-alliance/versions/{draft}/edit/", "302L 403 403 403 403 200"),
-    ("conduct:version-publish", "/manage/codes/health-creation-alliance/versions/{draft}/publish/", "302L 403 403 403 403 200"),
-    ("conduct:review-schedule-edit", "/manage/codes/health-creation-alliance/versions/2/review-schedule/", "302L 403 403 403 403 200"),
+    (
+        "conduct:version-publish",
+        "/manage/codes/health-creation-alliance/versions/{draft}/publish/",
+        "302L 403 403 403 403 200",
+    ),
+    (
+        "conduct:review-schedule-edit",
+        "/manage/codes/health-creation-alliance/versions/2/review-schedule/",
+        "302L 403 403 403 403 200",
+    ),
     ("conduct:item-add", "/manage/sections/{section}/items/new/", "302L 403 403 403 403 200"),
     ("conduct:item-edit", "/manage/items/{item}/edit/", "302L 403 403 403 403 200"),
     ("conduct:item-remove", "/manage/items/{item}/remove/", "302L 403 403 403 403 200"),
@@ -44,7 +52,11 @@ GET_MATRIX = [
     ("declarations:declaration-start", "/declarations/new/", "302L 200 200 403 403 403"),
     ("declarations:declaration-detail", "/declarations/{declaration}/", "302L 200 404 200 404 200"),
     ("declarations:declaration-change-start", "/declarations/{draft_declaration}/start/", "302L 200 404 404 404 404"),
-    ("declarations:declaration-question", "/declarations/{draft_declaration}/questions/kind/", "302L 200 404 404 404 404"),
+    (
+        "declarations:declaration-question",
+        "/declarations/{draft_declaration}/questions/kind/",
+        "302L 200 404 404 404 404",
+    ),
     ("declarations:declaration-check", "/declarations/{draft_declaration}/check/", "302L 302 404 404 404 404"),
     ("declarations:declaration-revise", "/declarations/{declaration}/update/", "302L 405 405 405 405 405"),
     ("declarations:declaration-end", "/declarations/{declaration}/end/", "302L 200 404 404 404 404"),
@@ -95,22 +107,70 @@ GET_MATRIX = [
 
 # Actions that change something, tried by everyone who must be refused (POST, empty form).
 POST_REFUSALS = [
-    ("conduct:draft-start", "/manage/codes/health-creation-alliance/drafts/new/", {"anonymous": "302L", "alice": "403", "bob": "403", "priya": "403", "pam": "403"}),
-    ("conduct:item-move", "/manage/items/{item}/move/", {"anonymous": "302L", "alice": "403", "bob": "403", "priya": "403", "pam": "403"}),
-    ("conduct:version-publish", "/manage/codes/health-creation-alliance/versions/{draft}/publish/", {"anonymous": "302L", "alice": "403", "bob": "403", "priya": "403", "pam": "403"}),
-    ("conduct:item-remove", "/manage/items/{item}/remove/", {"anonymous": "302L", "alice": "403", "bob": "403", "priya": "403", "pam": "403"}),
+    (
+        "conduct:draft-start",
+        "/manage/codes/health-creation-alliance/drafts/new/",
+        {"anonymous": "302L", "alice": "403", "bob": "403", "priya": "403", "pam": "403"},
+    ),
+    (
+        "conduct:item-move",
+        "/manage/items/{item}/move/",
+        {"anonymous": "302L", "alice": "403", "bob": "403", "priya": "403", "pam": "403"},
+    ),
+    (
+        "conduct:version-publish",
+        "/manage/codes/health-creation-alliance/versions/{draft}/publish/",
+        {"anonymous": "302L", "alice": "403", "bob": "403", "priya": "403", "pam": "403"},
+    ),
+    (
+        "conduct:item-remove",
+        "/manage/items/{item}/remove/",
+        {"anonymous": "302L", "alice": "403", "bob": "403", "priya": "403", "pam": "403"},
+    ),
     ("conduct:review-detail", "/reviews/{review}/", {"anonymous": "302L", "alice": "404", "bob": "404", "pam": "404"}),
-    ("declarations:declaration-revise", "/declarations/{declaration}/update/", {"anonymous": "302L", "bob": "404", "priya": "404", "pam": "404", "ada": "404"}),
-    ("declarations:declaration-end", "/declarations/{declaration}/end/", {"anonymous": "302L", "bob": "404", "priya": "404", "pam": "404", "ada": "404"}),
-    ("declarations:declaration-review", "/declarations/{declaration}/review/", {"anonymous": "302L", "alice": "403", "bob": "404", "pam": "404"}),
-    ("declarations:declaration-withhold", "/declarations/{declaration}/withhold/", {"anonymous": "302L", "alice": "403", "bob": "404", "pam": "404"}),
-    ("declarations:declaration-check", "/declarations/{draft_declaration}/check/", {"anonymous": "302L", "bob": "404", "priya": "404", "pam": "404", "ada": "404"}),
-    ("breaches:case-triage", "/breaches/cases/{anonymous_case}/triage/", {"anonymous": "302L", "alice": "404", "bob": "404", "pam": "404"}),
+    (
+        "declarations:declaration-revise",
+        "/declarations/{declaration}/update/",
+        {"anonymous": "302L", "bob": "404", "priya": "404", "pam": "404", "ada": "404"},
+    ),
+    (
+        "declarations:declaration-end",
+        "/declarations/{declaration}/end/",
+        {"anonymous": "302L", "bob": "404", "priya": "404", "pam": "404", "ada": "404"},
+    ),
+    (
+        "declarations:declaration-review",
+        "/declarations/{declaration}/review/",
+        {"anonymous": "302L", "alice": "403", "bob": "404", "pam": "404"},
+    ),
+    (
+        "declarations:declaration-withhold",
+        "/declarations/{declaration}/withhold/",
+        {"anonymous": "302L", "alice": "403", "bob": "404", "pam": "404"},
+    ),
+    (
+        "declarations:declaration-check",
+        "/declarations/{draft_declaration}/check/",
+        {"anonymous": "302L", "bob": "404", "priya": "404", "pam": "404", "ada": "404"},
+    ),
+    (
+        "breaches:case-triage",
+        "/breaches/cases/{anonymous_case}/triage/",
+        {"anonymous": "302L", "alice": "404", "bob": "404", "pam": "404"},
+    ),
     ("breaches:case-decide", "/breaches/cases/{case}/decide/", {"anonymous": "302L", "alice": "404", "bob": "404"}),
     ("breaches:case-withdraw", "/breaches/cases/{case}/withdraw/", {"anonymous": "302L", "alice": "404", "bob": "404"}),
     ("breaches:case-message", "/breaches/cases/{case}/message/", {"anonymous": "302L", "alice": "404", "bob": "404"}),
-    ("breaches:case-respond", "/breaches/cases/{case}/respond/", {"anonymous": "302L", "alice": "404", "priya": "404", "pam": "404"}),
-    ("breaches:case-add-information", "/breaches/cases/{case}/add-information/", {"anonymous": "302L", "bob": "404", "pam": "404"}),
+    (
+        "breaches:case-respond",
+        "/breaches/cases/{case}/respond/",
+        {"anonymous": "302L", "alice": "404", "priya": "404", "pam": "404"},
+    ),
+    (
+        "breaches:case-add-information",
+        "/breaches/cases/{case}/add-information/",
+        {"anonymous": "302L", "bob": "404", "pam": "404"},
+    ),
 ]
 
 # Not ours to test here: the Django admin (it checks staff status itself) and the benchmark page.
@@ -158,14 +218,18 @@ def test_no_one_can_act_where_they_may_not(client, world):
 def _url_names(patterns, prefix=""):
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
-            yield from _url_names(pattern.url_patterns, f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix)
+            yield from _url_names(
+                pattern.url_patterns, f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
+            )
         elif isinstance(pattern, URLPattern) and pattern.name:
             yield prefix + pattern.name
 
 
 def test_the_matrix_covers_every_url_of_the_app():
     covered = {name for name, _, _ in GET_MATRIX}
-    missing = {name for name in _url_names(get_resolver().url_patterns) if not name.startswith(OUTSIDE_THE_MATRIX)} - covered
+    missing = {
+        name for name in _url_names(get_resolver().url_patterns) if not name.startswith(OUTSIDE_THE_MATRIX)
+    } - covered
     assert not missing, f"URLs missing from the access matrix: {sorted(missing)}"
 
 

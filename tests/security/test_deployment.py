@@ -20,8 +20,12 @@ PRODUCTION = {
 
 def manage(*args, **env):
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=BASE_DIR, capture_output=True, text=True,
-        env={**{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}, **env}, timeout=120,
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        env={**{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}, **env},
+        timeout=120,
     )
 
 
@@ -65,14 +69,21 @@ def test_five_failed_logins_lock_the_account_out_even_with_the_right_password(cl
 def test_a_successful_login_resets_the_count_of_failures(client, alice):
     for _ in range(4):
         client.post("/accounts/login/", {"username": "alice", "password": "wrong password"})
-    assert client.post("/accounts/login/", {"username": "alice", "password": "correct horse battery"}).status_code == 302
+    assert (
+        client.post("/accounts/login/", {"username": "alice", "password": "correct horse battery"}).status_code == 302
+    )
     client.post("/accounts/logout/")
     for _ in range(4):
         client.post("/accounts/login/", {"username": "alice", "password": "wrong password"})
-    assert client.post("/accounts/login/", {"username": "alice", "password": "correct horse battery"}).status_code == 302
+    assert (
+        client.post("/accounts/login/", {"username": "alice", "password": "correct horse battery"}).status_code == 302
+    )
 
 
-@pytest.mark.parametrize("password, message", [("short", "too short"), ("password1234", "too common"), ("123456789012345", "entirely numeric")])
+@pytest.mark.parametrize(
+    "password, message",
+    [("short", "too short"), ("password1234", "too common"), ("123456789012345", "entirely numeric")],
+)
 def test_weak_passwords_are_refused_when_setting_a_new_one(password, message):
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
@@ -89,11 +100,17 @@ def test_a_username_too_long_to_record_gets_a_message_not_a_crash(client, db):
 
 def test_evidence_goes_to_s3_compatible_storage_when_a_bucket_is_configured():
     show = "from django.core.files.storage import storages; s = storages['evidence']; print(type(s).__name__, s.bucket_name, s.location, s.default_acl)"
-    result = manage("shell", "-c", show, EVIDENCE_S3_BUCKET="conduct-evidence", EVIDENCE_S3_ENDPOINT_URL="https://s3.example.org")
+    result = manage(
+        "shell", "-c", show, EVIDENCE_S3_BUCKET="conduct-evidence", EVIDENCE_S3_ENDPOINT_URL="https://s3.example.org"
+    )
     assert result.returncode == 0, result.stderr
     assert "S3Storage conduct-evidence evidence private" in result.stdout
 
 
 def test_evidence_stays_in_a_folder_outside_the_web_root_by_default():
-    result = manage("shell", "-c", "from django.core.files.storage import storages; print(type(storages['evidence']).__name__, storages['evidence'].base_url)")
+    result = manage(
+        "shell",
+        "-c",
+        "from django.core.files.storage import storages; print(type(storages['evidence']).__name__, storages['evidence'].base_url)",
+    )
     assert "EvidenceStorage None" in result.stdout

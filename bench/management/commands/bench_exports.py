@@ -31,7 +31,9 @@ class Command(BaseCommand):
             ("Breach cases", "/breaches/cases.csv"),
             ("Signatures of one version", f"/codes/bench-code-0/versions/{version.number}/signatures.csv"),
         ]
-        self.stdout.write("| download | rows | seconds | rows per second | peak memory at 10% of rows | peak memory at the end |")
+        self.stdout.write(
+            "| download | rows | seconds | rows per second | peak memory at 10% of rows | peak memory at the end |"
+        )
         self.stdout.write("| --- | ---: | ---: | ---: | ---: | ---: |")
         for name, path in exports:
             started = time.monotonic()
@@ -40,7 +42,11 @@ class Command(BaseCommand):
             # A second pass under tracemalloc (which slows Python down, so it is not timed).
             early = {}
             tracemalloc.start()
-            consume(client, path, lambda n: early.setdefault("peak", tracemalloc.get_traced_memory()[1]) if n >= rows // 10 else None)
+            consume(
+                client,
+                path,
+                lambda n: early.setdefault("peak", tracemalloc.get_traced_memory()[1]) if n >= rows // 10 else None,
+            )
             peak = tracemalloc.get_traced_memory()[1]
             tracemalloc.stop()
             self.stdout.write(

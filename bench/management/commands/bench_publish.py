@@ -27,7 +27,9 @@ class Command(BaseCommand):
                 for organisation in Organisation.objects.filter(slug__startswith="bench-organisation-")
             )
         admin = User.objects.get(username="bench-admin")
-        draft = code.versions.filter(status=CodeVersion.Status.DRAFT).first() or services.code_version_start_draft(code=code, actor=admin)
+        draft = code.versions.filter(status=CodeVersion.Status.DRAFT).first() or services.code_version_start_draft(
+            code=code, actor=admin
+        )
         expected = selectors.partners_expected_to_sign(draft).count()
         # The worker renders and sends every email, into memory: what is timed is the work, not an SMTP server.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
