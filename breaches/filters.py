@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 
-from conduct.widgets import GovukSelect
+from govuk.widgets import GovukSelect
 
 from .deadlines import ACKNOWLEDGEMENT_WARNING_DAYS, FEEDBACK_WARNING_DAYS
 from .models import BreachCase

@@ -9,9 +9,9 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from conduct.error_summary import ErrorSummaryMixin
-from conduct.form_inputs import KeepsWhatIsTypedMixin
 from conduct.models import Item, Partnership, Principle
+from govuk.error_summary import ErrorSummaryMixin
+from govuk.form_inputs import KeepsWhatIsTypedMixin
 
 from .evidence import ACCEPTED_DESCRIPTION, evidence_kind
 from .models import NAME_MAX_LENGTH, PLACE_MAX_LENGTH, TEXT_MAX_LENGTH, BreachCase, CaseMessage

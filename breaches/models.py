@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conduct.models import CodeVersion, Item, Organisation, Partnership, PartnershipRole, Principle, User
-from conduct.object_urls import object_url
+from govuk.object_urls import object_url
 
 from .deadlines import ACKNOWLEDGEMENT_WARNING_DAYS, FEEDBACK_WARNING_DAYS
 from .evidence import KINDS, evidence_storage

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
-from conduct.csv_export import csv_response
+from govuk.csv_export import csv_response
 
 from . import selectors, services
 from .filters import CaseQueueFilter

@@ -1,6 +1,6 @@
 import django_filters
 
-from .widgets import GovukSelect
+from govuk.widgets import GovukSelect
 
 
 class SignatureStatusFilter(django_filters.FilterSet):

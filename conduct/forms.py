@@ -5,8 +5,9 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, Set
 from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 
-from .error_summary import ErrorSummaryMixin
-from .form_inputs import KeepsWhatIsTypedMixin
+from govuk.error_summary import ErrorSummaryMixin
+from govuk.form_inputs import KeepsWhatIsTypedMixin
+
 from .models import CodeReview, CodeVersion, Item, Principle
 
 

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from .object_urls import object_url
+from govuk.object_urls import object_url
 
 
 class User(AbstractUser):

@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from govuk.csv_export import csv_response
+
 from . import selectors, services
 from .canonical_text import text_sha256, version_canonical_text
-from .csv_export import csv_response
 from .filters import SignatureStatusFilter
 from .forms import DraftForm, ItemForm, ReviewCompleteForm, ReviewScheduleForm, SignatureForm, VersionCompareForm
 from .models import Code, CodeReview, CodeVersion, Item, Partner, Section

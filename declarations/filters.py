@@ -1,7 +1,7 @@
 import django_filters
 from django import forms
 
-from conduct.widgets import GovukSelect
+from govuk.widgets import GovukSelect
 
 from .models import Declaration, Kind, Situation
 

@@ -11,8 +11,8 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils import dateformat, timezone
 
-from conduct.error_summary import ErrorSummaryMixin
-from conduct.form_inputs import KeepsWhatIsTypedMixin
+from govuk.error_summary import ErrorSummaryMixin
+from govuk.form_inputs import KeepsWhatIsTypedMixin
 
 from .models import (
     DESCRIPTION_MAX_LENGTH,

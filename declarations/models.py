@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from conduct.models import Organisation, Partner, Partnership, User
-from conduct.object_urls import object_url
+from govuk.object_urls import object_url
 
 # Limits shared by the forms and the database, so that nothing is ever truncated.
 NAME_MAX_LENGTH = 200

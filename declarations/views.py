@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from conduct.csv_export import csv_response
 from conduct.selectors import partner_for_user
+from govuk.csv_export import csv_response
 
 from . import selectors, services
 from .filters import RegisterFilter

@@ -5,7 +5,7 @@ more than the rest of the row."""
 from django import template
 
 from breaches.models import BreachCase
-from conduct.govuk_tags import govuk_tags
+from govuk.tags import govuk_tags
 
 register = template.Library()
 

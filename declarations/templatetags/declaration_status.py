@@ -4,8 +4,8 @@ than the rest of the row."""
 
 from django import template
 
-from conduct.govuk_tags import govuk_tags
 from declarations.models import Declaration
+from govuk.tags import govuk_tags
 
 register = template.Library()
 

@@ -9,7 +9,7 @@ from django import forms
 from django.template import Context, Template
 from django.template.loader import render_to_string
 
-from conduct.error_summary import ErrorSummaryMixin
+from govuk.error_summary import ErrorSummaryMixin
 
 
 class MeetingForm(ErrorSummaryMixin, forms.Form):

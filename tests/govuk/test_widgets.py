@@ -2,7 +2,7 @@
 
 from django import forms
 
-from conduct.widgets import GovukSelect
+from govuk.widgets import GovukSelect
 
 
 class OrganisationFilterForm(forms.Form):

@@ -5,7 +5,7 @@ import uuid
 import pytest
 from django.urls import clear_script_prefix, reverse, set_script_prefix
 
-from conduct.object_urls import object_url, page_url
+from govuk.object_urls import object_url, page_url
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 from django import template
 
-from conduct.object_urls import page_url as cached_page_url
+from govuk.object_urls import page_url as cached_page_url
 
 register = template.Library()
 

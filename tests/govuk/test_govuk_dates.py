@@ -7,7 +7,7 @@ import zoneinfo
 import pytest
 from django.template import Context, Template
 
-from conduct.templatetags.govuk_dates import govuk_date
+from govuk.templatetags.govuk_dates import govuk_date
 
 DJANGO_FORMATS = {"": "j F Y", "short": "j M Y", "day_month": "j M", "with_time": "j F Y, H:i"}
 UTC = datetime.UTC
