@@ -205,9 +205,11 @@ def run(runs: int, seconds: int, only: str = "") -> tuple[list[dict], dict]:
 
 def table(results: list[dict], reference: dict) -> str:
     lines = [
-        "| page | req/s | p50 ms | p95 ms | p99 ms | server ms (median) | req/s vs reference | p99 vs reference | meets targets |",
+        "| page | req/s | p50 ms | p95 ms | p99 ms | server ms (median) "
+        "| req/s vs reference | p99 vs reference | meets targets |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
-        f"| {REFERENCE[0]} | {reference['rps']:.0f} | {reference['p50']:.1f} | {reference['p95']:.1f} | {reference['p99']:.1f} | {reference['server_ms']:.1f} | 1.00 | 1.00 | |",
+        f"| {REFERENCE[0]} | {reference['rps']:.0f} | {reference['p50']:.1f} | {reference['p95']:.1f} "
+        f"| {reference['p99']:.1f} | {reference['server_ms']:.1f} | 1.00 | 1.00 | |",
     ]
     for r in results:
         ok = (
@@ -259,7 +261,8 @@ def main() -> None:
             "# Benchmarks\n\n"
             f"Made by `.venv/bin/python bench/run.py --write-docs` (runs: {args.runs} × {args.seconds} s per page, "
             "each alternated with the reference; medians) on "
-            f"{machine}, gunicorn `-w 2 -k sync`, wrk `-t2 -c16`, PostgreSQL, data seeded by `manage.py seed_scale`.\n\n"
+            f"{machine}, gunicorn `-w 2 -k sync`, wrk `-t2 -c16`, PostgreSQL, "
+            "data seeded by `manage.py seed_scale`.\n\n"
             f"Targets: at least {TARGETS['rps_ratio']:.0%} of the reference's requests per second, p99 at most "
             f"{TARGETS['p99_ratio']:.0f}× the reference's, median server time under {TARGETS['server_ms']} ms.\n\n"
             f"{report}\n\n"

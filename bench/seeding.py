@@ -132,7 +132,8 @@ def seed_people(*, scale: float, partnerships: list[Partnership]) -> None:
             for p in batch
         )
         Partner.objects.bulk_create(
-            Partner(user=u, organisation=organisations[p % len(organisations)]) for p, u in zip(batch, users)
+            Partner(user=u, organisation=organisations[p % len(organisations)])
+            for p, u in zip(batch, users, strict=True)
         )
     User.objects.create(
         username="bench-admin", email="bench-admin@example.org", password=password, is_staff=True, is_superuser=True
@@ -199,7 +200,8 @@ def seed_scale(*, scale: float = 1.0, log=print) -> None:
     log(f"{len(partnerships)} codes with 5 versions each")
     seed_people(scale=scale, partnerships=partnerships)
     log(
-        f"{Organisation.objects.filter(slug__startswith='bench-').count()} organisations, {Partner.objects.filter(user__username__startswith='bench-partner-').count()} partners"
+        f"{Organisation.objects.filter(slug__startswith='bench-').count()} organisations, "
+        f"{Partner.objects.filter(user__username__startswith='bench-partner-').count()} partners"
     )
     log(f"{seed_signatures()} signatures")
     log(f"{seed_declarations(scale=scale, now=now)} declarations")
@@ -254,7 +256,7 @@ def seed_declarations(*, scale: float, now: datetime.datetime) -> int:
             declaration_ids = _next_ids(Declaration, len(batch))
             revision_ids = _next_ids(DeclarationRevision, len(batch))
             declarations, revisions, events = [], [], []
-            for n, declaration_id, revision_id in zip(batch, declaration_ids, revision_ids):
+            for n, declaration_id, revision_id in zip(batch, declaration_ids, revision_ids, strict=True):
                 partner_id, organisation_id, user_id = partners[n // per_partner]
                 status = statuses[n % len(statuses)]
                 submitted = now - datetime.timedelta(days=rng.randint(1, 900))

@@ -53,7 +53,7 @@ class DayMonthYearField(DateInputField):
             {"required": f"Enter {what}", "incomplete": f"Enter {what} as a day, month and year"}
         )
         capitalised = what[0].upper() + what[1:]
-        for field, part in zip(self.fields, ("day", "month", "year")):
+        for field, part in zip(self.fields, ("day", "month", "year"), strict=True):
             field.error_messages["incomplete"] = f"{capitalised} must include a {part}"
             field.validators[0].message = f"{capitalised} must be a real date, in numbers"
 
@@ -71,7 +71,8 @@ class DayMonthYearField(DateInputField):
 
 
 def _evidence_help() -> str:
-    return f"{ACCEPTED_DESCRIPTION[0].upper()}{ACCEPTED_DESCRIPTION[1:]}, smaller than {settings.BREACH_EVIDENCE_MAX_BYTES // (1024 * 1024)} MB."
+    limit = settings.BREACH_EVIDENCE_MAX_BYTES // (1024 * 1024)
+    return f"{ACCEPTED_DESCRIPTION[0].upper()}{ACCEPTED_DESCRIPTION[1:]}, smaller than {limit} MB."
 
 
 class EvidenceField(forms.FileField):
@@ -240,7 +241,8 @@ class ReportDetailsForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
             self.fields["identity"].choices = [
                 (
                     BreachCase.Identity.CONFIDENTIAL,
-                    f"Confidentially, as {user.display_name}: only the programme manager and those handling the case will know it was you",
+                    f"Confidentially, as {user.display_name}: "
+                    "only the programme manager and those handling the case will know it was you",
                 ),
                 (
                     BreachCase.Identity.ANONYMOUS,
@@ -253,7 +255,8 @@ class ReportDetailsForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
             self.fields["identity"].choices = [
                 (
                     BreachCase.Identity.CONFIDENTIAL,
-                    "Confidentially: give your name, which only the programme manager and those handling the case will see",
+                    "Confidentially: give your name, "
+                    "which only the programme manager and those handling the case will see",
                 ),
                 (
                     BreachCase.Identity.ANONYMOUS,
@@ -292,9 +295,12 @@ class ReportDetailsForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
                 first, "Choose at least one part of the code, or a principle of public life, that this concerns"
             )
         data["cited_items"] = items
-        if not self.logged_in and data.get("identity") == BreachCase.Identity.CONFIDENTIAL:
-            if not data.get("reporter_name", "").strip():
-                self.add_error("reporter_name", "Enter your name, or choose to report anonymously")
+        if (
+            not self.logged_in
+            and data.get("identity") == BreachCase.Identity.CONFIDENTIAL
+            and not data.get("reporter_name", "").strip()
+        ):
+            self.add_error("reporter_name", "Enter your name, or choose to report anonymously")
         return data
 
 
@@ -401,7 +407,10 @@ class TriageForm(CaseActionForm):
     respondent_summary = _text(
         "What the respondent will be told",
         "Write what the respondent will be told the concern is",
-        help_text="They see this and the parts of the code cited, never who reported it. Leave out anything that would identify the reporter.",
+        help_text=(
+            "They see this and the parts of the code cited, never who reported it. "
+            "Leave out anything that would identify the reporter."
+        ),
     )
     note = _text("Notes on the triage (optional)", "", required=False, help_text="Kept in the case history.")
 
@@ -459,7 +468,10 @@ class DecisionForm(CaseActionForm):
         help_text="What the partnership should change so that it does not happen again.",
     )
     confirm_termination = forms.BooleanField(
-        label="I understand that termination ends the organisation's membership of the partnership and its signatures of the code",
+        label=(
+            "I understand that termination ends the organisation's membership of the partnership "
+            "and its signatures of the code"
+        ),
         required=False,
     )
 
@@ -496,7 +508,10 @@ class CloseForm(CaseActionForm):
     feedback = _text(
         "Final feedback to the person who reported the concern",
         "Write the final feedback",
-        help_text="What was done about their concern. Do not share the respondent's response or anything confidential to them.",
+        help_text=(
+            "What was done about their concern. "
+            "Do not share the respondent's response or anything confidential to them."
+        ),
     )
 
     def __init__(self, *args, **kwargs):
@@ -517,7 +532,9 @@ class ReporterMessageForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
     text = _text(
         "Message",
         "Write the message",
-        help_text="The reporter sees it on their report's page and, if they gave an email address, is told it is there.",
+        help_text=(
+            "The reporter sees it on their report's page and, if they gave an email address, is told it is there."
+        ),
     )
 
     def __init__(self, *args, **kwargs):

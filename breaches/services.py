@@ -37,7 +37,8 @@ class CaseChanged(BreachError):
 
     def __init__(self):
         super().__init__(
-            "This case changed while you were working on it. Check what it shows now, then submit again if you still need to."
+            "This case changed while you were working on it. "
+            "Check what it shows now, then submit again if you still need to."
         )
 
 
@@ -145,7 +146,8 @@ def _check_may(case: BreachCase, action: str, actor: User) -> None:
     role = rule[1]
     if not selectors.holds_role(actor, case.partnership_id, role):
         raise BreachError(
-            f"Only {ROLE_PHRASES[role]} of {case.partnership} can {ACTION_VERBS[action]} a case {STATUS_PHRASES[case.status]}."
+            f"Only {ROLE_PHRASES[role]} of {case.partnership} "
+            f"can {ACTION_VERBS[action]} a case {STATUS_PHRASES[case.status]}."
         )
     _check_no_conflict(case, actor)
 

@@ -86,6 +86,7 @@ def audit_chain_verify() -> list[str]:
     chain = AuditChain.objects.filter(pk=1).first()
     if chain and (chain.last_sequence, chain.last_hash) != (expected_sequence - 1, expected_previous):
         problems.append(
-            f"The log ends at entry {expected_sequence - 1} but {chain.last_sequence} were written: the last entries were removed."
+            f"The log ends at entry {expected_sequence - 1} but {chain.last_sequence} were written: "
+            "the last entries were removed."
         )
     return problems

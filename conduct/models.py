@@ -300,6 +300,11 @@ class CodeVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.title}, version {self.number}" + (f" ({self.label})" if self.label else "")
 
+    def save(self, *args, **kwargs):
+        if self.pk and not self._change_allowed(kwargs.get("update_fields")):
+            raise PublishedVersionImmutable(self)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("conduct:version-detail", kwargs={"code_slug": self.code.slug, "number": self.number})
 
@@ -314,11 +319,6 @@ class CodeVersion(models.Model):
     @property
     def is_signable(self) -> bool:
         return self.status == self.Status.PUBLISHED
-
-    def save(self, *args, **kwargs):
-        if self.pk and not self._change_allowed(kwargs.get("update_fields")):
-            raise PublishedVersionImmutable(self)
-        super().save(*args, **kwargs)
 
     def _change_allowed(self, update_fields) -> bool:
         stored = type(self)._base_manager.filter(pk=self.pk).values("status").first()

@@ -184,7 +184,7 @@ def item_move(*, item: Item, actor: User, up: bool) -> None:
         first_block = [first, *first.children.order_by("position")]
         second_block = [second, *second.children.order_by("position")]
         positions = sorted(i.position for i in first_block + second_block)
-        for position, moving in zip(positions, second_block + first_block):
+        for position, moving in zip(positions, second_block + first_block, strict=True):
             Item.objects.filter(pk=moving.pk).update(position=position)
         audit_record(actor=actor, action="item.moved", subject=item, summary=f"Item moved {'up' if up else 'down'}")
 

@@ -118,7 +118,10 @@ def versions_diff(old_version: CodeVersion, new_version: CodeVersion) -> list[En
     changes: list[EntryChange] = []
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
         if op == "equal":
-            changes += [EntryChange("unchanged", old, new) for old, new in zip(old_entries[a1:a2], new_entries[b1:b2])]
+            changes += [
+                EntryChange("unchanged", old, new)
+                for old, new in zip(old_entries[a1:a2], new_entries[b1:b2], strict=True)
+            ]
         else:
             changes += _pair_replaced(old_entries[a1:a2], new_entries[b1:b2])
     return changes

@@ -58,7 +58,7 @@ class GovDateField(DateInputField):
         capital = subject[0].upper() + subject[1:]
         self.subject = capital
         self.error_messages["required"] = f"Enter {subject}"
-        for part, name in zip(self.fields, ("day", "month", "year")):
+        for part, name in zip(self.fields, ("day", "month", "year"), strict=True):
             part.error_messages["incomplete"] = f"{capital} must include a {name}"
             part.error_messages["required"] = f"{capital} must include a {name}"
             part.validators = [RegexValidator(r"^\s*[0-9]+\s*$", f"{capital} must be a real date")]
@@ -432,7 +432,8 @@ class EndForm(GovForm):
         ended_on = self.cleaned_data["ended_on"]
         if ended_on > timezone.localdate():
             raise forms.ValidationError(
-                "The date the interest ended must be today or in the past. If it ends later, update the declaration with its end date"
+                "The date the interest ended must be today or in the past. "
+                "If it ends later, update the declaration with its end date"
             )
         if self.arose_on and ended_on < self.arose_on:
             raise forms.ValidationError(
@@ -509,7 +510,8 @@ class ReviewForm(GovForm):
         if decision in (self.ACCEPT, self.RETURN) and actions:
             self.add_error(
                 "actions",
-                "Management actions apply only when you accept with management actions: clear them or change your decision",
+                "Management actions apply only when you accept with management actions: "
+                "clear them or change your decision",
             )
         if (
             ManagementAction.Kind.OTHER in actions

@@ -83,7 +83,10 @@ def _record(
         actor=actor,
         action=f"declaration.{action}",
         subject=declaration,
-        summary=f"Declaration {declaration.pk}: {event.get_action_display()} ({from_status or 'new'} → {declaration.status})",
+        summary=(
+            f"Declaration {declaration.pk}: {event.get_action_display()} "
+            f"({from_status or 'new'} → {declaration.status})"
+        ),
         reason=note,
     )
     return event

@@ -38,7 +38,8 @@ FOCUS = """target => {
   const focused = document.activeElement;
   if (!focused || focused === document.body) return '';
   const yellow = 'rgb(255, 221, 0)';
-  const shows = style => (style.outlineStyle !== 'none' && style.outlineColor === yellow && parseFloat(style.outlineWidth) > 0)
+  const shows = style => (style.outlineStyle !== 'none' && style.outlineColor === yellow
+      && parseFloat(style.outlineWidth) > 0)
     || style.boxShadow.includes(yellow) || style.backgroundColor === yellow;
   const styles = [getComputedStyle(focused)];
   for (const label of focused.labels || []) styles.push(getComputedStyle(label, '::before'));

@@ -91,13 +91,13 @@ def test_two_people_acting_at_once_on_postgresql(people, alliance):
             "Needs PostgreSQL (set DATABASE_URL): SQLite lets one writer in at a time and has no row locks, "
             "so it cannot show two transactions racing for the same case."
         )
-    for round_number in range(5):
+    for _ in range(5):
         case = report(reporter=people["alice"])
         version = case.version
         results = _race(
             case.pk,
             [
-                lambda c: services.breach_case_triage(
+                lambda c, version=version: services.breach_case_triage(
                     case=c,
                     expected_version=version,
                     actor=people["priya"],
@@ -105,10 +105,10 @@ def test_two_people_acting_at_once_on_postgresql(people, alliance):
                     deliberate="no",
                     respondent_summary="Summary.",
                 ),
-                lambda c: services.breach_case_withdraw(
+                lambda c, version=version: services.breach_case_withdraw(
                     case=c, expected_version=version, actor=people["ada"], reason="Duplicate."
                 ),
-                lambda c: services.breach_case_triage(
+                lambda c, version=version: services.breach_case_triage(
                     case=c,
                     expected_version=version,
                     actor=people["ada"],

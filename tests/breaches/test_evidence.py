@@ -81,7 +81,7 @@ def test_files_are_kept_outside_the_web_root_under_a_name_of_our_own(people):
     assert not stored.is_relative_to(Path(settings.STATIC_ROOT)) and "passwd" not in stored.name
     assert evidence.original_name == "passwd.pdf"  # Django keeps only the last part of a name given
     with pytest.raises(ValueError, match="not accessible via a URL"):
-        evidence.file.url
+        _ = evidence.file.url
 
 
 def test_the_default_evidence_folder_is_outside_the_static_and_source_folders():

@@ -1,6 +1,7 @@
 """The audit log is a hash chain: a command finds any entry edited or removed."""
 
 import threading
+from itertools import pairwise
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -22,7 +23,7 @@ def logged(seed_codes, ada):
 def test_entries_are_numbered_and_chained(logged):
     assert [e.sequence for e in logged] == list(range(1, len(logged) + 1))
     assert logged[0].previous_hash == "0" * 64
-    assert all(later.previous_hash == earlier.entry_hash for earlier, later in zip(logged, logged[1:]))
+    assert all(later.previous_hash == earlier.entry_hash for earlier, later in pairwise(logged))
     assert audit_chain_verify() == []
 
 

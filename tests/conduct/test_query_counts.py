@@ -123,7 +123,7 @@ def add_partners_to_sign(count: int, *, version, partnership) -> list[Partner]:
             status="ended" if n % 9 == 3 else "active",
             ended_at=now if n % 9 == 3 else None,
         )
-        for n, partner in zip(numbers, partners)
+        for n, partner in zip(numbers, partners, strict=True)
         if n % 3 == 0
     )
     SignatureRequest.objects.bulk_create(
@@ -134,7 +134,7 @@ def add_partners_to_sign(count: int, *, version, partnership) -> list[Partner]:
             reminder_count=n % 4,
             last_reminded_at=now - datetime.timedelta(days=2) if n % 4 else None,
         )
-        for n, partner in zip(numbers, partners)
+        for n, partner in zip(numbers, partners, strict=True)
         if n % 2 == 0
     )
     return partners

@@ -4,6 +4,7 @@ the source documents in fixtures/seeds/."""
 import datetime
 import re
 from collections import Counter
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -271,7 +272,7 @@ def test_order_preserved(seeded):
         for section in version.sections.all():
             items = list(section.items.all())
             assert [i.position for i in items] == list(range(1, len(items) + 1))
-            for before, item in zip(items, items[1:]):
+            for before, item in pairwise(items):
                 if item.parent_id:  # a sub-point follows its parent or a sibling
                     assert item.parent_id in (before.pk, before.parent_id)
 

@@ -217,7 +217,7 @@ def test_pages_follow_on_from_each_other_across_organisations(client, priya, all
     users_of = iter(users)
     partners = [
         Partner.objects.create(user=next(users_of), organisation=organisation)
-        for organisation, size in zip(organisations, sizes)
+        for organisation, size in zip(organisations, sizes, strict=True)
         for _ in range(size)
     ]
     signed = {partner.pk for partner in partners[::3]}

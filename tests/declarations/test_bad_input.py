@@ -38,7 +38,8 @@ def post_details(client, declaration, **changes):
 def field_error(page: str, field_id: str) -> str:
     """The error message shown inside the field's form group."""
     group = re.search(
-        rf'<div id="div_{field_id}" class="govuk-form-group govuk-form-group--error">(.*?)</div>\s*(?=<div id="div_|<input type="submit"|<button)',
+        rf'<div id="div_{field_id}" class="govuk-form-group govuk-form-group--error">(.*?)</div>'
+        r'\s*(?=<div id="div_|<input type="submit"|<button)',
         page,
         re.S,
     )

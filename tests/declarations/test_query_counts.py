@@ -114,17 +114,17 @@ def add_declarations(count: int, *, partners, partnerships, states, reviewer) ->
             counterparties=counterparties,
             submitted_at=None if states[n % len(states)] == "draft" else base + datetime.timedelta(minutes=n),
         )
-        for n, declaration in zip(numbers, declarations)
+        for n, declaration in zip(numbers, declarations, strict=True)
     )
     DeclarationRevision.objects.bulk_create(
         _revision(declaration, n + 1, number=2, submitted_at=None, counterparties=counterparties)
-        for n, declaration in zip(numbers, declarations)
+        for n, declaration in zip(numbers, declarations, strict=True)
         if states[n % len(states)] == "updating"
     )
     # One UPDATE for each state, each row taking its revision and dates from the revision.
     submitted = DeclarationRevision.objects.filter(declaration=OuterRef("pk"), number=1)
     by_state: dict[str, list[int]] = {}
-    for n, declaration in zip(numbers, declarations):
+    for n, declaration in zip(numbers, declarations, strict=True):
         by_state.setdefault(states[n % len(states)], []).append(declaration.pk)
     changes = {
         "submitted": {"status": "submitted"},
@@ -145,13 +145,13 @@ def add_declarations(count: int, *, partners, partnerships, states, reviewer) ->
         if state in ACCEPTED_STATES:
             fields |= {"accepted_revision": fields["revision"], "accepted_at": fields["first_submitted_at"]}
         Declaration.objects.filter(pk__in=pks).update(**fields)
-    late = [declaration.pk for n, declaration in zip(numbers, declarations) if n % 7 == 0]
+    late = [declaration.pk for n, declaration in zip(numbers, declarations, strict=True) if n % 7 == 0]
     Declaration.objects.filter(pk__in=late).exclude(status="draft").update(is_late=True)
     ManagementAction.objects.bulk_create(
         ManagementAction(
             revision=revision, kind=kind, details="Leaves the room" if kind == "other" else "", created_by=reviewer
         )
-        for n, revision in zip(numbers, first)
+        for n, revision in zip(numbers, first, strict=True)
         if states[n % len(states)] in ACCEPTED_STATES
         for kind in ACTIONS[n % len(ACTIONS)]
     )

@@ -136,7 +136,7 @@ def test_the_csv_has_a_row_for_each_declaration_with_its_filters_applied(client,
     assert response["Content-Disposition"] == 'attachment; filename="declarations-2026-03-20.csv"'
     header, *rows = csv_rows(response)
     assert header[:6] == ["Reference", "Partnership", "Partner", "Email", "Organisation", "Status"]
-    by_reference = {int(row[0]): dict(zip(header, row)) for row in rows}
+    by_reference = {int(row[0]): dict(zip(header, row, strict=True)) for row in rows}
     assert set(by_reference) == {declarations[name].pk for name in ("gift", "job", "nil")}
     gift = by_reference[declarations["gift"].pk]
     assert gift["Status"] == "Accepted" and gift["Concerning member organisation"] == "Acme Health Supplies"
@@ -159,7 +159,7 @@ def test_the_csv_does_not_let_typed_text_run_as_a_spreadsheet_formula(client, pr
     declare(alice, counterparty_name='=HYPERLINK("http://evil.example")', description="+1 cmd")
     client.force_login(priya)
     header, row = csv_rows(client.get(EXPORT))
-    record = dict(zip(header, row))
+    record = dict(zip(header, row, strict=True))
     assert record["Concerning (name)"] == '\'=HYPERLINK("http://evil.example")'
     assert record["Description"] == "'+1 cmd"
 

@@ -99,7 +99,10 @@ def test_a_username_too_long_to_record_gets_a_message_not_a_crash(client, db):
 
 
 def test_evidence_goes_to_s3_compatible_storage_when_a_bucket_is_configured():
-    show = "from django.core.files.storage import storages; s = storages['evidence']; print(type(s).__name__, s.bucket_name, s.location, s.default_acl)"
+    show = (
+        "from django.core.files.storage import storages; s = storages['evidence']; "
+        "print(type(s).__name__, s.bucket_name, s.location, s.default_acl)"
+    )
     result = manage(
         "shell", "-c", show, EVIDENCE_S3_BUCKET="conduct-evidence", EVIDENCE_S3_ENDPOINT_URL="https://s3.example.org"
     )
@@ -111,6 +114,7 @@ def test_evidence_stays_in_a_folder_outside_the_web_root_by_default():
     result = manage(
         "shell",
         "-c",
-        "from django.core.files.storage import storages; print(type(storages['evidence']).__name__, storages['evidence'].base_url)",
+        "from django.core.files.storage import storages; "
+        "print(type(storages['evidence']).__name__, storages['evidence'].base_url)",
     )
     assert "EvidenceStorage None" in result.stdout

@@ -45,10 +45,13 @@ class Command(BaseCommand):
             consume(
                 client,
                 path,
-                lambda n: early.setdefault("peak", tracemalloc.get_traced_memory()[1]) if n >= rows // 10 else None,
+                lambda n, early=early, rows=rows: (
+                    early.setdefault("peak", tracemalloc.get_traced_memory()[1]) if n >= rows // 10 else None
+                ),
             )
             peak = tracemalloc.get_traced_memory()[1]
             tracemalloc.stop()
             self.stdout.write(
-                f"| {name} | {rows:,} | {seconds:.1f} | {rows / seconds:,.0f} | {early.get('peak', peak) / 2**20:.1f} MB | {peak / 2**20:.1f} MB |"
+                f"| {name} | {rows:,} | {seconds:.1f} | {rows / seconds:,.0f} "
+                f"| {early.get('peak', peak) / 2**20:.1f} MB | {peak / 2**20:.1f} MB |"
             )

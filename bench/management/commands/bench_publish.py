@@ -32,16 +32,18 @@ class Command(BaseCommand):
         )
         expected = selectors.partners_expected_to_sign(draft).count()
         # The worker renders and sends every email, into memory: what is timed is the work, not an SMTP server.
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
-            with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
-                started = time.monotonic()
-                services.code_version_publish(version=draft, actor=admin)
-                returned = time.monotonic() - started
-                emailed = 0
-                while emailed < expected and time.monotonic() - started < TIME_LIMIT_SECONDS:
-                    time.sleep(0.5)
-                    emailed = SignatureRequest.objects.filter(version=draft, emailed_at__isnull=False).count()
-                finished = time.monotonic() - started
+        with (
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
+            start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30),
+        ):
+            started = time.monotonic()
+            services.code_version_publish(version=draft, actor=admin)
+            returned = time.monotonic() - started
+            emailed = 0
+            while emailed < expected and time.monotonic() - started < TIME_LIMIT_SECONDS:
+                time.sleep(0.5)
+                emailed = SignatureRequest.objects.filter(version=draft, emailed_at__isnull=False).count()
+            finished = time.monotonic() - started
         self.stdout.write(
             f"Publishing returned in {returned * 1000:.0f} ms; {emailed} of {expected} partners were asked and emailed "
             f"in {finished:.1f} s (batches of {settings.SIGNATURE_REQUEST_BATCH_SIZE}, "
