@@ -17,6 +17,12 @@ def benchmark_pages() -> list[tuple[str, str, str | None]]:
         ("Register of interests (programme manager)", "/declarations/register/", "bench-manager"),
         ("Breach queue (programme manager)", "/breaches/cases/", "bench-manager"),
         (
+            "People of a partnership (programme manager)",
+            "/manage/partnerships/bench-partnership-0/people/",
+            "bench-manager",
+        ),
+        ("A partnership (programme manager)", "/manage/partnerships/bench-partnership-0/", "bench-manager"),
+        (
             "A breach case (programme manager)",
             f"/breaches/cases/{_a_case_of_the_first_partnership()}/",
             "bench-manager",

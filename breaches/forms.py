@@ -1,7 +1,6 @@
 """Forms for breach cases. They validate and normalise what was typed; the
 services in services.py make the changes."""
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Button, Field, Layout
 from django import forms
@@ -10,6 +9,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from conduct.models import Item, Partnership, Principle
+from govuk.date_input import DayMonthYearField
 from govuk.error_summary import ErrorSummaryMixin
 from govuk.form_inputs import KeepsWhatIsTypedMixin
 
@@ -41,33 +41,6 @@ def _text(label: str, required_message: str, *, help_text: str = "", required: b
             "max_length": f"{label.rstrip('?')} must be {TEXT_MAX_LENGTH:,} characters or fewer",
         },
     )
-
-
-class DayMonthYearField(DateInputField):
-    """GOV.UK's date input (day, month, year) with messages that say which date is wrong and how."""
-
-    def __init__(self, *, what: str, **kwargs):
-        super().__init__(require_all_fields=False, **kwargs)
-        self.what = what
-        self.error_messages.update(
-            {"required": f"Enter {what}", "incomplete": f"Enter {what} as a day, month and year"}
-        )
-        capitalised = what[0].upper() + what[1:]
-        for field, part in zip(self.fields, ("day", "month", "year"), strict=True):
-            field.error_messages["incomplete"] = f"{capitalised} must include a {part}"
-            field.validators[0].message = f"{capitalised} must be a real date, in numbers"
-
-    def compress(self, data_list):
-        try:
-            value = super().compress(data_list)
-        # A year too large for the calendar overflows rather than failing validation.
-        except (forms.ValidationError, OverflowError):
-            raise forms.ValidationError(
-                f"{self.what[0].upper()}{self.what[1:]} must be a real date", code="invalid"
-            ) from None
-        if value is not None and value.year < 1900:
-            raise forms.ValidationError(f"Enter {self.what} with a four-digit year, for example 2026", code="invalid")
-        return value
 
 
 def _evidence_help() -> str:

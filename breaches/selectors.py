@@ -7,7 +7,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from conduct.models import CodeVersion, Item, Organisation, Partnership, PartnershipRole, Principle, Section, User
+from conduct.models import CodeVersion, Item, Organisation, Partnership, Principle, Section, User
 from conduct.selectors import (
     current_memberships,
     is_administrator,
@@ -18,10 +18,7 @@ from conduct.selectors import (
 )
 
 from .deadlines import months_before
-from .models import BreachCase, BreachPolicy, CaseMessage, Evidence, case_reference
-
-PROGRAMME_MANAGER = PartnershipRole.Role.PROGRAMME_MANAGER
-PANEL_MEMBER = PartnershipRole.Role.PANEL_MEMBER
+from .models import PANEL_MEMBER, PROGRAMME_MANAGER, BreachCase, BreachPolicy, CaseMessage, Evidence, case_reference
 
 
 def policy_for(partnership: Partnership) -> BreachPolicy:

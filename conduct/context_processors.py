@@ -1,4 +1,5 @@
-from .selectors import is_administrator, is_programme_manager, partner_for_user
+from .models import Role
+from .selectors import is_administrator, is_programme_manager, partner_for_user, partnership_ids_where
 
 
 def roles(request):
@@ -8,4 +9,5 @@ def roles(request):
         "is_administrator": is_administrator(user),
         "is_programme_manager": is_programme_manager(user),
         "current_partner": partner_for_user(user),
+        "manages_partnerships": bool(partnership_ids_where(user, Role.ADMINISTRATOR, Role.PROGRAMME_MANAGER)),
     }

@@ -70,12 +70,19 @@ class Code(models.Model):
         return reverse("conduct:code-detail", kwargs={"code_slug": self.slug})
 
 
+class PartnershipKind(models.TextChoices):
+    ALLIANCE = "alliance", "Alliance"
+    COALITION = "coalition", "Coalition"
+    COUNCIL_PARTNERSHIP = "council_partnership", "Council partnership"
+    NHS_BODY = "nhs_body", "NHS body"
+    INTEGRATED_CARE = "integrated_care", "Integrated care partnership or board"
+    PRIMARY_CARE_NETWORK = "primary_care_network", "Primary care network"
+    VOLUNTARY_SECTOR_ALLIANCE = "voluntary_sector_alliance", "Voluntary sector alliance"
+    OTHER = "other", "Other"
+
+
 class Partnership(models.Model):
-    class Kind(models.TextChoices):
-        ALLIANCE = "alliance", "Alliance"
-        COALITION = "coalition", "Coalition"
-        COUNCIL_PARTNERSHIP = "council_partnership", "Council partnership"
-        NHS_BODY = "nhs_body", "NHS body"
+    Kind = PartnershipKind
 
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
@@ -88,13 +95,16 @@ class Partnership(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind__in=["alliance", "coalition", "council_partnership", "nhs_body"]),
+                condition=Q(kind__in=PartnershipKind.values),
                 name="partnership_kind_valid",
             ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("partnerships:partnership-detail", kwargs={"slug": self.slug})
 
 
 class Organisation(models.Model):
@@ -149,13 +159,20 @@ class Partner(models.Model):
         return f"{self.user.display_name} ({self.organisation})"
 
 
+class Role(models.TextChoices):
+    """The roles someone may hold for a partnership beyond being a partner; each partnership may rename them."""
+
+    PROGRAMME_MANAGER = "programme_manager", "Programme manager"
+    DECLARATIONS_REVIEWER = "declarations_reviewer", "Reviewer of declarations"
+    PANEL_MEMBER = "panel_member", "Panel member (formal breach cases)"
+    CHAIR = "chair", "Chair"
+    ADMINISTRATOR = "administrator", "Administrator"
+
+
 class PartnershipRole(models.Model):
     """A role someone holds for one partnership, beyond being a partner."""
 
-    class Role(models.TextChoices):
-        PROGRAMME_MANAGER = "programme_manager", "Programme manager"
-        DECLARATIONS_REVIEWER = "declarations_reviewer", "Reviewer of declarations"
-        PANEL_MEMBER = "panel_member", "Panel member (formal breach cases)"
+    Role = Role
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="partnership_roles")
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="roles")
@@ -165,13 +182,30 @@ class PartnershipRole(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "partnership", "role"], name="one_role_per_user_partnership"),
             models.CheckConstraint(
-                condition=Q(role__in=["programme_manager", "declarations_reviewer", "panel_member"]),
+                condition=Q(role__in=Role.values),
                 name="partnership_role_valid",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.user.display_name}: {self.get_role_display()}, {self.partnership}"
+
+
+class RoleLabel(models.Model):
+    """What one partnership calls a role, as its own code names it ("Partnership Manager")."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="role_labels")
+    role = models.CharField(max_length=30, choices=Role.choices)
+    label = models.CharField(max_length=80)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "role"], name="one_label_per_partnership_role"),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="role_label_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.get_role_display()}), {self.partnership}"
 
 
 class PublishedVersionImmutable(ValidationError):

@@ -18,9 +18,12 @@ from .models import (
     CodeVersion,
     Item,
     Membership,
+    Organisation,
     Partner,
     Partnership,
     PartnershipRole,
+    Role,
+    RoleLabel,
     Section,
     Signature,
     User,
@@ -459,3 +462,80 @@ def partners_of_partnership(partnership: Partnership) -> QuerySet[Partner]:
         organisation_id__in=current_memberships().filter(partnership=partnership).values("organisation_id"),
         user__is_active=True,
     )
+
+
+# Partnership administration: who may manage what, and what the pages list.
+
+
+def may_administer(user: User, partnership: Partnership) -> bool:
+    """Administrators manage every partnership; a partnership's own administrator manages it."""
+    return is_administrator(user) or (partnership.pk, Role.ADMINISTRATOR) in roles_held(user)
+
+
+def may_manage_people(user: User, partnership: Partnership) -> bool:
+    """A programme manager manages the people of their own partnership."""
+    return may_administer(user, partnership) or (partnership.pk, Role.PROGRAMME_MANAGER) in roles_held(user)
+
+
+def partnerships_for_administration(user: User) -> QuerySet[Partnership]:
+    return partnerships_where(user, Role.ADMINISTRATOR, Role.PROGRAMME_MANAGER).select_related("code")
+
+
+def role_labels(partnership: Partnership) -> dict[str, str]:
+    """What the partnership calls each role: its own name where it gave one, the standard name otherwise."""
+    labels = dict(Role.choices)
+    labels.update(RoleLabel.objects.filter(partnership=partnership).values_list("role", "label"))
+    return labels
+
+
+def partnership_memberships(partnership: Partnership) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(partnership=partnership)
+        .select_related("organisation")
+        .order_by("ended_on", "organisation__name", "-started_on")
+    )
+
+
+def partnership_people(partnership: Partnership, *, query: str = "") -> QuerySet[Partner]:
+    """Partners of the partnership's current member organisations, with the roles they hold in it."""
+    partners = (
+        Partner.objects.filter(
+            organisation_id__in=current_memberships().filter(partnership=partnership).values("organisation_id")
+        )
+        .select_related("user", "organisation")
+        .prefetch_related(
+            Prefetch(
+                "user__partnership_roles",
+                queryset=PartnershipRole.objects.filter(partnership=partnership).order_by("role"),
+                to_attr="roles_here",
+            )
+        )
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
+    if query:
+        partners = partners.filter(
+            Q(user__first_name__icontains=query) | Q(user__last_name__icontains=query) | Q(user__email__icontains=query)
+        )
+    return partners
+
+
+def partnership_role_holders(partnership: Partnership) -> QuerySet[PartnershipRole]:
+    return (
+        PartnershipRole.objects.filter(partnership=partnership)
+        .select_related("user")
+        .order_by("role", "user__last_name", "user__first_name")
+    )
+
+
+def partner_in_partnership(partnership: Partnership, partner_id: int) -> Partner:
+    """One partner of the partnership's member organisations, or a 404 for anyone else."""
+    partner = partnership_people(partnership).filter(pk=partner_id).first()
+    if partner is None:
+        raise Http404("No such person in this partnership.")
+    return partner
+
+
+def current_member_organisations(partnership: Partnership) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(
+        pk__in=current_memberships().filter(partnership=partnership).values("organisation_id")
+    ).order_by("name")

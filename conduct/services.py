@@ -1,12 +1,14 @@
 """State changes in the conduct app: drafting, publishing and signing code versions."""
 
 import datetime
+import hashlib
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
+from django.utils.text import slugify
 
 from . import notifications, review_schedule
 from .audit_log import audit_entry_append
@@ -18,7 +20,12 @@ from .models import (
     CodeVersion,
     Item,
     Membership,
+    Organisation,
     Partner,
+    Partnership,
+    PartnershipRole,
+    Role,
+    RoleLabel,
     Section,
     Signature,
     SignatureRequest,
@@ -564,3 +571,218 @@ def code_version_set_review_schedule(
             f"light-touch every {light_touch_review_months} months, full every {full_review_months} months",
         )
     return version
+
+
+# Partnership administration: partnerships, their member organisations, people and roles.
+
+
+def _unique_slug(model, name: str, *, exclude_pk=None) -> str:
+    base = slugify(name)[:70] or "unnamed"
+    taken = set(model.objects.filter(slug__startswith=base).exclude(pk=exclude_pk).values_list("slug", flat=True))
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+def _check_unique_name(model, name: str, *, field: str, exclude_pk=None) -> None:
+    if model.objects.filter(name__iexact=name).exclude(pk=exclude_pk).exists():
+        raise ConductError({field: f"There is already a {model._meta.verbose_name} called {name}"})
+
+
+def partnership_create(*, actor: User, name: str, kind: str, code: Code) -> Partnership:
+    """Before: no partnership has this name (in any case). After: it exists, adopting the code, audited."""
+    name = " ".join(name.split())
+    with transaction.atomic():
+        _check_unique_name(Partnership, name, field="name")
+        partnership = Partnership.objects.create(name=name, slug=_unique_slug(Partnership, name), kind=kind, code=code)
+        audit_record(
+            actor=actor, action="partnership.created", subject=partnership, summary=f"Partnership {name} created"
+        )
+    return partnership
+
+
+def partnership_update(*, partnership: Partnership, actor: User, name: str, kind: str, code: Code) -> Partnership:
+    name = " ".join(name.split())
+    with transaction.atomic():
+        partnership = Partnership.objects.select_for_update().get(pk=partnership.pk)
+        _check_unique_name(Partnership, name, field="name", exclude_pk=partnership.pk)
+        changes = [
+            f"{label} {old} → {new}"
+            for label, old, new in [
+                ("name", partnership.name, name),
+                ("kind", partnership.get_kind_display(), Partnership.Kind(kind).label),
+                ("code", partnership.code.title, code.title),
+            ]
+            if old != new
+        ]
+        if not changes:
+            return partnership
+        partnership.name, partnership.kind, partnership.code = name, kind, code
+        partnership.save(update_fields=["name", "kind", "code"])
+        audit_record(
+            actor=actor, action="partnership.updated", subject=partnership, summary="; ".join(changes).capitalize()
+        )
+    return partnership
+
+
+def organisation_for_name(name: str) -> Organisation | None:
+    return Organisation.objects.filter(name__iexact=" ".join(name.split())).first()
+
+
+def organisation_join(*, partnership: Partnership, actor: User, name: str, started_on: datetime.date) -> Membership:
+    """An organisation (new, or already known by this name) joins the partnership.
+
+    Before: it is not already a current member. After: an open membership from
+    `started_on` exists, and the organisation (if new) and the membership are audited.
+    """
+    name = " ".join(name.split())
+    with transaction.atomic():
+        Partnership.objects.select_for_update().get(pk=partnership.pk)
+        organisation = organisation_for_name(name)
+        if organisation is None:
+            organisation = Organisation.objects.create(name=name, slug=_unique_slug(Organisation, name))
+            audit_record(
+                actor=actor, action="organisation.created", subject=organisation, summary=f"Organisation {name} created"
+            )
+        elif Membership.objects.filter(organisation=organisation, partnership=partnership, ended_on__isnull=True):
+            raise ConductError({"name": f"{organisation} is already a member of {partnership}"})
+        membership = Membership.objects.create(
+            organisation=organisation, partnership=partnership, started_on=started_on
+        )
+        audit_record(
+            actor=actor,
+            action="membership.started",
+            subject=membership,
+            summary=f"{membership} from {started_on.isoformat()}",
+        )
+    return membership
+
+
+def email_normalised(email: str) -> str:
+    """People are matched by email whatever its case: one person, one account."""
+    return email.strip().lower()
+
+
+def name_parts(name: str) -> tuple[str, str]:
+    """A full name as given ("Mary Ann Smith") split into first names and a last name for sorting."""
+    words = name.split()
+    if len(words) < 2:
+        return " ".join(words), ""
+    return " ".join(words[:-1]), words[-1]
+
+
+def username_for(email: str) -> str:
+    # Usernames are capped at 150 characters; emails may run to 254.
+    return email if len(email) <= 150 else hashlib.sha256(email.encode()).hexdigest()
+
+
+def person_add(
+    *,
+    actor: User,
+    partnership: Partnership,
+    name: str,
+    email: str,
+    organisation: Organisation | None,
+    job_title: str = "",
+    roles: list[str] = (),
+) -> User:
+    """Add a person to a partnership: a partner of one of its member organisations,
+    or someone who only holds a role there, or both.
+
+    Before: nobody has this email, or the person is already known (one person, one
+    account, whatever their partnerships) and is not a partner of another organisation.
+    After: the account exists with no password (the person sets their own from an
+    invitation), the partner record and roles exist, and each is audited.
+    """
+    email = email_normalised(email)
+    first_name, last_name = name_parts(name)
+    with transaction.atomic():
+        Partnership.objects.select_for_update().get(pk=partnership.pk)
+        user = User.objects.filter(email__iexact=email).select_related("partner").first()
+        if user is None:
+            user = User(username=username_for(email), email=email, first_name=first_name, last_name=last_name)
+            user.set_unusable_password()
+            user.save()
+            audit_record(actor=actor, action="person.created", subject=user, summary=f"{user.display_name} added")
+        if organisation is not None:
+            partner = Partner.objects.filter(user=user).first()
+            if partner is None:
+                partner = Partner.objects.create(user=user, organisation=organisation, job_title=job_title)
+                audit_record(
+                    actor=actor, action="partner.added", subject=partner, summary=f"{partner} added as a partner"
+                )
+            elif partner.organisation_id != organisation.pk:
+                raise ConductError({"email": f"{user.display_name} is already a partner at {partner.organisation}"})
+        for role in roles:
+            role_grant(partnership=partnership, user=user, role=role, actor=actor)
+    return user
+
+
+def person_update(*, partner: Partner, actor: User, name: str, job_title: str) -> Partner:
+    first_name, last_name = name_parts(name)
+    with transaction.atomic():
+        partner = Partner.objects.select_for_update().select_related("user").get(pk=partner.pk)
+        user = partner.user
+        if (user.first_name, user.last_name, partner.job_title) == (first_name, last_name, job_title):
+            return partner
+        user.first_name, user.last_name = first_name, last_name
+        user.save(update_fields=["first_name", "last_name"])
+        partner.job_title = job_title
+        partner.save(update_fields=["job_title"])
+        audit_record(
+            actor=actor, action="partner.updated", subject=partner, summary=f"{partner}: name and job title {job_title}"
+        )
+    return partner
+
+
+def role_grant(*, partnership: Partnership, user: User, role: str, actor: User) -> PartnershipRole:
+    """Idempotent: granting a role someone already holds changes nothing."""
+    with transaction.atomic():
+        held, created = PartnershipRole.objects.get_or_create(partnership=partnership, user=user, role=role)
+        if created:
+            audit_record(actor=actor, action="role.granted", subject=held, summary=f"{held} granted")
+    return held
+
+
+def role_revoke(*, partnership: Partnership, user: User, role: str, actor: User) -> None:
+    with transaction.atomic():
+        held = PartnershipRole.objects.select_for_update().filter(partnership=partnership, user=user, role=role).first()
+        if held is None:
+            return
+        audit_record(actor=actor, action="role.revoked", subject=held, summary=f"{held} revoked")
+        held.delete()
+
+
+def role_labels_set(*, partnership: Partnership, actor: User, labels: dict[str, str]) -> None:
+    """What the partnership calls each role; an empty label goes back to the standard name."""
+    with transaction.atomic():
+        current = {label.role: label for label in RoleLabel.objects.select_for_update().filter(partnership=partnership)}
+        for role, text in labels.items():
+            text = " ".join(text.split())
+            existing = current.get(role)
+            if text == (existing.label if existing else ""):
+                continue
+            if not text:
+                existing.delete()
+            else:
+                RoleLabel.objects.update_or_create(partnership=partnership, role=role, defaults={"label": text})
+            standard = Role(role).label
+            audit_record(
+                actor=actor,
+                action="role_label.set",
+                subject=partnership,
+                summary=f"{standard} is called {text or 'by its standard name'} in {partnership}",
+            )
+
+
+def person_roles_set(
+    *, partnership: Partnership, user: User, roles: list[str], grantable: list[str], actor: User
+) -> None:
+    """Grant the roles ticked and revoke those unticked, among the roles the actor may grant."""
+    with transaction.atomic():
+        for role in grantable:
+            if role in roles:
+                role_grant(partnership=partnership, user=user, role=role, actor=actor)
+            else:
+                role_revoke(partnership=partnership, user=user, role=role, actor=actor)

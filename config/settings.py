@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "csp",
     "govuk",
     "conduct",
+    "partnerships",
     "declarations",
     "breaches",
     "bench",

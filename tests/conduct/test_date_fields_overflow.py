@@ -3,7 +3,7 @@
 import pytest
 from django import forms
 
-from breaches.forms import DayMonthYearField
+from govuk.date_input import DayMonthYearField
 from declarations.forms import GovDateField
 
 

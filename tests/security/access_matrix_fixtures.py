@@ -82,6 +82,8 @@ def build_world(*, alliance, alice, bob, priya, ada):
         "declaration": declaration.pk,
         "draft_declaration": draft_declaration.pk,
         "alliance": alliance.slug,
+        "membership": alice.organisation.memberships.get(partnership=alliance).pk,
+        "partner": alice.pk,
         "case": case.pk,
         "anonymous_case": evidence_case.pk,
         "evidence": evidence_case.evidence.get().pk,

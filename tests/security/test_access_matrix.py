@@ -96,6 +96,25 @@ GET_MATRIX = [
     ("breaches:case-add-information", "/breaches/cases/{case}/add-information/", "302L 200 404 404 404 404"),
     ("breaches:evidence-download", "/breaches/evidence/{evidence}/", "404 404 404 200 404 200"),
     ("breaches:lessons", "/breaches/lessons/", "302L 403 403 200 403 200"),
+    # Partnership administration: ada administers everything; priya manages the alliance's people.
+    ("partnerships:partnership-list", "/manage/partnerships/", "302L 403 403 200 403 200"),
+    ("partnerships:partnership-create", "/manage/partnerships/new/", "302L 403 403 403 403 200"),
+    ("partnerships:partnership-detail", "/manage/partnerships/{alliance}/", "302L 403 403 200 403 200"),
+    ("partnerships:partnership-edit", "/manage/partnerships/{alliance}/edit/", "302L 403 403 403 403 200"),
+    (
+        "partnerships:organisation-add",
+        "/manage/partnerships/{alliance}/organisations/new/",
+        "302L 403 403 403 403 200",
+    ),
+    (
+        "partnerships:membership-end",
+        "/manage/partnerships/{alliance}/memberships/{membership}/end/",
+        "302L 403 403 403 403 200",
+    ),
+    ("partnerships:people", "/manage/partnerships/{alliance}/people/", "302L 403 403 200 403 200"),
+    ("partnerships:person-add", "/manage/partnerships/{alliance}/people/new/", "302L 403 403 200 403 200"),
+    ("partnerships:person-edit", "/manage/partnerships/{alliance}/people/{partner}/", "302L 403 403 200 403 200"),
+    ("partnerships:role-labels", "/manage/partnerships/{alliance}/role-names/", "302L 403 403 403 403 200"),
     ("healthz", "/healthz", "200 200 200 200 200 200"),
     ("login", "/accounts/login/", "200 200 200 200 200 200"),
     ("logout", "/accounts/logout/", "405 405 405 405 405 405"),
@@ -170,6 +189,31 @@ POST_REFUSALS = [
         "breaches:case-add-information",
         "/breaches/cases/{case}/add-information/",
         {"anonymous": "302L", "bob": "404", "pam": "404"},
+    ),
+    (
+        "partnerships:partnership-create",
+        "/manage/partnerships/new/",
+        {"anonymous": "302L", "alice": "403", "bob": "403", "priya": "403", "pam": "403"},
+    ),
+    (
+        "partnerships:membership-end",
+        "/manage/partnerships/{alliance}/memberships/{membership}/end/",
+        {"anonymous": "302L", "alice": "403", "bob": "403", "priya": "403", "pam": "403"},
+    ),
+    (
+        "partnerships:person-add",
+        "/manage/partnerships/{alliance}/people/new/",
+        {"anonymous": "302L", "alice": "403", "bob": "403", "pam": "403"},
+    ),
+    (
+        "partnerships:person-edit",
+        "/manage/partnerships/{alliance}/people/{partner}/",
+        {"anonymous": "302L", "alice": "403", "bob": "403", "pam": "403"},
+    ),
+    (
+        "partnerships:role-labels",
+        "/manage/partnerships/{alliance}/role-names/",
+        {"anonymous": "302L", "alice": "403", "bob": "403", "priya": "403", "pam": "403"},
     ),
 ]
 

@@ -1,0 +1,164 @@
+"""Forms for partnership administration: they validate and normalise; conduct's services make the changes."""
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
+from django import forms
+
+from conduct.models import Code, Partnership, Role
+from govuk.date_input import DayMonthYearField
+from govuk.error_summary import ErrorSummaryMixin
+from govuk.form_inputs import KeepsWhatIsTypedMixin
+
+NAME_MAX_LENGTH = 200
+
+
+def _helper(*fields, button: str) -> FormHelper:
+    helper = FormHelper()
+    helper.layout = Layout(*fields, Button.primary("submit", button))
+    return helper
+
+
+def _text(label: str, what: str, *, max_length: int = NAME_MAX_LENGTH, required: bool = True, **kwargs):
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=required,
+        error_messages={"required": f"Enter {what}", "max_length": f"{label} must be {max_length} characters or fewer"},
+        **kwargs,
+    )
+
+
+class GovForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
+    pass
+
+
+class PartnershipForm(GovForm):
+    name = _text("Name", "the partnership's name")
+    kind = forms.ChoiceField(
+        label="Kind of partnership",
+        choices=Partnership.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the kind of partnership"},
+    )
+    code = forms.ModelChoiceField(
+        label="Code of conduct it adopts",
+        queryset=Code.objects.order_by("title"),
+        empty_label="Choose a code",
+        error_messages={"required": "Choose the code of conduct the partnership adopts"},
+    )
+
+    def __init__(self, *args, button: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.text("name"), Field.radios("kind", legend_size=Size.MEDIUM), Field.select("code"), button=button
+        )
+
+
+class OrganisationJoinForm(GovForm):
+    name = _text(
+        "Organisation",
+        "the organisation's name",
+        help_text="An organisation already known to Conduct is matched by its name, whatever its case.",
+    )
+    started_on = DayMonthYearField(what="the date its membership starts", label="Membership starts on")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field.text("name"), Field("started_on", legend_size=Size.SMALL), button="Add the organisation"
+        )
+
+
+class MembershipEndForm(GovForm):
+    ended_on = DayMonthYearField(what="the date the membership ends", label="Membership ends on")
+    reason = _text("Why the membership ends", "why the membership ends", max_length=1000, widget=forms.Textarea)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            Field("ended_on", legend_size=Size.SMALL), Field.textarea("reason", rows=3), button="End the membership"
+        )
+
+
+class PersonForm(GovForm):
+    name = _text("Full name", "the person's full name")
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        help_text="Their invitation goes here; it is how they are known in every partnership.",
+        error_messages={
+            "required": "Enter the person's email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+            "max_length": "Email address must be 254 characters or fewer",
+        },
+    )
+    organisation = forms.ModelChoiceField(
+        label="Organisation",
+        queryset=None,
+        required=False,
+        empty_label="None: they only hold a role here",
+        help_text="Partners belong to one of the partnership's member organisations.",
+    )
+    job_title = _text("Job title", "", required=False)
+    roles = forms.MultipleChoiceField(
+        label="Roles", required=False, widget=forms.CheckboxSelectMultiple, help_text="Select all that apply."
+    )
+
+    def __init__(self, *args, organisations, role_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.fields["roles"].choices = role_choices
+        self.helper = _helper(
+            Field.text("name"),
+            Field.text("email", autocomplete="off", spellcheck="false"),
+            Field.select("organisation"),
+            Field.text("job_title"),
+            Field.checkboxes("roles", legend_size=Size.SMALL),
+            button="Add the person",
+        )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("organisation") and not data.get("roles"):
+            self.add_error("organisation", "Choose the person's organisation, or give them a role")
+        return data
+
+
+class PersonUpdateForm(GovForm):
+    name = _text("Full name", "the person's full name")
+    job_title = _text("Job title", "", required=False)
+    roles = forms.MultipleChoiceField(
+        label="Roles", required=False, widget=forms.CheckboxSelectMultiple, help_text="Select all that apply."
+    )
+
+    def __init__(self, *args, role_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["roles"].choices = role_choices
+        self.helper = _helper(
+            Field.text("name"),
+            Field.text("job_title"),
+            Field.checkboxes("roles", legend_size=Size.SMALL),
+            button="Save",
+        )
+
+
+class RoleLabelsForm(GovForm):
+    """One box per role: what the partnership's own code calls it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for role, standard in Role.choices:
+            self.fields[role] = _text(
+                standard,
+                "",
+                max_length=80,
+                required=False,
+                help_text=f"Leave empty to call it “{standard}”.",
+            )
+        self.helper = _helper(
+            Fieldset(
+                *(Field.text(role, field_width=20) for role in Role.values),
+                legend="What this partnership calls each role",
+            ),
+            button="Save the names",
+        )

@@ -1,0 +1,232 @@
+"""Partnership administration in the app: each view checks who is asking, validates a form and calls a service."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+
+from conduct import selectors, services
+from conduct.models import Membership, Partnership, Role
+
+from .forms import (
+    MembershipEndForm,
+    OrganisationJoinForm,
+    PartnershipForm,
+    PersonForm,
+    PersonUpdateForm,
+    RoleLabelsForm,
+)
+
+PAGE_SIZE = 50
+
+
+def _partnership_for_people(request, slug: str) -> Partnership:
+    """The partnership, for someone who manages its people; a 404 for anyone else."""
+    partnership = get_object_or_404(Partnership.objects.select_related("code"), slug=slug)
+    if not selectors.may_manage_people(request.user, partnership):
+        raise PermissionDenied("Only the partnership's administrators and programme managers manage its people.")
+    return partnership
+
+
+def _partnership_to_administer(request, slug: str) -> Partnership:
+    partnership = _partnership_for_people(request, slug)
+    if not selectors.may_administer(request.user, partnership):
+        raise PermissionDenied("Only the partnership's administrators change its details and organisations.")
+    return partnership
+
+
+def _role_choices(request, partnership: Partnership) -> list[tuple[str, str]]:
+    """Only an administrator makes someone an administrator."""
+    labels = selectors.role_labels(partnership)
+    may_administer = selectors.may_administer(request.user, partnership)
+    return [(role, labels[role]) for role in Role.values if may_administer or role != Role.ADMINISTRATOR]
+
+
+def _form_errors_from(form, error: services.ConductError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, problems in error.message_dict.items():
+            for problem in problems:
+                form.add_error(field if field in form.fields else None, problem)
+    else:
+        form.add_error(None, error.message)
+
+
+@login_required
+def partnership_list(request):
+    partnerships = selectors.partnerships_for_administration(request.user)
+    if not selectors.is_administrator(request.user) and not partnerships.exists():
+        raise PermissionDenied("Only administrators and programme managers manage partnerships.")
+    return render(
+        request,
+        "partnerships/partnership_list.html",
+        {"partnerships": partnerships.order_by("name"), "may_create": selectors.is_administrator(request.user)},
+    )
+
+
+@login_required
+def partnership_create(request):
+    if not selectors.is_administrator(request.user):
+        raise PermissionDenied("Only administrators create partnerships.")
+    form = PartnershipForm(request.POST or None, button="Create the partnership")
+    if request.method == "POST" and form.is_valid():
+        try:
+            partnership = services.partnership_create(actor=request.user, **form.cleaned_data)
+        except services.ConductError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, f"{partnership} is created. Add its member organisations next.")
+            return redirect(partnership)
+    return render(request, "partnerships/partnership_form.html", {"form": form, "partnership": None})
+
+
+@login_required
+def partnership_detail(request, slug):
+    partnership = _partnership_for_people(request, slug)
+    labels = selectors.role_labels(partnership)
+    role_holders = [(labels[held.role], held) for held in selectors.partnership_role_holders(partnership)]
+    return render(
+        request,
+        "partnerships/partnership_detail.html",
+        {
+            "partnership": partnership,
+            "memberships": selectors.partnership_memberships(partnership),
+            "role_holders": role_holders,
+            "may_administer": selectors.may_administer(request.user, partnership),
+        },
+    )
+
+
+@login_required
+def partnership_edit(request, slug):
+    partnership = _partnership_to_administer(request, slug)
+    form = PartnershipForm(
+        request.POST or None,
+        initial={"name": partnership.name, "kind": partnership.kind, "code": partnership.code},
+        button="Save",
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.partnership_update(partnership=partnership, actor=request.user, **form.cleaned_data)
+        except services.ConductError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, "The partnership's details are saved.")
+            return redirect("partnerships:partnership-detail", slug=partnership.slug)
+    return render(request, "partnerships/partnership_form.html", {"form": form, "partnership": partnership})
+
+
+@login_required
+def organisation_add(request, slug):
+    partnership = _partnership_to_administer(request, slug)
+    form = OrganisationJoinForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.organisation_join(partnership=partnership, actor=request.user, **form.cleaned_data)
+        except services.ConductError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, f"{membership.organisation} is a member of {partnership}.")
+            return redirect(partnership)
+    return render(request, "partnerships/organisation_form.html", {"form": form, "partnership": partnership})
+
+
+@login_required
+def membership_end(request, slug, membership_id):
+    partnership = _partnership_to_administer(request, slug)
+    membership = get_object_or_404(
+        Membership.objects.select_related("organisation"), pk=membership_id, partnership=partnership, ended_on=None
+    )
+    form = MembershipEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_end(membership=membership, actor=request.user, **form.cleaned_data)
+        except services.ConductError as error:
+            form.add_error("ended_on", error.message)
+        else:
+            messages.success(request, f"{membership.organisation}'s membership has ended, and its signatures with it.")
+            return redirect(partnership)
+    return render(
+        request,
+        "partnerships/membership_end.html",
+        {"form": form, "partnership": partnership, "membership": membership},
+    )
+
+
+@login_required
+def people(request, slug):
+    partnership = _partnership_for_people(request, slug)
+    query = request.GET.get("q", "").strip()[:200]
+    page = Paginator(selectors.partnership_people(partnership, query=query), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    labels = selectors.role_labels(partnership)
+    for partner in page:
+        partner.role_labels = [labels[held.role] for held in partner.user.roles_here]
+    return render(request, "partnerships/people.html", {"partnership": partnership, "page": page, "query": query})
+
+
+@login_required
+def person_add(request, slug):
+    partnership = _partnership_for_people(request, slug)
+    form = PersonForm(
+        request.POST or None,
+        organisations=selectors.current_member_organisations(partnership),
+        role_choices=_role_choices(request, partnership),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.person_add(actor=request.user, partnership=partnership, **form.cleaned_data)
+        except services.ConductError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, f"{user.display_name} is added to {partnership}.")
+            return redirect("partnerships:people", slug=partnership.slug)
+    return render(request, "partnerships/person_form.html", {"form": form, "partnership": partnership})
+
+
+@login_required
+def person_edit(request, slug, partner_id):
+    partnership = _partnership_for_people(request, slug)
+    partner = selectors.partner_in_partnership(partnership, partner_id)
+    role_choices = _role_choices(request, partnership)
+    held = [held.role for held in partner.user.roles_here]
+    form = PersonUpdateForm(
+        request.POST or None,
+        initial={"name": partner.user.display_name, "job_title": partner.job_title, "roles": held},
+        role_choices=role_choices,
+    )
+    if request.method == "POST" and form.is_valid():
+        services.person_update(
+            partner=partner,
+            actor=request.user,
+            name=form.cleaned_data["name"],
+            job_title=form.cleaned_data["job_title"],
+        )
+        services.person_roles_set(
+            partnership=partnership,
+            user=partner.user,
+            roles=form.cleaned_data["roles"],
+            grantable=[role for role, _ in role_choices],
+            actor=request.user,
+        )
+        messages.success(request, f"{partner.user.display_name}'s details are saved.")
+        return redirect("partnerships:people", slug=partnership.slug)
+    return render(
+        request, "partnerships/person_edit.html", {"form": form, "partnership": partnership, "partner": partner}
+    )
+
+
+@login_required
+def role_labels(request, slug):
+    partnership = _partnership_to_administer(request, slug)
+    current = selectors.role_labels(partnership)
+    form = RoleLabelsForm(
+        request.POST or None,
+        initial={role: label for role, label in current.items() if label != Role(role).label},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.role_labels_set(partnership=partnership, actor=request.user, labels=form.cleaned_data)
+        messages.success(request, "The names of the roles are saved.")
+        return redirect(partnership)
+    return render(request, "partnerships/role_labels.html", {"form": form, "partnership": partnership})
