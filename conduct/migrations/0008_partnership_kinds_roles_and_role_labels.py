@@ -5,57 +5,124 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('conduct', '0007_inactive_users_index'),
+        ("conduct", "0007_inactive_users_index"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RoleLabel',
+            name="RoleLabel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('programme_manager', 'Programme manager'), ('declarations_reviewer', 'Reviewer of declarations'), ('panel_member', 'Panel member (formal breach cases)'), ('chair', 'Chair'), ('administrator', 'Administrator')], max_length=30)),
-                ('label', models.CharField(max_length=80)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("programme_manager", "Programme manager"),
+                            ("declarations_reviewer", "Reviewer of declarations"),
+                            ("panel_member", "Panel member (formal breach cases)"),
+                            ("chair", "Chair"),
+                            ("administrator", "Administrator"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("label", models.CharField(max_length=80)),
             ],
         ),
         migrations.RemoveConstraint(
-            model_name='partnership',
-            name='partnership_kind_valid',
+            model_name="partnership",
+            name="partnership_kind_valid",
         ),
         migrations.RemoveConstraint(
-            model_name='partnershiprole',
-            name='partnership_role_valid',
+            model_name="partnershiprole",
+            name="partnership_role_valid",
         ),
         migrations.AlterField(
-            model_name='partnership',
-            name='kind',
-            field=models.CharField(choices=[('alliance', 'Alliance'), ('coalition', 'Coalition'), ('council_partnership', 'Council partnership'), ('nhs_body', 'NHS body'), ('integrated_care', 'Integrated care partnership or board'), ('primary_care_network', 'Primary care network'), ('voluntary_sector_alliance', 'Voluntary sector alliance'), ('other', 'Other')], max_length=30),
+            model_name="partnership",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("alliance", "Alliance"),
+                    ("coalition", "Coalition"),
+                    ("council_partnership", "Council partnership"),
+                    ("nhs_body", "NHS body"),
+                    ("integrated_care", "Integrated care partnership or board"),
+                    ("primary_care_network", "Primary care network"),
+                    ("voluntary_sector_alliance", "Voluntary sector alliance"),
+                    ("other", "Other"),
+                ],
+                max_length=30,
+            ),
         ),
         migrations.AlterField(
-            model_name='partnershiprole',
-            name='role',
-            field=models.CharField(choices=[('programme_manager', 'Programme manager'), ('declarations_reviewer', 'Reviewer of declarations'), ('panel_member', 'Panel member (formal breach cases)'), ('chair', 'Chair'), ('administrator', 'Administrator')], max_length=30),
+            model_name="partnershiprole",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("programme_manager", "Programme manager"),
+                    ("declarations_reviewer", "Reviewer of declarations"),
+                    ("panel_member", "Panel member (formal breach cases)"),
+                    ("chair", "Chair"),
+                    ("administrator", "Administrator"),
+                ],
+                max_length=30,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='partnership',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['alliance', 'coalition', 'council_partnership', 'nhs_body', 'integrated_care', 'primary_care_network', 'voluntary_sector_alliance', 'other'])), name='partnership_kind_valid'),
+            model_name="partnership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "kind__in",
+                        [
+                            "alliance",
+                            "coalition",
+                            "council_partnership",
+                            "nhs_body",
+                            "integrated_care",
+                            "primary_care_network",
+                            "voluntary_sector_alliance",
+                            "other",
+                        ],
+                    )
+                ),
+                name="partnership_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='partnershiprole',
-            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['programme_manager', 'declarations_reviewer', 'panel_member', 'chair', 'administrator'])), name='partnership_role_valid'),
+            model_name="partnershiprole",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "role__in",
+                        ["programme_manager", "declarations_reviewer", "panel_member", "chair", "administrator"],
+                    )
+                ),
+                name="partnership_role_valid",
+            ),
         ),
         migrations.AddField(
-            model_name='rolelabel',
-            name='partnership',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='role_labels', to='conduct.partnership'),
+            model_name="rolelabel",
+            name="partnership",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="role_labels", to="conduct.partnership"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rolelabel',
-            constraint=models.UniqueConstraint(fields=('partnership', 'role'), name='one_label_per_partnership_role'),
+            model_name="rolelabel",
+            constraint=models.UniqueConstraint(fields=("partnership", "role"), name="one_label_per_partnership_role"),
         ),
         migrations.AddConstraint(
-            model_name='rolelabel',
-            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['programme_manager', 'declarations_reviewer', 'panel_member', 'chair', 'administrator'])), name='role_label_role_valid'),
+            model_name="rolelabel",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "role__in",
+                        ["programme_manager", "declarations_reviewer", "panel_member", "chair", "administrator"],
+                    )
+                ),
+                name="role_label_role_valid",
+            ),
         ),
     ]

@@ -3,8 +3,8 @@
 import pytest
 from django import forms
 
-from govuk.date_input import DayMonthYearField
 from declarations.forms import GovDateField
+from govuk.date_input import DayMonthYearField
 
 
 @pytest.mark.parametrize(
