@@ -278,7 +278,15 @@ class CodeVersion(models.Model):
         Status.SUPERSEDED: set(),
         Status.WITHDRAWN: set(),
     }
-    STATUS_FIELDS = {"status", "published_at", "published_by", "published_by_id", "ended_at", "canonical_sha256"}
+    STATUS_FIELDS = {
+        "status",
+        "published_at",
+        "published_by",
+        "published_by_id",
+        "ended_at",
+        "canonical_sha256",
+        "canonical_format",
+    }
     # The review schedule is bookkeeping about a version, not its text: an
     # administrator sets a missing review date, and a full review resets it.
     REVIEW_FIELDS = {"last_full_review_on", "light_touch_review_months", "full_review_months"}
@@ -306,6 +314,9 @@ class CodeVersion(models.Model):
     published_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     ended_at = models.DateTimeField(null=True, blank=True, help_text="When it was superseded or withdrawn.")
     canonical_sha256 = models.CharField(max_length=64, blank=True)
+    canonical_format = models.PositiveSmallIntegerField(
+        default=2, help_text="The format of the canonical text its hash covers (see conduct/canonical_text.py)."
+    )
 
     objects = CodeVersionQuerySet.as_manager()
 
@@ -445,7 +456,10 @@ class Item(ContentOfDraftOnlyMixin, models.Model):
         related_name="children",
         help_text="The item this one is a sub-point of (one level only).",
     )
-    position = models.PositiveIntegerField()
+    position = models.PositiveIntegerField(help_text="Its place among the items at its level (its siblings).")
+    number = models.CharField(
+        max_length=30, blank=True, help_text='Its number or label as the document writes it, e.g. "4.2" or "(a)".'
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     topic = models.CharField(max_length=30, choices=Topic.choices, blank=True, help_text="For rules only.")
     principle = models.ForeignKey(
@@ -456,7 +470,7 @@ class Item(ContentOfDraftOnlyMixin, models.Model):
         related_name="items",
         help_text="For principles only: which of the seven principles of public life this is.",
     )
-    title = models.CharField(max_length=300, blank=True, help_text='A heading or number, e.g. "Integrity" or "1".')
+    title = models.CharField(max_length=300, blank=True, help_text='A heading, e.g. "Integrity".')
     text = models.TextField()
 
     objects = ItemQuerySet.as_manager()

@@ -12,7 +12,8 @@ from django.utils.text import slugify
 
 from . import notifications, review_schedule
 from .audit_log import audit_entry_append
-from .canonical_text import text_sha256, version_canonical_text
+from .canonical_text import CURRENT_FORMAT, text_sha256, version_canonical_text
+from .item_tree import items_in_tree_order
 from .models import (
     AuditEntry,
     Code,
@@ -56,12 +57,13 @@ def _copy_content(*, source: CodeVersion, target: CodeVersion) -> None:
     for section in source.sections.all():
         new_section = Section.objects.create(version=target, position=section.position, heading=section.heading)
         new_ids: dict[int, int] = {}
-        # Parents come before their sub-points in position order.
-        for item in section.items.all():
+        # In tree order, a parent is copied before its sub-points.
+        for item, _depth in items_in_tree_order(section.items.all()):
             copy = Item.objects.create(
                 section=new_section,
                 parent_id=new_ids.get(item.parent_id),
                 position=item.position,
+                number=item.number,
                 kind=item.kind,
                 topic=item.topic,
                 principle_id=item.principle_id,
@@ -227,8 +229,9 @@ def code_version_publish(*, version: CodeVersion, actor: User) -> CodeVersion:
         version.status = CodeVersion.Status.PUBLISHED
         version.published_at = now
         version.published_by = actor
+        version.canonical_format = CURRENT_FORMAT
         version.canonical_sha256 = text_sha256(version_canonical_text(version))
-        version.save(update_fields=["status", "published_at", "published_by", "canonical_sha256"])
+        version.save(update_fields=["status", "published_at", "published_by", "canonical_format", "canonical_sha256"])
         audit_record(
             actor=actor, action="version.published", subject=version, summary=f"Version {version.number} published"
         )
