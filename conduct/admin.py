@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -27,7 +28,21 @@ def _is_draft(version: CodeVersion | None) -> bool:
     return version is None or version.status == CodeVersion.Status.DRAFT
 
 
-admin.site.register(User, UserAdmin)
+class UserAddForm(AdminUserCreationForm):
+    # The email is unique and every notice goes to it: asked for at once, never left empty.
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ["username", "email"]
+
+
+@admin.register(User)
+class ConductUserAdmin(UserAdmin):
+    add_form = UserAddForm
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["username", "email", "usable_password", "password1", "password2"]})
+    ]
+
+
 admin.site.site_header = "Conduct administration"
 admin.site.site_title = "Conduct"
 

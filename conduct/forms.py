@@ -31,6 +31,8 @@ class LoginForm(ErrorSummaryMixin, AuthenticationForm):
             Field.text("password", field_width=20, autocomplete="current-password"),
             button="Log in",
         )
+        # The page wraps the fields in its own <form> to carry the "next" address.
+        self.helper.form_tag = False
 
 
 class PasswordResetRequestForm(ErrorSummaryMixin, PasswordResetForm):

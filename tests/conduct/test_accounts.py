@@ -1,6 +1,7 @@
 """Logging in and out, and setting a new password by email."""
 
 import re
+from html.parser import HTMLParser
 
 import pytest
 from django.core import mail
@@ -130,3 +131,35 @@ def test_a_reset_for_an_unknown_address_sends_nothing_but_says_the_same(client, 
     response = client.post(RESET, {"email": "nobody@example.org"}, follow=True)
     assert "Check your email" in response.content.decode()
     assert mail.outbox == []
+
+
+class _FormNesting(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.depth = self.deepest = self.forms = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "form":
+            self.forms += 1
+            self.depth += 1
+            self.deepest = max(self.deepest, self.depth)
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.depth -= 1
+
+
+@pytest.mark.parametrize("data", [None, {"username": "alice", "password": "wrong horse battery"}])
+def test_the_login_page_has_no_form_inside_a_form(client, alice, data):
+    page = client.post(LOGIN, data) if data else client.get(LOGIN + "?next=/codes/")
+    nesting = _FormNesting()
+    nesting.feed(page.content.decode())
+    assert nesting.forms >= 1 and nesting.deepest == 1
+    html = page.content.decode()
+    assert 'name="csrfmiddlewaretoken"' in html and 'name="username"' in html and 'name="next"' in html
+
+
+def test_a_page_showing_form_errors_titles_itself_error_first(client, alice):
+    assert "<title>Log in – Conduct</title>" in client.get(LOGIN).content.decode()
+    page = client.post(LOGIN, {"username": "alice", "password": "wrong horse battery"}).content.decode()
+    assert "<title>Error: Log in – Conduct</title>" in page

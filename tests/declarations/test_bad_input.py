@@ -57,7 +57,7 @@ def summary_links(page: str) -> list[tuple[str, str]]:
 def assert_problem(page: str, field_id: str, message: str, anchor: str | None = None) -> None:
     assert message in field_error(page, field_id)
     assert (anchor or field_id, message) in summary_links(page)
-    assert "<title>" in page and "(error)" in page
+    assert "<title>Error: " in page
 
 
 def test_an_end_date_before_the_date_it_arose_is_refused(client, gift_draft):
