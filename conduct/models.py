@@ -706,6 +706,14 @@ class AuditEntry(models.Model):
     subject_id = models.CharField(max_length=60)
     summary = models.TextField()
     reason = models.TextField(blank=True)
+    # The chain hashes the salted digest of the summary and reason, not the
+    # words, so that personal data can be erased (see conduct/audit_log.py).
+    # Entries written before this have an empty digest and hash their words.
+    personal_salt = models.CharField(max_length=32, blank=True)
+    personal_digest = models.CharField(max_length=64, blank=True)
+    erased_by = models.BigIntegerField(
+        null=True, blank=True, help_text="The sequence number of the entry that recorded erasing this one's words."
+    )
     previous_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64)
 

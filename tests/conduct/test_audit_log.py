@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from conduct import services
-from conduct.audit_log import audit_chain_verify
+from conduct.audit_log import audit_chain_verify, audit_entries_erase
 from conduct.models import AuditChain, AuditEntry, Code
 
 
@@ -39,10 +39,11 @@ def test_the_command_finds_an_edited_entry(logged):
 
 
 def test_the_command_finds_an_edited_entry_even_when_its_hash_is_recomputed(logged):
-    # A forger who rewrites an entry and its hash still breaks the link to the next entry.
-    from conduct.audit_log import entry_hash
+    # A forger who rewrites an entry, its digest and its hash still breaks the link to the next entry.
+    from conduct.audit_log import entry_hash, personal_digest
 
     entry = AuditEntry.objects.get(sequence=1)
+    digest = personal_digest(salt="forged", summary="Forged", reason=entry.reason)
     forged = entry_hash(
         previous_hash=entry.previous_hash,
         sequence=1,
@@ -51,11 +52,68 @@ def test_the_command_finds_an_edited_entry_even_when_its_hash_is_recomputed(logg
         action=entry.action,
         subject_type=entry.subject_type,
         subject_id=entry.subject_id,
-        summary="Forged",
-        reason=entry.reason,
+        personal_digest=digest,
     )
-    AuditEntry.objects.filter(sequence=1).update(summary="Forged", entry_hash=forged)
+    AuditEntry.objects.filter(sequence=1).update(
+        summary="Forged", personal_salt="forged", personal_digest=digest, entry_hash=forged
+    )
     assert audit_chain_verify() == ["Entry 2 does not follow the entry before it."]
+
+
+def test_erasing_the_words_about_a_subject_is_a_recorded_event_and_the_chain_still_verifies(logged, ada):
+    draft = logged[0]
+    subject_entries = AuditEntry.objects.filter(subject_type=draft.subject_type, subject_id=draft.subject_id)
+    erased_sequences = sorted(subject_entries.values_list("sequence", flat=True))
+
+    erasure = audit_entries_erase(
+        subject_type=draft.subject_type, subject_id=draft.subject_id, actor=ada, reason="Retention period over"
+    )
+
+    assert erasure.action == "personal_data.erased" and erasure.reason == "Retention period over"
+    assert erasure.summary == f"Personal data erased from entries {', '.join(map(str, erased_sequences))}"
+    for entry in AuditEntry.objects.filter(sequence__in=erased_sequences):
+        assert (entry.summary, entry.reason, entry.personal_salt) == ("[Personal data erased]", "", "")
+        assert entry.erased_by == erasure.sequence
+    assert audit_chain_verify() == []
+    call_command("verify_audit_log")
+
+
+def test_words_blanked_without_a_recorded_erasure_are_tampering(logged):
+    AuditEntry.objects.filter(sequence=2).update(summary="[Personal data erased]", personal_salt="", erased_by=3)
+    assert audit_chain_verify() == ["Entry 2 was erased without a recorded erasure."]
+
+
+def test_an_erasure_record_cannot_cover_another_subjects_entries(logged, ada):
+    other = AuditEntry.objects.exclude(subject_id=logged[0].subject_id).order_by("sequence").first()
+    erasure = audit_entries_erase(
+        subject_type=logged[0].subject_type, subject_id=logged[0].subject_id, actor=ada, reason="x"
+    )
+    AuditEntry.objects.filter(sequence=other.sequence).update(summary="", personal_salt="", erased_by=erasure.sequence)
+    assert audit_chain_verify() == [f"Entry {other.sequence} was erased without a recorded erasure."]
+
+
+def test_entries_written_before_the_salted_digest_still_verify_and_are_never_erased(logged, ada):
+    from conduct.audit_log import legacy_entry_hash
+
+    chain = AuditChain.objects.get()
+    fields = {
+        "sequence": chain.last_sequence + 1,
+        "at": logged[-1].at,
+        "actor_id": ada.pk,
+        "action": "old.entry",
+        "subject_type": "conduct.user",
+        "subject_id": str(ada.pk),
+    }
+    old_hash = legacy_entry_hash(previous_hash=chain.last_hash, summary="Ada did it", reason="", **fields)
+    AuditEntry.objects.create(previous_hash=chain.last_hash, entry_hash=old_hash, summary="Ada did it", **fields)
+    AuditChain.objects.filter(pk=1).update(last_sequence=fields["sequence"], last_hash=old_hash)
+    assert audit_chain_verify() == []
+
+    audit_entries_erase(subject_type="conduct.user", subject_id=str(ada.pk), actor=None, reason="Left")
+    assert AuditEntry.objects.get(sequence=fields["sequence"]).summary == "Ada did it"
+    assert audit_chain_verify() == []
+    AuditEntry.objects.filter(sequence=fields["sequence"]).update(summary="Someone else did it")
+    assert audit_chain_verify() == [f"Entry {fields['sequence']} has been changed since it was written."]
 
 
 def test_the_command_finds_a_removed_entry(logged):
