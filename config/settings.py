@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "csp",
     "govuk",
     "conduct",
+    "accounts",
     "partnerships",
     "declarations",
     "breaches",

@@ -28,6 +28,7 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("accounts/", include("accounts.urls")),
     path("manage/partnerships/", include("partnerships.urls")),
     path("declarations/", include("declarations.urls")),
     path("breaches/", include("breaches.urls")),

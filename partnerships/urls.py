@@ -14,5 +14,6 @@ urlpatterns = [
     path("<slug:slug>/people/", views.people, name="people"),
     path("<slug:slug>/people/new/", views.person_add, name="person-add"),
     path("<slug:slug>/people/<int:partner_id>/", views.person_edit, name="person-edit"),
+    path("<slug:slug>/people/<int:partner_id>/invite/", views.person_invite, name="person-invite"),
     path("<slug:slug>/role-names/", views.role_labels, name="role-labels"),
 ]

@@ -1,14 +1,20 @@
 """Partnership administration in the app: each view checks who is asking, validates a form and calls a service."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
+from accounts import selectors as account_selectors
+from accounts import services as account_services
 from conduct import selectors, services
 from conduct.models import Membership, Partnership, Role
 
+from . import services as partnership_services
 from .forms import (
     MembershipEndForm,
     OrganisationJoinForm,
@@ -156,14 +162,28 @@ def membership_end(request, slug, membership_id):
 @login_required
 def people(request, slug):
     partnership = _partnership_for_people(request, slug)
-    query = request.GET.get("q", "").strip()[:200]
-    page = Paginator(selectors.partnership_people(partnership, query=query), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    search = request.GET.get("q", "").strip()[:200]
+    waiting_only = request.GET.get("waiting") == "1"
+    people = account_selectors.with_invitation_waiting(selectors.partnership_people(partnership, query=search))
+    if waiting_only:
+        people = people.filter(invitation_waiting=True)
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     labels = selectors.role_labels(partnership)
     for partner in page:
         partner.role_labels = [labels[held.role] for held in partner.user.roles_here]
-    return render(request, "partnerships/people.html", {"partnership": partnership, "page": page, "query": query})
+    filters = {"q": search, "waiting": "1" if waiting_only else ""}
+    return render(
+        request,
+        "partnerships/people.html",
+        {
+            "partnership": partnership,
+            "page": page,
+            "search": search,
+            "waiting_only": waiting_only,
+            # What the pagination links carry over.
+            "query": urlencode({name: value for name, value in filters.items() if value}),
+        },
+    )
 
 
 @login_required
@@ -176,7 +196,9 @@ def person_add(request, slug):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.person_add(actor=request.user, partnership=partnership, **form.cleaned_data)
+            user = partnership_services.person_add_and_invite(
+                actor=request.user, partnership=partnership, **form.cleaned_data
+            )
         except services.ConductError as error:
             _form_errors_from(form, error)
         else:
@@ -213,8 +235,29 @@ def person_edit(request, slug, partner_id):
         messages.success(request, f"{partner.user.display_name}'s details are saved.")
         return redirect("partnerships:people", slug=partnership.slug)
     return render(
-        request, "partnerships/person_edit.html", {"form": form, "partnership": partnership, "partner": partner}
+        request,
+        "partnerships/person_edit.html",
+        {
+            "form": form,
+            "partnership": partnership,
+            "partner": partner,
+            "invitation": account_selectors.invitation_of(partner.user),
+        },
     )
+
+
+@login_required
+@require_POST
+def person_invite(request, slug, partner_id):
+    partnership = _partnership_for_people(request, slug)
+    partner = selectors.partner_in_partnership(partnership, partner_id)
+    if account_services.invitation_send(user=partner.user, actor=request.user):
+        messages.success(
+            request, f"A new invitation is on its way to {partner.user.email}. Earlier links no longer work."
+        )
+    else:
+        messages.info(request, f"{partner.user.display_name} already signs in: there is nothing to send.")
+    return redirect("partnerships:person-edit", slug=partnership.slug, partner_id=partner.pk)
 
 
 @login_required

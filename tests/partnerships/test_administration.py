@@ -106,7 +106,7 @@ def test_the_programme_manager_adds_a_person_who_has_no_password_until_they_set_
     assert not user.has_usable_password()
     assert Partner.objects.get(user=user).organisation == riverside
     assert PartnershipRole.objects.filter(user=user, partnership=alliance, role="declarations_reviewer").exists()
-    assert actions()[-3:] == ["person.created", "partner.added", "role.granted"]
+    assert actions()[-4:] == ["person.created", "partner.added", "role.granted", "invitation.sent"]
     assert all(entry.actor == priya for entry in AuditEntry.objects.all())
 
 

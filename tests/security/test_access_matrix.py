@@ -115,6 +115,13 @@ GET_MATRIX = [
     ("partnerships:person-add", "/manage/partnerships/{alliance}/people/new/", "302L 403 403 200 403 200"),
     ("partnerships:person-edit", "/manage/partnerships/{alliance}/people/{partner}/", "302L 403 403 200 403 200"),
     ("partnerships:role-labels", "/manage/partnerships/{alliance}/role-names/", "302L 403 403 403 403 200"),
+    (
+        "partnerships:person-invite",
+        "/manage/partnerships/{alliance}/people/{partner}/invite/",
+        "302L 405 405 405 405 405",
+    ),
+    # A link that is not a valid invitation is refused to everyone alike.
+    ("accounts:invitation-accept", "/accounts/invitation/not-a-token/", "410 410 410 410 410 410"),
     ("healthz", "/healthz", "200 200 200 200 200 200"),
     ("login", "/accounts/login/", "200 200 200 200 200 200"),
     ("logout", "/accounts/logout/", "405 405 405 405 405 405"),
@@ -214,6 +221,11 @@ POST_REFUSALS = [
         "partnerships:role-labels",
         "/manage/partnerships/{alliance}/role-names/",
         {"anonymous": "302L", "alice": "403", "bob": "403", "priya": "403", "pam": "403"},
+    ),
+    (
+        "partnerships:person-invite",
+        "/manage/partnerships/{alliance}/people/{partner}/invite/",
+        {"anonymous": "302L", "alice": "403", "bob": "403", "pam": "403"},
     ),
 ]
 
