@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -53,8 +54,20 @@ class PrincipleAdmin(admin.ModelAdmin):
 
 
 class MembershipInline(admin.TabularInline):
+    """Shown only: an organisation joins and leaves in the app (Partnerships), whose
+    services end its signatures and write the audit log; an end date typed here would not."""
+
     model = Membership
+    fields = ["organisation", "partnership", "started_on", "ended_on", "ended_reason"]
+    readonly_fields = fields
     extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Partnership)
@@ -180,10 +193,17 @@ class CodeVersionAdmin(admin.ModelAdmin):
         return format_html('<a href="{}">Read it</a>', obj.get_absolute_url())
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        services.audit_record(
-            actor=request.user, action="version.draft_edited", subject=obj, summary="Draft edited in the admin"
-        )
+        # The service locks the version and checks it is still a draft; the admin saves
+        # its sections in the same transaction, so they are written under that lock too.
+        try:
+            services.code_version_edit_draft(
+                version=obj,
+                actor=request.user,
+                summary="Draft edited in the admin",
+                **{name: form.cleaned_data[name] for name in form.changed_data},
+            )
+        except services.ConductError as error:
+            raise PermissionDenied(" ".join(error.messages)) from error
 
 
 class ItemInline(admin.TabularInline):

@@ -118,7 +118,9 @@ DRAFT_FIELDS = (
 )
 
 
-def code_version_edit_draft(*, version: CodeVersion, actor: User, **fields) -> CodeVersion:
+def code_version_edit_draft(
+    *, version: CodeVersion, actor: User, summary: str = "Draft details edited", **fields
+) -> CodeVersion:
     unknown = set(fields) - set(DRAFT_FIELDS)
     if unknown:
         raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
@@ -129,7 +131,7 @@ def code_version_edit_draft(*, version: CodeVersion, actor: User, **fields) -> C
         for name, value in fields.items():
             setattr(version, name, value)
         version.save()
-        audit_record(actor=actor, action="version.draft_edited", subject=version, summary="Draft details edited")
+        audit_record(actor=actor, action="version.draft_edited", subject=version, summary=summary)
     return version
 
 

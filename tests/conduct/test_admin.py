@@ -1,8 +1,11 @@
 """What an administrator changes in the Django admin goes through the same rules as the app."""
 
+from unittest.mock import patch
+
 import pytest
 
-from conduct.models import User
+from conduct import services
+from conduct.models import AuditEntry, Code, Membership, User
 
 pytestmark = pytest.mark.django_db
 
@@ -42,3 +45,64 @@ def test_adding_a_user_with_an_email_already_in_use_is_refused(client, ada, alic
     assert response.status_code == 200
     assert "User with this Email address already exists." in response.content.decode()
     assert not User.objects.filter(username="erin").exists()
+
+
+def form_data(response) -> dict:
+    """What the admin's change page would post back unchanged: its form and its inlines."""
+    data = {}
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        prefix = formset.management_form.prefix
+        data.update({f"{prefix}-{k}": v for k, v in formset.management_form.initial.items()})
+        forms += list(formset.forms)
+    for form in forms:
+        for name, field in form.fields.items():
+            value = form[name].value()
+            if value is None:
+                continue
+            data[form.add_prefix(name)] = field.widget.format_value(value) if hasattr(value, "isoformat") else value
+    return data
+
+
+def test_a_membership_cannot_be_ended_in_the_admin(client, ada, riverside, alliance):
+    membership = Membership.objects.get(organisation=riverside, partnership=alliance)
+    client.force_login(ada)
+    url = f"/admin/conduct/organisation/{riverside.pk}/change/"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "memberships-0-ended_on" not in page.content.decode()
+
+    data = form_data(page) | {"memberships-0-id": membership.pk, "memberships-0-ended_on": "2026-01-01"}
+    client.post(url, data)
+    membership.refresh_from_db()
+    assert membership.ended_on is None
+
+
+def test_a_draft_saved_in_the_admin_goes_through_the_drafting_service(client, ada, seed_codes):
+    draft = services.code_version_start_draft(code=Code.objects.get(slug="health-creation-alliance"), actor=ada)
+    client.force_login(ada)
+    url = f"/admin/conduct/codeversion/{draft.pk}/change/"
+    data = form_data(client.get(url)) | {"title": "A clearer title"}
+
+    with patch.object(services, "code_version_edit_draft", wraps=services.code_version_edit_draft) as edit:
+        response = client.post(url, data)
+
+    assert response.status_code == 302
+    edit.assert_called_once()
+    assert edit.call_args.kwargs["title"] == "A clearer title" and edit.call_args.kwargs["actor"] == ada
+    draft.refresh_from_db()
+    assert draft.title == "A clearer title"
+    assert AuditEntry.objects.filter(action="version.draft_edited", subject_id=str(draft.pk), actor=ada).count() == 1
+
+
+def test_a_version_published_meanwhile_is_not_changed_by_the_admin(client, ada, seed_codes):
+    draft = services.code_version_start_draft(code=Code.objects.get(slug="health-creation-alliance"), actor=ada)
+    client.force_login(ada)
+    url = f"/admin/conduct/codeversion/{draft.pk}/change/"
+    data = form_data(client.get(url)) | {"title": "A clearer title"}
+    services.code_version_publish(version=draft, actor=ada)
+
+    assert client.post(url, data).status_code == 403
+    draft.refresh_from_db()
+    assert draft.title != "A clearer title"
