@@ -122,3 +122,26 @@ def invitation_accept(*, token: str, password: str) -> User:
             actor=user, action="invitation.accepted", subject=invitation, summary=f"{user.display_name} set a password"
         )
     return user
+
+
+def invitations_send_many(*, user_ids: list[int], actor: User | None, batch_size: int = 500) -> int:
+    """Invite many new people at once (an import): one invitation each, their emails queued in batches."""
+    now = timezone.now()
+    with transaction.atomic():
+        invitations = Invitation.objects.bulk_create(
+            [
+                Invitation(
+                    user_id=user_id,
+                    invited_by=actor,
+                    created_at=now,
+                    sent_at=now,
+                    expires_at=now + INVITATION_VALID_FOR,
+                )
+                for user_id in user_ids
+            ],
+            batch_size=1000,
+        )
+        for start in range(0, len(invitations), batch_size):
+            batch = invitations[start : start + batch_size]
+            task_enqueue("accounts.tasks.send_invitations", invitations=[[i.pk, i.nonce] for i in batch])
+    return len(invitations)

@@ -10,3 +10,10 @@ from . import services
 @shared_task(**EMAIL_RETRY)
 def send_invitation(invitation_id: int, nonce: str) -> None:
     services.invitation_email(invitation_id=invitation_id, nonce=nonce)
+
+
+@shared_task(**EMAIL_RETRY)
+def send_invitations(invitations: list[list]) -> None:
+    """A batch of invitations from an import; each link is emailed once, however often this runs."""
+    for invitation_id, nonce in invitations:
+        services.invitation_email(invitation_id=invitation_id, nonce=nonce)

@@ -791,3 +791,99 @@ def person_roles_set(
                 role_grant(partnership=partnership, user=user, role=role, actor=actor)
             else:
                 role_revoke(partnership=partnership, user=user, role=role, actor=actor)
+
+
+def _chunks(items: list, size: int = 1000):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def people_record_many(*, partnership: Partnership, actor: User | None, people: list, source: str) -> dict:
+    """Record a checked list of people (each with email, name, organisation_id, job_title, roles, number)
+    in one transaction: new people are created, changed ones updated, the same ones left alone, so
+    recording the same list twice changes nothing. People are matched by email across partnerships.
+
+    Before: each person is new or a partner of the same organisation as listed (or of none).
+    After: every person, partner record and role exists as listed, and one audit entry counts them.
+    Returns the counts and the ids of the accounts created.
+    """
+    with transaction.atomic():
+        Partnership.objects.select_for_update().get(pk=partnership.pk)
+        known = {}
+        for emails in _chunks([person.email for person in people]):
+            for user in User.objects.filter(email__in=emails).select_related("partner"):
+                known[user.email.lower()] = user
+        conflicts = []
+        for person in people:
+            user = known.get(person.email)
+            partner = getattr(user, "partner", None) if user else None
+            if partner is not None and partner.organisation_id != person.organisation_id:
+                conflicts.append(f"Row {person.number}: {person.email} is already a partner at {partner.organisation}")
+        if conflicts:
+            raise ConductError(conflicts)
+
+        new_users = []
+        for person in people:
+            if person.email not in known:
+                first_name, last_name = name_parts(person.name)
+                user = User(
+                    username=username_for(person.email), email=person.email, first_name=first_name, last_name=last_name
+                )
+                user.set_unusable_password()
+                new_users.append(user)
+        User.objects.bulk_create(new_users, batch_size=1000)
+        # PostgreSQL and SQLite both return the new primary keys from a bulk insert.
+        created_ids = {user.pk for user in new_users}
+        known.update((user.email, user) for user in new_users)
+
+        new_partners, changed_users, changed_partners, updated = [], [], [], set()
+        for person in people:
+            user = known[person.email]
+            first_name, last_name = name_parts(person.name)
+            partner = getattr(user, "partner", None) if user.pk not in created_ids else None
+            if user.pk not in created_ids and (user.first_name, user.last_name) != (first_name, last_name):
+                user.first_name, user.last_name = first_name, last_name
+                changed_users.append(user)
+                updated.add(person.email)
+            if partner is None:
+                new_partners.append(
+                    Partner(user=user, organisation_id=person.organisation_id, job_title=person.job_title)
+                )
+                if user.pk not in created_ids:
+                    updated.add(person.email)
+            elif partner.job_title != person.job_title:
+                partner.job_title = person.job_title
+                changed_partners.append(partner)
+                updated.add(person.email)
+        User.objects.bulk_update(changed_users, ["first_name", "last_name"], batch_size=1000)
+        Partner.objects.bulk_create(new_partners, batch_size=1000)
+        Partner.objects.bulk_update(changed_partners, ["job_title"], batch_size=1000)
+
+        held = set(PartnershipRole.objects.filter(partnership=partnership).values_list("user_id", "role"))
+        new_roles = []
+        for person in people:
+            user = known[person.email]
+            for role in person.roles:
+                if (user.pk, role) not in held:
+                    new_roles.append(PartnershipRole(partnership=partnership, user=user, role=role))
+                    held.add((user.pk, role))
+                    if user.pk not in created_ids:
+                        updated.add(person.email)
+        PartnershipRole.objects.bulk_create(new_roles, batch_size=1000)
+
+        counts = {
+            "created": len(new_users),
+            "updated": len(updated),
+            "unchanged": len(people) - len(new_users) - len(updated),
+        }
+        if counts["created"] or counts["updated"]:
+            audit_record(
+                actor=actor,
+                action="people.imported",
+                subject=partnership,
+                summary=(
+                    f"{source} imported into {partnership}: {counts['created']} people created, "
+                    f"{counts['updated']} updated, {counts['unchanged']} unchanged"
+                ),
+            )
+    return {**counts, "created_ids": sorted(created_ids)}

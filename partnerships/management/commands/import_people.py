@@ -1,0 +1,43 @@
+"""manage.py import_people PATH --partnership SLUG [--dry-run]: the same import as the app's upload page."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from conduct.models import Partnership
+from conduct.services import ConductError
+from partnerships import services
+from partnerships.people_import import ImportFileError, check_rows, read_table
+
+
+class Command(BaseCommand):
+    help = "Import organisations' people from a CSV or Excel (.xlsx) file into a partnership."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path")
+        parser.add_argument("--partnership", required=True, help="The partnership's slug.")
+        parser.add_argument("--dry-run", action="store_true", help="Check the file and count, but write nothing.")
+
+    def handle(self, *args, path, partnership, dry_run, **options):
+        target = Partnership.objects.filter(slug=partnership).first()
+        if target is None:
+            raise CommandError(f"There is no partnership {partnership}")
+        file = Path(path)
+        if not file.is_file():
+            raise CommandError(f"There is no file {path}")
+        try:
+            table = read_table(name=file.name, content=file.read_bytes())
+        except ImportFileError as error:
+            raise CommandError(str(error)) from None
+        check = check_rows(partnership=target, table=table)
+        try:
+            counts = services.people_import(
+                actor=None, partnership=target, check=check, source=f"{file.name} (command line)", dry_run=dry_run
+            )
+        except ConductError as error:
+            raise CommandError("Nothing was imported:\n" + "\n".join(error.messages)) from None
+        verb = "Would import" if dry_run else "Imported"
+        self.stdout.write(
+            f"{verb} {len(check.rows)} people into {target}: {counts['created']} created, "
+            f"{counts['updated']} updated, {counts['unchanged']} unchanged."
+        )

@@ -1,0 +1,137 @@
+"""Importing people from CSV or Excel: every row checked first, nothing written while any row is bad,
+and the same file twice changes nothing. riverside and northfield are members of the alliance."""
+
+import io
+
+import openpyxl
+import pytest
+from django.core import mail
+from django.core.management import CommandError, call_command
+
+from accounts.models import Invitation
+from conduct.models import AuditEntry, Partner, PartnershipRole, User
+from partnerships.people_import import ImportFileError, check_rows, read_table
+
+GOOD = (
+    "Email,Name,Organisation,Job title,Roles,Start date,End date\n"
+    "dev@example.org,Dev Shah,Riverside Community Health,Director,Panel member;chair,2025-03-01,\n"
+    "eve@example.org,Eve Evans,northfield wellbeing trust,,,01/03/2025,\n"
+)
+
+
+@pytest.fixture
+def members(alliance, riverside, northfield):
+    return alliance
+
+
+def write(tmp_path, text: str, name: str = "people.csv"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def run(path, *extra):
+    out = io.StringIO()
+    call_command("import_people", path, "--partnership", "health-creation-alliance", *extra, stdout=out)
+    return out.getvalue()
+
+
+def test_a_csv_imports_people_with_their_roles_and_invites_them(tmp_path, members, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        out = run(write(tmp_path, GOOD))
+    assert "Imported 2 people into The Health Creation Alliance: 2 created, 0 updated, 0 unchanged." in out
+    dev = User.objects.get(email="dev@example.org")
+    assert dev.display_name == "Dev Shah" and not dev.has_usable_password()
+    assert Partner.objects.get(user=dev).job_title == "Director"
+    assert set(PartnershipRole.objects.filter(user=dev).values_list("role", flat=True)) == {"panel_member", "chair"}
+    assert Invitation.objects.count() == 2
+    assert sorted(message.to[0] for message in mail.outbox) == ["dev@example.org", "eve@example.org"]
+    assert "2 people created" in AuditEntry.objects.get(action="people.imported").summary
+
+
+def test_the_same_file_twice_changes_nothing(tmp_path, members):
+    path = write(tmp_path, GOOD)
+    run(path)
+    entries = AuditEntry.objects.count()
+    assert "0 created, 0 updated, 2 unchanged" in run(path)
+    assert User.objects.filter(email__in=["dev@example.org", "eve@example.org"]).count() == 2
+    assert AuditEntry.objects.count() == entries
+    assert Invitation.objects.count() == 2
+
+
+def test_a_changed_row_updates_the_person(tmp_path, members):
+    run(write(tmp_path, GOOD))
+    assert "0 created, 1 updated, 1 unchanged" in run(write(tmp_path, GOOD.replace("Director", "Chief executive")))
+    assert Partner.objects.get(user__email="dev@example.org").job_title == "Chief executive"
+
+
+def test_a_dry_run_counts_and_writes_nothing(tmp_path, members):
+    assert "Would import 2 people" in run(write(tmp_path, GOOD), "--dry-run")
+    assert not User.objects.filter(email="dev@example.org").exists()
+    assert not AuditEntry.objects.filter(action="people.imported").exists()
+
+
+def test_bad_rows_are_listed_by_number_and_nothing_is_imported(tmp_path, members):
+    bad = GOOD + (
+        "dev@example.org,Dev Again,Riverside Community Health,,,2025-03-01,\n"
+        "fay@example.org,Fay Fox,Nowhere Trust,,,2025-03-01,\n"
+        "gus@example.org,Gus Grey,Riverside Community Health,,,2025-03-01,2024-01-01\n"
+        'hal@example.org,=HYPERLINK("http://x"),Riverside Community Health,,,2025-03-01,\n'
+        "not-an-email,Ivy Ink,Riverside Community Health,,Treasurer,March 2025,\n"
+    )
+    with pytest.raises(CommandError) as raised:
+        run(write(tmp_path, bad))
+    message = str(raised.value)
+    assert "Row 4: email dev@example.org is also on row 2" in message
+    assert "Row 5: organisation “Nowhere Trust” is not a member of The Health Creation Alliance" in message
+    assert "Row 6: end_date is before start_date" in message
+    assert "Row 7: name starts with “=”, which a spreadsheet would run as a formula" in message
+    assert "Row 8: email “not-an-email” is not an email address" in message
+    assert "Row 8: role “Treasurer” is not one of the partnership's roles" in message
+    assert "Row 8: start_date “March 2025” must be a date like 2025-03-01 or 01/03/2025" in message
+    assert not User.objects.filter(email="eve@example.org").exists()
+
+
+def test_a_partnerships_own_name_for_a_role_is_understood(tmp_path, members, ada):
+    from conduct.services import role_labels_set
+
+    role_labels_set(partnership=members, actor=ada, labels={"programme_manager": "Partnership Manager"})
+    run(write(tmp_path, GOOD.replace("Panel member;chair", "partnership manager")))
+    assert PartnershipRole.objects.filter(user__email="dev@example.org", role="programme_manager").exists()
+
+
+def test_an_excel_workbook_imports_the_same_way(tmp_path, members):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for line in GOOD.strip().splitlines():
+        sheet.append(line.split(","))
+    path = tmp_path / "people.xlsx"
+    workbook.save(path)
+    assert "2 created" in run(str(path))
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("people.csv", b"", "The file is empty"),
+        ("people.csv", b"email,name\nx@example.org,X\n", "The file has no column called organisation, start_date"),
+        ("people.xlsx", b"this is not a workbook", "The file is not an Excel workbook (.xlsx) that can be read"),
+        ("people.pdf", b"%PDF-1.4", "The file must be a CSV or an Excel workbook (.xlsx)"),
+        ("people.csv", b"\xff\xfe\x00bad", "The file must be a CSV saved as UTF-8"),
+        ("people.csv", b"x" * (50 * 1024 * 1024), "The file must be smaller than 10 MB"),
+    ],
+)
+def test_a_file_that_cannot_be_read_says_why(name, content, message):
+    with pytest.raises(ImportFileError, match=message.replace("(", r"\(").replace(")", r"\)").replace(".", r"\.")):
+        read_table(name=name, content=content)
+
+
+def test_a_header_without_people_is_a_problem(members):
+    check = check_rows(partnership=members, table=[])
+    assert check.problems == [(1, "The file has a header but no people")]
+
+
+def test_someone_who_is_a_partner_elsewhere_stops_the_import(tmp_path, members, charlie):
+    with pytest.raises(CommandError, match="Row 2: charlie@example.org is already a partner at Southside Carers"):
+        run(write(tmp_path, GOOD.replace("dev@example.org", "charlie@example.org")))
+    assert not User.objects.filter(email="eve@example.org").exists()
