@@ -477,6 +477,60 @@ class DecisionForm(CaseActionForm):
         return data
 
 
+class PanelMemberChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, user):
+        return user.display_name
+
+
+class ConveneForm(CaseActionForm):
+    members = PanelMemberChoiceField(
+        queryset=None,
+        label="Who sits on the panel?",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose the members of the panel"},
+    )
+
+    def __init__(self, *args, candidates, size: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.size = size
+        self.fields["members"].queryset = candidates
+        self.fields[
+            "members"
+        ].help_text = (
+            f"Choose {size}. Nobody involved in the case or with a conflict of interest in it can sit on the panel."
+        )
+        self.helper = gds_helper(Field.checkboxes("members", legend_size="s"), "version", button="Convene the panel")
+
+    def clean_members(self):
+        members = self.cleaned_data["members"]
+        if len(members) != self.size:
+            raise forms.ValidationError(f"Choose {self.size} members of the panel")
+        return members
+
+
+class PanelViewForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
+    outcome = forms.ChoiceField(
+        label="What outcome do you think right?",
+        choices=[(value, BreachCase.Outcome(value).label) for value in BreachCase.OUTCOMES[BreachCase.Track.FORMAL]],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose the outcome you think right",
+            "invalid_choice": "Choose one of the outcomes listed",
+        },
+    )
+    reasons = _text(
+        "Your reasons",
+        "Give the reasons for your view",
+        help_text="Your view and reasons stay in the case record, whatever the panel decides.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(
+            Field.radios("outcome", legend_size="s"), Field.textarea("reasons", rows=5), button="Record my view"
+        )
+
+
 class CloseForm(CaseActionForm):
     feedback = _text(
         "Final feedback to the person who reported the concern",

@@ -47,6 +47,18 @@ class BreachPolicy(models.Model):
     decision_target_working_days = models.PositiveSmallIntegerField(
         default=20, help_text="Working days from triage to a decision."
     )
+    panel_size = models.PositiveSmallIntegerField(
+        default=3, help_text="How many members sit on the panel that decides a formal case or hears an appeal."
+    )
+    panel_unanimous = models.BooleanField(
+        default=False, help_text="A panel decides only when every member agrees; otherwise the majority decides."
+    )
+    warning_expiry_months = models.PositiveSmallIntegerField(
+        default=12, help_text="Months a formal warning stays live, and counts towards a 'continued' breach."
+    )
+    appeal_window_days = models.PositiveSmallIntegerField(
+        default=14, help_text="Days from a formal decision in which the respondent may appeal against it."
+    )
 
     class Meta:
         verbose_name_plural = "breach policies"
@@ -59,6 +71,10 @@ class BreachPolicy(models.Model):
                 & Q(response_days__gte=1)
                 & Q(decision_target_working_days__gte=1),
                 name="breach_policy_periods_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(panel_size__gte=1) & Q(warning_expiry_months__gte=1) & Q(appeal_window_days__gte=1),
+                name="breach_policy_panel_and_appeal_positive",
             ),
         ]
 
@@ -98,6 +114,7 @@ class BreachCase(models.Model):
         TRIAGE = "triage", "Triaged"
         ESCALATE = "escalate", "Escalated to the panel"
         DE_ESCALATE = "de_escalate", "Returned to informal resolution"
+        CONVENE = "convene", "Panel convened"
         DECIDE = "decide", "Decided"
         CLOSE = "close", "Closed"
         WITHDRAW = "withdraw", "Withdrawn"
@@ -361,7 +378,9 @@ class CaseEvent(AppendOnlyModel):
         ordering = ["at", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(action__in=["report", "triage", "escalate", "de_escalate", "decide", "close", "withdraw"]),
+                condition=Q(
+                    action__in=["report", "triage", "escalate", "de_escalate", "convene", "decide", "close", "withdraw"]
+                ),
                 name="case_event_action_valid",
             ),
             models.CheckConstraint(
@@ -415,6 +434,66 @@ class CaseMessage(AppendOnlyModel):
     @property
     def is_to_reporter(self) -> bool:
         return self.kind in self.TO_REPORTER
+
+
+class Panel(models.Model):
+    """The members convened to decide a formal case. Convened once, never changed:
+    its rule (size, majority or unanimity) is the partnership's policy on the day."""
+
+    case = models.ForeignKey(BreachCase, on_delete=models.PROTECT, related_name="panels")
+    size = models.PositiveSmallIntegerField()
+    unanimous = models.BooleanField()
+    convened_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    convened_at = models.DateTimeField(default=timezone.now)
+    members = models.ManyToManyField(User, through="PanelMember", related_name="breach_panels")
+
+    class Meta:
+        ordering = ["convened_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(size__gte=1), name="panel_size_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Panel on {self.case}"
+
+    @property
+    def rule(self) -> str:
+        return "every member must agree" if self.unanimous else "the majority decides"
+
+
+class PanelMember(AppendOnlyModel):
+    panel = models.ForeignKey(Panel, on_delete=models.PROTECT, related_name="seats")
+    member = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["panel", "member"], name="one_seat_per_panel_member")]
+
+    def __str__(self) -> str:
+        return f"{self.member} on {self.panel}"
+
+
+class PanelView(AppendOnlyModel):
+    """One member's view of the outcome, with reasons: recorded once, kept whatever the panel decides."""
+
+    panel = models.ForeignKey(Panel, on_delete=models.PROTECT, related_name="views")
+    member = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(max_length=30, choices=BreachCase.Outcome.choices)
+    reasons = models.TextField(max_length=TEXT_MAX_LENGTH)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["panel", "member"], name="one_view_per_panel_member"),
+            models.CheckConstraint(
+                condition=Q(outcome__in=["not_upheld", "formal_warning", "suspension", "termination"]),
+                name="panel_view_outcome_formal",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.get_outcome_display()} ({self.panel})"
 
 
 def evidence_path(evidence: "Evidence", filename: str) -> str:

@@ -1,6 +1,7 @@
 """Reads for breach cases: who may see which case, and what the pages show."""
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
@@ -18,7 +19,17 @@ from conduct.selectors import (
 )
 
 from .deadlines import months_before
-from .models import PANEL_MEMBER, PROGRAMME_MANAGER, BreachCase, BreachPolicy, CaseMessage, Evidence, case_reference
+from .models import (
+    PANEL_MEMBER,
+    PROGRAMME_MANAGER,
+    BreachCase,
+    BreachPolicy,
+    CaseMessage,
+    Evidence,
+    Panel,
+    PanelView,
+    case_reference,
+)
 
 
 def policy_for(partnership: Partnership) -> BreachPolicy:
@@ -398,3 +409,88 @@ def reporter_email(case: BreachCase) -> str:
     if case.reporter_id:
         return case.reporter.email
     return case.reporter_email
+
+
+# --- Panels --------------------------------------------------------------------------------
+
+
+def decision_panel(case: BreachCase) -> Panel | None:
+    return Panel.objects.filter(case=case).first()
+
+
+def panel_candidates(case: BreachCase) -> QuerySet[User]:
+    """The partnership's panel members, for the programme manager to choose from."""
+    return role_holders(case.partnership_id, PANEL_MEMBER).order_by("last_name", "first_name", "pk")
+
+
+def involvement(user: User, case: BreachCase) -> str:
+    """How the user is involved in the case ("they …"), or "" if they are not.
+    Whoever reported it, speaks for the respondent's organisation or has already
+    handled it cannot judge it fairly."""
+    if case.reporter_id == user.pk:
+        return "reported the concern"
+    partner = partner_for_user(user)
+    if partner is not None and partner.organisation_id == case.respondent_organisation_id:
+        return f"are a partner at {case.respondent_organisation}, which the case concerns"
+    handled = (
+        case.events.filter(actor=user).exclude(action=BreachCase.Action.REPORT).exists()
+        or case.messages.filter(author=user, kind__in=CaseMessage.TO_REPORTER).exists()
+    )
+    if handled:
+        return "have already handled the case"
+    return ""
+
+
+@dataclass(frozen=True)
+class PanelVerdict:
+    """Where a panel stands: the views given, and the outcome they decide, if any."""
+
+    panel: Panel
+    views: list[PanelView]
+    outcome: str  # "" while the panel has no quorum or no majority
+    waiting: list[User]  # members yet to give a view
+
+    @property
+    def quorum(self) -> bool:
+        return len(self.views) >= self.panel.size
+
+    @property
+    def dissent(self) -> list[PanelView]:
+        return [view for view in self.views if self.outcome and view.outcome != self.outcome]
+
+    @property
+    def explanation(self) -> str:
+        given = f"{len(self.views)} of {self.panel.size} members have given their view"
+        if not self.quorum:
+            return f"The panel has no quorum yet: {given}. Every member's view is needed."
+        if not self.outcome:
+            rule = "every member to agree" if self.panel.unanimous else "a majority"
+            return f"The panel has not decided: the policy needs {rule}, and the views differ."
+        label = BreachCase.Outcome(self.outcome).label.lower()
+        tally = f"{len(self.views) - len(self.dissent)} of {self.panel.size} for {label}"
+        if not self.dissent:
+            return f"The panel decided: {tally}."
+        dissent = "; ".join(
+            f"{view.member.display_name} ({BreachCase.Outcome(view.outcome).label.lower()})" for view in self.dissent
+        )
+        return f"The panel decided: {tally}; dissent: {dissent}."
+
+
+def panel_verdict(panel: Panel) -> PanelVerdict:
+    """The majority's outcome (more than half the panel's size), or the unanimous
+    one where the policy asks for that; nothing without every member's view."""
+    views = list(panel.views.select_related("member").order_by("at", "pk"))
+    given = {view.member_id for view in views}
+    waiting = [seat.member for seat in panel.seats.select_related("member") if seat.member_id not in given]
+    outcome = ""
+    if len(views) >= panel.size:
+        counts = Counter(view.outcome for view in views)
+        leading, votes = counts.most_common(1)[0]
+        needed = panel.size if panel.unanimous else panel.size // 2 + 1
+        if votes >= needed:
+            outcome = leading
+    return PanelVerdict(panel=panel, views=views, outcome=outcome, waiting=waiting)
+
+
+def sits_on(user: User, panel: Panel | None) -> bool:
+    return panel is not None and panel.seats.filter(member=user).exists()

@@ -14,13 +14,14 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
 from conduct.models import Item, Membership, Organisation, Partnership, PartnershipRole, Principle, User
+from conduct.selectors import is_administrator
 from conduct.services import ConductError, audit_record, membership_end, task_enqueue
 from declarations.services import decision_participation_check
 
 from . import notifications, selectors
 from .deadlines import ACKNOWLEDGEMENT_WARNING_DAYS, FEEDBACK_WARNING_DAYS, add_months, add_working_days
 from .evidence import ACCEPTED_DESCRIPTION, evidence_kind
-from .models import BreachCase, CaseEmail, CaseEvent, CaseMessage, Evidence
+from .models import BreachCase, CaseEmail, CaseEvent, CaseMessage, Evidence, Panel, PanelMember, PanelView
 from .receipt_codes import receipt_code_new, receipt_code_sha256
 
 Status = BreachCase.Status
@@ -445,6 +446,146 @@ def breach_case_de_escalate(*, case: BreachCase, expected_version: int, actor: U
     return case
 
 
+# --- Panels ---------------------------------------------------------------------------------
+
+
+def panel_member_refusal(*, case: BreachCase, member: User) -> str:
+    """Why this person cannot sit on a panel about the case, or "" if they can: they
+    must hold the panel role, and be neither involved in the case nor conflicted."""
+    name = member.display_name
+    if not selectors.holds_role(member, case.partnership_id, PartnershipRole.Role.PANEL_MEMBER):
+        return f"{name} is not a panel member of {case.partnership}."
+    involved = selectors.involvement(member, case)
+    if involved:
+        return f"{name} cannot sit on the panel: they {involved}."
+    check = decision_participation_check(
+        user=member, organisation=case.respondent_organisation, person_name=case.respondent_person_name
+    )
+    if not check.allowed:
+        return f"{name} cannot sit on the panel: {check.reason}"
+    return ""
+
+
+def _check_may_convene(case: BreachCase, actor: User) -> None:
+    if case.status != Status.FORMAL:
+        raise BreachError(f"This case is {STATUS_PHRASES[case.status]}: only a formal case goes to a panel.")
+    if not selectors.holds_role(actor, case.partnership_id, PartnershipRole.Role.PROGRAMME_MANAGER):
+        raise BreachError(f"Only the programme manager of {case.partnership} can convene a panel.")
+    if Panel.objects.filter(case=case).exists():
+        raise BreachError("This case already has a panel.")
+    _check_no_conflict(case, actor)
+
+
+def _check_may_give_view(case: BreachCase, actor: User) -> Panel:
+    if case.status != Status.FORMAL:
+        raise BreachError(f"This case is {STATUS_PHRASES[case.status]}: views can no longer be given.")
+    panel = selectors.decision_panel(case)
+    if not selectors.sits_on(actor, panel):
+        raise BreachError("Only a member of this case's panel can give a view on it.")
+    if panel.views.filter(member=actor).exists():
+        raise BreachError("You have already given your view on this case.")
+    _check_no_conflict(case, actor)
+    return panel
+
+
+def convene_refusal(*, case: BreachCase, actor: User) -> str:
+    """Why the actor may not convene a panel for the case as it stands, or "" if they may."""
+    try:
+        _check_may_convene(case, actor)
+    except BreachError as refusal:
+        return refusal.message
+    return ""
+
+
+def view_refusal(*, case: BreachCase, actor: User) -> str:
+    """Why the actor may not give a view on the case as it stands, or "" if they may."""
+    try:
+        _check_may_give_view(case, actor)
+    except BreachError as refusal:
+        return refusal.message
+    return ""
+
+
+def breach_case_panel_convene(*, case: BreachCase, expected_version: int, actor: User, members: list[User]) -> Panel:
+    """Convene the panel that decides a formal case.
+
+    Before: the case is under formal investigation with no panel yet; the actor
+    is the programme manager, with no conflict; exactly as many members as the
+    partnership's panel size, each a panel member neither involved in the case
+    (the reporter, a partner at the respondent's organisation, an earlier
+    handler) nor conflicted (the decision check). After: the panel, its rule
+    (majority or unanimity) fixed from the policy, the history row.
+    """
+    members = list(dict.fromkeys(members))
+    with transaction.atomic():
+        case = _locked(case, expected_version)
+        _check_may_convene(case, actor)
+        policy = selectors.policy_for(case.partnership)
+        if len(members) != policy.panel_size:
+            raise BreachError(f"Choose {policy.panel_size} members for the panel.")
+        refusals = [refusal for member in members if (refusal := panel_member_refusal(case=case, member=member))]
+        if refusals:
+            raise BreachError(" ".join(refusals))
+        panel = Panel.objects.create(
+            case=case, size=policy.panel_size, unanimous=policy.panel_unanimous, convened_by=actor
+        )
+        PanelMember.objects.bulk_create(PanelMember(panel=panel, member=member) for member in members)
+        names = ", ".join(member.display_name for member in members)
+        case.version += 1
+        case.save(update_fields=["version"])
+        _event(
+            case,
+            action=Action.CONVENE,
+            from_status=case.status,
+            to_status=case.status,
+            actor=actor,
+            reason=f"Panel of {names}; {panel.rule}.",
+        )
+    return panel
+
+
+def breach_case_panel_view_record(*, case: BreachCase, actor: User, outcome: str, reasons: str) -> PanelView:
+    """A panel member records their view of the outcome, with reasons.
+
+    Before: the case is under formal investigation; the actor sits on its panel,
+    has not given a view yet and has no conflict. After: the view, kept whatever
+    the panel decides (a dissent stays in the record), and the audit entry.
+    """
+    reasons = _required(reasons, "Give the reasons for your view.")
+    if outcome not in BreachCase.OUTCOMES[Track.FORMAL]:
+        raise BreachError("Choose the outcome you think right.")
+    with transaction.atomic():
+        case = _locked(case, None)
+        panel = _check_may_give_view(case, actor)
+        view = PanelView.objects.create(panel=panel, member=actor, outcome=outcome, reasons=reasons)
+        audit_record(
+            actor=actor,
+            action="breach_case.panel_view",
+            subject=case,
+            summary=f"Case {case.reference}: {actor.display_name} gave a view: {view.get_outcome_display()}",
+            reason=reasons,
+        )
+    return view
+
+
+def _check_panel_decides(case: BreachCase, *, actor: User, outcome: str) -> str:
+    """A formal case is decided by its panel: quorum, the majority (or unanimity)
+    and a member (or an administrator) recording it. Returns the tally for the record."""
+    panel = selectors.decision_panel(case)
+    if panel is None:
+        raise BreachError("A panel must be convened to decide this case.")
+    if not (selectors.sits_on(actor, panel) or is_administrator(actor)):
+        raise BreachError("Only a member of this case's panel can record its decision.")
+    verdict = selectors.panel_verdict(panel)
+    if not verdict.outcome:
+        raise BreachError(verdict.explanation)
+    if outcome != verdict.outcome:
+        raise BreachError(
+            f"The panel's decision is {BreachCase.Outcome(verdict.outcome).label.lower()}: record that outcome."
+        )
+    return verdict.explanation
+
+
 # --- Fairness and outcomes -------------------------------------------------------------------
 
 
@@ -485,7 +626,10 @@ def breach_case_decide(
 
     Before: the actor holds the track's role with no conflict concerning the
     respondent; the respondent has responded or their time to respond has run
-    out; the outcome is one the track allows. After: the finding, reasons,
+    out; the outcome is one the track allows; on the formal track, the case's
+    panel has a quorum and its majority (or, by policy, all of it) chose this
+    outcome, and the actor sits on it (or administers the site); the tally and
+    any dissent go into the history row. After: the finding, reasons,
     wider causes and lessons recorded (the NHS managers' code: "address their
     wider causes"); a termination ends the organisation's membership of the
     partnership and its signatures of the code, with this case as the reason;
@@ -507,6 +651,7 @@ def breach_case_decide(
                 f"The respondent has until {date_format(case.response_due_on, 'j F Y')} to respond in writing. "
                 "Decide once they have responded or that date has passed."
             )
+        tally = _check_panel_decides(case, actor=actor, outcome=outcome) if case.track == Track.FORMAL else ""
         today = timezone.localdate()
         if outcome == BreachCase.Outcome.SUSPENSION:
             if suspended_until is None or suspended_until <= today:
@@ -521,7 +666,7 @@ def breach_case_decide(
             action=Action.DECIDE,
             to_status=Status.DECIDED,
             actor=actor,
-            reason=f"{case.get_outcome_display()}. {reasons}",
+            reason=" ".join(part for part in (f"{case.get_outcome_display()}.", tally, reasons) if part),
             fields=[
                 "outcome",
                 "finding",

@@ -14,8 +14,10 @@ from . import selectors, services
 from .filters import CaseQueueFilter
 from .forms import (
     CloseForm,
+    ConveneForm,
     DecisionForm,
     InformationForm,
+    PanelViewForm,
     ReasonForm,
     ReceiptCodeForm,
     ReportDetailsForm,
@@ -218,8 +220,9 @@ def case_detail(request, pk):
 
 
 def _handler_context(request, case: BreachCase) -> dict:
+    verdict = _verdict(case)
     offered = [
-        (label, reverse(url_name, kwargs={"pk": case.pk}))
+        (action, label, reverse(url_name, kwargs={"pk": case.pk}))
         for action, label, url_name in (
             (Action.TRIAGE, "Triage", "breaches:case-triage"),
             (Action.DECIDE, "Decide", "breaches:case-decide"),
@@ -232,6 +235,14 @@ def _handler_context(request, case: BreachCase) -> dict:
     ]
     # Holding the role is not enough: a declared conflict of interest stops them too.
     refusal = services.conflict_refusal(case=case, actor=request.user) if offered else ""
+    # A formal case is decided once its panel has.
+    panel_undecided = case.track == BreachCase.Track.FORMAL and not (verdict and verdict.outcome)
+    offered = [(label, url) for action, label, url in offered if not (action == Action.DECIDE and panel_undecided)]
+    if case.status == BreachCase.Status.FORMAL and not refusal:
+        if not services.convene_refusal(case=case, actor=request.user):
+            offered.insert(0, ("Convene a panel", reverse("breaches:case-convene", kwargs={"pk": case.pk})))
+        if not services.view_refusal(case=case, actor=request.user):
+            offered.insert(0, ("Give your view", reverse("breaches:case-panel-view", kwargs={"pk": case.pk})))
     actions, refusals = ([], [refusal]) if refusal else (offered, [])
     return {
         "case": case,
@@ -244,7 +255,13 @@ def _handler_context(request, case: BreachCase) -> dict:
         "evidence": selectors.case_evidence(case, sources=Evidence.Source.values),
         "events": case.events.select_related("actor"),
         "history": selectors.respondent_history(case),
+        "verdict": verdict,
     }
+
+
+def _verdict(case: BreachCase):
+    panel = selectors.decision_panel(case) if case.track == BreachCase.Track.FORMAL else None
+    return selectors.panel_verdict(panel) if panel else None
 
 
 def _respondent_context(case: BreachCase, form) -> dict:
@@ -459,6 +476,72 @@ def case_decide(request, pk):
         success="The decision has been recorded and the respondent told.",
         template="breaches/case_decide.html",
         context={
+            "verdict": _verdict(case),
+            "responses": selectors.case_messages(case, kinds=[CaseMessage.Kind.RESPONSE]),
+            "cited_items": case.cited_items.select_related("section").order_by("section__position", "position"),
+            "cited_principles": case.cited_principles.all(),
+        },
+    )
+
+
+def _refused(request, case: BreachCase, refusal: str):
+    messages.error(request, refusal)
+    return redirect(case)
+
+
+@login_required
+def case_convene(request, pk):
+    case = _handled_case(request, pk)
+    if request.method == "GET" and (refusal := services.convene_refusal(case=case, actor=request.user)):
+        return _refused(request, case, refusal)
+    size = selectors.policy_for(case.partnership).panel_size
+    form = ConveneForm(
+        request.POST or None,
+        initial={"version": case.version},
+        candidates=selectors.panel_candidates(case),
+        size=size,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.breach_case_panel_convene(
+                case=case,
+                expected_version=form.cleaned_data["version"],
+                actor=request.user,
+                members=list(form.cleaned_data["members"]),
+            )
+        except services.BreachError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "The panel is convened. Each member can now give their view.")
+            return redirect(case)
+    return render(request, "breaches/case_convene.html", {"case": case, "form": form, "size": size})
+
+
+@login_required
+def case_panel_view(request, pk):
+    case = _handled_case(request, pk)
+    if request.method == "GET" and (refusal := services.view_refusal(case=case, actor=request.user)):
+        return _refused(request, case, refusal)
+    form = PanelViewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.breach_case_panel_view_record(
+                case=case,
+                actor=request.user,
+                outcome=form.cleaned_data["outcome"],
+                reasons=form.cleaned_data["reasons"],
+            )
+        except services.BreachError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Your view is recorded.")
+            return redirect(case)
+    return render(
+        request,
+        "breaches/case_panel_view.html",
+        {
+            "case": case,
+            "form": form,
             "responses": selectors.case_messages(case, kinds=[CaseMessage.Kind.RESPONSE]),
             "cited_items": case.cited_items.select_related("section").order_by("section__position", "position"),
             "cited_principles": case.cited_principles.all(),

@@ -2,7 +2,8 @@
 
 Alice (Riverside) reports; Bob's organisation, Northfield, is the respondent;
 Priya manages The Health Creation Alliance; Pam sits on its panel and is a
-partner at Westbrook, a third member; Ada administers everything.
+partner at Westbrook, a third member; Quinn and Rosa sit on the panel too
+(neither is a partner); Ada administers everything.
 """
 
 import datetime
@@ -10,9 +11,9 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from breaches import services
+from breaches import selectors, services
 from breaches.models import BreachCase
-from conduct.models import CodeVersion, Item, Organisation, Partner, Partnership, PartnershipRole
+from conduct.models import CodeVersion, Item, Organisation, Partner, Partnership, PartnershipRole, User
 from tests.conftest import make_organisation, make_user
 
 # A Wednesday: five working days on is Wednesday 25 March.
@@ -49,10 +50,36 @@ def pam(alliance, westbrook):
     return user
 
 
+def make_panel_member(username: str, first: str, last: str):
+    user = make_user(username, first, last)
+    alliance = Partnership.objects.get(slug="health-creation-alliance")
+    PartnershipRole.objects.create(user=user, partnership=alliance, role=PartnershipRole.Role.PANEL_MEMBER)
+    return user
+
+
 @pytest.fixture
-def people(alice, bob, charlie, priya, pam, ada):
+def quinn(alliance):
+    return make_panel_member("quinn", "Quinn", "Quarry")
+
+
+@pytest.fixture
+def rosa(alliance):
+    return make_panel_member("rosa", "Rosa", "Reed")
+
+
+@pytest.fixture
+def people(alice, bob, charlie, priya, pam, quinn, rosa, ada):
     """Everyone, by name."""
-    return {"alice": alice.user, "bob": bob.user, "charlie": charlie.user, "priya": priya, "pam": pam, "ada": ada}
+    return {
+        "alice": alice.user,
+        "bob": bob.user,
+        "charlie": charlie.user,
+        "priya": priya,
+        "pam": pam,
+        "quinn": quinn,
+        "rosa": rosa,
+        "ada": ada,
+    }
 
 
 def hca_item(title: str = "Integrity", number: int = 2) -> Item:
@@ -101,7 +128,34 @@ def respond(case, respondent_user) -> None:
     services.breach_case_respond(case=case, actor=respondent_user, text="We did not share anything.")
 
 
+def convene(case, *members, actor=None):
+    """Priya convenes a panel of Pam, Quinn and Rosa, unless others are named."""
+    names = members or ("pam", "quinn", "rosa")
+    return services.breach_case_panel_convene(
+        case=case,
+        expected_version=fresh(case).version,
+        actor=actor or User.objects.get(username="priya"),
+        members=[User.objects.get(username=name) for name in names],
+    )
+
+
+def panel_agrees(case, outcome: str, *, against: dict | None = None):
+    """The panel (convened if it is not yet) gives its views: each member for the
+    outcome, except those named in `against` with the outcome they prefer."""
+    panel = selectors.decision_panel(case) or convene(case)
+    against = against or {}
+    for seat in panel.seats.select_related("member"):
+        view = against.get(seat.member.username, outcome)
+        services.breach_case_panel_view_record(
+            case=case, actor=seat.member, outcome=view, reasons=f"{seat.member.first_name} thinks {view}."
+        )
+    return panel
+
+
 def decide(case, actor, *, outcome, **fields) -> BreachCase:
+    """Decide the case; a formal one's panel (Pam, Quinn and Rosa) first agrees on the outcome."""
+    if fresh(case).track == BreachCase.Track.FORMAL and selectors.decision_panel(case) is None:
+        panel_agrees(case, outcome)
     values = {
         "finding": "The figures were shared.",
         "reasons": "The minutes and two witnesses agree.",

@@ -11,7 +11,7 @@ from breaches import services
 from breaches.models import CaseEmail, CaseMessage
 from conduct import services as conduct_services
 from conduct.models import AuditEntry, CodeVersion, Membership, Principle, Signature
-from tests.breaches.conftest import TODAY, decide, fresh, report, respond, triage
+from tests.breaches.conftest import TODAY, decide, fresh, panel_agrees, report, respond, triage
 from tests.conftest import make_partner
 
 pytestmark = pytest.mark.django_db
@@ -151,6 +151,7 @@ def test_termination_ends_the_membership_and_the_signatures_with_the_case_as_the
     conduct_services.signature_record(partner=people["alice"].partner, version=version, typed_name="Alice Adams")
     case = triage(report(reporter=people["alice"]), people["priya"], severity="serious", deliberate="yes")
     respond(case, people["bob"])
+    panel_agrees(case, "termination")
 
     client.force_login(people["pam"])
     url = f"/breaches/cases/{case.pk}/decide/"
