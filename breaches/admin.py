@@ -12,6 +12,10 @@ class BreachPolicyAdmin(admin.ModelAdmin):
         "acknowledgement_days",
         "feedback_months",
         "response_days",
+        "panel_size",
+        "panel_unanimous",
+        "warning_expiry_months",
+        "appeal_window_days",
     ]
     list_select_related = ["partnership"]
 

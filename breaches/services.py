@@ -469,8 +469,11 @@ def panel_member_refusal(*, case: BreachCase, member: User) -> str:
 def _check_may_convene(case: BreachCase, actor: User) -> None:
     if case.status != Status.FORMAL:
         raise BreachError(f"This case is {STATUS_PHRASES[case.status]}: only a formal case goes to a panel.")
-    if not selectors.holds_role(actor, case.partnership_id, PartnershipRole.Role.PROGRAMME_MANAGER):
-        raise BreachError(f"Only the programme manager of {case.partnership} can convene a panel.")
+    if not any(
+        selectors.holds_role(actor, case.partnership_id, role)
+        for role in (PartnershipRole.Role.CHAIR, PartnershipRole.Role.PROGRAMME_MANAGER)
+    ):
+        raise BreachError(f"Only the chair or the programme manager of {case.partnership} can convene a panel.")
     if Panel.objects.filter(case=case).exists():
         raise BreachError("This case already has a panel.")
     _check_no_conflict(case, actor)
@@ -510,7 +513,7 @@ def breach_case_panel_convene(*, case: BreachCase, expected_version: int, actor:
     """Convene the panel that decides a formal case.
 
     Before: the case is under formal investigation with no panel yet; the actor
-    is the programme manager, with no conflict; exactly as many members as the
+    is the chair or the programme manager, with no conflict; exactly as many members as the
     partnership's panel size, each a panel member neither involved in the case
     (the reporter, a partner at the respondent's organisation, an earlier
     handler) nor conflicted (the decision check). After: the panel, its rule

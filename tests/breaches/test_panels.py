@@ -150,7 +150,9 @@ def test_people_involved_in_the_case_are_refused(people, alliance, formal_case):
 
 
 def test_only_the_programme_manager_convenes_and_only_once(people, formal_case):
-    with pytest.raises(services.BreachError, match="Only the programme manager of The Health Creation Alliance"):
+    with pytest.raises(
+        services.BreachError, match="Only the chair or the programme manager of The Health Creation Alliance"
+    ):
         convene(formal_case, actor=people["pam"])
     convene(formal_case)
     with pytest.raises(services.BreachError, match="This case already has a panel."):

@@ -35,11 +35,22 @@ def test_the_administrator_edits_the_policy_in_the_admin(client, ada, alliance):
             "feedback_months": 2,
             "response_days": 10,
             "decision_target_working_days": 15,
+            "panel_size": 5,
+            "panel_unanimous": "on",
+            "warning_expiry_months": 6,
+            "appeal_window_days": 21,
         },
     )
     assert response.status_code == 302
     assert policy_for(alliance).repeat_window_months == 12
     assert policy_for(alliance).decision_target_working_days == 15
+    policy = policy_for(alliance)
+    assert (policy.panel_size, policy.panel_unanimous, policy.warning_expiry_months, policy.appeal_window_days) == (
+        5,
+        True,
+        6,
+        21,
+    )
     policy = BreachPolicy.objects.get()
     assert client.get(f"/admin/breaches/breachpolicy/{policy.pk}/change/").status_code == 200
 

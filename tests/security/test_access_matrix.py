@@ -88,6 +88,8 @@ GET_MATRIX = [
     ("breaches:case-triage", "/breaches/cases/{anonymous_case}/triage/", "302L 404 404 200 404 200"),
     ("breaches:case-escalate", "/breaches/cases/{case}/escalate/", "302L 404 404 302 302 302"),
     ("breaches:case-de-escalate", "/breaches/cases/{case}/de-escalate/", "302L 404 404 200 302 200"),
+    ("breaches:case-convene", "/breaches/cases/{case}/convene/", "302L 404 404 200 302 200"),
+    ("breaches:case-panel-view", "/breaches/cases/{case}/view/", "302L 404 404 302 302 302"),
     ("breaches:case-decide", "/breaches/cases/{case}/decide/", "302L 404 404 302 200 200"),
     ("breaches:case-close", "/breaches/cases/{case}/close/", "302L 404 404 302 302 302"),
     ("breaches:case-withdraw", "/breaches/cases/{case}/withdraw/", "302L 404 404 200 302 200"),
@@ -185,6 +187,8 @@ POST_REFUSALS = [
         {"anonymous": "302L", "alice": "404", "bob": "404", "pam": "404"},
     ),
     ("breaches:case-decide", "/breaches/cases/{case}/decide/", {"anonymous": "302L", "alice": "404", "bob": "404"}),
+    ("breaches:case-convene", "/breaches/cases/{case}/convene/", {"anonymous": "302L", "alice": "404", "bob": "404"}),
+    ("breaches:case-panel-view", "/breaches/cases/{case}/view/", {"anonymous": "302L", "alice": "404", "bob": "404"}),
     ("breaches:case-withdraw", "/breaches/cases/{case}/withdraw/", {"anonymous": "302L", "alice": "404", "bob": "404"}),
     ("breaches:case-message", "/breaches/cases/{case}/message/", {"anonymous": "302L", "alice": "404", "bob": "404"}),
     (
