@@ -2,7 +2,7 @@
 
 import datetime
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -200,6 +200,7 @@ class RespondentHistory:
     cases: list[BreachCase]
     upheld_recently: list[BreachCase]
     open_cases: list[BreachCase]
+    lapsed_warnings: list[BreachCase] = field(default_factory=list)
 
     @property
     def continued(self) -> bool:
@@ -214,9 +215,13 @@ class RespondentHistory:
         if self.open_cases:
             references = ", ".join(case.reference for case in self.open_cases)
             parts.append(f"another open case ({references})")
+        lapsed = ""
+        if self.lapsed_warnings:
+            references = ", ".join(case.reference for case in self.lapsed_warnings)
+            lapsed = f" A formal warning that has lapsed ({references}) no longer counts."
         if not parts:
-            return f"No breach upheld in the last {self.window_months} months and no other open case."
-        return "Continued: " + " and ".join(parts) + "."
+            return f"No breach upheld in the last {self.window_months} months and no other open case." + lapsed
+        return "Continued: " + " and ".join(parts) + "." + lapsed
 
 
 def respondent_history(case: BreachCase) -> RespondentHistory:
@@ -224,7 +229,8 @@ def respondent_history(case: BreachCase) -> RespondentHistory:
     continued when one was upheld within the policy's window (counted back from
     today) or is still open."""
     today = timezone.localdate()
-    window = policy_for(case.partnership).repeat_window_months
+    policy = policy_for(case.partnership)
+    window = policy.repeat_window_months
     start = months_before(today, window)
     cases = list(
         BreachCase.objects.filter(
@@ -238,8 +244,17 @@ def respondent_history(case: BreachCase) -> RespondentHistory:
         for other in cases
         if other.is_upheld and other.decided_at and start <= timezone.localdate(other.decided_at) <= today
     ]
+    # A formal warning lapses after the policy's period, and then no longer makes a breach "continued".
+    warnings_lapse_before = months_before(today, policy.warning_expiry_months)
+    lapsed = [
+        other
+        for other in upheld
+        if other.outcome == BreachCase.Outcome.FORMAL_WARNING
+        and timezone.localdate(other.decided_at) <= warnings_lapse_before
+    ]
+    upheld = [other for other in upheld if other not in lapsed]
     open_cases = [other for other in cases if other.is_open]
-    return RespondentHistory(window, cases, upheld, open_cases)
+    return RespondentHistory(window, cases, upheld, open_cases, lapsed)
 
 
 # --- Lists -------------------------------------------------------------------------------

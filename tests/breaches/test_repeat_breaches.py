@@ -90,3 +90,37 @@ def test_the_triage_page_shows_the_history_and_why_it_is_continued(client, peopl
     assert "Northfield Wellbeing Trust's other cases" in body
     assert earlier.reference in body and "Upheld and resolved informally" in body
     assert f"Continued: a breach upheld in the last 24 months ({earlier.reference})." in body
+
+
+def formal_warning(people):
+    case = report(reporter=people["alice"])
+    triage(case, people["priya"], severity="serious")
+    respond(case, people["bob"])
+    return decide(case, people["pam"], outcome="formal_warning")
+
+
+def test_a_formal_warning_counts_towards_continued_only_while_it_is_live(people, time_machine):
+    warning = formal_warning(people)
+    close(warning, people)
+    time_machine.move_to(NOW + datetime.timedelta(days=330), tick=True)  # 11 months on: still live
+    later = report(reporter=people["alice"], incident_date=datetime.date(2027, 2, 1))
+    history = selectors.respondent_history(later)
+    assert history.continued and history.upheld_recently == [fresh(warning)]
+    services.breach_case_withdraw(case=later, expected_version=fresh(later).version, actor=people["priya"], reason="x")
+
+    time_machine.move_to(NOW + datetime.timedelta(days=370), tick=True)  # past the 12 months a warning lasts
+    history = selectors.respondent_history(report(reporter=people["alice"], incident_date=datetime.date(2027, 3, 1)))
+    assert not history.continued and history.upheld_recently == []
+    assert history.explanation == (
+        "No breach upheld in the last 24 months and no other open case. "
+        f"A formal warning that has lapsed ({warning.reference}) no longer counts."
+    )
+
+
+def test_the_partnership_sets_how_long_a_warning_lasts(people, alliance, time_machine):
+    BreachPolicy.objects.create(partnership=alliance, warning_expiry_months=3)
+    warning = formal_warning(people)
+    close(warning, people)
+    time_machine.move_to(NOW + datetime.timedelta(days=100), tick=True)
+    history = selectors.respondent_history(report(reporter=people["alice"], incident_date=datetime.date(2026, 6, 1)))
+    assert not history.continued
