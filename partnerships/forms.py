@@ -162,3 +162,18 @@ class RoleLabelsForm(GovForm):
             ),
             button="Save the names",
         )
+
+
+class PeopleUploadForm(GovForm):
+    file = forms.FileField(
+        label="Upload a list of people",
+        help_text=(
+            "A CSV or Excel (.xlsx) file with the columns organisation, name, email, job_title, roles "
+            "(separated by ;), start_date and end_date, smaller than 10 MB."
+        ),
+        error_messages={"required": "Choose a CSV or Excel file to upload", "empty": "The selected file is empty"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Field("file"), button="Check the list")

@@ -1,12 +1,14 @@
 """Changes that span the floors below: adding a person (conduct) and inviting them (accounts) in one transaction."""
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts import services as account_services
 from conduct import services as conduct_services
 from conduct.models import Organisation, Partnership, User
 
-from .people_import import ImportCheck
+from .models import PeopleUpload
+from .people_import import ImportCheck, check_rows, read_table
 
 
 def person_add_and_invite(
@@ -49,4 +51,25 @@ def people_import(
             transaction.set_rollback(True)
         else:
             account_services.invitations_send_many(user_ids=counts["created_ids"], actor=actor)
+    return counts
+
+
+def people_upload_keep(*, actor: User, partnership: Partnership, filename: str, content: bytes) -> PeopleUpload:
+    """Keep an uploaded list for its preview; nothing about people is written yet."""
+    return PeopleUpload.objects.create(
+        partnership=partnership, uploaded_by=actor, filename=filename[:200], content=content
+    )
+
+
+def people_upload_import(*, upload: PeopleUpload, actor: User) -> dict:
+    """Import a previewed list once it is confirmed; confirming twice imports once."""
+    with transaction.atomic():
+        upload = PeopleUpload.objects.select_for_update().select_related("partnership").get(pk=upload.pk)
+        if upload.imported_at is not None:
+            raise conduct_services.ConductError("This list has been imported already.")
+        table = read_table(name=upload.filename, content=bytes(upload.content))
+        check = check_rows(partnership=upload.partnership, table=table)
+        counts = people_import(actor=actor, partnership=upload.partnership, check=check, source=upload.filename)
+        upload.imported_at = timezone.now()
+        upload.save(update_fields=["imported_at"])
     return counts

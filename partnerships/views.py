@@ -19,10 +19,13 @@ from .forms import (
     MembershipEndForm,
     OrganisationJoinForm,
     PartnershipForm,
+    PeopleUploadForm,
     PersonForm,
     PersonUpdateForm,
     RoleLabelsForm,
 )
+from .models import PeopleUpload
+from .people_import import MAX_BYTES, ImportFileError, check_rows, read_table
 
 PAGE_SIZE = 50
 
@@ -180,6 +183,7 @@ def people(request, slug):
             "page": page,
             "search": search,
             "waiting_only": waiting_only,
+            "may_administer": selectors.may_administer(request.user, partnership),
             # What the pagination links carry over.
             "query": urlencode({name: value for name, value in filters.items() if value}),
         },
@@ -273,3 +277,61 @@ def role_labels(request, slug):
         messages.success(request, "The names of the roles are saved.")
         return redirect(partnership)
     return render(request, "partnerships/role_labels.html", {"form": form, "partnership": partnership})
+
+
+@login_required
+def people_import(request, slug):
+    partnership = _partnership_to_administer(request, slug)
+    form = PeopleUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        # One byte more than allowed is enough to tell a file that it is too large.
+        content = upload.read(MAX_BYTES + 1)
+        try:
+            read_table(name=upload.name, content=content)
+        except ImportFileError as error:
+            form.add_error("file", str(error))
+        else:
+            kept = partnership_services.people_upload_keep(
+                actor=request.user, partnership=partnership, filename=upload.name, content=content
+            )
+            return redirect("partnerships:people-import-preview", slug=partnership.slug, upload_id=kept.pk)
+    return render(request, "partnerships/people_import.html", {"form": form, "partnership": partnership})
+
+
+@login_required
+def people_import_preview(request, slug, upload_id):
+    partnership = _partnership_to_administer(request, slug)
+    upload = get_object_or_404(PeopleUpload, pk=upload_id, partnership=partnership, imported_at=None)
+    if request.method == "POST":
+        try:
+            counts = partnership_services.people_upload_import(upload=upload, actor=request.user)
+        except services.ConductError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                f"{counts['created']} people created, {counts['updated']} updated and {counts['unchanged']} unchanged.",
+            )
+            return redirect("partnerships:people", slug=partnership.slug)
+    counts, rows = None, []
+    try:
+        check = check_rows(
+            partnership=partnership, table=read_table(name=upload.filename, content=bytes(upload.content))
+        )
+    except ImportFileError as error:
+        check, problems = None, [(None, str(error))]
+    else:
+        problems, rows = list(check.problems), check.rows
+    if check is not None and check.is_valid:
+        try:
+            counts = partnership_services.people_import(
+                actor=request.user, partnership=partnership, check=check, source=upload.filename, dry_run=True
+            )
+        except services.ConductError as error:
+            problems = [(None, message) for message in error.messages]
+    return render(
+        request,
+        "partnerships/people_import_preview.html",
+        {"partnership": partnership, "upload": upload, "problems": problems, "counts": counts, "rows": rows},
+    )

@@ -135,3 +135,49 @@ def test_someone_who_is_a_partner_elsewhere_stops_the_import(tmp_path, members, 
     with pytest.raises(CommandError, match="Row 2: charlie@example.org is already a partner at Southside Carers"):
         run(write(tmp_path, GOOD.replace("dev@example.org", "charlie@example.org")))
     assert not User.objects.filter(email="eve@example.org").exists()
+
+
+def upload(client, members, text: str, name: str = "people.csv"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post(
+        f"/manage/partnerships/{members.slug}/people/import/",
+        {"file": SimpleUploadedFile(name, text.encode(), content_type="text/csv")},
+    )
+
+
+def test_an_administrator_previews_the_list_then_confirms_it(client, ada, members, django_capture_on_commit_callbacks):
+    client.force_login(ada)
+    response = upload(client, members, GOOD)
+    assert response.status_code == 302
+    preview = client.get(response["Location"]).content.decode()
+    assert "People to create" in preview and "Import 2 people" in preview
+    assert not User.objects.filter(email="dev@example.org").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmed = client.post(response["Location"])
+    assert confirmed.status_code == 302
+    assert User.objects.filter(email__in=["dev@example.org", "eve@example.org"]).count() == 2
+    assert len(mail.outbox) == 2
+    # The same preview cannot be confirmed twice.
+    assert client.post(response["Location"]).status_code == 404
+
+
+def test_the_preview_lists_each_bad_row_in_an_error_summary_and_offers_no_import(client, ada, members):
+    client.force_login(ada)
+    response = upload(client, members, GOOD + "fay@example.org,Fay Fox,Nowhere Trust,,,2025-03-01,\n")
+    preview = client.get(response["Location"]).content.decode()
+    assert "govuk-error-summary" in preview
+    assert "Row 4: organisation “Nowhere Trust” is not a member of The Health Creation Alliance" in preview
+    assert "Import 2 people" not in preview
+
+
+def test_a_file_that_cannot_be_read_is_an_error_next_to_the_upload(client, ada, members):
+    client.force_login(ada)
+    response = upload(client, members, "email,name\nx@example.org,X\n")
+    assert response.status_code == 200
+    assert "The file has no column called organisation, start_date" in response.content.decode()
+
+
+def test_a_programme_manager_does_not_import(client, priya, members):
+    client.force_login(priya)
+    assert client.get(f"/manage/partnerships/{members.slug}/people/import/").status_code == 403

@@ -8,6 +8,7 @@ from breaches import services as breach_services
 from conduct import services as conduct_services
 from conduct.models import Code, CodeReview, PartnershipRole, Principle
 from declarations import services as declaration_services
+from partnerships.models import PeopleUpload
 from tests.conftest import make_user
 
 
@@ -84,6 +85,9 @@ def build_world(*, alliance, alice, bob, priya, ada):
         "alliance": alliance.slug,
         "membership": alice.organisation.memberships.get(partnership=alliance).pk,
         "partner": alice.pk,
+        "upload": PeopleUpload.objects.create(
+            partnership=alliance, uploaded_by=ada, filename="people.csv", content=b"email,name\n"
+        ).pk,
         "case": case.pk,
         "anonymous_case": evidence_case.pk,
         "evidence": evidence_case.evidence.get().pk,

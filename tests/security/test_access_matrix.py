@@ -115,6 +115,12 @@ GET_MATRIX = [
     ),
     ("partnerships:people", "/manage/partnerships/{alliance}/people/", "302L 403 403 200 403 200"),
     ("partnerships:person-add", "/manage/partnerships/{alliance}/people/new/", "302L 403 403 200 403 200"),
+    ("partnerships:people-import", "/manage/partnerships/{alliance}/people/import/", "302L 403 403 403 403 200"),
+    (
+        "partnerships:people-import-preview",
+        "/manage/partnerships/{alliance}/people/import/{upload}/",
+        "302L 403 403 403 403 200",
+    ),
     ("partnerships:person-edit", "/manage/partnerships/{alliance}/people/{partner}/", "302L 403 403 200 403 200"),
     ("partnerships:role-labels", "/manage/partnerships/{alliance}/role-names/", "302L 403 403 403 403 200"),
     (
@@ -230,6 +236,11 @@ POST_REFUSALS = [
         "partnerships:person-invite",
         "/manage/partnerships/{alliance}/people/{partner}/invite/",
         {"anonymous": "302L", "alice": "403", "bob": "403", "pam": "403"},
+    ),
+    (
+        "partnerships:people-import-preview",
+        "/manage/partnerships/{alliance}/people/import/{upload}/",
+        {"anonymous": "302L", "alice": "403", "bob": "403", "priya": "403", "pam": "403"},
     ),
 ]
 
