@@ -22,6 +22,7 @@ def benchmark_pages() -> list[tuple[str, str, str | None]]:
             "bench-manager",
         ),
         ("A partnership (programme manager)", "/manage/partnerships/bench-partnership-0/", "bench-manager"),
+        ("Retention schedule (administrator)", "/privacy/retention/", "bench-admin"),
         (
             "A breach case (programme manager)",
             f"/breaches/cases/{_a_case_of_the_first_partnership()}/",

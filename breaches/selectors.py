@@ -509,3 +509,12 @@ def panel_verdict(panel: Panel) -> PanelVerdict:
 
 def sits_on(user: User, panel: Panel | None) -> bool:
     return panel is not None and panel.seats.filter(member=user).exists()
+
+
+def cases_closed_before(*, day: datetime.date) -> QuerySet:
+    """Cases closed or withdrawn before the day (the retention schedule counts from then)."""
+    return BreachCase.objects.filter(
+        status__in=[BreachCase.Status.CLOSED, BreachCase.Status.WITHDRAWN],
+        events__to_status__in=[BreachCase.Status.CLOSED, BreachCase.Status.WITHDRAWN],
+        events__at__date__lt=day,
+    ).distinct()

@@ -15,7 +15,7 @@ from django.utils.dateformat import format as date_format
 
 from conduct.models import Item, Membership, Organisation, Partnership, PartnershipRole, Principle, User
 from conduct.selectors import is_administrator
-from conduct.services import ConductError, audit_record, membership_end, task_enqueue
+from conduct.services import ERASED, ConductError, audit_entries_erase, audit_record, membership_end, task_enqueue
 from declarations.services import decision_participation_check
 
 from . import notifications, selectors
@@ -870,3 +870,62 @@ def breach_deadline_reminders_send(*, today: datetime.date) -> int:
                     _email(case, kind)
                     queued += 1
     return queued
+
+
+# --- Retention: erasing personal data ------------------------------------------------------
+
+
+def _evidence_erase(evidence: Evidence) -> None:
+    if evidence.file.name:
+        evidence.file.storage.delete(evidence.file.name)
+    Evidence.objects.filter(pk=evidence.pk).update(file="", original_name=ERASED)
+
+
+def evidence_erase_for_case(*, case_id: int) -> None:
+    """Before: a closed case's evidence files are stored under the names they came with.
+    After: the files are gone and their names read as erased; their type, size and date stay.
+    A file deleted before a rollback is gone anyway, so the names are erased in the same run."""
+    for evidence in Evidence.objects.filter(case_id=case_id).exclude(file=""):
+        _evidence_erase(evidence)
+
+
+def anonymous_follow_up_erase(*, case_id: int, reason: str) -> None:
+    """Before: an anonymous report's messages and receipt code are kept. After: the
+    messages read as erased and the receipt code opens nothing; when each was sent stays."""
+    with transaction.atomic():
+        BreachCase.objects.filter(pk=case_id, identity=BreachCase.Identity.ANONYMOUS).update(receipt_code_sha256=None)
+        CaseMessage.objects.filter(case_id=case_id, case__identity=BreachCase.Identity.ANONYMOUS).erase_personal_data(
+            text=ERASED
+        )
+
+
+def breach_case_erase_personal_data(*, case_id: int, reason: str) -> None:
+    """Before: a closed case holds who reported it, who it names and every account in
+    words. After: those read as erased, its evidence files are gone, and its audit
+    entries' words are erased, recorded; the partnership, organisation, dates,
+    severity, track, outcome and moves stay for the statistics."""
+    evidence_erase_for_case(case_id=case_id)
+    with transaction.atomic():
+        case = BreachCase.objects.select_for_update().get(pk=case_id)
+        case.reporter = None
+        case.reporter_email = ""
+        # A confidential report keeps a name by constraint: the erased marker stands in.
+        case.reporter_name = ERASED if case.identity == BreachCase.Identity.CONFIDENTIAL else ""
+        case.receipt_code_sha256 = None
+        for field in (
+            "respondent_person_name",
+            "incident_place",
+            "description",
+            "respondent_summary",
+            "routing_reason",
+            "finding",
+            "reasons",
+            "wider_causes",
+            "lessons",
+        ):
+            if getattr(case, field):
+                setattr(case, field, ERASED)
+        case.save()
+        CaseEvent.objects.filter(case_id=case_id).exclude(reason="").erase_personal_data(reason=ERASED)
+        CaseMessage.objects.filter(case_id=case_id).erase_personal_data(text=ERASED)
+        audit_entries_erase(subject_type="breaches.breachcase", subject_id=str(case_id), actor=None, reason=reason)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import F, FilteredRelation, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, F, FilteredRelation, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -539,3 +539,26 @@ def current_member_organisations(partnership: Partnership) -> QuerySet[Organisat
     return Organisation.objects.filter(
         pk__in=current_memberships().filter(partnership=partnership).values("organisation_id")
     ).order_by("name")
+
+
+# --- Retention: what has passed its period ------------------------------------------------
+
+
+def signatures_of_versions_ended_before(*, day: datetime.date) -> QuerySet:
+    """Signatures of versions superseded or withdrawn before the day."""
+    return Signature.objects.filter(
+        version__status__in=[CodeVersion.Status.SUPERSEDED, CodeVersion.Status.WITHDRAWN],
+        version__ended_at__date__lt=day,
+    )
+
+
+def accounts_left_before(*, day: datetime.date) -> QuerySet:
+    """Partners' accounts whose organisation left its last partnership before the day
+    (ending a membership is how a person leaves: see `membership_end`)."""
+    still_a_member = Membership.objects.filter(organisation=OuterRef("partner__organisation"), ended_on__isnull=True)
+    return (
+        User.objects.filter(partner__isnull=False, is_staff=False)
+        .exclude(Exists(still_a_member))
+        .annotate(left_on=Max("partner__organisation__memberships__ended_on"))
+        .filter(left_on__lt=day)
+    )

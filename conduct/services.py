@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from . import notifications, review_schedule
-from .audit_log import audit_entry_append
+from .audit_log import audit_entries_erase, audit_entry_append
 from .canonical_text import CURRENT_FORMAT, text_sha256, version_canonical_text
 from .item_tree import items_in_tree_order
 from .models import (
@@ -887,3 +887,33 @@ def people_record_many(*, partnership: Partnership, actor: User | None, people: 
                 ),
             )
     return {**counts, "created_ids": sorted(created_ids)}
+
+
+# --- Retention: erasing personal data ------------------------------------------------------
+
+# What an erased text reads as, wherever the retention schedule erased one.
+ERASED = "[Erased under the retention schedule]"
+
+
+def signature_erase_personal_data(*, signature_id: int, reason: str) -> None:
+    """Before: a signature keeps the name typed. After: the name reads as erased and its
+    audit entries' words are erased, recorded; who signed which version when stays."""
+    with transaction.atomic():
+        Signature.objects.filter(pk=signature_id).update(typed_name=ERASED)
+        audit_entries_erase(subject_type="conduct.signature", subject_id=str(signature_id), actor=None, reason=reason)
+
+
+def account_erase_personal_data(*, user_id: int, reason: str) -> None:
+    """Before: the account of someone who left holds their name, email and password.
+    After: it is closed, named only by its number, and its audit entries' words are
+    erased, recorded; records that point at the account keep pointing at it."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user_id)
+        user.username = f"erased-{user.pk}"
+        user.first_name = user.last_name = ""
+        user.email = f"erased-{user.pk}@erased.invalid"
+        user.is_active = False
+        user.set_unusable_password()
+        user.save(update_fields=["username", "first_name", "last_name", "email", "is_active", "password"])
+        Partner.objects.filter(user_id=user_id).update(job_title="")
+        audit_entries_erase(subject_type="conduct.user", subject_id=str(user_id), actor=None, reason=reason)

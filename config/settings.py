@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "partnerships",
     "declarations",
     "breaches",
+    "privacy",
     "bench",
 ]
 # Serves the benchmark's reference page (bench/); off except when benchmarking.
@@ -216,6 +217,11 @@ CONDUCT_PERIODIC_TASKS = {
         "crontab": "50 6",
     },
     "Remind case handlers of breach deadlines": {"task": "breaches.tasks.send_deadline_reminders", "crontab": "0 7"},
+    # At night, away from the working day's writes to the same records.
+    "Erase personal data past its retention period": {
+        "task": "privacy.tasks.apply_retention_schedule",
+        "crontab": "30 2",
+    },
 }
 
 # How many partners one Celery task asks to sign a newly published version.

@@ -32,6 +32,7 @@ urlpatterns = [
     path("manage/partnerships/", include("partnerships.urls")),
     path("declarations/", include("declarations.urls")),
     path("breaches/", include("breaches.urls")),
+    path("privacy/", include("privacy.urls")),
     path("", include("conduct.urls")),
 ]
 

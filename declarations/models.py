@@ -204,6 +204,10 @@ class DeclarationRevisionQuerySet(models.QuerySet):
             raise ValidationError("A submitted revision is never changed: start a new revision instead.")
         return super().update(**kwargs)
 
+    def erase_personal_data(self, **fields):
+        # Erasure at the end of the retention period is the one change a submitted revision allows.
+        return super().update(**fields)
+
     def delete(self):
         raise ValidationError("Revisions of a declaration are never deleted.")
 
@@ -392,6 +396,10 @@ class DeclarationEventQuerySet(models.QuerySet):
         if set(kwargs) != {"notified_at"}:
             raise ValidationError("The history of a declaration is never changed.")
         return super().update(**kwargs)
+
+    def erase_personal_data(self, **fields):
+        # Erasure at the end of the retention period is the one change history allows.
+        return super().update(**fields)
 
     def delete(self):
         raise ValidationError("The history of a declaration is never deleted.")

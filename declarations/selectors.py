@@ -1,6 +1,7 @@
 """Reads for the declarations app: who may see which declaration, the registers,
 and whether someone may take part in a decision."""
 
+import datetime
 from dataclasses import dataclass
 from itertools import islice
 
@@ -434,3 +435,8 @@ def register_csv_rows(declarations: QuerySet[Declaration], *, chunk_size: int = 
                 number,
                 "; ".join(actions.get(revision_id, [])),
             ]
+
+
+def declarations_ended_before(*, day: datetime.date) -> QuerySet:
+    """Declarations that ended before the day (the retention schedule counts from then)."""
+    return Declaration.objects.filter(status=Declaration.Status.ENDED, ended_on__lt=day)

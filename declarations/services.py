@@ -15,7 +15,14 @@ from django.utils import timezone
 
 from conduct.models import Partnership, PartnershipRole, User
 from conduct.selectors import partner_for_user, partners_of_partnership
-from conduct.services import ConductError, audit_record, send_templated_email, task_enqueue
+from conduct.services import (
+    ERASED,
+    ConductError,
+    audit_entries_erase,
+    audit_record,
+    send_templated_email,
+    task_enqueue,
+)
 
 from .models import (
     NOTE_MAX_LENGTH,
@@ -611,3 +618,22 @@ def annual_confirmation_confirm(
                 summary=f"{confirmation}: {confirmation.get_how_display().lower()}",
             )
     return len(open_requests)
+
+
+def declaration_erase_personal_data(*, declaration_id: int, reason: str) -> None:
+    """Before: an ended declaration keeps who and what was declared in words.
+    After: the other party's name, descriptions, actions' details and notes read as
+    erased, and its audit entries' words are erased, recorded; the kind, situation,
+    dates, value and status stay for the statistics."""
+    with transaction.atomic():
+        Declaration.objects.filter(pk=declaration_id).exclude(withheld_reason="").update(withheld_reason=ERASED)
+        revisions = DeclarationRevision.objects.filter(declaration_id=declaration_id)
+        revisions.exclude(counterparty_name="").erase_personal_data(counterparty_name=ERASED)
+        revisions.exclude(description="").erase_personal_data(description=ERASED)
+        ManagementAction.objects.filter(revision__declaration_id=declaration_id).exclude(details="").update(
+            details=ERASED
+        )
+        DeclarationEvent.objects.filter(declaration_id=declaration_id).exclude(note="").erase_personal_data(note=ERASED)
+        audit_entries_erase(
+            subject_type="declarations.declaration", subject_id=str(declaration_id), actor=None, reason=reason
+        )

@@ -137,10 +137,19 @@ GET_MATRIX = [
     ("password_reset_done", "/accounts/password-reset/sent/", "200 200 200 200 200 200"),
     ("password_reset_confirm", "/accounts/reset/MQ/not-a-token/", "200 200 200 200 200 200"),
     ("password_reset_complete", "/accounts/reset/done/", "200 200 200 200 200 200"),
+    # Personal data: only administrators see and change the retention schedule.
+    ("privacy:retention-schedule", "/privacy/retention/", "302L 403 403 403 403 200"),
+    ("privacy:retention-period-edit", "/privacy/retention/evidence/", "302L 403 403 403 403 200"),
+    ("privacy:retention-period-edit", "/privacy/retention/nonsense/", "302L 403 403 403 403 404"),
 ]
 
 # Actions that change something, tried by everyone who must be refused (POST, empty form).
 POST_REFUSALS = [
+    (
+        "privacy:retention-period-edit",
+        "/privacy/retention/evidence/",
+        {"anonymous": "302L", "alice": "403", "bob": "403", "priya": "403", "pam": "403"},
+    ),
     (
         "conduct:draft-start",
         "/manage/codes/health-creation-alliance/drafts/new/",

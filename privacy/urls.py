@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "privacy"
+
+urlpatterns = [
+    path("retention/", views.retention_schedule, name="retention-schedule"),
+    path("retention/<slug:kind>/", views.retention_period_edit, name="retention-period-edit"),
+]
