@@ -10,6 +10,7 @@ urlpatterns = [
     path("codes/<slug:code_slug>/", views.code_detail, name="code-detail"),
     path("codes/<slug:code_slug>/changes/", views.version_diff, name="version-diff"),
     path("codes/<slug:code_slug>/versions/<int:number>/", views.version_detail, name="version-detail"),
+    path("codes/<slug:code_slug>/versions/<int:number>.pdf", views.version_pdf, name="version-pdf"),
     path("codes/<slug:code_slug>/versions/<int:number>/sign/", views.version_sign, name="version-sign"),
     path(
         "codes/<slug:code_slug>/versions/<int:number>/signatures/",
@@ -21,6 +22,7 @@ urlpatterns = [
     ),
     path("signatures/", views.my_signatures, name="my-signatures"),
     path("signatures/<uuid:reference>/", views.signature_receipt, name="signature-receipt"),
+    path("signatures/<uuid:reference>.pdf", views.signature_receipt_pdf, name="signature-receipt-pdf"),
     path("reviews/", views.review_calendar, name="review-calendar"),
     path("reviews/<int:review_id>/", views.review_detail, name="review-detail"),
     path("manage/codes/", views.manage_codes, name="manage-codes"),

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from govuk.csv_export import csv_response
+from govuk.pdf import pdf_response
 
 from . import selectors, services
 from .canonical_text import text_sha256, version_canonical_text
@@ -202,6 +203,40 @@ def signature_receipt(request, reference):
             "version_hash": current_hash,
             "intact": signature.signed_text_intact and current_hash == signature.text_sha256,
         },
+    )
+
+
+RECEIPT_ATTACHMENT = "signed-text.txt"
+
+
+@login_required
+def signature_receipt_pdf(request, reference):
+    signature = selectors.signature_for_user(request.user, reference)
+    return pdf_response(
+        request,
+        "pdf/signature_receipt.html",
+        {
+            "signature": signature,
+            "attachment_name": RECEIPT_ATTACHMENT,
+            "url": request.build_absolute_uri(signature.get_absolute_url()),
+        },
+        filename=f"signature-receipt-{signature.reference}.pdf",
+        attachments={RECEIPT_ATTACHMENT: signature.signed_text.text},
+    )
+
+
+def version_pdf(request, code_slug, number):
+    version = selectors.version_for_user(request.user, code_slug=code_slug, number=number)
+    return pdf_response(
+        request,
+        "pdf/code_version.html",
+        {
+            "version": version,
+            "outline": selectors.version_outline(version),
+            "printed_at": timezone.now(),
+            "url": request.build_absolute_uri(version.get_absolute_url()),
+        },
+        filename=f"{version.code.slug}-version-{version.number}.pdf",
     )
 
 

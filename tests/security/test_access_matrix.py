@@ -22,6 +22,8 @@ GET_MATRIX = [
     ("conduct:code-detail", f"{HCA}/", "302 302 302 302 302 302"),
     ("conduct:version-detail", f"{HCA}/versions/2/", "200 200 200 200 200 200"),
     ("conduct:version-detail", f"{HCA}/versions/{{draft}}/", "404 404 404 404 404 200"),
+    ("conduct:version-pdf", f"{HCA}/versions/2.pdf", "200 200 200 200 200 200"),
+    ("conduct:version-pdf", f"{HCA}/versions/{{draft}}.pdf", "404 404 404 404 404 200"),
     ("conduct:version-diff", f"{HCA}/changes/", "200 200 200 200 200 200"),
     # alice has signed already, so she is sent to her receipt.
     ("conduct:version-sign", f"{HCA}/versions/2/sign/", "302L 302 200 403 403 403"),
@@ -29,6 +31,7 @@ GET_MATRIX = [
     ("conduct:signature-export", f"{HCA}/versions/2/signatures.csv", "302L 403 403 200 403 200"),
     ("conduct:my-signatures", "/signatures/", "302L 200 200 403 403 403"),
     ("conduct:signature-receipt", "/signatures/{signature}/", "302L 200 404 200 404 200"),
+    ("conduct:signature-receipt-pdf", "/signatures/{signature}.pdf", "302L 200 404 200 404 200"),
     ("conduct:review-calendar", "/reviews/", "302L 403 403 200 403 200"),
     ("conduct:review-detail", "/reviews/{review}/", "302L 404 404 200 404 200"),
     ("conduct:manage-codes", "/manage/codes/", "302L 403 403 403 403 200"),
