@@ -265,6 +265,7 @@ def seed_declarations(*, scale: float, now: datetime.datetime) -> int:
                 declarations.append(
                     Declaration(
                         pk=declaration_id,
+                        declarant_id=user_id,
                         partner_id=partner_id,
                         organisation_id=organisation_id,
                         partnership_id=rng.choice(partnerships_of[organisation_id]),

@@ -52,10 +52,19 @@ class DeclarationAdmin(admin.ModelAdmin):
     """Declarations change only through the app's pages, so that every change is
     recorded; the admin shows them, their revisions and their history read-only."""
 
-    list_display = ["pk", "partner", "partnership", "status", "is_late", "first_submitted_at", "withheld_at"]
+    list_display = [
+        "pk",
+        "declarant",
+        "organisation",
+        "partnership",
+        "status",
+        "is_late",
+        "first_submitted_at",
+        "withheld_at",
+    ]
     list_filter = ["status", "is_late", "partnership"]
-    list_select_related = ["partner__user", "partner__organisation", "partnership"]
-    search_fields = ["partner__user__first_name", "partner__user__last_name", "revisions__counterparty_name"]
+    list_select_related = ["declarant", "organisation", "partnership"]
+    search_fields = ["declarant__first_name", "declarant__last_name", "revisions__counterparty_name"]
     inlines = [RevisionInline, EventInline]
 
     def has_add_permission(self, request):

@@ -89,7 +89,9 @@ VALUED_SITUATIONS = {Situation.GIFT, Situation.HOSPITALITY}
 
 
 class Declaration(models.Model):
-    """A partner's declaration of an interest (or of having none) to one partnership.
+    """Someone's declaration of an interest (or of having none) to one partnership: a
+    partner's, or that of anyone else who takes part in its decisions (a programme
+    manager, reviewer, panel member, chair or administrator).
 
     What was declared lives in its revisions; the declaration points at the latest
     submitted one and at the one accepted, which stays as it was accepted.
@@ -114,12 +116,22 @@ class Declaration(models.Model):
     # Not yet resolved: the partner has a potential conflict concerning whom it names.
     UNRESOLVED = (Status.SUBMITTED, Status.RETURNED)
 
-    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="declarations")
+    declarant = models.ForeignKey(User, on_delete=models.PROTECT, related_name="declarations")
+    partner = models.ForeignKey(
+        Partner,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="declarations",
+        help_text="The declarant as a partner, if they are one.",
+    )
     organisation = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="declarations_made",
-        help_text="The partner's organisation when they declared.",
+        help_text="The declarant's organisation when they declared, if they are a partner.",
     )
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="declarations")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
@@ -176,7 +188,7 @@ class Declaration(models.Model):
         ]
         indexes = [
             models.Index(fields=["partnership", "status"]),
-            models.Index(fields=["partner", "status"]),
+            models.Index(fields=["declarant", "status"]),
             # The register lists a partnership's declarations newest first, a page at a time.
             models.Index(
                 F("partnership"), F("first_submitted_at").desc(), F("id").desc(), name="declaration_register_order"

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from itertools import islice
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils import dateformat, timezone
 
@@ -43,9 +44,22 @@ def normalised_name(name: str) -> str:
 # --- Who may do what --------------------------------------------------------------------
 
 
-def declaring_partnerships(partner: Partner) -> QuerySet[Partnership]:
-    """The partnerships a partner declares to: those their organisation is a current member of."""
-    return partnerships_of_partner(partner).order_by("name")
+DECIDING_ROLES = tuple(PartnershipRole.Role.values)
+
+
+def declaring_partnerships(user: User) -> QuerySet[Partnership]:
+    """The partnerships someone declares to: those their organisation is a current member of
+    (partners), those in which they hold a role (programme managers, reviewers, panel
+    members), and every one for administrators. Anyone who takes part in decisions declares."""
+    if not user.is_authenticated:
+        return Partnership.objects.none()
+    if is_administrator(user):
+        return Partnership.objects.order_by("name")
+    declares_to = Q(pk__in=partnership_ids_where(user, *DECIDING_ROLES))
+    partner = partner_for_user(user)
+    if partner is not None:
+        declares_to |= Q(pk__in=partnerships_of_partner(partner).values("pk"))
+    return Partnership.objects.filter(declares_to).order_by("name")
 
 
 def reviewable_partnerships(user: User) -> QuerySet[Partnership]:
@@ -53,13 +67,25 @@ def reviewable_partnerships(user: User) -> QuerySet[Partnership]:
     return partnerships_where(user, *REVIEWER_ROLES).order_by("name")
 
 
+def review_refusal(user: User, declaration: Declaration) -> str:
+    """Why this user may not review this declaration, or "" if they may. Reviewers review
+    others' declarations, never their own, nor one naming someone they have an interest in."""
+    if declaration.status == Declaration.Status.DRAFT:
+        return "A draft is not yet a declaration: there is nothing to review."
+    if declaration.declarant_id == user.pk:
+        return "You cannot review your own declaration: another reviewer must."
+    if not reviewable_partnerships(user).filter(pk=declaration.partnership_id).exists():
+        return "Only the programme manager or a reviewer of this partnership can review it."
+    return decision_participation_check(user=user, **concerning(declaration.revision)).reason_refused
+
+
 def may_review(user: User, declaration: Declaration) -> bool:
-    """Reviewers review others' declarations, never their own."""
-    return (
-        declaration.status != Declaration.Status.DRAFT
-        and declaration.partner.user_id != user.pk
-        and reviewable_partnerships(user).filter(pk=declaration.partnership_id).exists()
-    )
+    return not review_refusal(user, declaration)
+
+
+def concerning(revision: DeclarationRevision) -> dict:
+    """Whom a revision names, as the decision check asks for them."""
+    return {"organisation": revision.counterparty_organisation, "person_name": revision.counterparty_name}
 
 
 def may_withhold(user: User, declaration: Declaration) -> bool:
@@ -80,7 +106,7 @@ def days_late(*, arose_on, declared_on, policy) -> int | None:
 
 def _with_revision(declarations: QuerySet[Declaration]) -> QuerySet[Declaration]:
     return declarations.select_related(
-        "partner__user", "organisation", "partnership", "revision__counterparty_organisation"
+        "declarant", "organisation", "partnership", "revision__counterparty_organisation"
     )
 
 
@@ -91,7 +117,7 @@ def declarations_for_review(user: User) -> QuerySet[Declaration]:
         # Plain ids, so that PostgreSQL can use the (partnership, status) index.
         declarations = declarations.filter(partnership__in=partnership_ids_where(user, *REVIEWER_ROLES))
     return (
-        declarations.select_related("partner__user", "revision__counterparty_organisation")
+        declarations.select_related("declarant", "revision__counterparty_organisation")
         # The names of the partnership and the declaring organisation are read by
         # subqueries, not joins: with seven tables joined, PostgreSQL spent longer
         # choosing the join order (about 6 ms) than reading a page of rows.
@@ -105,9 +131,9 @@ def declarations_for_review(user: User) -> QuerySet[Declaration]:
             "first_submitted_at",
             "is_late",
             "withheld_at",
-            "partner__user__username",
-            "partner__user__first_name",
-            "partner__user__last_name",
+            "declarant__username",
+            "declarant__first_name",
+            "declarant__last_name",
             "revision__is_nil",
             "revision__kind",
             "revision__situation",
@@ -122,10 +148,10 @@ def _name_of(model, id_field: str) -> Subquery:
     return Subquery(model.objects.filter(pk=OuterRef(id_field)).values("name")[:1])
 
 
-def partner_declarations(partner: Partner) -> QuerySet[Declaration]:
+def own_declarations(user: User) -> QuerySet[Declaration]:
     drafts = DeclarationRevision.objects.filter(declaration=OuterRef("pk"), submitted_at__isnull=True)
     return (
-        _with_revision(Declaration.objects.filter(partner=partner))
+        _with_revision(Declaration.objects.filter(declarant_id=user.pk))
         .annotate(has_draft_revision=Exists(drafts))
         .order_by("-created_at", "-pk")
     )
@@ -134,7 +160,7 @@ def partner_declarations(partner: Partner) -> QuerySet[Declaration]:
 def _visible_declarations(user: User) -> QuerySet[Declaration]:
     if not user.is_authenticated:
         return Declaration.objects.none()
-    own = Q(partner__user=user)
+    own = Q(declarant=user)
     if is_administrator(user):
         return Declaration.objects.filter(own | ~Q(status=Declaration.Status.DRAFT))
     return Declaration.objects.filter(
@@ -143,7 +169,7 @@ def _visible_declarations(user: User) -> QuerySet[Declaration]:
 
 
 def declaration_for_user(user: User, pk: int) -> Declaration:
-    """A declaration for its partner, its partnership's reviewers and administrators; 404 for anyone else."""
+    """A declaration for its declarant, its partnership's reviewers and administrators; 404 for anyone else."""
     declaration = (
         _with_revision(_visible_declarations(user))
         .select_related("accepted_revision__counterparty_organisation")
@@ -167,8 +193,8 @@ def declaration_for_user(user: User, pk: int) -> Declaration:
 
 
 def own_declaration(user: User, pk: int) -> Declaration:
-    """A declaration for the partner who made it; 404 for anyone else."""
-    declaration = _with_revision(Declaration.objects.filter(pk=pk, partner__user_id=user.pk)).first()
+    """A declaration for the person who made it; 404 for anyone else."""
+    declaration = _with_revision(Declaration.objects.filter(pk=pk, declarant_id=user.pk)).first()
     if declaration is None:
         raise Http404("No such declaration")
     return declaration
@@ -201,11 +227,11 @@ def public_register(partnership: Partnership) -> QuerySet[Declaration]:
     except those withheld with a recorded reason."""
     return (
         Declaration.objects.filter(partnership=partnership, accepted_revision__isnull=False, withheld_at__isnull=True)
-        .select_related("partner__user", "organisation", "accepted_revision__counterparty_organisation")
+        .select_related("declarant", "organisation", "accepted_revision__counterparty_organisation")
         .prefetch_related(
             Prefetch("accepted_revision__management_actions", queryset=ManagementAction.objects.order_by("pk"))
         )
-        .order_by("partner__user__last_name", "partner__user__first_name", "partner_id", "-accepted_at", "-pk")
+        .order_by("declarant__last_name", "declarant__first_name", "declarant_id", "-accepted_at", "-pk")
     )
 
 
@@ -223,49 +249,72 @@ class DecisionCheck:
     def reason(self) -> str:
         if self.allowed:
             return "You have not declared an interest that stops you taking part in this decision."
-        return " ".join(_conflict_sentence(declaration) for declaration in self.conflicts)
+        return self.reason_refused
+
+    @property
+    def reason_refused(self) -> str:
+        """Why the person may not take part, addressed to them; "" if they may."""
+        return " ".join(conflict_sentence(declaration) for declaration in self.conflicts)
+
+    def reason_about(self, person: User) -> str:
+        """Why this other person may not take part (for whoever would assign them); "" if they may."""
+        return " ".join(conflict_sentence(declaration, person=person) for declaration in self.conflicts)
 
 
-def _conflict_sentence(declaration: Declaration) -> str:
+def conflict_sentence(declaration: Declaration, *, person: User | None = None) -> str:
+    """Which declaration stops someone taking part, and what would resolve it."""
     concerning = declaration.revision.counterparty
+    name = person.display_name if person else ""
     if declaration.is_unresolved:
         return (
-            f"You have declared an interest concerning {concerning} that is not yet resolved "
-            f"(declaration submitted {_long_date(declaration.first_submitted_at)})."
+            f"{name or 'You'} {'has' if name else 'have'} declared an interest concerning {concerning} that is not "
+            f"yet resolved (declaration {declaration.pk}, submitted {_long_date(declaration.first_submitted_at)}). "
+            "It is resolved once a reviewer accepts it, or once the interest has ended and that is recorded."
         )
+    lasts = (
+        f"until the interest ends on {_long_date_of(declaration.revision.ends_on)}"
+        if declaration.revision.ends_on
+        else "until the interest's end is recorded on the declaration"
+    )
     return (
-        f"Your declaration of an interest concerning {concerning} was accepted on "
-        f"{_long_date(declaration.accepted_at)} on condition that you are excluded from decisions concerning "
-        f"{concerning}."
+        f"{name + chr(39) + 's' if name else 'Your'} declaration of an interest concerning {concerning} "
+        f"(declaration {declaration.pk}) was accepted on {_long_date(declaration.accepted_at)} on condition that "
+        f"{name or 'you'} {'is' if name else 'are'} excluded from decisions concerning {concerning}. "
+        f"That lasts {lasts}."
     )
 
 
-def decision_participation_check(*, user, organisation=None, person_name: str = "") -> DecisionCheck:
-    """May this user take part in a decision about this organisation (a conduct.Organisation) or person?
+def _long_date_of(day) -> str:
+    return dateformat.format(day, "j F Y")
 
-    The C4PC code: "A Partner with a potential conflict of interest will not participate in
-    any decision … until the potential conflict is resolved". So the user may not take part
-    while a declaration of theirs naming that organisation or person is submitted or returned,
-    nor while an accepted one excludes them from decisions concerning it (until the interest's
-    stated end date has passed). Names match whatever their case.
+
+def _concerning_any(organisations, person_names) -> Q:
+    """Declarations naming any of these organisations (by link, or by name whatever its case and
+    spacing) or any of these people (by name, likewise)."""
+    names = {normalised_name(name).lower() for name in person_names if normalised_name(name)}
+    names |= {normalised_name(organisation.name).lower() for organisation in organisations}
+    concerning = Q(revision__counterparty_organisation__in=[organisation.pk for organisation in organisations])
+    if names:
+        # Stored names are already normalised (declaration_draft_save), so only case remains.
+        concerning |= Q(counterparty_key__in=sorted(names))
+    return concerning
+
+
+def standing_conflicts(*, user_ids, organisations=(), person_names=()) -> QuerySet[Declaration]:
+    """The declarations of these people that stop them taking part in a decision about any of these
+    organisations or people: submitted or returned (not yet resolved), or accepted on condition
+    that they are excluded from such decisions, until the interest's stated end date has passed.
+
+    The one rule behind `decision_participation_check` and a meeting's conflicts list.
     """
-    person_name = normalised_name(person_name)
-    # Only partners declare interests: someone who is not one has declared nothing.
-    if partner_for_user(user) is None or (organisation is None and not person_name):
-        return DecisionCheck(allowed=True, conflicts=())
-    concerning = Q()
-    if organisation is not None:
-        concerning |= Q(revision__counterparty_organisation=organisation)
-        concerning |= Q(revision__counterparty_name__iexact=normalised_name(organisation.name))
-    if person_name:
-        concerning |= Q(revision__counterparty_name__iexact=person_name)
     exclusion = ManagementAction.objects.filter(
         revision=OuterRef("revision"), kind=ManagementAction.Kind.EXCLUDED_FROM_DECISIONS
     )
     today = timezone.localdate()
-    conflicts = tuple(
-        Declaration.objects.filter(partner__user=user)
-        .filter(concerning)
+    return (
+        Declaration.objects.filter(declarant_id__in=list(user_ids))
+        .annotate(counterparty_key=Lower("revision__counterparty_name"))
+        .filter(_concerning_any(list(organisations), list(person_names)))
         .filter(
             Q(status__in=Declaration.UNRESOLVED)
             | (
@@ -277,6 +326,21 @@ def decision_participation_check(*, user, organisation=None, person_name: str = 
         .select_related("revision__counterparty_organisation")
         .order_by("first_submitted_at", "pk")
     )
+
+
+def decision_participation_check(*, user, organisation=None, person_name: str = "") -> DecisionCheck:
+    """May this user take part in a decision about this organisation (a conduct.Organisation) or person?
+
+    The C4PC code: "A Partner with a potential conflict of interest will not participate in
+    any decision … until the potential conflict is resolved"; the same holds for everyone who
+    decides, partner or not (programme managers, reviewers, panel members, chairs,
+    administrators). So the user may not take part while a declaration of theirs naming that
+    organisation or person stands (see `standing_conflicts`). Names match whatever their case.
+    """
+    organisations = [organisation] if organisation is not None else []
+    if not user.is_authenticated or not (organisations or normalised_name(person_name)):
+        return DecisionCheck(allowed=True, conflicts=())
+    conflicts = tuple(standing_conflicts(user_ids=[user.pk], organisations=organisations, person_names=[person_name]))
     return DecisionCheck(allowed=not conflicts, conflicts=conflicts)
 
 
@@ -337,10 +401,10 @@ REGISTER_CSV_HEADER = [
 _REGISTER_CSV_COLUMNS = (
     "pk",
     "partnership__name",
-    "partner__user__first_name",
-    "partner__user__last_name",
-    "partner__user__username",
-    "partner__user__email",
+    "declarant__first_name",
+    "declarant__last_name",
+    "declarant__username",
+    "declarant__email",
     "organisation__name",
     "status",
     "is_late",
@@ -414,7 +478,7 @@ def register_csv_rows(declarations: QuerySet[Declaration], *, chunk_size: int = 
                 partnership,
                 f"{first_name} {last_name}".strip() or username,
                 email,
-                organisation,
+                organisation or "",
                 statuses[status],
                 yes_no[is_late],
                 yes_no[withheld_at is not None],

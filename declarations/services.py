@@ -44,6 +44,8 @@ from .selectors import (  # noqa: F401 (other apps ask through services)
     may_review,
     may_withhold,
     normalised_name,
+    review_refusal,
+    standing_conflicts,
 )
 
 
@@ -101,7 +103,9 @@ def _record(
 
 def _locked(declaration: Declaration) -> Declaration:
     return (
-        Declaration.objects.select_for_update(of=("self",)).select_related("revision", "partner").get(pk=declaration.pk)
+        Declaration.objects.select_for_update(of=("self",))
+        .select_related("revision__counterparty_organisation")
+        .get(pk=declaration.pk)
     )
 
 
@@ -111,15 +115,15 @@ def _check_transition(declaration: Declaration, to_status: str, refusal: str) ->
 
 
 def _check_own(declaration: Declaration, actor: User) -> None:
-    if declaration.partner.user_id != actor.pk:
-        raise DeclarationError("Only the partner who made a declaration can change it.")
+    if declaration.declarant_id != actor.pk:
+        raise DeclarationError("Only the person who made a declaration can change it.")
 
 
 def _check_reviewer(declaration: Declaration, actor: User) -> None:
-    if declaration.partner.user_id == actor.pk:
-        raise DeclarationError("You cannot review your own declaration: another reviewer must.")
-    if not may_review(actor, declaration):
-        raise DeclarationError("Only the programme manager or a reviewer of this partnership can review it.")
+    """Never the declarant, only the partnership's reviewers, and none with a standing interest in whom it names."""
+    refusal = review_refusal(actor, declaration)
+    if refusal:
+        raise DeclarationError(refusal)
 
 
 def _check_note(note: str, *, required: str = "") -> str:
@@ -138,18 +142,20 @@ def _queue_event_email(event_id: int) -> None:
 
 
 def declaration_start(*, actor: User, partnership: Partnership, is_nil: bool) -> Declaration:
-    """Start a draft declaration to a partnership the partner's organisation belongs to.
+    """Start a draft declaration to a partnership the actor declares to: one their organisation
+    belongs to, one in which they hold a role, or any for an administrator.
 
     After: a draft declaration with a first, unsubmitted revision, and its history row.
     """
+    if not declaring_partnerships(actor).filter(pk=partnership.pk).exists():
+        raise DeclarationError(f"You neither belong to a member organisation of {partnership} nor hold a role in it.")
     partner = partner_for_user(actor)
-    if partner is None:
-        raise DeclarationError("Only partners make declarations.")
-    if not declaring_partnerships(partner).filter(pk=partnership.pk).exists():
-        raise DeclarationError(f"Your organisation is not a current member of {partnership}.")
     with transaction.atomic():
         declaration = Declaration.objects.create(
-            partner=partner, organisation_id=partner.organisation_id, partnership=partnership
+            declarant=actor,
+            partner=partner,
+            organisation_id=partner.organisation_id if partner else None,
+            partnership=partnership,
         )
         revision = DeclarationRevision.objects.create(declaration=declaration, number=1, is_nil=is_nil)
         _record(declaration, action=DeclarationEvent.Action.STARTED, from_status="", actor=actor, revision=revision)
@@ -176,8 +182,10 @@ def declaration_draft_save(
                 "Only a new declaration can change its partnership or whether it is a nil declaration."
             )
         if partnership is not None and partnership.pk != declaration.partnership_id:
-            if not declaring_partnerships(declaration.partner).filter(pk=partnership.pk).exists():
-                raise DeclarationError(f"Your organisation is not a current member of {partnership}.")
+            if not declaring_partnerships(actor).filter(pk=partnership.pk).exists():
+                raise DeclarationError(
+                    f"You neither belong to a member organisation of {partnership} nor hold a role in it."
+                )
             declaration.partnership = partnership
             declaration.save(update_fields=["partnership"])
         if "counterparty_name" in answers:
@@ -278,13 +286,14 @@ def declaration_submit(*, declaration: Declaration, actor: User, note: str = "")
         event = _record(declaration, action=action, from_status=from_status, actor=actor, note=note, revision=revision)
         if declaration.is_late and not was_late:
             _queue_event_email(event.pk)
-        # Declaring answers this year's request to confirm.
-        annual_confirmation_confirm(
-            partner=declaration.partner,
-            partnership=declaration.partnership,
-            actor=actor,
-            how=AnnualConfirmation.How.DECLARED,
-        )
+        if declaration.partner_id is not None:
+            # A partner declaring answers this year's request to confirm.
+            annual_confirmation_confirm(
+                partner=declaration.partner,
+                partnership=declaration.partnership,
+                actor=actor,
+                how=AnnualConfirmation.How.DECLARED,
+            )
     return declaration
 
 
@@ -374,7 +383,7 @@ def declaration_accept(
 
 def _end_contradicted_nil_declarations(declaration: Declaration, *, actor: User) -> None:
     nil_declarations = Declaration.objects.select_for_update().filter(
-        partner_id=declaration.partner_id,
+        declarant_id=declaration.declarant_id,
         partnership_id=declaration.partnership_id,
         status=Declaration.Status.ACCEPTED,
         revision__is_nil=True,
@@ -489,7 +498,7 @@ def declaration_event_notify(*, event_id: int) -> bool:
             return False
         event = DeclarationEvent.objects.select_related(
             "actor",
-            "declaration__partner__user",
+            "declaration__declarant",
             "declaration__organisation",
             "declaration__partnership",
             "declaration__revision__counterparty_organisation",
@@ -505,7 +514,7 @@ def declaration_event_notify(*, event_id: int) -> bool:
         if event.action in (DeclarationEvent.Action.RETURNED, DeclarationEvent.Action.ACCEPTED):
             context["actions"] = list(revision.management_actions.all())
             send_templated_email(
-                template=f"emails/declaration_{event.action}", to=[declaration.partner.user.email], context=context
+                template=f"emails/declaration_{event.action}", to=[declaration.declarant.email], context=context
             )
             return True
         managers = list(

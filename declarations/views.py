@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from conduct.selectors import partner_for_user
+from conduct.selectors import partner_for_user, partnerships_of_partner
 from govuk.csv_export import csv_response
 
 from . import selectors, services
@@ -37,10 +37,9 @@ def _own_draft(request, pk):
 
 def _reviewable(request, pk) -> Declaration:
     declaration = selectors.declaration_for_user(request.user, pk)
-    if not selectors.may_review(request.user, declaration):
-        raise PermissionDenied(
-            "Only the programme manager or a reviewer of this partnership reviews it, and never their own."
-        )
+    refusal = selectors.review_refusal(request.user, declaration)
+    if refusal:
+        raise PermissionDenied(refusal)
     return declaration
 
 
@@ -73,10 +72,11 @@ def _step_url(declaration, step: str | None) -> str:
 def index(request):
     partner = partner_for_user(request.user)
     reviewable = selectors.reviewable_partnerships(request.user)
+    may_declare = selectors.declaring_partnerships(request.user).exists()
     context = {
         "open_confirmations": list(selectors.open_annual_confirmations(partner)) if partner else [],
-        "page": _page(request, selectors.partner_declarations(partner)) if partner else None,
-        "may_declare": partner is not None and selectors.declaring_partnerships(partner).exists(),
+        "page": _page(request, selectors.own_declarations(request.user)) if partner or may_declare else None,
+        "may_declare": may_declare,
         "to_review": selectors.declarations_for_review(request.user).filter(status=Declaration.Status.SUBMITTED).count()
         if reviewable.exists()
         else None,
@@ -92,9 +92,12 @@ def declaration_start(request, pk=None):
         if declaration.status != Declaration.Status.DRAFT:
             return redirect("declarations:declaration-check", pk=pk)
         initial = StartForm.initial_from(declaration, revision)
-    partnerships = selectors.declaring_partnerships(_partner_or_403(request))
+    partnerships = selectors.declaring_partnerships(request.user)
     if not partnerships.exists():
-        raise PermissionDenied("Your organisation is not a current member of any partnership.")
+        raise PermissionDenied(
+            "You declare to a partnership your organisation is a member of, or one in which you hold a role: "
+            "you have neither."
+        )
     form = StartForm(_posted(request), initial=initial, partnerships=partnerships)
     if request.method == "POST" and form.is_valid():
         answers = form.answers()
@@ -177,7 +180,7 @@ def declaration_check(request, pk):
 @login_required
 def declaration_detail(request, pk):
     declaration = selectors.declaration_for_user(request.user, pk)
-    own = declaration.partner.user_id == request.user.pk
+    own = declaration.declarant_id == request.user.pk
     return render(
         request,
         "declarations/detail.html",
@@ -245,7 +248,7 @@ def declaration_review(request, pk):
                 services.declaration_return(
                     declaration=declaration, actor=request.user, question=form.cleaned_data["note"]
                 )
-                messages.success(request, "The declaration has been returned to the partner with your question.")
+                messages.success(request, "The declaration has been returned to its declarant with your question.")
             else:
                 services.declaration_accept(
                     declaration=declaration,
@@ -339,7 +342,7 @@ def public_register(request, partnership_slug):
 @login_required
 def annual_confirm(request, partnership_slug):
     partner = _partner_or_403(request)
-    partnership = get_object_or_404(selectors.declaring_partnerships(partner), slug=partnership_slug)
+    partnership = get_object_or_404(partnerships_of_partner(partner), slug=partnership_slug)
     if request.method == "POST":
         if services.annual_confirmation_confirm(partner=partner, partnership=partnership, actor=request.user):
             messages.success(
@@ -353,7 +356,7 @@ def annual_confirm(request, partnership_slug):
         "declarations/annual_confirm.html",
         {
             "partnership": partnership,
-            "declarations": selectors.partner_declarations(partner)
+            "declarations": selectors.own_declarations(request.user)
             .filter(partnership=partnership)
             .exclude(status=Declaration.Status.DRAFT),
             "open_request": selectors.open_annual_confirmations(partner).filter(partnership=partnership).first(),

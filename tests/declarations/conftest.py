@@ -53,14 +53,15 @@ GIFT = {
 }
 
 
-def declare(partner, *, partnership=None, submit=True, nil=False, **answers):
-    """A declaration by the partner, with the answers given (a gift from Acme by default)."""
-    partnership = partnership or selectors.declaring_partnerships(partner).first()
-    declaration = services.declaration_start(actor=partner.user, partnership=partnership, is_nil=nil)
+def declare(declarant, *, partnership=None, submit=True, nil=False, **answers):
+    """A declaration by the partner (or any other user), with the answers given (a gift from Acme by default)."""
+    user = getattr(declarant, "user", declarant)
+    partnership = partnership or selectors.declaring_partnerships(user).first()
+    declaration = services.declaration_start(actor=user, partnership=partnership, is_nil=nil)
     if not nil:
-        services.declaration_draft_save(declaration=declaration, actor=partner.user, **{**GIFT, **answers})
+        services.declaration_draft_save(declaration=declaration, actor=user, **{**GIFT, **answers})
     if submit:
-        services.declaration_submit(declaration=declaration, actor=partner.user)
+        services.declaration_submit(declaration=declaration, actor=user)
     return Declaration.objects.get(pk=declaration.pk)
 
 

@@ -5,9 +5,10 @@ import datetime
 
 import pytest
 
-from conduct.models import Organisation
+from conduct.models import Organisation, PartnershipRole
 from declarations import services
 from declarations.services import DecisionCheck, decision_participation_check
+from tests.conftest import make_user
 
 from .conftest import EXCLUDED, accept, declare, send_back
 from .test_revisions import update
@@ -20,10 +21,43 @@ def check(partner_or_user, **about) -> DecisionCheck:
     return decision_participation_check(user=user, **about)
 
 
-def test_someone_who_is_not_a_partner_has_no_declarations_and_may_take_part(priya, acme):
+def test_someone_with_no_declarations_may_take_part(priya, acme):
     result = check(priya, organisation=acme)
     assert result == DecisionCheck(allowed=True, conflicts=())
     assert result.reason == "You have not declared an interest that stops you taking part in this decision."
+
+
+@pytest.mark.parametrize("role", PartnershipRole.Role.values)
+def test_the_check_stops_a_programme_manager_reviewer_or_panel_member_who_is_not_a_partner(alliance, acme, role):
+    """The defect this replaces: someone who was not a partner could not declare, so the check always let them by."""
+    pat = make_user("pat", "Pat", "Power")
+    PartnershipRole.objects.create(user=pat, partnership=alliance, role=role)
+    declaration = declare(pat, counterparty_organisation=acme, counterparty_name="")
+    assert declaration.declarant == pat and declaration.partner is None and declaration.organisation is None
+    result = check(pat, organisation=acme)
+    assert result.conflicts == (declaration,)
+    assert result.reason == (
+        f"You have declared an interest concerning Acme Health Supplies that is not yet resolved (declaration "
+        f"{declaration.pk}, submitted 20 March 2026). It is resolved once a reviewer accepts it, or once the "
+        "interest has ended and that is recorded."
+    )
+
+
+def test_an_administrator_declares_to_any_partnership_and_is_checked_the_same(ada, acme, coalition):
+    declaration = declare(ada, partnership=coalition, counterparty_organisation=acme)
+    assert check(ada, organisation=acme).conflicts == (declaration,)
+
+
+def test_the_refusal_can_name_someone_else_for_whoever_would_assign_them(priya, acme):
+    declaration = declare(priya, counterparty_organisation=acme, counterparty_name="")
+    assert (
+        check(priya, organisation=acme)
+        .reason_about(priya)
+        .startswith(
+            f"Priya Patel has declared an interest concerning Acme Health Supplies that is not yet resolved "
+            f"(declaration {declaration.pk}"
+        )
+    )
 
 
 def test_someone_not_logged_in_has_no_declarations(acme):
@@ -41,8 +75,9 @@ def test_a_submitted_declaration_naming_the_organisation_stops_the_partner(alice
     result = check(alice, organisation=acme)
     assert not result.allowed and result.conflicts == (declaration,)
     assert result.reason == (
-        "You have declared an interest concerning Acme Health Supplies that is not yet resolved "
-        "(declaration submitted 20 March 2026)."
+        f"You have declared an interest concerning Acme Health Supplies that is not yet resolved "
+        f"(declaration {declaration.pk}, submitted 20 March 2026). It is resolved once a reviewer accepts it, "
+        "or once the interest has ended and that is recorded."
     )
 
 
@@ -72,8 +107,9 @@ def test_an_accepted_declaration_that_excludes_the_partner_stops_them(alice, acm
     result = check(alice, organisation=acme)
     assert result.conflicts == (declaration,)
     assert result.reason == (
-        "Your declaration of an interest concerning Acme Health Supplies was accepted on 20 March 2026 "
-        "on condition that you are excluded from decisions concerning Acme Health Supplies."
+        f"Your declaration of an interest concerning Acme Health Supplies (declaration {declaration.pk}) was "
+        "accepted on 20 March 2026 on condition that you are excluded from decisions concerning Acme Health "
+        "Supplies. That lasts until the interest's end is recorded on the declaration."
     )
 
 

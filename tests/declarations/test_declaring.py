@@ -8,7 +8,7 @@ import pytest
 
 from declarations import services
 from declarations.models import Declaration, DeclarationEvent, DeclarationRevision
-from tests.conftest import make_organisation
+from tests.conftest import make_organisation, make_user
 
 from .conftest import declare
 
@@ -119,12 +119,15 @@ def test_a_partner_whose_organisation_is_in_two_partnerships_chooses_which_one(c
 
 
 def test_a_partner_cannot_declare_to_a_partnership_their_organisation_has_left(alice, coalition):
-    with pytest.raises(services.DeclarationError, match="not a current member"):
+    with pytest.raises(services.DeclarationError, match="neither belong to a member organisation"):
         services.declaration_start(actor=alice.user, partnership=coalition, is_nil=False)
 
 
-def test_only_partners_make_declarations(client, priya):
+def test_only_people_who_take_part_in_a_partnerships_decisions_make_declarations(client, priya, alliance):
     client.force_login(priya)
+    assert client.get("/declarations/new/").status_code == 200
+    stranger = make_user("sam", "Sam", "Stranger")
+    client.force_login(stranger)
     assert client.get("/declarations/new/").status_code == 403
 
 
@@ -201,7 +204,7 @@ def test_a_draft_belongs_to_its_partner_alone(client, alice, bob, priya):
         client.force_login(user)
         assert client.get(f"/declarations/{declaration.pk}/").status_code == 404
         assert client.get(f"/declarations/{declaration.pk}/check/").status_code == 404
-    with pytest.raises(services.DeclarationError, match="Only the partner"):
+    with pytest.raises(services.DeclarationError, match="Only the person who made"):
         services.declaration_submit(declaration=declaration, actor=bob.user)
 
 

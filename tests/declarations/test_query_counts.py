@@ -97,6 +97,7 @@ def add_declarations(count: int, *, partners, partnerships, states, reviewer) ->
     counterparties = list(Organisation.objects.order_by("pk")[:10])
     declarations = Declaration.objects.bulk_create(
         Declaration(
+            declarant_id=partners[n % len(partners)].user_id,
             partner=partners[n % len(partners)],
             organisation_id=partners[n % len(partners)].organisation_id,
             partnership=partnerships[n // 5 % len(partnerships)],

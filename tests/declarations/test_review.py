@@ -133,6 +133,32 @@ def test_nobody_reviews_their_own_declaration(client, alice, alliance):
         services.declaration_accept(declaration=declaration, actor=alice.user)
 
 
+def test_a_programme_managers_own_declaration_is_reviewed_by_someone_else(client, priya, rita, acme):
+    declaration = declare(priya, counterparty_organisation=acme)
+    client.force_login(priya)
+    assert client.get(f"/declarations/{declaration.pk}/review/").status_code == 403
+    client.force_login(rita)
+    review(client, declaration, decision="accept")
+    assert Declaration.objects.get(pk=declaration.pk).status == "accepted"
+
+
+def test_a_reviewer_with_an_unresolved_interest_in_whom_a_declaration_names_may_not_review_it(
+    client, alice, rita, priya, acme
+):
+    own = declare(rita, counterparty_organisation=acme, counterparty_name="")
+    declaration = declare(alice, counterparty_organisation=acme, counterparty_name="")
+    client.force_login(rita)
+    response = client.get(f"/declarations/{declaration.pk}/review/")
+    assert response.status_code == 403
+    assert f"declaration {own.pk}" in response.content.decode()
+    with pytest.raises(services.DeclarationError, match=f"not yet resolved \\(declaration {own.pk}"):
+        services.declaration_accept(declaration=declaration, actor=rita)
+    # Once the reviewer's own interest is resolved, they may.
+    accept(own, priya)
+    review(client, declaration, decision="accept")
+    assert Declaration.objects.get(pk=declaration.pk).status == "accepted"
+
+
 def test_the_programme_manager_of_another_partnership_cannot_review(client, charlie, priya):
     declaration = declare(charlie)
     client.force_login(priya)
@@ -253,7 +279,7 @@ def test_a_partner_whose_organisation_left_keeps_their_declarations_reviewable(a
 def test_a_colleague_in_the_same_organisation_cannot_act_on_a_declaration(alice, riverside):
     colleague = make_partner("carol", "Carol", "Colleague", riverside)
     declaration = declare(alice)
-    with pytest.raises(services.DeclarationError, match="Only the partner"):
+    with pytest.raises(services.DeclarationError, match="Only the person who made"):
         services.declaration_end(declaration=declaration, actor=colleague.user, ended_on=declaration.revision.arose_on)
     with pytest.raises(services.DeclarationError):
         services.declaration_accept(declaration=declaration, actor=colleague.user, actions=[EXCLUDED])
