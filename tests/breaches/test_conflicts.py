@@ -12,7 +12,7 @@ from breaches.models import CaseEvent
 from conduct.models import Organisation, Partnership, PartnershipRole
 from declarations import services as declarations
 from declarations.models import Declaration, ManagementAction
-from tests.breaches.conftest import decide, fresh, report, respond, triage
+from tests.breaches.conftest import case_in, decide, fresh, report, respond, triage
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +125,40 @@ def test_a_conflicted_programme_manager_cannot_write_to_the_reporter_either(peop
     case = report(reporter=people["alice"])
     with pytest.raises(services.BreachError, match="not yet resolved"):
         services.breach_case_message_reporter(case=case, actor=people["pam"], kind="acknowledgement", text="Received.")
+
+
+def _as_priya(case, action, priya):
+    version = fresh(case).version
+    if action == "triage":
+        return triage(case, priya)
+    if action == "escalate":
+        return services.breach_case_escalate(case=case, expected_version=version, actor=priya, reason="It went on.")
+    if action == "de_escalate":
+        return services.breach_case_de_escalate(case=case, expected_version=version, actor=priya, reason="Minor.")
+    if action == "decide":
+        return decide(case, priya, outcome="not_upheld")
+    return services.breach_case_close(case=case, expected_version=version, actor=priya, feedback="Resolved.")
+
+
+@pytest.mark.parametrize(
+    "status, action",
+    [
+        ("reported", "triage"),
+        ("informal", "escalate"),
+        ("formal", "de_escalate"),
+        ("informal", "decide"),
+        ("decided", "close"),
+    ],
+)
+def test_a_programme_manager_who_is_not_a_partner_is_stopped_from_every_decision_by_their_interest(
+    people, status, action
+):
+    """The defect: a programme manager who was not a partner could not declare, so nothing stopped them."""
+    case = case_in(status, people=people)
+    declaration = declare_interest(
+        people["priya"], organisation=Organisation.objects.get(name="Northfield Wellbeing Trust")
+    )
+    with pytest.raises(services.BreachError, match=f"not yet resolved \\(declaration {declaration.pk},"):
+        _as_priya(case, action, people["priya"])
+    assert fresh(case).status == status
+    assert not CaseEvent.objects.filter(case=case, action=action).exists()
