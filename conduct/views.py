@@ -53,9 +53,11 @@ def _draft_or_404(code_slug: str, number: int) -> CodeVersion:
 
 def home(request):
     partner = selectors.partner_for_user(request.user)
+    overview = selectors.partner_code_overview(partner) if partner else None
     context = {
         "codes": selectors.public_codes() if partner is None else None,
-        "overview": selectors.partner_code_overview(partner) if partner else None,
+        "overview": overview,
+        "to_sign": sum(1 for row in overview or [] if row["version"] and not row["signature"]),
         "managed_partnerships": selectors.managed_partnerships_overview(request.user),
     }
     return render(request, "conduct/home.html", context)

@@ -327,3 +327,14 @@ def test_my_signatures_lists_what_a_partner_signed(client, alice):
     response = client.get("/signatures/")
     assert response.status_code == 200
     assert signature.get_absolute_url() in response.content.decode()
+
+
+def test_a_partners_home_counts_the_codes_still_to_sign(client, seed_codes, alice):
+    client.force_login(alice.user)
+    assert "1 code to sign" in client.get("/").content.decode()
+
+    sign(alice)
+
+    page = client.get("/").content.decode()
+    assert "to sign</strong>" not in page
+    assert "You have signed every code you are asked to sign." in page
