@@ -107,3 +107,20 @@ def choose_radio_by_keyboard(page, radio, limit: int = 30) -> None:
             return
         page.keyboard.press("ArrowDown")
     raise AssertionError(f"{radio} cannot be chosen with the arrow keys")
+
+
+def assert_reflows(page, width: int = 320) -> None:
+    """At `width` CSS pixels the page itself does not scroll sideways (WCAG 2.2, 1.4.10):
+    a wide table scrolls inside its own region instead."""
+    page.set_viewport_size({"width": width, "height": 800})
+    overflow = page.evaluate(
+        """() => {
+        const page = document.documentElement;
+        if (page.scrollWidth <= page.clientWidth) return '';
+        const wide = [...document.body.querySelectorAll('*')].filter(e =>
+          e.getBoundingClientRect().right > page.clientWidth
+          && !e.closest('.conduct-table-scroll, .govuk-visually-hidden, .govuk-skip-link'));
+        return `${page.scrollWidth}px wide: ` + wide.slice(0, 5).map(e => e.outerHTML.slice(0, 120)).join(' | ');
+      }"""
+    )
+    assert not overflow, f"{page.url} scrolls sideways at {width}px: {overflow}"
