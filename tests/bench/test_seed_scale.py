@@ -51,3 +51,11 @@ def test_the_reference_page_renders_fifty_rows(db):
     response = reference(RequestFactory().get("/bench/reference/", {"page": "3"}))
     assert response.status_code == 200
     assert response.content.decode().count("<tr><td>Row ") == 50
+
+
+def test_the_import_benchmark_runs_at_a_small_size(db, seed_codes, ada):
+    import io
+
+    out = io.StringIO()
+    call_command("bench_import_people", sizes="40", stdout=out)
+    assert "40 people: imported in" in out.getvalue() and "(40 unchanged)" in out.getvalue()
