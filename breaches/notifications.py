@@ -5,7 +5,7 @@ what the concern is and who raised it stay on the site, behind its access checks
 from django.conf import settings
 from django.urls import reverse
 
-from conduct.services import send_templated_email
+from conduct.services import OutgoingEmail
 
 from . import selectors
 from .models import BreachCase, CaseEmail
@@ -57,13 +57,14 @@ def _recipients(email: CaseEmail) -> list[tuple[str, str]]:
     raise ValueError(f"Unknown email kind {email.kind}")
 
 
-def send_case_email(email: CaseEmail) -> int:
-    """Send the email, one message per recipient so nobody sees who else got it; returns how many."""
-    recipients = _recipients(email)
-    for address, url in recipients:
-        send_templated_email(
+def case_emails(email: CaseEmail) -> list[OutgoingEmail]:
+    """One message per recipient, so nobody sees who else got it."""
+    return [
+        OutgoingEmail(
+            purpose=f"case-email:{email.pk}",
+            to=address,
             template=f"emails/breach_{email.kind}",
-            to=[address],
             context={"case": email.case, "url": url},
         )
-    return len(recipients)
+        for address, url in _recipients(email)
+    ]

@@ -15,7 +15,15 @@ from django.utils.dateformat import format as date_format
 
 from conduct.models import Item, Membership, Organisation, Partnership, PartnershipRole, Principle, User
 from conduct.selectors import is_administrator
-from conduct.services import ERASED, ConductError, audit_entries_erase, audit_record, membership_end, task_enqueue
+from conduct.services import (
+    ERASED,
+    ConductError,
+    audit_entries_erase,
+    audit_record,
+    emails_queue,
+    membership_end,
+    task_enqueue,
+)
 from declarations.services import decision_participation_check
 
 from . import notifications, selectors
@@ -809,9 +817,9 @@ def breach_case_add_information(*, case: BreachCase, actor: User | None, text: s
 
 
 def case_email_send(*, case_email_id: int) -> bool:
-    """Send one recorded email to its recipients; True if it was sent now.
+    """Queue one recorded email to each of its recipients; True if it was queued now.
 
-    Safe to run twice: a row locked by another worker or already sent is skipped.
+    Safe to run twice: a row locked by another worker or already queued is skipped.
     """
     with transaction.atomic():
         email = (
@@ -822,7 +830,7 @@ def case_email_send(*, case_email_id: int) -> bool:
         )
         if email is None:
             return False
-        email.recipient_count = notifications.send_case_email(email)
+        email.recipient_count = emails_queue(notifications.case_emails(email))
         email.sent_at = timezone.now()
         email.save(update_fields=["recipient_count", "sent_at"])
     return True

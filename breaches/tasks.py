@@ -6,12 +6,12 @@ from django.utils import timezone
 from . import services
 
 
-@shared_task(acks_late=True, autoretry_for=(ConnectionError, OSError), retry_backoff=True, max_retries=8)
+@shared_task
 def send_case_email(case_email_id: int) -> None:
     services.case_email_send(case_email_id=case_email_id)
 
 
-@shared_task(acks_late=True)
+@shared_task
 def send_deadline_reminders() -> None:
     """Daily: remind those handling cases of deadlines missed or about to be."""
     services.breach_deadline_reminders_send(today=timezone.localdate())

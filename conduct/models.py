@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from govuk.object_urls import object_url
 
@@ -680,6 +681,62 @@ class QueuedTask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_name}({self.kwargs})"
+
+
+class EmailDeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to be sent"
+    SENDING = "sending", "Being sent"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Given up"
+
+
+class EmailDelivery(models.Model):
+    """One email to one address for one purpose, rendered when it was queued.
+
+    It is claimed (pending -> sending) before it goes and marked (sending -> sent)
+    once the mail server has taken it, each in its own commit, so a retry sends only
+    what was not sent. A claim left unfinished longer than the lease is a send that
+    crashed; the sweeper makes it pending again. A finished send has `sent_at`.
+    """
+
+    Status = EmailDeliveryStatus
+
+    purpose = models.CharField(max_length=200, help_text="What the email is for, e.g. signature-request:42.")
+    to = models.EmailField(max_length=254)
+    subject = models.CharField(max_length=400)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name_plural = "email deliveries"
+        constraints = [
+            models.UniqueConstraint(fields=["purpose", "to"], name="one_email_per_purpose_and_address"),
+            models.CheckConstraint(
+                condition=Q(status__in=EmailDeliveryStatus.values), name="email_delivery_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=EmailDeliveryStatus.SENT, sent_at__isnull=False)
+                | (~Q(status=EmailDeliveryStatus.SENT) & Q(sent_at__isnull=True)),
+                name="email_delivery_sent_when_sent",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["status", "next_attempt_at"],
+                condition=Q(status__in=[EmailDeliveryStatus.PENDING, EmailDeliveryStatus.SENDING]),
+                name="email_delivery_unfinished",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} to {self.to} ({self.status})"
 
 
 class AuditChain(models.Model):

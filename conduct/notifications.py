@@ -1,31 +1,22 @@
-"""Emails the conduct app sends: each one a subject, a text body and an HTML body."""
+"""Emails the conduct app sends: each one a subject, a text body and an HTML body,
+built here and handed to `email_delivery`, which sends each once."""
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
 
-from .models import CodeReview, SignatureRequest, User
+from .email_delivery import OutgoingEmail
+from .models import CodeReview, SignatureRequest
 
 
-def send_templated_email(*, template: str, to: list[str], context: dict) -> None:
-    context = {**context, "site_url": settings.SITE_URL}
-    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string(f"{template}.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=to,
-    )
-    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
-    message.send()
-
-
-def send_signature_request(request: SignatureRequest) -> None:
+def _sign_url(request: SignatureRequest) -> str:
     version = request.version
-    sign_url = settings.SITE_URL + reverse(
+    return settings.SITE_URL + reverse(
         "conduct:version-sign", kwargs={"code_slug": version.code.slug, "number": version.number}
     )
+
+
+def signature_request_email(request: SignatureRequest) -> OutgoingEmail:
+    version = request.version
     changes_url = ""
     if request.previous_version:
         changes_url = (
@@ -33,36 +24,46 @@ def send_signature_request(request: SignatureRequest) -> None:
             + reverse("conduct:version-diff", kwargs={"code_slug": version.code.slug})
             + f"?from={request.previous_version.number}&to={version.number}"
         )
-    send_templated_email(
+    return OutgoingEmail(
+        purpose=f"signature-request:{request.pk}",
+        to=request.partner.user.email,
         template="emails/signature_request",
-        to=[request.partner.user.email],
-        context={"request": request, "version": version, "sign_url": sign_url, "changes_url": changes_url},
+        context={"request": request, "version": version, "sign_url": _sign_url(request), "changes_url": changes_url},
     )
 
 
-def send_signature_reminder(request: SignatureRequest) -> None:
-    version = request.version
-    sign_url = settings.SITE_URL + reverse(
-        "conduct:version-sign", kwargs={"code_slug": version.code.slug, "number": version.number}
-    )
-    send_templated_email(
+def signature_reminder_email(request: SignatureRequest) -> OutgoingEmail:
+    """The reminder after `request.reminder_count` earlier ones."""
+    return OutgoingEmail(
+        purpose=f"signature-reminder:{request.pk}:{request.reminder_count + 1}",
+        to=request.partner.user.email,
         template="emails/signature_reminder",
-        to=[request.partner.user.email],
-        context={"request": request, "version": version, "sign_url": sign_url},
+        context={"request": request, "version": request.version, "sign_url": _sign_url(request)},
     )
 
 
-def send_review_opened(review: CodeReview, user: User) -> None:
-    send_templated_email(
-        template="emails/review_opened",
-        to=[user.email],
-        context={"review": review, "user": user, "review_url": settings.SITE_URL + review.get_absolute_url()},
-    )
+def review_opened_emails(review: CodeReview) -> list[OutgoingEmail]:
+    review_url = settings.SITE_URL + review.get_absolute_url()
+    return [
+        OutgoingEmail(
+            purpose=f"review-opened:{review.pk}",
+            to=user.email,
+            template="emails/review_opened",
+            context={"review": review, "user": user, "review_url": review_url},
+        )
+        for user in review.assignees.all()
+    ]
 
 
-def send_review_overdue(review: CodeReview, user: User) -> None:
-    send_templated_email(
-        template="emails/review_overdue",
-        to=[user.email],
-        context={"review": review, "user": user, "review_url": settings.SITE_URL + review.get_absolute_url()},
-    )
+def review_overdue_emails(review: CodeReview) -> list[OutgoingEmail]:
+    """The reminder numbered `review.reminder_count`."""
+    review_url = settings.SITE_URL + review.get_absolute_url()
+    return [
+        OutgoingEmail(
+            purpose=f"review-overdue:{review.pk}:{review.reminder_count}",
+            to=user.email,
+            template="emails/review_overdue",
+            context={"review": review, "user": user, "review_url": review_url},
+        )
+        for user in review.assignees.all()
+    ]

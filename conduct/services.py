@@ -13,6 +13,9 @@ from django.utils.text import slugify
 from . import notifications, review_schedule
 from .audit_log import audit_entries_erase, audit_entry_append
 from .canonical_text import CURRENT_FORMAT, text_sha256, version_canonical_text
+
+# Every app sends email through these (see email_delivery): offered to the others from here.
+from .email_delivery import OutgoingEmail, email_fan_out, email_queue, emails_queue  # noqa: F401
 from .item_tree import items_in_tree_order
 from .models import (
     AuditEntry,
@@ -33,7 +36,6 @@ from .models import (
     SignedText,
     User,
 )
-from .notifications import send_templated_email  # noqa: F401 (offered to the other apps)
 from .outbox import task_enqueue
 from .selectors import partner_may_sign, partners_expected_to_sign, with_content
 
@@ -302,17 +304,8 @@ def signature_record(*, partner: Partner, version: CodeVersion, typed_name: str)
     return signature, True
 
 
-def signature_requests_create_batch(
-    *, version_id: int, after_partner_id: int, batch_size: int
-) -> tuple[list[int], int | None]:
-    """Ask the next batch of partners to sign a newly published version.
-
-    Safe to repeat: a partner is asked once per version. Returns the ids of the
-    requests made in this batch and the partner id to continue after (None when done).
-    """
-    version = CodeVersion.objects.get(pk=version_id)
-    if version.status != CodeVersion.Status.PUBLISHED:
-        return [], None
+def _signature_requests_create_batch(*, version: CodeVersion, after_partner_id: int, batch_size: int) -> int | None:
+    """Record the next batch of partners asked to sign; returns the partner id to continue after (None when done)."""
     partner_ids = list(
         partners_expected_to_sign(version)
         .filter(pk__gt=after_partner_id)
@@ -320,7 +313,7 @@ def signature_requests_create_batch(
         .values_list("pk", flat=True)[:batch_size]
     )
     if not partner_ids:
-        return [], None
+        return None
     already_signed = set(
         Signature.objects.filter(version=version, partner_id__in=partner_ids).values_list("partner_id", flat=True)
     )
@@ -334,39 +327,40 @@ def signature_requests_create_batch(
     ):
         previous[partner_id] = previous_version_id  # the last one wins: the latest version signed
     now = timezone.now()
-    with transaction.atomic():
-        SignatureRequest.objects.bulk_create(
-            [
-                SignatureRequest(
-                    partner_id=pid, version=version, previous_version_id=previous.get(pid), requested_at=now
-                )
-                for pid in partner_ids
-                if pid not in already_signed
-            ],
-            ignore_conflicts=True,
-        )
-    request_ids = list(
-        SignatureRequest.objects.filter(
-            version=version, partner_id__in=partner_ids, emailed_at__isnull=True
-        ).values_list("pk", flat=True)
+    SignatureRequest.objects.bulk_create(
+        [
+            SignatureRequest(partner_id=pid, version=version, previous_version_id=previous.get(pid), requested_at=now)
+            for pid in partner_ids
+            if pid not in already_signed
+        ],
+        ignore_conflicts=True,
     )
-    return request_ids, partner_ids[-1] if len(partner_ids) == batch_size else None
+    return partner_ids[-1] if len(partner_ids) == batch_size else None
 
 
-def signature_requests_email(*, request_ids: list[int]) -> int:
-    """Email the partners asked to sign; each request is emailed once."""
-    sent = 0
-    with transaction.atomic():
-        requests = list(
-            SignatureRequest.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(pk__in=request_ids, emailed_at__isnull=True)
-            .select_related("partner__user", "version__code", "previous_version")
+def signature_requests_send(*, version_id: int, batch_size: int) -> int:
+    """Ask every partner expected to sign a published version, and not yet asked, to sign it.
+
+    Before: nothing. After: one request per partner who has not signed, each marked
+    emailed with its email queued, batch by batch; safe to repeat or to run twice at
+    once: a partner is asked once per version. Returns how many were asked now.
+    """
+    version = CodeVersion.objects.get(pk=version_id)
+    if version.status != CodeVersion.Status.PUBLISHED:
+        return 0
+    after_partner_id = 0
+    while after_partner_id is not None:
+        after_partner_id = _signature_requests_create_batch(
+            version=version, after_partner_id=after_partner_id, batch_size=batch_size
         )
-        for request in requests:
-            notifications.send_signature_request(request)
-            sent += 1
-        SignatureRequest.objects.filter(pk__in=[r.pk for r in requests]).update(emailed_at=timezone.now())
-    return sent
+    return email_fan_out(
+        SignatureRequest.objects.filter(version=version, emailed_at__isnull=True).select_related(
+            "partner__user", "version__code", "previous_version"
+        ),
+        emails_for=lambda request: [notifications.signature_request_email(request)],
+        mark={"emailed_at": timezone.now()},
+        batch_size=batch_size,
+    )
 
 
 def membership_end(*, membership: Membership, ended_on: datetime.date, reason: str, actor: User | None) -> Membership:
@@ -402,7 +396,7 @@ def signature_reminders_send(*, now: datetime.datetime, batch_size: int = 500) -
     """Remind partners who were asked to sign and have not, first after the
     reminder interval and then again every interval; a partner who signs stops
     being reminded. Each request is reminded at most once per interval, however
-    often this runs. Returns how many reminders went out."""
+    often this runs. Returns how many reminders were queued."""
     interval = datetime.timedelta(days=settings.SIGNATURE_REMINDER_INTERVAL_DAYS)
     due = (
         SignatureRequest.objects.filter(version__status=CodeVersion.Status.PUBLISHED, requested_at__lte=now - interval)
@@ -410,22 +404,12 @@ def signature_reminders_send(*, now: datetime.datetime, batch_size: int = 500) -
         .exclude(version__signatures__partner=F("partner"))
         .order_by("pk")
     )
-    sent = 0
-    while True:
-        with transaction.atomic():
-            batch = list(
-                due.select_for_update(skip_locked=True, of=("self",)).select_related(
-                    "partner__user", "version__code", "previous_version"
-                )[:batch_size]
-            )
-            if not batch:
-                return sent
-            for request in batch:
-                notifications.send_signature_reminder(request)
-            SignatureRequest.objects.filter(pk__in=[r.pk for r in batch]).update(
-                last_reminded_at=now, reminder_count=F("reminder_count") + 1
-            )
-            sent += len(batch)
+    return email_fan_out(
+        due.select_related("partner__user", "version__code"),
+        emails_for=lambda request: [notifications.signature_reminder_email(request)],
+        mark={"last_reminded_at": now, "reminder_count": F("reminder_count") + 1},
+        batch_size=batch_size,
+    )
 
 
 def _administrators():
@@ -469,17 +453,11 @@ def code_reviews_open_due(*, today: datetime.date) -> list[CodeReview]:
                 )
                 review.assignees.set(administrators)
                 audit_record(actor=None, action="review.opened", subject=review, summary=f"{review} opened")
-                task_enqueue("conduct.tasks.send_review_opened_email", review_id=review.pk)
+                emails_queue(notifications.review_opened_emails(review))
         except IntegrityError:
             continue  # another process opened it first
         opened.append(review)
     return opened
-
-
-def code_review_email_opened(*, review_id: int) -> None:
-    review = CodeReview.objects.select_related("code", "version").get(pk=review_id)
-    for user in review.assignees.all():
-        notifications.send_review_opened(review, user)
 
 
 def code_reviews_remind_overdue(*, today: datetime.date) -> int:
@@ -492,14 +470,15 @@ def code_reviews_remind_overdue(*, today: datetime.date) -> int:
         Q(last_reminded_on__isnull=True) | Q(last_reminded_on__lte=remind_before)
     )
     for review in candidates.select_related("code").prefetch_related("assignees"):
-        # The conditional update makes sure two runs on the same day remind once.
-        claimed = CodeReview.objects.filter(pk=review.pk, last_reminded_on=review.last_reminded_on).update(
-            last_reminded_on=today, reminder_count=F("reminder_count") + 1
-        )
-        if claimed:
-            for user in review.assignees.all():
-                notifications.send_review_overdue(review, user)
-            reminded += 1
+        with transaction.atomic():
+            # The conditional update makes sure two runs on the same day remind once.
+            claimed = CodeReview.objects.filter(pk=review.pk, last_reminded_on=review.last_reminded_on).update(
+                last_reminded_on=today, reminder_count=F("reminder_count") + 1
+            )
+            if claimed:
+                review.reminder_count += 1
+                emails_queue(notifications.review_overdue_emails(review))
+                reminded += 1
     return reminded
 
 

@@ -172,6 +172,9 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Conduct <conduct@localhost>")
+# Seconds one SMTP exchange may take before it counts as failed (and is retried later);
+# a claimed email is taken for a crashed send only well after this (email_delivery.CLAIM_LEASE).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 
 # Celery: Redis when REDIS_URL is set, otherwise a broker that keeps its
 # messages in a folder so that the app runs with no server at all.
@@ -204,6 +207,10 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Europe/London. Each entry: a task and either a crontab "minute hour" or seconds.
 CONDUCT_PERIODIC_TASKS = {
     "Hand queued work to the broker": {"task": "conduct.tasks.flush_queued_tasks", "every_seconds": 60},
+    "Send emails whose task was lost, whose retry is due or whose send crashed": {
+        "task": "conduct.tasks.sweep_emails",
+        "every_seconds": 60,
+    },
     "Open code reviews that have fallen due": {"task": "conduct.tasks.open_due_reviews", "crontab": "0 6"},
     "Remind administrators of overdue reviews": {"task": "conduct.tasks.remind_overdue_reviews", "crontab": "10 6"},
     "Ask every partner to sign the current versions": {"task": "conduct.tasks.ask_everyone_to_sign", "crontab": "20 6"},

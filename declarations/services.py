@@ -18,9 +18,12 @@ from conduct.selectors import partner_for_user, partners_of_partnership
 from conduct.services import (
     ERASED,
     ConductError,
+    OutgoingEmail,
     audit_entries_erase,
     audit_record,
-    send_templated_email,
+    email_fan_out,
+    email_queue,
+    emails_queue,
     task_enqueue,
 )
 
@@ -487,11 +490,11 @@ def declaration_release(*, declaration: Declaration, actor: User, reason: str) -
 
 
 def declaration_event_notify(*, event_id: int) -> bool:
-    """Send the email an event calls for, once: to the partner when their declaration
-    is returned or accepted, to the programme managers when a late one arrives.
-    Returns whether an email went out."""
+    """Queue the email an event calls for, once: to the partner when their declaration
+    is returned or accepted, to each programme manager when a late one arrives.
+    Returns whether an email was queued."""
     with transaction.atomic():
-        # Claiming the event first means a task run twice sends one email.
+        # Claiming the event first means a task run twice queues one email.
         if not DeclarationEvent.objects.filter(pk=event_id, notified_at__isnull=True).update(
             notified_at=timezone.now()
         ):
@@ -513,8 +516,11 @@ def declaration_event_notify(*, event_id: int) -> bool:
         }
         if event.action in (DeclarationEvent.Action.RETURNED, DeclarationEvent.Action.ACCEPTED):
             context["actions"] = list(revision.management_actions.all())
-            send_templated_email(
-                template=f"emails/declaration_{event.action}", to=[declaration.declarant.email], context=context
+            email_queue(
+                purpose=f"declaration-event:{event.pk}",
+                to=declaration.declarant.email,
+                template=f"emails/declaration_{event.action}",
+                context=context,
             )
             return True
         managers = list(
@@ -531,7 +537,17 @@ def declaration_event_notify(*, event_id: int) -> bool:
             late_after_days=declaration_policy_for(partnership=declaration.partnership).late_after_days,
             register_url=settings.SITE_URL + reverse("declarations:register") + "?late=true",
         )
-        send_templated_email(template="emails/declaration_late", to=managers, context=context)
+        emails_queue(
+            [
+                OutgoingEmail(
+                    purpose=f"declaration-event:{event.pk}",
+                    to=manager,
+                    template="emails/declaration_late",
+                    context=context,
+                )
+                for manager in managers
+            ]
+        )
         return True
 
 
@@ -555,9 +571,11 @@ def annual_confirmations_request(*, today: datetime.date) -> int:
             ],
             ignore_conflicts=True,
         )
-    return _annual_confirmations_email(
-        AnnualConfirmation.objects.filter(emailed_at__isnull=True, confirmed_at__isnull=True),
-        template="emails/declaration_confirmation_request",
+    return email_fan_out(
+        AnnualConfirmation.objects.filter(emailed_at__isnull=True, confirmed_at__isnull=True).select_related(
+            "partner__user", "partnership"
+        ),
+        emails_for=lambda confirmation: [_annual_confirmation_email(confirmation, reminder=False)],
         mark={"emailed_at": now},
     )
 
@@ -571,38 +589,28 @@ def annual_confirmations_remind(*, now: datetime.datetime) -> int:
             confirmed_at__isnull=True, emailed_at__isnull=False, requested_at__lte=now - interval
         )
     ).filter(Q(last_reminded_at__isnull=True) | Q(last_reminded_at__lte=now - interval))
-    return _annual_confirmations_email(
-        due,
-        template="emails/declaration_confirmation_reminder",
+    return email_fan_out(
+        due.select_related("partner__user", "partnership"),
+        emails_for=lambda confirmation: [_annual_confirmation_email(confirmation, reminder=True)],
         mark={"last_reminded_at": now, "reminder_count": F("reminder_count") + 1},
     )
 
 
-def _annual_confirmations_email(confirmations, *, template: str, mark: dict, batch_size: int = 500) -> int:
-    sent = 0
-    while True:
-        with transaction.atomic():
-            batch = list(
-                confirmations.select_for_update(skip_locked=True, of=("self",))
-                .select_related("partner__user", "partnership")
-                .order_by("pk")[:batch_size]
-            )
-            if not batch:
-                return sent
-            for confirmation in batch:
-                send_templated_email(
-                    template=template,
-                    to=[confirmation.partner.user.email],
-                    context={
-                        "confirmation": confirmation,
-                        "confirm_url": settings.SITE_URL
-                        + reverse(
-                            "declarations:annual-confirm", kwargs={"partnership_slug": confirmation.partnership.slug}
-                        ),
-                    },
-                )
-            AnnualConfirmation.objects.filter(pk__in=[c.pk for c in batch]).update(**mark)
-            sent += len(batch)
+def _annual_confirmation_email(confirmation: AnnualConfirmation, *, reminder: bool) -> OutgoingEmail:
+    return OutgoingEmail(
+        purpose=(
+            f"annual-confirmation-reminder:{confirmation.pk}:{confirmation.reminder_count + 1}"
+            if reminder
+            else f"annual-confirmation:{confirmation.pk}"
+        ),
+        to=confirmation.partner.user.email,
+        template="emails/declaration_confirmation_reminder" if reminder else "emails/declaration_confirmation_request",
+        context={
+            "confirmation": confirmation,
+            "confirm_url": settings.SITE_URL
+            + reverse("declarations:annual-confirm", kwargs={"partnership_slug": confirmation.partnership.slug}),
+        },
+    )
 
 
 def annual_confirmation_confirm(

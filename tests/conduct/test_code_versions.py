@@ -405,8 +405,9 @@ def test_a_partner_who_already_signed_is_not_asked_again(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.code_version_publish(version=draft, actor=ada)
     services.signature_record(partner=alice, version=version(3), typed_name="Alice Adams")
-    for callback in callbacks:
-        callback()
+    with django_capture_on_commit_callbacks(execute=True):  # the emails go once the requests are committed
+        for callback in callbacks:
+            callback()
     assert [m.to for m in mail.outbox] == [["bob@example.org"]]
 
 

@@ -102,11 +102,13 @@ def test_an_overdue_review_is_reminded_once_then_every_fortnight_until_completed
     with django_capture_on_commit_callbacks(execute=True):
         services.code_reviews_open_due(today=datetime.date(2024, 10, 1))
     mail.outbox.clear()
-    assert services.code_reviews_remind_overdue(today=datetime.date(2024, 10, 31)) == 0  # due, not yet overdue
-    assert services.code_reviews_remind_overdue(today=datetime.date(2024, 11, 1)) == 1
-    assert services.code_reviews_remind_overdue(today=datetime.date(2024, 11, 1)) == 0
-    assert services.code_reviews_remind_overdue(today=datetime.date(2024, 11, 14)) == 0
-    assert services.code_reviews_remind_overdue(today=datetime.date(2024, 11, 15)) == 1
+    # The emails go once the reminder is committed.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.code_reviews_remind_overdue(today=datetime.date(2024, 10, 31)) == 0  # due, not yet overdue
+        assert services.code_reviews_remind_overdue(today=datetime.date(2024, 11, 1)) == 1
+        assert services.code_reviews_remind_overdue(today=datetime.date(2024, 11, 1)) == 0
+        assert services.code_reviews_remind_overdue(today=datetime.date(2024, 11, 14)) == 0
+        assert services.code_reviews_remind_overdue(today=datetime.date(2024, 11, 15)) == 1
     assert [m.subject for m in mail.outbox] == [
         "Overdue: light-touch review of The Health Creation Alliance Code of Conduct"
     ] * 2

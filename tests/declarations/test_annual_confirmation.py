@@ -11,6 +11,9 @@ from declarations import services, tasks
 from declarations.models import AnnualConfirmation, DeclarationPolicy
 from tests.declarations.conftest import declare
 
+# Emails go once the batch that queued them commits, as in production.
+pytestmark = pytest.mark.django_db(transaction=True)
+
 APRIL_1 = datetime.datetime(2026, 4, 1, 7, 0, tzinfo=datetime.UTC)
 
 
