@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from conduct.models import User
 from conduct.outbox import task_enqueue
-from conduct.services import audit_record, send_templated_email
+from conduct.services import audit_record, email_queue
 
 from .models import INVITATION_VALID_FOR, Invitation, new_nonce
 
@@ -59,20 +59,21 @@ def invitation_send(*, user: User, actor: User | None) -> Invitation | None:
 
 
 def invitation_email(*, invitation_id: int, nonce: str) -> bool:
-    """Email one link once: claimed before it is sent, so a retried task does not send it twice;
-    released again if the mail server refuses it, so the retry does send it."""
-    claimed = (
-        Invitation.objects.filter(pk=invitation_id, nonce=nonce, accepted_at__isnull=True)
-        .exclude(emailed_nonce=nonce)
-        .update(emailed_nonce=nonce)
-    )
-    if not claimed:
-        return False
-    invitation = Invitation.objects.select_related("user", "invited_by").get(pk=invitation_id)
-    try:
-        send_templated_email(
+    """Queue one link's email once (email_delivery sends it, retrying while the mail server
+    refuses): claimed in the same transaction, so a task run twice queues it once."""
+    with transaction.atomic():
+        claimed = (
+            Invitation.objects.filter(pk=invitation_id, nonce=nonce, accepted_at__isnull=True)
+            .exclude(emailed_nonce=nonce)
+            .update(emailed_nonce=nonce)
+        )
+        if not claimed:
+            return False
+        invitation = Invitation.objects.select_related("user", "invited_by").get(pk=invitation_id)
+        email_queue(
+            purpose=f"invitation:{invitation_id}:{nonce}",
+            to=invitation.user.email,
             template="emails/invitation",
-            to=[invitation.user.email],
             context={
                 "invitation": invitation,
                 "user": invitation.user,
@@ -80,9 +81,6 @@ def invitation_email(*, invitation_id: int, nonce: str) -> bool:
                 "expires_on": timezone.localtime(invitation.expires_at),
             },
         )
-    except Exception:
-        Invitation.objects.filter(pk=invitation_id, emailed_nonce=nonce).update(emailed_nonce="")
-        raise
     return True
 
 

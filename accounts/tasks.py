@@ -2,12 +2,10 @@
 
 from celery import shared_task
 
-from conduct.tasks import EMAIL_RETRY
-
 from . import services
 
 
-@shared_task(**EMAIL_RETRY)
+@shared_task
 def send_invitation(invitation_id: int, nonce: str) -> None:
     services.invitation_email(invitation_id=invitation_id, nonce=nonce)
 

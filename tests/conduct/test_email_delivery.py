@@ -31,9 +31,9 @@ class FlakyBackend(EmailBackend):
     recovered = False
 
     def send_messages(self, messages):
-        if FlakyBackend.refuse_after is not None and not FlakyBackend.recovered:
-            if len(mail.outbox) >= FlakyBackend.refuse_after:
-                raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        refusing = FlakyBackend.refuse_after is not None and not FlakyBackend.recovered
+        if refusing and len(mail.outbox) >= FlakyBackend.refuse_after:
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
         return super().send_messages(messages)
 
 
