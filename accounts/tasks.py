@@ -10,7 +10,7 @@ def send_invitation(invitation_id: int, nonce: str) -> None:
     services.invitation_email(invitation_id=invitation_id, nonce=nonce)
 
 
-@shared_task(**EMAIL_RETRY)
+@shared_task
 def send_invitations(invitations: list[list]) -> None:
     """A batch of invitations from an import; each link is emailed once, however often this runs."""
     for invitation_id, nonce in invitations:
