@@ -21,9 +21,5 @@ def add_working_days(start: datetime.date, days: int) -> datetime.date:
     return day
 
 
-def add_months(start: datetime.date, months: int) -> datetime.date:
-    return start + relativedelta(months=months)
-
-
 def months_before(day: datetime.date, months: int) -> datetime.date:
     return day - relativedelta(months=months)

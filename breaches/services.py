@@ -25,9 +25,10 @@ from conduct.services import (
     task_enqueue,
 )
 from declarations.services import decision_participation_check
+from govuk.date_arithmetic import add_months
 
 from . import notifications, selectors
-from .deadlines import ACKNOWLEDGEMENT_WARNING_DAYS, FEEDBACK_WARNING_DAYS, add_months, add_working_days
+from .deadlines import ACKNOWLEDGEMENT_WARNING_DAYS, FEEDBACK_WARNING_DAYS, add_working_days
 from .evidence import ACCEPTED_DESCRIPTION, evidence_kind
 from .models import BreachCase, CaseEmail, CaseEvent, CaseMessage, Evidence, Panel, PanelMember, PanelView
 from .receipt_codes import receipt_code_new, receipt_code_sha256

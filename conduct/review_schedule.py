@@ -5,7 +5,7 @@ after its last full review, and a full review after the full cycle
 import datetime
 from dataclasses import dataclass
 
-from dateutil.relativedelta import relativedelta
+from govuk.date_arithmetic import add_months
 
 LIGHT_TOUCH = "light_touch"
 FULL = "full"
@@ -15,12 +15,6 @@ FULL = "full"
 class ReviewMilestone:
     kind: str
     due_on: datetime.date
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """Month arithmetic that keeps the day where it can and otherwise takes the
-    month's last day: 31 January + 1 month is 28 (or 29) February."""
-    return day + relativedelta(months=months)
 
 
 def review_milestones(

@@ -150,8 +150,8 @@ def code_versions(code: Code, user: User) -> QuerySet[CodeVersion]:
     return visible_versions(user).filter(code=code).order_by("-number")
 
 
-def latest_version(code: Code) -> CodeVersion | None:
-    return code.versions.order_by("-number").first()
+def published_version_ids() -> list[int]:
+    return list(CodeVersion.objects.filter(status=CodeVersion.Status.PUBLISHED).values_list("pk", flat=True))
 
 
 def current_version(code: Code) -> CodeVersion | None:

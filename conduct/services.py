@@ -388,10 +388,6 @@ def membership_end(*, membership: Membership, ended_on: datetime.date, reason: s
     return membership
 
 
-def published_version_ids() -> list[int]:
-    return list(CodeVersion.objects.filter(status=CodeVersion.Status.PUBLISHED).values_list("pk", flat=True))
-
-
 def signature_reminders_send(*, now: datetime.datetime, batch_size: int = 500) -> int:
     """Remind partners who were asked to sign and have not, first after the
     reminder interval and then again every interval; a partner who signs stops

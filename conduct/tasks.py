@@ -8,7 +8,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from . import email_delivery, outbox, services
+from . import email_delivery, outbox, selectors, services
 
 
 @shared_task
@@ -21,7 +21,7 @@ def send_signature_requests(version_id: int) -> None:
 def ask_everyone_to_sign() -> None:
     """Daily: make sure every partner expected to sign a published version has
     been asked, including partners who joined after it was published."""
-    for version_id in services.published_version_ids():
+    for version_id in selectors.published_version_ids():
         outbox.task_enqueue("conduct.tasks.send_signature_requests", version_id=version_id)
 
 

@@ -8,11 +8,11 @@ from conduct.review_schedule import (
     FULL,
     LIGHT_TOUCH,
     ReviewMilestone,
-    add_months,
     latest_due,
     next_upcoming,
     review_milestones,
 )
+from govuk.date_arithmetic import add_months
 
 D = datetime.date
 
