@@ -562,3 +562,17 @@ def accounts_left_before(*, day: datetime.date) -> QuerySet:
         .annotate(left_on=Max("partner__organisation__memberships__ended_on"))
         .filter(left_on__lt=day)
     )
+
+
+def partners_missing_from(partnership: Partnership, emails: set[str]) -> list[Partner]:
+    """The partnership's people with open accounts whom a full list leaves out."""
+    return [
+        partner
+        for partner in Partner.objects.filter(
+            organisation_id__in=current_memberships().filter(partnership=partnership).values("organisation_id"),
+            user__is_active=True,
+        )
+        .select_related("user", "organisation")
+        .order_by("user__last_name", "user__first_name")
+        if partner.user.email.lower() not in emails
+    ]

@@ -892,3 +892,26 @@ def account_erase_personal_data(*, user_id: int, reason: str) -> None:
         user.save(update_fields=["username", "first_name", "last_name", "email", "is_active", "password"])
         Partner.objects.filter(user_id=user_id).update(job_title="")
         audit_entries_erase(subject_type="conduct.user", subject_id=str(user_id), actor=None, reason=reason)
+
+
+def partners_leave(*, partner_ids: list[int], reason: str, actor: User | None) -> int:
+    """People who have left their organisation: their accounts close and their signatures end.
+
+    Before: the partners' accounts are open (closed ones are left alone, so running this twice
+    ends each person once). After: each account is closed, each active signature ended with the
+    reason, and each person's leaving is in the audit log. Returns how many left.
+    """
+    with transaction.atomic():
+        leaving = list(
+            Partner.objects.select_for_update(of=("self",))
+            .filter(pk__in=partner_ids, user__is_active=True)
+            .select_related("user", "organisation")
+        )
+        ids = [partner.pk for partner in leaving]
+        User.objects.filter(partner__pk__in=ids).update(is_active=False)
+        Signature.objects.filter(partner_id__in=ids, status=Signature.Status.ACTIVE).update(
+            status=Signature.Status.ENDED, ended_at=timezone.now(), ended_reason=reason
+        )
+        for partner in leaving:
+            audit_record(actor=actor, action="partner.left", subject=partner, summary=f"{partner} left", reason=reason)
+    return len(leaving)

@@ -174,6 +174,12 @@ class PeopleUploadForm(GovForm):
         error_messages={"required": "Choose a CSV or Excel file to upload", "empty": "The selected file is empty"},
     )
 
+    full_list = forms.BooleanField(
+        label="This is the full list: everyone of the partnership who is not on it has left",
+        help_text="You will see their names before anything changes.",
+        required=False,
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field("file"), button="Check the list")
+        self.helper = _helper(Field("file"), Field.checkbox("full_list"), button="Check the list")

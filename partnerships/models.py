@@ -13,6 +13,7 @@ class PeopleUpload(models.Model):
     uploaded_at = models.DateTimeField(auto_now_add=True)
     filename = models.CharField(max_length=200)
     content = models.BinaryField()
+    full_list = models.BooleanField(default=False, help_text="Everyone of the partnership not on the list leaves.")
     imported_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:

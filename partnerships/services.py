@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import services as account_services
+from conduct import selectors as conduct_selectors
 from conduct import services as conduct_services
 from conduct.models import Organisation, Partnership, User
 
@@ -37,15 +38,38 @@ def person_add_and_invite(
 
 
 def people_import(
-    *, actor: User | None, partnership: Partnership, check: ImportCheck, source: str, dry_run: bool = False
+    *,
+    actor: User | None,
+    partnership: Partnership,
+    check: ImportCheck,
+    source: str,
+    dry_run: bool = False,
+    full_list: bool = False,
 ) -> dict:
-    """Record every row of a checked list, and invite the people new to Conduct; nothing at all when
-    any row is bad. A dry run works out the same counts and writes nothing."""
+    """Record every row of a checked list, invite the people new to Conduct, and end those who have
+    left: rows whose end_date has come and, for a full list, everyone of the partnership not on it.
+    Nothing at all when any row is bad. A dry run works out the same counts and names and writes nothing.
+    """
     if not check.is_valid:
         raise conduct_services.ConductError([f"Row {number}: {message}" for number, message in check.problems])
+    today = timezone.localdate()
     with transaction.atomic():
         counts = conduct_services.people_record_many(
             partnership=partnership, actor=actor, people=check.rows, source=source
+        )
+        ended_emails = {row.email for row in check.rows if row.ended_on is not None and row.ended_on <= today}
+        leaving = [
+            partner
+            for partner in conduct_selectors.partners_missing_from(
+                partnership, {row.email for row in check.rows} - ended_emails
+            )
+            if full_list or partner.user.email.lower() in ended_emails
+        ]
+        counts["leaving"] = [f"{partner.user.display_name} ({partner.organisation})" for partner in leaving]
+        conduct_services.partners_leave(
+            partner_ids=[partner.pk for partner in leaving],
+            reason=f"Not on the list of people imported from {source}" if full_list else f"Ended in {source}",
+            actor=actor,
         )
         if dry_run:
             transaction.set_rollback(True)
@@ -54,10 +78,12 @@ def people_import(
     return counts
 
 
-def people_upload_keep(*, actor: User, partnership: Partnership, filename: str, content: bytes) -> PeopleUpload:
+def people_upload_keep(
+    *, actor: User, partnership: Partnership, filename: str, content: bytes, full_list: bool
+) -> PeopleUpload:
     """Keep an uploaded list for its preview; nothing about people is written yet."""
     return PeopleUpload.objects.create(
-        partnership=partnership, uploaded_by=actor, filename=filename[:200], content=content
+        partnership=partnership, uploaded_by=actor, filename=filename[:200], content=content, full_list=full_list
     )
 
 
@@ -69,7 +95,9 @@ def people_upload_import(*, upload: PeopleUpload, actor: User) -> dict:
             raise conduct_services.ConductError("This list has been imported already.")
         table = read_table(name=upload.filename, content=bytes(upload.content))
         check = check_rows(partnership=upload.partnership, table=table)
-        counts = people_import(actor=actor, partnership=upload.partnership, check=check, source=upload.filename)
+        counts = people_import(
+            actor=actor, partnership=upload.partnership, check=check, source=upload.filename, full_list=upload.full_list
+        )
         upload.imported_at = timezone.now()
         upload.save(update_fields=["imported_at"])
     return counts

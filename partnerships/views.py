@@ -293,7 +293,11 @@ def people_import(request, slug):
             form.add_error("file", str(error))
         else:
             kept = partnership_services.people_upload_keep(
-                actor=request.user, partnership=partnership, filename=upload.name, content=content
+                actor=request.user,
+                partnership=partnership,
+                filename=upload.name,
+                content=content,
+                full_list=form.cleaned_data["full_list"],
             )
             return redirect("partnerships:people-import-preview", slug=partnership.slug, upload_id=kept.pk)
     return render(request, "partnerships/people_import.html", {"form": form, "partnership": partnership})
@@ -326,7 +330,12 @@ def people_import_preview(request, slug, upload_id):
     if check is not None and check.is_valid:
         try:
             counts = partnership_services.people_import(
-                actor=request.user, partnership=partnership, check=check, source=upload.filename, dry_run=True
+                actor=request.user,
+                partnership=partnership,
+                check=check,
+                source=upload.filename,
+                dry_run=True,
+                full_list=upload.full_list,
             )
         except services.ConductError as error:
             problems = [(None, message) for message in error.messages]

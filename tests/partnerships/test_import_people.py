@@ -181,3 +181,50 @@ def test_a_file_that_cannot_be_read_is_an_error_next_to_the_upload(client, ada, 
 def test_a_programme_manager_does_not_import(client, priya, members):
     client.force_login(priya)
     assert client.get(f"/manage/partnerships/{members.slug}/people/import/").status_code == 403
+
+
+def test_a_full_list_ends_the_people_missing_from_it_after_naming_them(tmp_path, members, alice, bob):
+    from conduct import services
+    from conduct.models import Signature
+
+    version = members.code.versions.get(status="published")
+    services.signature_record(partner=bob, version=version, typed_name="Bob Brown")
+    listed = GOOD + "alice@example.org,Alice Adams,Riverside Community Health,,,2024-01-01,\n"
+    path = write(tmp_path, listed)
+    out = run(path, "--full-list", "--dry-run")
+    assert "Would end 1: Bob Brown (Northfield Wellbeing Trust)" in out
+    assert User.objects.get(pk=bob.user_id).is_active
+    out = run(path, "--full-list")
+    assert "Ended 1: Bob Brown (Northfield Wellbeing Trust)" in out
+    assert not User.objects.get(pk=bob.user_id).is_active
+    assert User.objects.get(pk=alice.user_id).is_active
+    assert Signature.objects.get(partner=bob).status == Signature.Status.ENDED
+    assert AuditEntry.objects.filter(action="partner.left", subject_id=str(bob.pk)).exists()
+    # Importing the full list again ends nobody twice.
+    assert "Ended" not in run(path, "--full-list")
+
+
+def test_a_list_that_is_not_full_ends_nobody_missing_from_it(tmp_path, members, bob):
+    assert "Ended" not in run(write(tmp_path, GOOD))
+    assert User.objects.get(pk=bob.user_id).is_active
+
+
+def test_a_row_whose_end_date_has_come_ends_that_person(tmp_path, members, bob):
+    ended = GOOD + "bob@example.org,Bob Brown,Northfield Wellbeing Trust,,,2024-01-01,2025-06-30\n"
+    assert "Ended 1: Bob Brown (Northfield Wellbeing Trust)" in run(write(tmp_path, ended))
+    assert not User.objects.get(pk=bob.user_id).is_active
+
+
+def test_the_preview_of_a_full_list_names_who_will_leave(client, ada, members, bob):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(ada)
+    response = client.post(
+        f"/manage/partnerships/{members.slug}/people/import/",
+        {"file": SimpleUploadedFile("people.csv", GOOD.encode(), content_type="text/csv"), "full_list": "on"},
+    )
+    preview = client.get(response["Location"]).content.decode()
+    assert "Bob Brown (Northfield Wellbeing Trust)" in preview and "and end 1" in preview
+    assert User.objects.get(pk=bob.user_id).is_active
+    client.post(response["Location"])
+    assert not User.objects.get(pk=bob.user_id).is_active

@@ -17,8 +17,11 @@ class Command(BaseCommand):
         parser.add_argument("path")
         parser.add_argument("--partnership", required=True, help="The partnership's slug.")
         parser.add_argument("--dry-run", action="store_true", help="Check the file and count, but write nothing.")
+        parser.add_argument(
+            "--full-list", action="store_true", help="Everyone of the partnership not in the file has left: end them."
+        )
 
-    def handle(self, *args, path, partnership, dry_run, **options):
+    def handle(self, *args, path, partnership, dry_run, full_list, **options):
         target = Partnership.objects.filter(slug=partnership).first()
         if target is None:
             raise CommandError(f"There is no partnership {partnership}")
@@ -32,7 +35,12 @@ class Command(BaseCommand):
         check = check_rows(partnership=target, table=table)
         try:
             counts = services.people_import(
-                actor=None, partnership=target, check=check, source=f"{file.name} (command line)", dry_run=dry_run
+                actor=None,
+                partnership=target,
+                check=check,
+                source=f"{file.name} (command line)",
+                dry_run=dry_run,
+                full_list=full_list,
             )
         except ConductError as error:
             raise CommandError("Nothing was imported:\n" + "\n".join(error.messages)) from None
@@ -41,3 +49,7 @@ class Command(BaseCommand):
             f"{verb} {len(check.rows)} people into {target}: {counts['created']} created, "
             f"{counts['updated']} updated, {counts['unchanged']} unchanged."
         )
+        if counts["leaving"]:
+            self.stdout.write(
+                f"{'Would end' if dry_run else 'Ended'} {len(counts['leaving'])}: " + "; ".join(counts["leaving"])
+            )
