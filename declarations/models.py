@@ -402,6 +402,48 @@ class ManagementAction(models.Model):
         return sentence or self.details
 
 
+class DispensationQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ValidationError("A dispensation is never changed: it expires by itself on its end date.")
+
+    def delete(self):
+        raise ValidationError("A dispensation is never deleted: it stays on the record.")
+
+
+class Dispensation(models.Model):
+    """Leave for the person who made a declaration to take part in decisions despite the interest
+    it declares, granted by the partnership's chair or programme manager for a reason, from one
+    day to another; outside those days it has no effect, so it expires by itself."""
+
+    declaration = models.ForeignKey(Declaration, on_delete=models.PROTECT, related_name="dispensations")
+    reason = models.CharField(max_length=NOTE_MAX_LENGTH)
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    granted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    objects = DispensationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["declaration", "starts_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="dispensation_ends_after_it_starts"),
+            models.CheckConstraint(condition=~Q(reason=""), name="dispensation_has_reason"),
+        ]
+        indexes = [models.Index(fields=["declaration", "ends_on"])]
+
+    def __str__(self) -> str:
+        return f"Dispensation on declaration {self.declaration_id}, {self.starts_on} to {self.ends_on}"
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            raise ValidationError("A dispensation is never changed: it expires by itself on its end date.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("A dispensation is never deleted: it stays on the record.")
+
+
 class DeclarationEventQuerySet(models.QuerySet):
     def update(self, **kwargs):
         # Only the record that the event's email went out may be added later.

@@ -27,6 +27,7 @@ from .models import (
     Declaration,
     DeclarationEvent,
     DeclarationRevision,
+    Dispensation,
     ManagementAction,
 )
 
@@ -86,6 +87,17 @@ def may_review(user: User, declaration: Declaration) -> bool:
 def concerning(revision: DeclarationRevision) -> dict:
     """Whom a revision names, as the decision check asks for them."""
     return {"organisation": revision.counterparty_organisation, "person_name": revision.counterparty_name}
+
+
+def may_grant_dispensation(user: User, declaration: Declaration) -> bool:
+    """The partnership's chair or programme manager grants dispensations, never on their own declaration."""
+    return (
+        declaration.status != Declaration.Status.DRAFT
+        and declaration.declarant_id != user.pk
+        and partnerships_where(user, PartnershipRole.Role.CHAIR, PartnershipRole.Role.PROGRAMME_MANAGER)
+        .filter(pk=declaration.partnership_id)
+        .exists()
+    )
 
 
 def may_withhold(user: User, declaration: Declaration) -> bool:
@@ -183,6 +195,7 @@ def declaration_for_user(user: User, pk: int) -> Declaration:
                 to_attr="submitted_revisions",
             ),
             Prefetch("events", queryset=DeclarationEvent.objects.select_related("actor", "revision")),
+            Prefetch("dispensations", queryset=Dispensation.objects.select_related("granted_by")),
         )
         .filter(pk=pk)
         .first()
@@ -269,7 +282,8 @@ def conflict_sentence(declaration: Declaration, *, person: User | None = None) -
         return (
             f"{name or 'You'} {'has' if name else 'have'} declared an interest concerning {concerning} that is not "
             f"yet resolved (declaration {declaration.pk}, submitted {_long_date(declaration.first_submitted_at)}). "
-            "It is resolved once a reviewer accepts it, or once the interest has ended and that is recorded."
+            "It is resolved once a reviewer accepts it, or once the interest has ended and that is recorded; "
+            "or the chair or programme manager may grant a dispensation."
         )
     lasts = (
         f"until the interest ends on {_long_date_of(declaration.revision.ends_on)}"
@@ -280,7 +294,7 @@ def conflict_sentence(declaration: Declaration, *, person: User | None = None) -
         f"{name + chr(39) + 's' if name else 'Your'} declaration of an interest concerning {concerning} "
         f"(declaration {declaration.pk}) was accepted on {_long_date(declaration.accepted_at)} on condition that "
         f"{name or 'you'} {'is' if name else 'are'} excluded from decisions concerning {concerning}. "
-        f"That lasts {lasts}."
+        f"That lasts {lasts}, unless the chair or programme manager grants a dispensation."
     )
 
 
@@ -315,6 +329,7 @@ def standing_conflicts(*, user_ids, organisations=(), person_names=()) -> QueryS
         Declaration.objects.filter(declarant_id__in=list(user_ids))
         .annotate(counterparty_key=Lower("revision__counterparty_name"))
         .filter(_concerning_any(list(organisations), list(person_names)))
+        .exclude(Exists(current_dispensations(on=today).filter(declaration=OuterRef("pk"))))
         .filter(
             Q(status__in=Declaration.UNRESOLVED)
             | (
@@ -326,6 +341,11 @@ def standing_conflicts(*, user_ids, organisations=(), person_names=()) -> QueryS
         .select_related("revision__counterparty_organisation")
         .order_by("first_submitted_at", "pk")
     )
+
+
+def current_dispensations(*, on) -> QuerySet[Dispensation]:
+    """Dispensations in force on the day: one past its end date has expired by itself."""
+    return Dispensation.objects.filter(starts_on__lte=on, ends_on__gte=on)
 
 
 def decision_participation_check(*, user, organisation=None, person_name: str = "") -> DecisionCheck:

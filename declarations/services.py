@@ -35,6 +35,7 @@ from .models import (
     DeclarationEvent,
     DeclarationPolicy,
     DeclarationRevision,
+    Dispensation,
     ManagementAction,
     Situation,
 )
@@ -44,6 +45,7 @@ from .selectors import (  # noqa: F401 (other apps ask through services)
     decision_participation_check,
     declaring_partnerships,
     latest_round,
+    may_grant_dispensation,
     may_review,
     may_withhold,
     normalised_name,
@@ -434,6 +436,60 @@ def declaration_end(*, declaration: Declaration, actor: User, ended_on: datetime
             revision=declaration.revision,
         )
     return declaration
+
+
+# A dispensation is for a meeting or a season of decisions, not a standing licence.
+MAX_DISPENSATION_DAYS = 366
+
+
+def dispensation_grant(
+    *, declaration: Declaration, actor: User, reason: str, starts_on: datetime.date, ends_on: datetime.date
+) -> Dispensation:
+    """Let the declarant take part in decisions despite the declared interest, from one day to
+    another, for a recorded reason.
+
+    Before: the declaration is submitted, returned or accepted; the actor is the chair or
+    programme manager of its partnership, is not the declarant, and has no standing interest
+    of their own in whom it names; the days are in order, end no earlier than today and span
+    at most a year. After: the dispensation is recorded (never changed; it expires by itself on
+    its end date) with an audit entry.
+    """
+    reason = _check_note(reason, required="Enter the reason for the dispensation.")
+    if ends_on < starts_on:
+        raise DeclarationError("The dispensation must end on or after the day it starts.")
+    if ends_on < timezone.localdate():
+        raise DeclarationError("The dispensation must end today or later.")
+    if (ends_on - starts_on).days >= MAX_DISPENSATION_DAYS:
+        raise DeclarationError("A dispensation lasts at most a year: grant another when it ends if it is still needed.")
+    with transaction.atomic():
+        declaration = _locked(declaration)
+        if declaration.status not in (*Declaration.UNRESOLVED, Declaration.Status.ACCEPTED):
+            raise DeclarationError(
+                f"A declaration that is {declaration.get_status_display().lower()} needs no dispensation."
+            )
+        if not may_grant_dispensation(actor, declaration):
+            raise DeclarationError(
+                "Only the chair or programme manager of this partnership grants a dispensation, and never on their "
+                "own declaration."
+            )
+        check = decision_participation_check(
+            user=actor,
+            organisation=declaration.revision.counterparty_organisation,
+            person_name=declaration.revision.counterparty_name,
+        )
+        if not check.allowed:
+            raise DeclarationError(check.reason)
+        dispensation = Dispensation.objects.create(
+            declaration=declaration, reason=reason, starts_on=starts_on, ends_on=ends_on, granted_by=actor
+        )
+        audit_record(
+            actor=actor,
+            action="declaration.dispensation_granted",
+            subject=declaration,
+            summary=f"Declaration {declaration.pk}: dispensation from {starts_on} to {ends_on}",
+            reason=reason,
+        )
+    return dispensation
 
 
 def _check_manager(declaration: Declaration, actor: User) -> None:

@@ -39,7 +39,7 @@ def test_the_check_stops_a_programme_manager_reviewer_or_panel_member_who_is_not
     assert result.reason == (
         f"You have declared an interest concerning Acme Health Supplies that is not yet resolved (declaration "
         f"{declaration.pk}, submitted 20 March 2026). It is resolved once a reviewer accepts it, or once the "
-        "interest has ended and that is recorded."
+        "interest has ended and that is recorded; or the chair or programme manager may grant a dispensation."
     )
 
 
@@ -77,7 +77,8 @@ def test_a_submitted_declaration_naming_the_organisation_stops_the_partner(alice
     assert result.reason == (
         f"You have declared an interest concerning Acme Health Supplies that is not yet resolved "
         f"(declaration {declaration.pk}, submitted 20 March 2026). It is resolved once a reviewer accepts it, "
-        "or once the interest has ended and that is recorded."
+        "or once the interest has ended and that is recorded; or the chair or programme manager may grant a "
+        "dispensation."
     )
 
 
@@ -109,7 +110,8 @@ def test_an_accepted_declaration_that_excludes_the_partner_stops_them(alice, acm
     assert result.reason == (
         f"Your declaration of an interest concerning Acme Health Supplies (declaration {declaration.pk}) was "
         "accepted on 20 March 2026 on condition that you are excluded from decisions concerning Acme Health "
-        "Supplies. That lasts until the interest's end is recorded on the declaration."
+        "Supplies. That lasts until the interest's end is recorded on the declaration, unless the chair or "
+        "programme manager grants a dispensation."
     )
 
 
