@@ -23,6 +23,7 @@ def benchmark_pages() -> list[tuple[str, str, str | None]]:
         ),
         ("A partnership (programme manager)", "/manage/partnerships/bench-partnership-0/", "bench-manager"),
         ("Retention schedule (administrator)", "/privacy/retention/", "bench-admin"),
+        ("Privacy notice (anyone)", "/privacy/", None),
         (
             "A breach case (programme manager)",
             f"/breaches/cases/{_a_case_of_the_first_partnership()}/",

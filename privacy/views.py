@@ -10,6 +10,11 @@ from .forms import RetentionPeriodForm
 from .retention_schedule import Kind
 
 
+def notice(request):
+    """Public: anyone about to give personal data can read it first."""
+    return render(request, "privacy/notice.html", {"periods": selectors.retention_periods()})
+
+
 @administrator_required
 def retention_schedule(request):
     return render(request, "privacy/retention_schedule.html", {"periods": selectors.retention_periods()})

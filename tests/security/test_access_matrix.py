@@ -140,7 +140,8 @@ GET_MATRIX = [
     ("password_reset_done", "/accounts/password-reset/sent/", "200 200 200 200 200 200"),
     ("password_reset_confirm", "/accounts/reset/MQ/not-a-token/", "200 200 200 200 200 200"),
     ("password_reset_complete", "/accounts/reset/done/", "200 200 200 200 200 200"),
-    # Personal data: only administrators see and change the retention schedule.
+    # Personal data: anyone reads the privacy notice; only administrators see and change the retention schedule.
+    ("privacy:notice", "/privacy/", "200 200 200 200 200 200"),
     ("privacy:retention-schedule", "/privacy/retention/", "302L 403 403 403 403 200"),
     ("privacy:retention-period-edit", "/privacy/retention/evidence/", "302L 403 403 403 403 200"),
     ("privacy:retention-period-edit", "/privacy/retention/nonsense/", "302L 403 403 403 403 404"),
