@@ -471,7 +471,7 @@ def panel_member_refusal(*, case: BreachCase, member: User) -> str:
         user=member, organisation=case.respondent_organisation, person_name=case.respondent_person_name
     )
     if not check.allowed:
-        return f"{name} cannot sit on the panel: {check.reason}"
+        return f"{name} cannot sit on the panel: {check.reason_about(member)}"
     return ""
 
 

@@ -124,9 +124,24 @@ def test_only_the_panels_members_give_views(people, formal_case):
         view(formal_case, people["priya"], "not_upheld")
 
 
+def test_a_panel_member_who_is_not_a_partner_is_refused_by_their_own_declared_interest(people, formal_case):
+    declaration = declare_interest(
+        people["quinn"], organisation=Organisation.objects.get(name="Northfield Wellbeing Trust")
+    )
+    with pytest.raises(
+        services.BreachError,
+        match=f"Quinn Quarry cannot sit on the panel: Quinn Quarry has declared an interest concerning Northfield "
+        f"Wellbeing Trust that is not yet resolved \\(declaration {declaration.pk},",
+    ):
+        convene(formal_case)
+    assert not fresh(formal_case).panels.exists()
+
+
 def test_a_conflicted_member_is_refused(people, formal_case):
     declare_interest(people["pam"], organisation=Organisation.objects.get(name="Northfield Wellbeing Trust"))
-    with pytest.raises(services.BreachError, match="Pam Panel cannot sit on the panel: You have declared an interest"):
+    with pytest.raises(
+        services.BreachError, match="Pam Panel cannot sit on the panel: Pam Panel has declared an interest"
+    ):
         convene(formal_case)
     assert not fresh(formal_case).panels.exists()
 
