@@ -22,6 +22,7 @@ from conduct.services import (
     audit_record,
     emails_queue,
     membership_end,
+    suspension_start,
     task_enqueue,
 )
 from declarations.services import decision_participation_check
@@ -645,6 +646,8 @@ def breach_case_decide(
     wider causes and lessons recorded (the NHS managers' code: "address their
     wider causes"); a termination ends the organisation's membership of the
     partnership and its signatures of the code, with this case as the reason;
+    a suspension suspends the organisation (or the named person) until its end
+    date, so that the decision check refuses them, citing this case;
     the respondent and the programme manager are told; the history row.
     """
     finding = _required(finding, "Write the finding.")
@@ -692,6 +695,15 @@ def breach_case_decide(
         )
         if outcome == BreachCase.Outcome.TERMINATION:
             _terminate_membership(case, actor=actor, today=today)
+        if outcome == BreachCase.Outcome.SUSPENSION:
+            suspension_start(
+                partnership=case.partnership,
+                organisation=case.respondent_organisation,
+                person_name=case.respondent_person_name,
+                ends_on=suspended_until,
+                reason=f"Suspended by the decision on breach case {case.reference}.",
+                actor=actor,
+            )
         _email(case, CaseEmail.Kind.DECISION)
     return case
 

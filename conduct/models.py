@@ -146,6 +146,33 @@ class Membership(models.Model):
         return f"{self.organisation} in {self.partnership}"
 
 
+class Suspension(models.Model):
+    """An organisation, or one named person in it, suspended from a partnership
+    for a period by a decision recorded elsewhere (a breach case), whose
+    reference the reason cites. While it runs they take part in no decision.
+    Lifted once: on its end date, or earlier when an appeal overturns it."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="suspensions")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="suspensions")
+    person_name = models.CharField(max_length=200, blank=True, help_text="Empty: every partner of the organisation.")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    reason = models.TextField()
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-starts_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gt=models.F("starts_on")), name="suspension_ends_after_start"),
+        ]
+        indexes = [models.Index(fields=["organisation", "lifted_at"])]
+
+    def __str__(self) -> str:
+        who = f"{self.person_name} of {self.organisation}" if self.person_name else str(self.organisation)
+        return f"{who} suspended from {self.partnership} until {self.ends_on}"
+
+
 class Partner(models.Model):
     """A person in a member organisation."""
 

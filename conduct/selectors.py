@@ -26,6 +26,7 @@ from .models import (
     RoleLabel,
     Section,
     Signature,
+    Suspension,
     User,
     display_name,
 )
@@ -33,6 +34,33 @@ from .models import (
 
 def is_administrator(user: User) -> bool:
     return user.is_authenticated and user.is_active and user.is_staff
+
+
+def suspension_of(user: User, *, on: datetime.date | None = None) -> "Suspension | None":
+    """The suspension that stops this partner taking part in decisions on the day, if any:
+    one of their whole organisation, or one naming them (whatever its case)."""
+    partner = partner_for_user(user)
+    if partner is None:
+        return None
+    on = on or timezone.localdate()
+    return (
+        Suspension.objects.filter(
+            organisation_id=partner.organisation_id, lifted_at__isnull=True, starts_on__lte=on, ends_on__gt=on
+        )
+        .filter(Q(person_name="") | Q(person_name__iexact=user.display_name))
+        .select_related("partnership", "organisation")
+        .first()
+    )
+
+
+def suspended_organisation_ids(*, on: datetime.date | None = None) -> set[int]:
+    """The organisations suspended as a whole on the day, for lists that show who is suspended."""
+    on = on or timezone.localdate()
+    return set(
+        Suspension.objects.filter(
+            person_name="", lifted_at__isnull=True, starts_on__lte=on, ends_on__gt=on
+        ).values_list("organisation_id", flat=True)
+    )
 
 
 def partner_for_user(user: User) -> Partner | None:

@@ -34,6 +34,7 @@ from .models import (
     Signature,
     SignatureRequest,
     SignedText,
+    Suspension,
     User,
 )
 from .outbox import task_enqueue
@@ -915,3 +916,90 @@ def partners_leave(*, partner_ids: list[int], reason: str, actor: User | None) -
         for partner in leaving:
             audit_record(actor=actor, action="partner.left", subject=partner, summary=f"{partner} left", reason=reason)
     return len(leaving)
+
+
+# --- Suspensions ---------------------------------------------------------------------------
+
+
+def suspension_start(
+    *,
+    partnership: Partnership,
+    organisation: Organisation,
+    person_name: str = "",
+    ends_on: datetime.date,
+    reason: str,
+    actor: User | None,
+) -> Suspension:
+    """Suspend an organisation (or one named person in it) from a partnership
+    until the end date, for a decision taken elsewhere that the reason cites.
+
+    Before: the end date is after today. After: the suspension, running from
+    today; the decision check refuses those it covers; the audit entry.
+    """
+    today = timezone.localdate()
+    if ends_on <= today:
+        raise ConductError("Give the date the suspension ends, after today.")
+    with transaction.atomic():
+        suspension = Suspension.objects.create(
+            partnership=partnership,
+            organisation=organisation,
+            person_name=" ".join(person_name.split()),
+            starts_on=today,
+            ends_on=ends_on,
+            reason=reason,
+        )
+        audit_record(
+            actor=actor, action="suspension.started", subject=suspension, summary=str(suspension), reason=reason
+        )
+    return suspension
+
+
+def suspension_lift(*, suspension: Suspension, reason: str, actor: User | None) -> bool:
+    """Lift a suspension, once; True if it was lifted now.
+
+    Before: the suspension has not been lifted. After: lifted with the reason,
+    the audit entry, and the people it covered told by email after the commit.
+    """
+    with transaction.atomic():
+        suspension = (
+            Suspension.objects.select_for_update(of=("self",))
+            .select_related("partnership", "organisation")
+            .get(pk=suspension.pk)
+        )
+        if suspension.lifted_at is not None:
+            return False
+        suspension.lifted_at, suspension.lifted_reason = timezone.now(), reason
+        suspension.save(update_fields=["lifted_at", "lifted_reason"])
+        audit_record(
+            actor=actor, action="suspension.lifted", subject=suspension, summary=f"{suspension} lifted", reason=reason
+        )
+        _suspension_lifted_emails_queue(suspension)
+    return True
+
+
+def suspensions_lift_due(*, today: datetime.date) -> int:
+    """Lift every suspension whose end date has come; safe to run twice. Returns how many were lifted."""
+    due = Suspension.objects.filter(lifted_at__isnull=True, ends_on__lte=today)
+    return sum(
+        suspension_lift(suspension=suspension, reason="The suspension ended on its end date.", actor=None)
+        for suspension in due
+    )
+
+
+def _suspension_lifted_emails_queue(suspension: Suspension) -> None:
+    """Tell the people the suspension covered: its organisation's partners, or the one it named."""
+    people = User.objects.filter(is_active=True, partner__organisation_id=suspension.organisation_id).exclude(email="")
+    context = {
+        "organisation": suspension.organisation.name,
+        "partnership": suspension.partnership.name,
+        "person_name": suspension.person_name,
+        "reason": suspension.lifted_reason,
+    }
+    for user in people:
+        if not suspension.person_name or user.display_name.lower() == suspension.person_name.lower():
+            email_queue(
+                purpose=f"suspension-lifted:{suspension.pk}",
+                to=user.email,
+                template="emails/suspension_lifted",
+                context=context,
+            )

@@ -54,3 +54,9 @@ def sweep_emails() -> None:
 @shared_task
 def flush_queued_tasks() -> None:
     outbox.queued_tasks_flush()
+
+
+@shared_task(acks_late=True)
+def lift_ended_suspensions() -> None:
+    """Daily: lift the suspensions whose end date has come."""
+    services.suspensions_lift_due(today=timezone.localdate())

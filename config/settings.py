@@ -229,6 +229,7 @@ CONDUCT_PERIODIC_TASKS = {
         "task": "privacy.tasks.apply_retention_schedule",
         "crontab": "30 2",
     },
+    "Lift suspensions on their end date": {"task": "conduct.tasks.lift_ended_suspensions", "crontab": "5 0"},
 }
 
 # How many partners one Celery task asks to sign a newly published version.

@@ -18,6 +18,7 @@ from conduct.selectors import (
     partnerships_managed_by,
     partnerships_of_partner,
     partnerships_where,
+    suspension_of,
 )
 
 from .models import (
@@ -257,6 +258,7 @@ class DecisionCheck:
 
     allowed: bool
     conflicts: tuple  # the Declaration objects that stop this person taking part
+    suspension: object = None  # the conduct.Suspension that stops them, if one does
 
     @property
     def reason(self) -> str:
@@ -267,11 +269,25 @@ class DecisionCheck:
     @property
     def reason_refused(self) -> str:
         """Why the person may not take part, addressed to them; "" if they may."""
+        if self.suspension is not None:
+            return suspension_sentence(self.suspension)
         return " ".join(conflict_sentence(declaration) for declaration in self.conflicts)
 
     def reason_about(self, person: User) -> str:
         """Why this other person may not take part (for whoever would assign them); "" if they may."""
+        if self.suspension is not None:
+            return suspension_sentence(self.suspension, person=person)
         return " ".join(conflict_sentence(declaration, person=person) for declaration in self.conflicts)
+
+
+def suspension_sentence(suspension, *, person: User | None = None) -> str:
+    """Which suspension (decided on a breach case, which its reason cites) stops someone taking part."""
+    if suspension.person_name:
+        who = f"{person.display_name} is" if person else f"You ({suspension.person_name}) are"
+    else:
+        who = f"{suspension.organisation} is"
+    until = dateformat.format(suspension.ends_on, "j F Y")
+    return f"{who} suspended from {suspension.partnership} until {until}: {suspension.reason}"
 
 
 def conflict_sentence(declaration: Declaration, *, person: User | None = None) -> str:
@@ -357,6 +373,10 @@ def decision_participation_check(*, user, organisation=None, person_name: str = 
     administrators). So the user may not take part while a declaration of theirs naming that
     organisation or person stands (see `standing_conflicts`). Names match whatever their case.
     """
+    # A suspension decided on a breach case stops a partner taking part in any decision while it runs.
+    suspension = suspension_of(user)
+    if suspension is not None:
+        return DecisionCheck(allowed=False, conflicts=(), suspension=suspension)
     organisations = [organisation] if organisation is not None else []
     if not user.is_authenticated or not (organisations or normalised_name(person_name)):
         return DecisionCheck(allowed=True, conflicts=())
