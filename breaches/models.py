@@ -100,14 +100,18 @@ def case_reference(pk: int) -> str:
     return f"BC-{pk:05d}"
 
 
+# At module level, so that the model's constraints can name the values.
+class BreachCaseStatus(models.TextChoices):
+    REPORTED = "reported", "Reported"
+    INFORMAL = "informal", "Informal resolution"
+    FORMAL = "formal", "Formal investigation"
+    DECIDED = "decided", "Decided"
+    CLOSED = "closed", "Closed"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
 class BreachCase(models.Model):
-    class Status(models.TextChoices):
-        REPORTED = "reported", "Reported"
-        INFORMAL = "informal", "Informal resolution"
-        FORMAL = "formal", "Formal investigation"
-        DECIDED = "decided", "Decided"
-        CLOSED = "closed", "Closed"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+    Status = BreachCaseStatus
 
     class Action(models.TextChoices):
         REPORT = "report", "Reported"
@@ -227,7 +231,7 @@ class BreachCase(models.Model):
         ordering = ["-reported_at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["reported", "informal", "formal", "decided", "closed", "withdrawn"]),
+                condition=Q(status__in=BreachCaseStatus.values),
                 name="breach_case_status_valid",
             ),
             models.CheckConstraint(condition=Q(track__in=["", "informal", "formal"]), name="breach_case_track_valid"),
@@ -388,8 +392,7 @@ class CaseEvent(AppendOnlyModel):
                 name="case_event_action_valid",
             ),
             models.CheckConstraint(
-                condition=Q(from_status__in=["", "reported", "informal", "formal", "decided", "closed", "withdrawn"])
-                & Q(to_status__in=["reported", "informal", "formal", "decided", "closed", "withdrawn"]),
+                condition=Q(from_status__in=["", *BreachCaseStatus.values]) & Q(to_status__in=BreachCaseStatus.values),
                 name="case_event_statuses_valid",
             ),
         ]

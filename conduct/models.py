@@ -292,12 +292,16 @@ class CodeVersionQuerySet(models.QuerySet):
         return super().delete()
 
 
+# At module level, so that the model's constraints can name the values.
+class CodeVersionStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+    SUPERSEDED = "superseded", "Superseded"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
 class CodeVersion(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
-        SUPERSEDED = "superseded", "Superseded"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+    Status = CodeVersionStatus
 
     # The only moves a version can make; services enforce them.
     TRANSITIONS = {
@@ -357,7 +361,7 @@ class CodeVersion(models.Model):
             ),
             models.UniqueConstraint(fields=["code"], condition=Q(status="draft"), name="one_draft_per_code"),
             models.CheckConstraint(
-                condition=Q(status__in=["draft", "published", "superseded", "withdrawn"]),
+                condition=Q(status__in=CodeVersionStatus.values),
                 name="code_version_status_valid",
             ),
             models.CheckConstraint(
@@ -553,12 +557,15 @@ class SignedText(models.Model):
         raise ValidationError("A signed text is never deleted.")
 
 
+class SignatureStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    ENDED = "ended", "Ended"
+
+
 class Signature(models.Model):
     """A partner's signature of one published version, keeping the exact text signed."""
 
-    class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        ENDED = "ended", "Ended"
+    Status = SignatureStatus
 
     reference = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="signatures")
@@ -581,7 +588,7 @@ class Signature(models.Model):
         ordering = ["-signed_at"]
         constraints = [
             models.UniqueConstraint(fields=["partner", "version"], name="one_signature_per_partner_version"),
-            models.CheckConstraint(condition=Q(status__in=["active", "ended"]), name="signature_status_valid"),
+            models.CheckConstraint(condition=Q(status__in=SignatureStatus.values), name="signature_status_valid"),
             models.CheckConstraint(
                 condition=Q(status="active") | Q(ended_at__isnull=False), name="signature_ended_has_date"
             ),
@@ -632,6 +639,11 @@ class SignatureRequest(models.Model):
         return f"{self.partner} asked to sign {self.version}"
 
 
+class CodeReviewStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    COMPLETED = "completed", "Completed"
+
+
 class CodeReview(models.Model):
     """A light-touch or full review of a code that has fallen due."""
 
@@ -639,9 +651,7 @@ class CodeReview(models.Model):
         LIGHT_TOUCH = "light_touch", "Light-touch review"
         FULL = "full", "Full review"
 
-    class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        COMPLETED = "completed", "Completed"
+    Status = CodeReviewStatus
 
     class Outcome(models.TextChoices):
         NO_CHANGE = "no_change", "No change"
@@ -678,7 +688,7 @@ class CodeReview(models.Model):
             # Two beat processes, or one run twice, still open each review once.
             models.UniqueConstraint(fields=["code", "kind", "due_on"], name="one_review_per_code_kind_due_date"),
             models.CheckConstraint(condition=Q(kind__in=["light_touch", "full"]), name="code_review_kind_valid"),
-            models.CheckConstraint(condition=Q(status__in=["open", "completed"]), name="code_review_status_valid"),
+            models.CheckConstraint(condition=Q(status__in=CodeReviewStatus.values), name="code_review_status_valid"),
             models.CheckConstraint(
                 condition=Q(status="open") | (Q(completed_at__isnull=False) & ~Q(outcome="")),
                 name="code_review_completed_has_outcome",

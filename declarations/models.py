@@ -88,6 +88,15 @@ SITUATION_LABELS = dict(Situation.choices)
 VALUED_SITUATIONS = {Situation.GIFT, Situation.HOSPITALITY}
 
 
+# At module level, so that the model's constraints can name the values.
+class DeclarationStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    RETURNED = "returned", "Returned"
+    ACCEPTED = "accepted", "Accepted"
+    ENDED = "ended", "Ended"
+
+
 class Declaration(models.Model):
     """Someone's declaration of an interest (or of having none) to one partnership: a
     partner's, or that of anyone else who takes part in its decisions (a programme
@@ -97,12 +106,7 @@ class Declaration(models.Model):
     submitted one and at the one accepted, which stays as it was accepted.
     """
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SUBMITTED = "submitted", "Submitted"
-        RETURNED = "returned", "Returned"
-        ACCEPTED = "accepted", "Accepted"
-        ENDED = "ended", "Ended"
+    Status = DeclarationStatus
 
     # The only moves a declaration can make; services enforce them. Submitted to
     # submitted is a partner correcting a declaration before it is reviewed.
@@ -163,7 +167,7 @@ class Declaration(models.Model):
         ordering = [F("first_submitted_at").desc(nulls_last=True), "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["draft", "submitted", "returned", "accepted", "ended"]),
+                condition=Q(status__in=DeclarationStatus.values),
                 name="declaration_status_valid",
             ),
             models.CheckConstraint(
