@@ -518,3 +518,19 @@ def cases_closed_before(*, day: datetime.date) -> QuerySet:
         events__to_status__in=[BreachCase.Status.CLOSED, BreachCase.Status.WITHDRAWN],
         events__at__date__lt=day,
     ).distinct()
+
+
+def earlier_decisions_citing_the_same_items(case: BreachCase, *, limit: int = 20) -> list[BreachCase]:
+    """Decided cases of the partnership that cite any item this case cites, newest decision
+    first, so that a panel can judge consistently (the NHS managers' code: consistent judgement)."""
+    return list(
+        BreachCase.objects.filter(
+            partnership_id=case.partnership_id,
+            status__in=[BreachCase.Status.DECIDED, BreachCase.Status.CLOSED],
+            cited_items__in=case.cited_items.values("pk"),
+        )
+        .exclude(pk=case.pk)
+        .select_related("respondent_organisation")
+        .distinct()
+        .order_by("-decided_at", "-pk")[:limit]
+    )

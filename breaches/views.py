@@ -477,6 +477,7 @@ def case_decide(request, pk):
         template="breaches/case_decide.html",
         context={
             "verdict": _verdict(case),
+            "earlier": selectors.earlier_decisions_citing_the_same_items(case),
             "responses": selectors.case_messages(case, kinds=[CaseMessage.Kind.RESPONSE]),
             "cited_items": case.cited_items.select_related("section").order_by("section__position", "position"),
             "cited_principles": case.cited_principles.all(),

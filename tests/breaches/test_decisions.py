@@ -10,8 +10,8 @@ from django.core import mail
 from breaches import services
 from breaches.models import CaseEmail, CaseMessage
 from conduct import services as conduct_services
-from conduct.models import AuditEntry, CodeVersion, Membership, Principle, Signature
-from tests.breaches.conftest import TODAY, decide, fresh, panel_agrees, report, respond, triage
+from conduct.models import AuditEntry, CodeVersion, Item, Membership, Principle, Signature
+from tests.breaches.conftest import TODAY, decide, fresh, hca_item, panel_agrees, report, respond, triage
 from tests.conftest import make_partner
 
 pytestmark = pytest.mark.django_db
@@ -225,3 +225,24 @@ def test_the_lessons_summary_gathers_outcomes_principles_and_wider_causes(client
     assert (principles["Honesty"], principles["Openness"], principles["Integrity"]) == (2, 1, 0)
     body = response.content.decode()
     assert "Causes of resolved_informally." in body and "Causes of not_upheld." in body
+
+
+def test_the_decision_screen_shows_earlier_decisions_citing_the_same_items(client, people):
+    earlier = triage(report(reporter=people["alice"]), people["priya"], severity="serious")
+    respond(earlier, people["bob"])
+    decide(earlier, people["pam"], outcome="formal_warning")
+    other_item = (
+        Item.objects.filter(section__version=hca_item().section.version)
+        .exclude(kind="text")
+        .exclude(pk=hca_item().pk)[0]
+    )
+    unrelated = triage(report(reporter=people["alice"], cited_items=[other_item]), people["priya"])
+    respond(unrelated, people["bob"])
+    unrelated = decide(unrelated, people["pam"], outcome="not_upheld")
+    case = triage(report(reporter=people["alice"]), people["priya"])
+    respond(case, people["bob"])
+
+    client.force_login(people["ada"])
+    body = client.get(f"/breaches/cases/{case.pk}/decide/").content.decode()
+    assert f">{earlier.reference}</a>" in body and "Formal warning" in body
+    assert unrelated.reference not in body
