@@ -224,6 +224,9 @@ class ItemForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.ModelForm):
             self.add_error("principle", "Only a principle links to a principle of public life")
         if kind != Item.Kind.RULE and data.get("topic"):
             self.add_error("topic", "Only a rule has a topic")
+        # A principle may be named without wording of its own; anything else says something.
+        if kind and kind != Item.Kind.PRINCIPLE and not data.get("text", "").strip():
+            self.add_error("text", "Enter the item's text")
         return data
 
 

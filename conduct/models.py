@@ -503,7 +503,7 @@ class Item(ContentOfDraftOnlyMixin, models.Model):
         help_text="For principles only: which of the seven principles of public life this is.",
     )
     title = models.CharField(max_length=300, blank=True, help_text='A heading, e.g. "Integrity".')
-    text = models.TextField()
+    text = models.TextField(blank=True, help_text="Empty only for a principle the code names without wording.")
 
     objects = ItemQuerySet.as_manager()
 
@@ -521,6 +521,8 @@ class Item(ContentOfDraftOnlyMixin, models.Model):
         ]
 
     def __str__(self) -> str:
+        if not self.text:
+            return self.title or (self.principle.name if self.principle_id else "")
         return f"{self.title}: {self.text}" if self.title else self.text
 
     def _version_status(self) -> str:
@@ -533,6 +535,8 @@ class Item(ContentOfDraftOnlyMixin, models.Model):
             raise ValidationError({"parent": "A sub-point must be in the same section as its item."})
         if self.kind == self.Kind.PRINCIPLE and not self.principle_id:
             raise ValidationError({"principle": "Choose which principle of public life this is."})
+        if self.kind != self.Kind.PRINCIPLE and not self.text.strip():
+            raise ValidationError({"text": "Enter the item's text."})
 
 
 class SignedText(models.Model):

@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from . import notifications, review_schedule
 from .audit_log import audit_entries_erase, audit_entry_append
 from .canonical_text import CURRENT_FORMAT, text_sha256, version_canonical_text
+from .code_import import Proposal
 
 # Every app sends email through these (see email_delivery): offered to the others from here.
 from .email_delivery import OutgoingEmail, email_fan_out, email_queue, emails_queue  # noqa: F401
@@ -28,6 +29,7 @@ from .models import (
     Partner,
     Partnership,
     PartnershipRole,
+    Principle,
     Role,
     RoleLabel,
     Section,
@@ -108,6 +110,108 @@ def code_version_start_draft(*, code: Code, actor: User) -> CodeVersion:
             summary=f"Draft version {draft.number} started" + (f" from version {source.number}" if source else ""),
         )
     return draft
+
+
+def code_create(*, title: str, partnership: Partnership, actor: User | None) -> Code:
+    """A new code of conduct for a partnership, which adopts it in place of its current one.
+
+    Before: the title is not blank. After: the code exists with no versions, owned
+    by the partnership, and the partnership adopts it; both audited. Its first
+    draft comes next, imported from its document or started empty.
+    """
+    title = " ".join(title.split())
+    if not title:
+        raise ConductError({"title": "Enter the title of the code"})
+    with transaction.atomic():
+        partnership = Partnership.objects.select_for_update().select_related("code").get(pk=partnership.pk)
+        previous = partnership.code
+        code = Code.objects.create(title=title, slug=_unique_slug(Code, title), owner=partnership.name)
+        partnership.code = code
+        partnership.save(update_fields=["code"])
+        audit_record(
+            actor=actor, action="code.created", subject=code, summary=f"Code {title} created for {partnership}"
+        )
+        audit_record(
+            actor=actor,
+            action="partnership.code_adopted",
+            subject=partnership,
+            summary=f"{partnership} adopts {title} in place of {previous}",
+        )
+    return code
+
+
+def _principles_by_slug(slugs: set[str]) -> dict[str, Principle]:
+    principles = {p.slug: p for p in Principle.objects.filter(slug__in=slugs)}
+    missing = slugs - set(principles)
+    if missing:
+        raise ConductError(
+            f"The catalogue of principles lacks {', '.join(sorted(missing))}: load the seed codes first."
+        )
+    return principles
+
+
+def code_draft_import(*, code: Code, proposal: Proposal, actor: User | None, source: str) -> CodeVersion:
+    """Make a draft of the code from an imported document, as the administrator corrected it.
+
+    Before: the code has no draft, and the proposal holds at least one item.
+    After: a draft numbered one above the latest version holds the proposal's
+    details, sections and items in the document's order, each sub-point under
+    its clause; it is audited. Nothing is saved if any of it fails.
+    """
+    rows = proposal.items()
+    if not rows:
+        raise ConductError("The document holds no items to import.")
+    principles = _principles_by_slug({item.principle for _s, item, _p in rows if item.principle})
+    with transaction.atomic():
+        Code.objects.select_for_update().get(pk=code.pk)
+        if code.versions.filter(status=CodeVersion.Status.DRAFT).exists():
+            raise ConductError("This code already has a draft. Publish or finish that draft before importing another.")
+        latest = code.versions.order_by("-number").first()
+        draft = CodeVersion.objects.create(
+            code=code,
+            number=(latest.number + 1) if latest else 1,
+            title=proposal.title[:200] or code.title,
+            label=proposal.label[:100],
+            version_date=proposal.version_date,
+            preamble=proposal.preamble,
+            last_full_review_on=proposal.last_full_review_on,
+            light_touch_review_months=proposal.light_touch_review_months,
+            full_review_months=proposal.full_review_months,
+            created_from=latest,
+        )
+        counted = 0
+        for section_position, proposed in enumerate(proposal.sections, start=1):
+            section = Section.objects.create(version=draft, position=section_position, heading=proposed.heading[:300])
+            for position, item in enumerate(proposed.items, start=1):
+                parent = _imported_item(section, item, position, None, principles)
+                for child_position, child in enumerate(item.children, start=1):
+                    _imported_item(section, child, child_position, parent, principles)
+                counted += 1 + len(item.children)
+        audit_record(
+            actor=actor,
+            action="version.draft_imported",
+            subject=draft,
+            summary=f"Draft version {draft.number} imported from {source}: "
+            f"{len(proposal.sections)} sections, {counted} items",
+        )
+    return draft
+
+
+def _imported_item(section: Section, item, position: int, parent: Item | None, principles) -> Item:
+    made = Item(
+        section=section,
+        parent=parent,
+        position=position,
+        number=item.number[:30],
+        kind=item.kind,
+        topic=item.topic if item.kind == Item.Kind.RULE else "",
+        principle=principles[item.principle] if item.kind == Item.Kind.PRINCIPLE and item.principle else None,
+        title=item.title[:300],
+        text=item.text,
+    )
+    made.full_clean(exclude=["section", "parent"])
+    made.save()
+    return made
 
 
 DRAFT_FIELDS = (
