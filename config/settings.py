@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "govuk.no_store.NoStoreMiddleware",
     # Last, as django-axes asks: it turns a lock-out into its page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -165,7 +166,13 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 CRISPY_GDS_FRONTEND_VERSION = 5
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or "django.core.mail.backends.console.EmailBackend"
+# Emails carry invitations, reset links and reports of concerns: a live site that prints them to
+# its log instead of sending them loses them and leaks them, so it must be asked for by name.
+if HTTPS and EMAIL_BACKEND.endswith("console.EmailBackend") and not env_bool("ALLOW_CONSOLE_EMAIL", False):
+    raise ImproperlyConfigured(
+        "EMAIL_BACKEND is the console backend on an https site: set an SMTP backend, or ALLOW_CONSOLE_EMAIL=true"
+    )
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -277,6 +284,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTP
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", HTTPS)
 if env_bool("BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Every page of these apps shows a case, a declaration or a receipt code: browsers and proxies keep no copy.
+NO_STORE_URL_NAMESPACES = {"breaches", "declarations"}
 # The health check is for the load balancer, which speaks plain HTTP inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_HTTPONLY = True

@@ -559,3 +559,20 @@ class WithholdForm(GovForm):
         if not reason:
             raise forms.ValidationError(self.fields["reason"].error_messages["required"])
         return reason
+
+
+class AnnualConfirmationFilterForm(ErrorSummaryMixin, forms.Form):
+    """Which partnership the list of annual confirmations shows: one of the reader's, or all of them."""
+
+    partnership = forms.ChoiceField(
+        label="Partnership",
+        required=False,
+        error_messages={"invalid_choice": "Choose one of the partnerships listed"},
+    )
+
+    def __init__(self, data, *, partnerships: list):
+        # The page lays the select out itself, with the id the error summary links to.
+        super().__init__(data, auto_id="%s")
+        self.fields["partnership"].choices = [("", "All your partnerships")] + [
+            (partnership.slug, partnership.name) for partnership in partnerships
+        ]

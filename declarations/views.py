@@ -13,7 +13,16 @@ from govuk.csv_export import csv_response
 
 from . import selectors, services
 from .filters import RegisterFilter
-from .forms import QUESTION_FORMS, STEPS, EndForm, ReviewForm, StartForm, SubmitForm, WithholdForm
+from .forms import (
+    QUESTION_FORMS,
+    STEPS,
+    AnnualConfirmationFilterForm,
+    EndForm,
+    ReviewForm,
+    StartForm,
+    SubmitForm,
+    WithholdForm,
+)
 from .models import Declaration
 
 PAGE_SIZE = 50
@@ -366,16 +375,19 @@ def annual_confirm(request, partnership_slug):
 
 @login_required
 def annual_confirmations(request):
-    reviewable = selectors.reviewable_partnerships(request.user)
-    if not reviewable.exists():
+    partnerships = list(selectors.reviewable_partnerships(request.user))
+    if not partnerships:
         raise PermissionDenied("Only programme managers and reviewers of declarations see who has confirmed.")
-    chosen = reviewable.filter(slug=request.GET.get("partnership")).first()
+    form = AnnualConfirmationFilterForm(request.GET, partnerships=partnerships)
+    slug = form.cleaned_data.get("partnership") if form.is_valid() else ""
+    chosen = next((partnership for partnership in partnerships if partnership.slug == slug), None)
     return render(
         request,
         "declarations/annual_confirmations.html",
         {
+            "form": form,
             "page": _page(request, selectors.annual_confirmation_overview(request.user, partnership=chosen)),
-            "partnerships": reviewable.order_by("name"),
+            "partnerships": partnerships,
             "chosen": chosen,
             "query": f"partnership={chosen.slug}" if chosen else "",
         },

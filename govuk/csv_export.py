@@ -33,4 +33,6 @@ def csv_response(*, filename: str, header: list[str], rows: Iterable[list]) -> S
 
     response = StreamingHttpResponse(chunks(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # A download holds people's names: no shared cache or browser history keeps it.
+    response["Cache-Control"] = "private, no-store"
     return response

@@ -183,3 +183,27 @@ class PeopleUploadForm(GovForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(Field("file"), Field.checkbox("full_list"), button="Check the list")
+
+
+class PeopleFilterForm(ErrorSummaryMixin, forms.Form):
+    """The search over a partnership's people."""
+
+    q = forms.CharField(
+        label="Search by name or email",
+        required=False,
+        max_length=200,
+        error_messages={"max_length": "Enter 200 characters or fewer to search by"},
+    )
+    waiting = forms.BooleanField(label="Only people who have not accepted their invitation", required=False)
+
+    def __init__(self, data):
+        # The page lays the inputs out itself, with ids the error summary links to.
+        super().__init__(data, auto_id="%s")
+
+    @property
+    def search(self) -> str:
+        return self.cleaned_data.get("q", "") if self.is_valid() else ""
+
+    @property
+    def waiting_only(self) -> bool:
+        return self.cleaned_data.get("waiting", False) if self.is_valid() else False

@@ -19,6 +19,7 @@ from .forms import (
     MembershipEndForm,
     OrganisationJoinForm,
     PartnershipForm,
+    PeopleFilterForm,
     PeopleUploadForm,
     PersonForm,
     PersonUpdateForm,
@@ -165,8 +166,8 @@ def membership_end(request, slug, membership_id):
 @login_required
 def people(request, slug):
     partnership = _partnership_for_people(request, slug)
-    search = request.GET.get("q", "").strip()[:200]
-    waiting_only = request.GET.get("waiting") == "1"
+    form = PeopleFilterForm(request.GET)
+    search, waiting_only = form.search, form.waiting_only
     people = account_selectors.with_invitation_waiting(selectors.partnership_people(partnership, query=search))
     if waiting_only:
         people = people.filter(invitation_waiting=True)
@@ -180,6 +181,7 @@ def people(request, slug):
         "partnerships/people.html",
         {
             "partnership": partnership,
+            "form": form,
             "page": page,
             "search": search,
             "waiting_only": waiting_only,

@@ -15,6 +15,7 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "conduct.example.org",
     "DEBUG": "false",
     "BEHIND_PROXY": "true",
+    "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
 }
 
 
@@ -39,6 +40,19 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = manage("check", SECRET_KEY="", **PRODUCTION)
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_to_print_emails_to_its_log_unless_told_to():
+    refused = manage("check", SECRET_KEY=secrets.token_urlsafe(60), **{**PRODUCTION, "EMAIL_BACKEND": ""})
+    assert refused.returncode != 0
+    assert "EMAIL_BACKEND is the console backend on an https site" in refused.stderr
+    allowed = manage(
+        "check",
+        SECRET_KEY=secrets.token_urlsafe(60),
+        ALLOW_CONSOLE_EMAIL="true",
+        **{**PRODUCTION, "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"},
+    )
+    assert allowed.returncode == 0, allowed.stderr
 
 
 def test_pages_carry_a_content_security_policy_and_no_framing(client, db):
