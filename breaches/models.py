@@ -508,10 +508,23 @@ def evidence_path(evidence: "Evidence", filename: str) -> str:
     return f"case-{evidence.case_id}/{uuid.uuid4().hex}.{KINDS[evidence.content_type].extension}"
 
 
+class EvidenceScan(models.TextChoices):
+    NOT_SCANNED = "not_scanned", "Not scanned (no virus scanner was configured)"
+    HELD = "held", "Being checked for viruses"
+    CLEAN = "clean", "Scanned: no virus found"
+    REFUSED = "refused", "Refused: it contained a virus"
+
+
 class Evidence(models.Model):
     class Source(models.TextChoices):
         REPORTER = "reporter", "The reporter"
         RESPONDENT = "respondent", "The respondent"
+
+    Scan = EvidenceScan
+
+    # A held file waits for the scanner's verdict, however many times it is tried.
+    SCAN_TRANSITIONS = {Scan.HELD: {Scan.CLEAN, Scan.REFUSED}}
+    SERVED = {Scan.NOT_SCANNED, Scan.CLEAN}
 
     case = models.ForeignKey(BreachCase, on_delete=models.PROTECT, related_name="evidence")
     source = models.CharField(max_length=20, choices=Source.choices)
@@ -521,6 +534,10 @@ class Evidence(models.Model):
     size = models.PositiveBigIntegerField()
     uploaded_at = models.DateTimeField(default=timezone.now)
     uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    scan = models.CharField(max_length=20, choices=Scan.choices, default=Scan.NOT_SCANNED)
+    scanned_at = models.DateTimeField(null=True, blank=True)
+    scan_attempts = models.PositiveIntegerField(default=0)
+    virus_found = models.CharField(max_length=200, blank=True)
 
     class Meta:
         verbose_name_plural = "evidence"
@@ -528,13 +545,24 @@ class Evidence(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(source__in=["reporter", "respondent"]), name="evidence_source_valid"),
             models.CheckConstraint(condition=Q(content_type__in=list(KINDS)), name="evidence_content_type_accepted"),
+            models.CheckConstraint(condition=Q(scan__in=EvidenceScan.values), name="evidence_scan_valid"),
+            # A refused file is deleted: only the record that it was refused, and why, remains.
+            models.CheckConstraint(
+                condition=~Q(scan=EvidenceScan.REFUSED) | (Q(file="") & ~Q(virus_found="")),
+                name="evidence_refused_is_not_kept",
+            ),
         ]
+        indexes = [models.Index(fields=["scan"], condition=Q(scan=EvidenceScan.HELD), name="evidence_held")]
 
     def __str__(self) -> str:
         return self.original_name
 
     def get_absolute_url(self) -> str:
         return reverse("breaches:evidence-download", kwargs={"pk": self.pk})
+
+    @property
+    def is_served(self) -> bool:
+        return self.scan in self.SERVED
 
 
 class CaseEmail(models.Model):

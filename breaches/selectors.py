@@ -374,6 +374,15 @@ def case_evidence(case: BreachCase, *, sources) -> QuerySet[Evidence]:
     return case.evidence.filter(source__in=sources).select_related("uploaded_by")
 
 
+def evidence_held_ids(limit: int = 500) -> list[int]:
+    """Files waiting for the virus scanner, oldest first."""
+    return list(
+        Evidence.objects.filter(scan=Evidence.Scan.HELD)
+        .order_by("uploaded_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
 def lessons_cases(user: User) -> QuerySet[BreachCase]:
     """Decided cases in the partnerships the user manages, newest decision first."""
     return (

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
@@ -28,7 +29,7 @@ from conduct.services import (
 from declarations.services import decision_participation_check
 from govuk.date_arithmetic import add_months
 
-from . import notifications, selectors
+from . import notifications, selectors, virus_scan
 from .deadlines import ACKNOWLEDGEMENT_WARNING_DAYS, FEEDBACK_WARNING_DAYS, add_working_days
 from .evidence import ACCEPTED_DESCRIPTION, evidence_kind
 from .models import BreachCase, CaseEmail, CaseEvent, CaseMessage, Evidence, Panel, PanelMember, PanelView
@@ -236,9 +237,54 @@ def _evidence_add(case: BreachCase, *, upload, source: str, actor: User | None) 
         content_type=kind.content_type,
         size=upload.size,
         uploaded_by=actor,
+        scan=Evidence.Scan.HELD if virus_scan.scanner_configured() else Evidence.Scan.NOT_SCANNED,
     )
     evidence.file.save(upload.name or "file", upload, save=False)
     evidence.save()
+    if evidence.scan == Evidence.Scan.HELD:
+        task_enqueue("breaches.tasks.scan_evidence", evidence_id=evidence.pk)
+    return evidence
+
+
+def evidence_scan(*, evidence_id: int) -> Evidence | None:
+    """Before: the file is held, unserved, waiting for the virus scanner. After: scanned
+    clean, it is served; found infected, it is deleted, refused, and the audit log records
+    it. If the scanner cannot answer, ScannerUnavailable is raised and the file stays held
+    (its attempts counted) for `scan_held_evidence` to try again. A file no longer held
+    (scanned by an earlier run) is left as it is."""
+    evidence = Evidence.objects.filter(pk=evidence_id, scan=Evidence.Scan.HELD).first()
+    if evidence is None:
+        return None
+    # The scan runs outside the transaction: it may take seconds, and no lock is held meanwhile.
+    try:
+        with evidence.file.open("rb") as handle:
+            verdict = virus_scan.scan(handle)
+    except virus_scan.ScannerUnavailable:
+        Evidence.objects.filter(pk=evidence_id).update(scan_attempts=F("scan_attempts") + 1)
+        raise
+    with transaction.atomic():
+        evidence = Evidence.objects.select_for_update().filter(pk=evidence_id, scan=Evidence.Scan.HELD).first()
+        if evidence is None:
+            return None
+        evidence.scan_attempts += 1
+        evidence.scanned_at = timezone.now()
+        if not verdict.infected:
+            evidence.scan = Evidence.Scan.CLEAN
+            evidence.save(update_fields=["scan", "scanned_at", "scan_attempts"])
+            return evidence
+        stored_name = evidence.file.name
+        evidence.scan = Evidence.Scan.REFUSED
+        evidence.virus_found = verdict.signature[:200]
+        evidence.file = ""
+        evidence.save(update_fields=["scan", "scanned_at", "scan_attempts", "virus_found", "file"])
+        audit_record(
+            actor=None,
+            action="evidence.refused",
+            subject=evidence,
+            summary=f"Evidence for case {evidence.case.reference} refused: the virus scanner found {verdict.signature}",
+        )
+        storage = evidence.file.storage
+        transaction.on_commit(lambda: storage.delete(stored_name))
     return evidence
 
 

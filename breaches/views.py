@@ -592,6 +592,10 @@ def case_message(request, pk):
 
 def evidence_download(request, pk):
     evidence = selectors.evidence_for_user(request.user, pk, _receipt_case_ids(request))
+    if not evidence.is_served:
+        # Held until the virus scanner calls it clean, or refused: the page says which, never the file.
+        status = 410 if evidence.scan == Evidence.Scan.REFUSED else 409
+        return render(request, "breaches/evidence_not_served.html", {"evidence": evidence}, status=status)
     try:
         handle = evidence.file.open("rb")
     except FileNotFoundError as exc:

@@ -237,6 +237,10 @@ CONDUCT_PERIODIC_TASKS = {
         "crontab": "30 2",
     },
     "Lift suspensions on their end date": {"task": "conduct.tasks.lift_ended_suspensions", "crontab": "5 0"},
+    "Scan evidence still held because the virus scanner could not answer": {
+        "task": "breaches.tasks.scan_held_evidence",
+        "every_seconds": 300,
+    },
 }
 
 # How many partners one Celery task asks to sign a newly published version.
@@ -274,6 +278,13 @@ if EVIDENCE_BUCKET:
     }
 else:
     STORAGES["evidence"] = {"BACKEND": "breaches.evidence.EvidenceStorage"}
+# Evidence is scanned for viruses by a ClamAV daemon when one is named here (its Unix
+# socket, or its host and port); a new file is served only once it is scanned clean.
+# With neither set, files are served unscanned.
+CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "")
+CLAMD_HOST = os.environ.get("CLAMD_HOST", "")
+CLAMD_PORT = env_int("CLAMD_PORT", 3310)
+CLAMD_TIMEOUT = env_int("CLAMD_TIMEOUT", 60)
 
 # Security: HTTPS-only cookies, redirects and HSTS whenever the site is on HTTPS.
 SESSION_COOKIE_SECURE = HTTPS

@@ -41,6 +41,9 @@ def _fast_and_local(settings):
     }
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.SITE_URL = "http://testserver"
+    # No virus scanner unless a test asks for the real one (the `clamd_socket` fixture).
+    settings.CLAMD_SOCKET = ""
+    settings.CLAMD_HOST = ""
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = False
@@ -207,3 +210,19 @@ def redis_url():
 def postgresql(settings):
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         pytest.skip("needs PostgreSQL: set DATABASE_URL")
+
+
+@pytest.fixture
+def clamd_socket(settings):
+    """The real ClamAV daemon named by CLAMD_SOCKET (`bin/clamd-test` starts one); skips where there is none."""
+    path = os.environ.get("CLAMD_SOCKET")
+    if not path:
+        pytest.skip("CLAMD_SOCKET is not set, so there is no virus scanner to test against (bin/clamd-test)")
+    import clamd
+
+    try:
+        clamd.ClamdUnixSocket(path, timeout=5).ping()
+    except (clamd.ClamdError, OSError) as error:
+        pytest.skip(f"clamd at {path} is not answering: {error}")
+    settings.CLAMD_SOCKET = path
+    return path
