@@ -708,20 +708,40 @@ class CodeReview(models.Model):
 
 class QueuedTask(models.Model):
     """Work for Celery, kept in the database until the broker has taken it, so
-    that nothing is lost while Redis is down."""
+    that nothing is lost while Redis is down, and until a worker has run it, so
+    that a worker dying part-way costs the sweeper's next run, not the work."""
 
     task_name = models.CharField(max_length=200)
     kwargs = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["created_at"], condition=Q(sent_at__isnull=True), name="queued_task_unsent")]
+        indexes = [
+            models.Index(fields=["created_at"], condition=Q(sent_at__isnull=True), name="queued_task_unsent"),
+            models.Index(
+                fields=["sent_at"],
+                condition=Q(sent_at__isnull=False, finished_at__isnull=True),
+                name="queued_task_unfinished",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.task_name}({self.kwargs})"
+
+
+class WorkerHeartbeat(models.Model):
+    """When a Celery worker last ran the every-minute task beat sends: old, and the
+    workers (or beat) have stopped consuming, whatever the broker says."""
+
+    name = models.CharField(max_length=50, primary_key=True)
+    beat_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.beat_at:%Y-%m-%d %H:%M:%S}"
 
 
 class EmailDeliveryStatus(models.TextChoices):

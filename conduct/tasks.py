@@ -8,7 +8,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from . import email_delivery, outbox, selectors, services
+from . import email_delivery, outbox, selectors, services, worker_health
 
 
 @shared_task
@@ -52,11 +52,17 @@ def sweep_emails() -> None:
 
 
 @shared_task
+def record_heartbeat() -> None:
+    """Every minute: show that a worker is consuming (`manage.py check_workers`, /healthz)."""
+    worker_health.heartbeat_record(now=timezone.now())
+
+
+@shared_task
 def flush_queued_tasks() -> None:
     outbox.queued_tasks_flush()
 
 
-@shared_task(acks_late=True)
+@shared_task
 def lift_ended_suspensions() -> None:
     """Daily: lift the suspensions whose end date has come."""
     services.suspensions_lift_due(today=timezone.localdate())

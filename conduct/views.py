@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import DatabaseError, connection
+from django.db import DatabaseError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from govuk.csv_export import csv_response
 from govuk.pdf import pdf_response
 
-from . import selectors, services
+from . import selectors, services, worker_health
 from .canonical_text import text_sha256, version_canonical_text
 from .filters import SignatureStatusFilter
 from .forms import DraftForm, ItemForm, ReviewCompleteForm, ReviewScheduleForm, SignatureForm, VersionCompareForm
@@ -512,10 +512,11 @@ def review_schedule_edit(request, code_slug, number):
 
 
 def healthz(request):
-    """For the load balancer: 200 while the database answers, 503 otherwise."""
+    """For the load balancer: 200 while the database answers, 503 otherwise. It also says
+    whether the workers consume, for monitoring: the web serves on without them."""
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
+        beat_at = worker_health.last_heartbeat()
     except DatabaseError:
         return JsonResponse({"database": "unavailable"}, status=503)
-    return JsonResponse({"database": "ok"})
+    late = worker_health.heartbeat_late(beat_at, now=timezone.now())
+    return JsonResponse({"database": "ok", "workers": "late" if late else "ok"})

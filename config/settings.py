@@ -190,9 +190,14 @@ CELERY_QUEUE_FOLDER = Path(os.environ.get("CELERY_QUEUE_FOLDER") or VAR_DIR / "c
 # When the broker is down, a request gives up on it after one quick try: the
 # work is kept in the database (conduct.outbox) and goes out later.
 BROKER_FAIL_FAST = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+# Redis hands a task nobody acknowledged to another worker after this many seconds (kombu's
+# default is an hour, which a killed worker's fan-out waited out): longer than the longest task
+# runs, or a slow task would run twice at once. The outbox re-sends what it queued sooner
+# (outbox.RUN_LEASE); this covers what beat sends.
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 10 * 60)
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = BROKER_FAIL_FAST
+    CELERY_BROKER_TRANSPORT_OPTIONS = {**BROKER_FAIL_FAST, "visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 else:
     for folder in ("processed", "control"):
         (CELERY_QUEUE_FOLDER / folder).mkdir(parents=True, exist_ok=True)
@@ -205,7 +210,14 @@ else:
         "store_processed": False,
     }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# At least once: a task is acknowledged after it has run, so a worker killed part-way leaves it
+# to run again; every task is safe to run twice.
 CELERY_TASK_ACKS_LATE = True
+# A pool child killed mid-task (as the kernel's out-of-memory killer does) would otherwise have
+# its task acknowledged and dropped: put it back on the queue instead.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# A worker takes one task at a time, so a worker that dies holds no others it had not started.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
@@ -213,7 +225,11 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # them into django-celery-beat's tables, where the admin shows them; times are
 # Europe/London. Each entry: a task and either a crontab "minute hour" or seconds.
 CONDUCT_PERIODIC_TASKS = {
-    "Hand queued work to the broker": {"task": "conduct.tasks.flush_queued_tasks", "every_seconds": 60},
+    "Hand queued work to the broker, and again what a dead worker left unfinished": {
+        "task": "conduct.tasks.flush_queued_tasks",
+        "every_seconds": 60,
+    },
+    "Show that the workers are consuming": {"task": "conduct.tasks.record_heartbeat", "every_seconds": 60},
     "Send emails whose task was lost, whose retry is due or whose send crashed": {
         "task": "conduct.tasks.sweep_emails",
         "every_seconds": 60,

@@ -2,17 +2,22 @@
 kept in the database and goes out once the broker is back; a real Celery
 worker consumes it from the real Redis."""
 
+import datetime
 import time
 import uuid
+from unittest import mock
 
 import pytest
+import time_machine
+from celery import Task
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.core import mail
 
-from conduct import outbox, services
+from conduct import email_delivery, outbox, services
 from conduct.models import Code, CodeVersion, EmailDelivery, QueuedTask, SignatureRequest
 from config import celery_app
+from tests.conftest import make_partner
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -101,3 +106,62 @@ def test_a_real_worker_consumes_the_work_from_redis(
     ) == ["alice", "bob"]
     assert sorted(m.to[0] for m in mail.outbox if "version 3" in m.subject) == ["alice@example.org", "bob@example.org"]
     assert QueuedTask.objects.filter(sent_at__isnull=True).count() == 0
+    assert QueuedTask.objects.filter(finished_at__isnull=True).count() == 0
+
+
+START = datetime.datetime(2026, 11, 2, 9, 0, tzinfo=datetime.UTC)
+
+
+class WorkerKilled(BaseException):
+    """The worker running the task is gone (SIGKILL, the OOM killer): nothing after this runs."""
+
+
+def flush(minutes_later: float) -> int:
+    with time_machine.travel(START + datetime.timedelta(minutes=minutes_later), tick=False):
+        return outbox.queued_tasks_flush()
+
+
+def test_a_fan_out_whose_worker_died_part_way_is_finished_by_the_next_flush(settings, seed_codes, northfield, ada):
+    settings.SIGNATURE_REQUEST_BATCH_SIZE = 5
+    [make_partner(f"p{n}", "Partner", f"{n}", northfield) for n in range(12)]
+    real_emails_queue, real_apply_async = email_delivery.emails_queue, Task.apply_async
+    batches = []
+
+    def die_at_the_second_batch(emails):
+        batches.append(emails)
+        if len(batches) == 2:
+            raise WorkerKilled
+        return real_emails_queue(emails)
+
+    def broker_takes_it(self, *args, **kwargs):
+        try:
+            return real_apply_async(self, *args, **kwargs)
+        except WorkerKilled:
+            return None  # the broker had handed the message over; its worker died out of sight
+
+    with (
+        time_machine.travel(START, tick=False),
+        mock.patch.object(email_delivery, "emails_queue", die_at_the_second_batch),
+        mock.patch.object(Task, "apply_async", broker_takes_it),
+    ):
+        draft = services.code_version_start_draft(code=Code.objects.get(slug="health-creation-alliance"), actor=ada)
+        services.code_version_publish(version=draft, actor=ada)
+    assert len(mail.outbox) == 5
+    assert SignatureRequest.objects.filter(version=draft, emailed_at__isnull=True).count() == 7
+    fan_out = QueuedTask.objects.get(task_name="conduct.tasks.send_signature_requests")
+    assert fan_out.sent_at is not None and fan_out.finished_at is None
+
+    assert flush(outbox.RUN_LEASE.total_seconds() / 60 - 1) == 0  # it may still be running
+    assert flush(outbox.RUN_LEASE.total_seconds() / 60 + 1) == 1
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(f"p{n}@example.org" for n in range(12))
+    assert not SignatureRequest.objects.filter(version=draft, emailed_at__isnull=True).exists()
+    assert not QueuedTask.objects.filter(finished_at__isnull=True).exists()
+    assert flush(60) == 0
+    assert len(mail.outbox) == 12
+
+
+def test_a_task_still_unfinished_after_a_day_is_left_alone(seed_codes, ada):
+    with time_machine.travel(START, tick=False):
+        queued = QueuedTask.objects.create(task_name="conduct.tasks.send_signature_reminders", sent_at=START)
+    assert flush(24 * 60 + 10) == 0
+    assert QueuedTask.objects.get(pk=queued.pk).finished_at is None

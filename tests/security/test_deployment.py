@@ -1,6 +1,7 @@
 """Production settings pass Django's deployment checks; security headers, the
 health check and login throttling behave as a load balancer and a user expect."""
 
+import datetime
 import os
 import secrets
 import subprocess
@@ -8,6 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
+import time_machine
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from conduct.tasks import record_heartbeat
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 PRODUCTION = {
@@ -63,10 +69,23 @@ def test_pages_carry_a_content_security_policy_and_no_framing(client, db):
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
-def test_the_health_check_answers_for_the_load_balancer(client, db):
+def test_the_health_check_answers_for_the_load_balancer_and_says_whether_workers_consume(client, db):
     response = client.get("/healthz")
-    assert response.status_code == 200
-    assert response.json() == {"database": "ok"}
+    assert response.status_code == 200  # the web serves on while the workers are down
+    assert response.json() == {"database": "ok", "workers": "late"}
+
+    record_heartbeat.delay()
+    assert client.get("/healthz").json() == {"database": "ok", "workers": "ok"}
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=6)):
+        assert client.get("/healthz").json() == {"database": "ok", "workers": "late"}
+
+
+def test_check_workers_fails_while_no_worker_consumes_and_passes_once_one_does(db, capsys):
+    with pytest.raises(CommandError, match="not consuming"):
+        call_command("check_workers")
+    record_heartbeat.delay()
+    call_command("check_workers")
+    assert "The workers are consuming." in capsys.readouterr().out
 
 
 def test_five_failed_logins_lock_the_account_out_even_with_the_right_password(client, alice):
