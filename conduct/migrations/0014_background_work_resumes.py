@@ -10,7 +10,7 @@ def finish_tasks_already_sent(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("conduct", "0012_suspensions"),
+        ("conduct", "0013_principle_items_may_have_no_wording"),
     ]
 
     operations = [
