@@ -53,14 +53,34 @@ def suspension_of(user: User, *, on: datetime.date | None = None) -> "Suspension
     )
 
 
-def suspended_organisation_ids(*, on: datetime.date | None = None) -> set[int]:
-    """The organisations suspended as a whole on the day, for lists that show who is suspended."""
+@dataclass(frozen=True)
+class RunningSuspensions:
+    """The suspensions running on a day, read once, for lists that mark who is suspended."""
+
+    of_organisation: dict[str, Suspension]
+    of_person: dict[tuple[str, str], Suspension]
+
+    def of(self, *, organisation_name: str | None, person_name: str) -> "Suspension | None":
+        """The suspension covering a person of an organisation (both by name), if any: as suspension_of decides."""
+        if not organisation_name:
+            return None
+        return self.of_organisation.get(organisation_name) or self.of_person.get(
+            (organisation_name, person_name.lower())
+        )
+
+
+def running_suspensions(*, on: datetime.date | None = None) -> RunningSuspensions:
     on = on or timezone.localdate()
-    return set(
-        Suspension.objects.filter(
-            person_name="", lifted_at__isnull=True, starts_on__lte=on, ends_on__gt=on
-        ).values_list("organisation_id", flat=True)
+    running = Suspension.objects.filter(lifted_at__isnull=True, starts_on__lte=on, ends_on__gt=on).select_related(
+        "organisation", "partnership"
     )
+    of_organisation, of_person = {}, {}
+    for suspension in running:
+        if suspension.person_name:
+            of_person[(suspension.organisation.name, suspension.person_name.lower())] = suspension
+        else:
+            of_organisation[suspension.organisation.name] = suspension
+    return RunningSuspensions(of_organisation, of_person)
 
 
 def partner_for_user(user: User) -> Partner | None:

@@ -40,7 +40,7 @@ from .models import (
     User,
 )
 from .outbox import task_enqueue
-from .selectors import partner_may_sign, partners_expected_to_sign, with_content
+from .selectors import partner_may_sign, partners_expected_to_sign, running_suspensions, suspension_of, with_content
 
 
 class ConductError(ValidationError):
@@ -821,9 +821,31 @@ def person_update(*, partner: Partner, actor: User, name: str, job_title: str) -
     return partner
 
 
+# Roles in which a person judges others: a suspended person is appointed to none of them.
+JUDGING_ROLES = (Role.PANEL_MEMBER, Role.DECLARATIONS_REVIEWER)
+
+
+def _appointment_refused(user: User, role: str, suspension: Suspension) -> str:
+    return (
+        f"{user.display_name} cannot be made a {Role(role).label.lower()} while "
+        f"{suspension.person_name or suspension.organisation} is suspended from "
+        f"{suspension.partnership} (until {suspension.ends_on.day} {suspension.ends_on:%B %Y}): {suspension.reason}"
+    )
+
+
 def role_grant(*, partnership: Partnership, user: User, role: str, actor: User) -> PartnershipRole:
-    """Idempotent: granting a role someone already holds changes nothing."""
+    """Idempotent: granting a role someone already holds changes nothing.
+
+    Before: someone suspended (their organisation, or they by name) is not newly
+    made a panel member or a reviewer of declarations while the suspension runs."""
     with transaction.atomic():
+        if (
+            role in JUDGING_ROLES
+            and not PartnershipRole.objects.filter(partnership=partnership, user=user, role=role).exists()
+        ):
+            suspension = suspension_of(user)
+            if suspension is not None:
+                raise ConductError({"roles": _appointment_refused(user, role, suspension)})
         held, created = PartnershipRole.objects.get_or_create(partnership=partnership, user=user, role=role)
         if created:
             audit_record(actor=actor, action="role.granted", subject=held, summary=f"{held} granted")
@@ -873,6 +895,22 @@ def person_roles_set(
                 role_revoke(partnership=partnership, user=user, role=role, actor=actor)
 
 
+def person_details_set(
+    *,
+    partner: Partner,
+    partnership: Partnership,
+    actor: User,
+    name: str,
+    job_title: str,
+    roles: list[str],
+    grantable: list[str],
+) -> None:
+    """A partner's name, job title and roles in the partnership, all saved or (a role refused) none."""
+    with transaction.atomic():
+        person_update(partner=partner, actor=actor, name=name, job_title=job_title)
+        person_roles_set(partnership=partnership, user=partner.user, roles=roles, grantable=grantable, actor=actor)
+
+
 def _chunks(items: list, size: int = 1000):
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -901,6 +939,9 @@ def people_record_many(*, partnership: Partnership, actor: User | None, people: 
                 conflicts.append(f"Row {person.number}: {person.email} is already a partner at {partner.organisation}")
         if conflicts:
             raise ConductError(conflicts)
+        organisation_names = dict(
+            Organisation.objects.filter(pk__in={person.organisation_id for person in people}).values_list("pk", "name")
+        )
 
         new_users = []
         for person in people:
@@ -940,15 +981,24 @@ def people_record_many(*, partnership: Partnership, actor: User | None, people: 
         Partner.objects.bulk_update(changed_partners, ["job_title"], batch_size=1000)
 
         held = set(PartnershipRole.objects.filter(partnership=partnership).values_list("user_id", "role"))
-        new_roles = []
+        new_roles, suspensions, refused = [], running_suspensions(), []
         for person in people:
             user = known[person.email]
             for role in person.roles:
                 if (user.pk, role) not in held:
+                    if role in JUDGING_ROLES and (
+                        suspension := suspensions.of(
+                            organisation_name=organisation_names.get(person.organisation_id),
+                            person_name=user.display_name,
+                        )
+                    ):
+                        refused.append(f"Row {person.number}: {_appointment_refused(user, role, suspension)}")
                     new_roles.append(PartnershipRole(partnership=partnership, user=user, role=role))
                     held.add((user.pk, role))
                     if user.pk not in created_ids:
                         updated.add(person.email)
+        if refused:
+            raise ConductError(refused)
         PartnershipRole.objects.bulk_create(new_roles, batch_size=1000)
 
         counts = {

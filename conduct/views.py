@@ -280,6 +280,7 @@ def signature_dashboard(request, code_slug, number):
     )
     rows = selectors.SignatureStatusList(version, tallies=tallies, status=status_filter.chosen_status)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    suspensions = selectors.running_suspensions()
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -289,6 +290,10 @@ def signature_dashboard(request, code_slug, number):
             "version": version,
             "filter": status_filter,
             "page": page,
+            "rows": [
+                (partner, suspensions.of(organisation_name=partner.organisation, person_name=partner.name))
+                for partner in page
+            ],
             "query": query.urlencode(),
             "totals": selectors.signature_totals(tallies),
         },

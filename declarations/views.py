@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from conduct.selectors import partner_for_user, partnerships_of_partner
+from conduct.selectors import partner_for_user, partnerships_of_partner, running_suspensions
 from govuk.csv_export import csv_response
 
 from . import selectors, services
@@ -314,12 +314,23 @@ def _register_filter(request):
 @login_required
 def register(request):
     register_filter = _register_filter(request)
+    page = _page(request, register_filter.qs)
+    suspensions = running_suspensions()
     query = request.GET.copy()
     query.pop("page", None)
+    rows = [
+        (
+            declaration,
+            suspensions.of(
+                organisation_name=declaration.organisation_name, person_name=declaration.declarant.display_name
+            ),
+        )
+        for declaration in page
+    ]
     return render(
         request,
         "declarations/register.html",
-        {"filter": register_filter, "page": _page(request, register_filter.qs), "query": query.urlencode()},
+        {"filter": register_filter, "page": page, "rows": rows, "query": query.urlencode()},
     )
 
 

@@ -225,21 +225,21 @@ def person_edit(request, slug, partner_id):
         role_choices=role_choices,
     )
     if request.method == "POST" and form.is_valid():
-        services.person_update(
-            partner=partner,
-            actor=request.user,
-            name=form.cleaned_data["name"],
-            job_title=form.cleaned_data["job_title"],
-        )
-        services.person_roles_set(
-            partnership=partnership,
-            user=partner.user,
-            roles=form.cleaned_data["roles"],
-            grantable=[role for role, _ in role_choices],
-            actor=request.user,
-        )
-        messages.success(request, f"{partner.user.display_name}'s details are saved.")
-        return redirect("partnerships:people", slug=partnership.slug)
+        try:
+            services.person_details_set(
+                partner=partner,
+                partnership=partnership,
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                job_title=form.cleaned_data["job_title"],
+                roles=form.cleaned_data["roles"],
+                grantable=[role for role, _ in role_choices],
+            )
+        except services.ConductError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, f"{partner.user.display_name}'s details are saved.")
+            return redirect("partnerships:people", slug=partnership.slug)
     return render(
         request,
         "partnerships/person_edit.html",

@@ -84,3 +84,51 @@ def test_the_suspension_lifts_by_itself_on_its_end_date_once(
     assert decision_participation_check(user=people["bob"]).allowed
     assert [message.to for message in mail.outbox] == [[people["bob"].email]]
     assert "has been lifted: The suspension ended on its end date." in mail.outbox[0].body
+
+
+def test_a_suspended_partner_cannot_be_made_a_panel_member_or_a_reviewer(client, people, alliance, suspended):
+    bob = people["bob"]
+    client.force_login(people["priya"])
+    for role in ("panel_member", "declarations_reviewer"):
+        response = client.post(
+            f"/manage/partnerships/{alliance.slug}/people/{bob.partner.pk}/",
+            {"name": "Robert Brown", "job_title": "Director", "roles": [role]},
+        )
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "govuk-error-summary" in page
+        assert "Bob Brown cannot be made a" in page
+        assert "Northfield Wellbeing Trust is suspended from The Health Creation Alliance" in page
+    assert not PartnershipRole.objects.filter(user=bob).exists()
+    bob.refresh_from_db()
+    assert bob.display_name == "Bob Brown"  # nothing half-saved: the name is unchanged too
+    assert not AuditEntry.objects.filter(action="role.granted").exists()
+
+
+def test_a_suspended_partner_keeps_a_role_they_already_held(client, people, alliance):
+    bob = people["bob"]
+    PartnershipRole.objects.create(user=bob, partnership=alliance, role=PartnershipRole.Role.PANEL_MEMBER)
+    case = triage(report(reporter=people["alice"]), people["priya"], severity="serious")
+    respond(case, bob)
+    decide(case, people["pam"], outcome="suspension", suspended_until=UNTIL)
+    client.force_login(people["priya"])
+    response = client.post(
+        f"/manage/partnerships/{alliance.slug}/people/{bob.partner.pk}/",
+        {"name": "Bob Brown", "job_title": "Director", "roles": ["panel_member"]},
+    )
+    assert response.status_code == 302  # the decision check still keeps him off every panel while suspended
+
+
+def test_the_signature_dashboard_and_the_register_show_who_is_suspended(client, people, suspended):
+    from tests.declarations.conftest import declare
+
+    declare(people["bob"])
+    declare(people["alice"])
+    client.force_login(people["priya"])
+    dashboard = client.get("/codes/health-creation-alliance/versions/2/signatures/").content.decode()
+    register = client.get("/declarations/register/").content.decode()
+    for page in (dashboard, register):
+        assert page.count(">Suspended</strong>") == 1  # Bob, not Alice
+        assert "from The Health Creation Alliance until 30 September 2026" in page
+    row = dashboard[dashboard.index("Bob Brown") :]
+    assert row.index("Suspended") < row.index("</tr>")

@@ -228,3 +228,22 @@ def test_the_preview_of_a_full_list_names_who_will_leave(client, ada, members, b
     assert User.objects.get(pk=bob.user_id).is_active
     client.post(response["Location"])
     assert not User.objects.get(pk=bob.user_id).is_active
+
+
+def test_a_suspended_organisations_partner_is_not_made_a_panel_member_by_import(tmp_path, members, riverside):
+    import datetime
+
+    from conduct.services import suspension_start
+
+    suspension_start(
+        partnership=members,
+        organisation=riverside,
+        ends_on=datetime.date.today() + datetime.timedelta(days=30),
+        reason="Suspended by the decision on breach case BC-00001.",
+        actor=None,
+    )
+    with pytest.raises(
+        CommandError, match="Row 2: Dev Shah cannot be made a panel member .* while Riverside Community Health is"
+    ):
+        run(write(tmp_path, GOOD))
+    assert not User.objects.filter(email="dev@example.org").exists()
