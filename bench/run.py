@@ -48,6 +48,11 @@ def server_env() -> dict:
     }
 
 
+def make_queue_folders() -> None:
+    for folder in ("processed", "control"):
+        (Path(server_env()["CELERY_QUEUE_FOLDER"]) / folder).mkdir(parents=True, exist_ok=True)
+
+
 def manage(*args) -> str:
     done = subprocess.run(
         [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=server_env(), capture_output=True, text=True
@@ -235,6 +240,7 @@ def main() -> None:
         sys.exit("--write-docs records a whole run: leave out --only")
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install wrk")
+    make_queue_folders()
     ensure_database()
     manage("migrate", "--noinput")
     seeding = ""

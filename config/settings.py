@@ -70,10 +70,12 @@ INSTALLED_APPS = [
     "declarations",
     "breaches",
     "privacy",
-    "bench",
 ]
-# Serves the benchmark's reference page (bench/); off except when benchmarking.
+# The benchmark (bench/: its reference table and page, its commands) exists only while
+# benchmarking: bench/run.py and the benchmark's own tests set this.
 CONDUCT_BENCHMARK = env_bool("CONDUCT_BENCHMARK", False)
+if CONDUCT_BENCHMARK:
+    INSTALLED_APPS.append("bench")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -114,9 +116,9 @@ TEMPLATES = [
     },
 ]
 
-# Local state of the embedded defaults: the SQLite file and the Celery queue folder.
+# Local state of the embedded defaults: the SQLite file and the Celery queue folder
+# (bin/setup makes the folders; importing settings writes nothing).
 VAR_DIR = BASE_DIR / "var"
-VAR_DIR.mkdir(exist_ok=True)
 
 DATABASES = {
     "default": dj_database_url.parse(
@@ -199,8 +201,6 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {**BROKER_FAIL_FAST, "visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 else:
-    for folder in ("processed", "control"):
-        (CELERY_QUEUE_FOLDER / folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_QUEUE_FOLDER),

@@ -12,6 +12,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from conduct.models import Membership, Organisation, Partner, Partnership, PartnershipRole, User
 from conduct.seed_codes import seed_codes_import
@@ -21,6 +22,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # CI's second run sets this: a test that would skip for want of a server or a browser fails instead.
 REQUIRE_EVERYTHING = os.environ.get("CONDUCT_REQUIRE_SERVICES", "").lower() in {"1", "true", "yes"}
+# The benchmark's app is installed only when benchmarking: bin/test runs its tests with CONDUCT_BENCHMARK=true.
+collect_ignore = [] if settings.CONDUCT_BENCHMARK else ["bench"]
 
 
 @pytest.hookimpl(hookwrapper=True)

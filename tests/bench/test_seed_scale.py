@@ -1,7 +1,12 @@
 """The benchmark's seeding command and reference page work (at a small scale)."""
 
+import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.test import RequestFactory
+
+if not settings.CONDUCT_BENCHMARK:
+    pytest.skip("the benchmark's app is installed only with CONDUCT_BENCHMARK=true", allow_module_level=True)
 
 from bench.models import ReferenceRow
 from bench.pages import benchmark_pages
