@@ -22,6 +22,11 @@ def benchmark_pages() -> list[tuple[str, str, str | None]]:
             "bench-manager",
         ),
         ("A partnership (programme manager)", "/manage/partnerships/bench-partnership-0/", "bench-manager"),
+        (
+            "Policies of a partnership (administrator)",
+            "/manage/partnerships/bench-partnership-0/policies/",
+            "bench-admin",
+        ),
         ("Retention schedule (administrator)", "/privacy/retention/", "bench-admin"),
         ("Privacy notice (anyone)", "/privacy/", None),
         (

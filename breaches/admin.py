@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from . import services
 from .models import BreachCase, BreachPolicy, CaseEmail, CaseEvent
 
 
@@ -18,6 +19,18 @@ class BreachPolicyAdmin(admin.ModelAdmin):
         "appeal_window_days",
     ]
     list_select_related = ["partnership"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["partnership"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        # Through the same service as the app's policies page, so the change is checked and audited.
+        services.breach_policy_change(
+            partnership=obj.partnership,
+            actor=request.user,
+            changes={name: form.cleaned_data[name] for name in form.changed_data if name != "partnership"},
+        )
+        obj.pk = BreachPolicy.objects.values_list("pk", flat=True).get(partnership=obj.partnership)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -25,39 +26,69 @@ TEXT_MAX_LENGTH = 10_000
 
 
 class BreachPolicy(models.Model):
-    """One partnership's timescales for breach cases (edited in the Django admin).
-    A partnership without one uses these defaults."""
+    """One partnership's timescales for breach cases, edited on the partnership's policies page
+    (every field but the partnership appears there, with its limits). A partnership without one
+    uses these defaults."""
 
     partnership = models.OneToOneField(Partnership, on_delete=models.CASCADE, related_name="breach_policy")
     repeat_window_months = models.PositiveSmallIntegerField(
-        default=24, help_text="A breach upheld this many months ago or less makes a new one 'continued'."
+        "continued-breach window (months)",
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        default=24,
+        help_text="A breach upheld this many months ago or less makes a new one 'continued'.",
     )
     triage_target_working_days = models.PositiveSmallIntegerField(
-        default=5, help_text="Working days (Monday to Friday) from the report to triage."
+        "triage target (working days)",
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        default=5,
+        help_text="Working days (Monday to Friday) from the report to triage.",
     )
     acknowledgement_days = models.PositiveSmallIntegerField(
-        default=7, help_text="Days from the report to acknowledging it to the reporter."
+        "acknowledgement time (days)",
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        default=7,
+        help_text="Days from the report to acknowledging it to the reporter.",
     )
     feedback_months = models.PositiveSmallIntegerField(
-        default=3, help_text="Months from the report to telling the reporter what is being done."
+        "feedback time (months)",
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+        default=3,
+        help_text="Months from the report to telling the reporter what is being done.",
     )
     response_days = models.PositiveSmallIntegerField(
-        default=14, help_text="Days the respondent has to respond in writing before a decision can be made without it."
+        "time to respond (days)",
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        default=14,
+        help_text="Days the respondent has to respond in writing before a decision can be made without it.",
     )
     decision_target_working_days = models.PositiveSmallIntegerField(
-        default=20, help_text="Working days from triage to a decision."
+        "decision target (working days)",
+        validators=[MinValueValidator(1), MaxValueValidator(260)],
+        default=20,
+        help_text="Working days from triage to a decision.",
     )
     panel_size = models.PositiveSmallIntegerField(
-        default=3, help_text="How many members sit on the panel that decides a formal case or hears an appeal."
+        "panel size (members)",
+        validators=[MinValueValidator(1), MaxValueValidator(15)],
+        default=3,
+        help_text="How many members sit on the panel that decides a formal case or hears an appeal.",
     )
     panel_unanimous = models.BooleanField(
-        default=False, help_text="A panel decides only when every member agrees; otherwise the majority decides."
+        "a panel decides only when unanimous",
+        default=False,
+        help_text="A panel decides only when every member agrees; otherwise the majority decides.",
     )
     warning_expiry_months = models.PositiveSmallIntegerField(
-        default=12, help_text="Months a formal warning stays live, and counts towards a 'continued' breach."
+        "warning expiry (months)",
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        default=12,
+        help_text="Months a formal warning stays live, and counts towards a 'continued' breach.",
     )
     appeal_window_days = models.PositiveSmallIntegerField(
-        default=14, help_text="Days from a formal decision in which the respondent may appeal against it."
+        "appeal window (days)",
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        default=14,
+        help_text="Days from a formal decision in which the respondent may appeal against it.",
     )
 
     class Meta:

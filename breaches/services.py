@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -22,6 +23,7 @@ from conduct.services import (
     audit_entries_erase,
     audit_record,
     emails_queue,
+    fields_change,
     membership_end,
     suspension_start,
     task_enqueue,
@@ -32,7 +34,7 @@ from govuk.date_arithmetic import add_months
 from . import notifications, selectors, virus_scan
 from .deadlines import ACKNOWLEDGEMENT_WARNING_DAYS, FEEDBACK_WARNING_DAYS, add_working_days
 from .evidence import ACCEPTED_DESCRIPTION, evidence_kind
-from .models import BreachCase, CaseEmail, CaseEvent, CaseMessage, Evidence, Panel, PanelMember, PanelView
+from .models import BreachCase, BreachPolicy, CaseEmail, CaseEvent, CaseMessage, Evidence, Panel, PanelMember, PanelView
 from .receipt_codes import receipt_code_new, receipt_code_sha256
 
 Status = BreachCase.Status
@@ -52,6 +54,30 @@ class CaseChanged(BreachError):
             "This case changed while you were working on it. "
             "Check what it shows now, then submit again if you still need to."
         )
+
+
+def breach_policy_change(*, partnership: Partnership, actor: User, changes: dict) -> list[str]:
+    """Before: `changes` maps fields of BreachPolicy to new values. After: the fields that differed
+    are saved, within the model's limits (else BreachError, by field, and nothing is saved), and one
+    audit entry lists them; what changed is returned, nothing when nothing did. Cases already
+    reported keep the deadlines they were given."""
+    with transaction.atomic():
+        policy, _ = BreachPolicy.objects.select_for_update().get_or_create(partnership=partnership)
+        changed = fields_change(policy, changes)
+        if not changed:
+            return []
+        try:
+            policy.full_clean(exclude=["partnership"])
+        except ValidationError as error:
+            raise BreachError(error.message_dict) from error
+        policy.save()
+        audit_record(
+            actor=actor,
+            action="breach_policy.changed",
+            subject=partnership,
+            summary=f"Breach policy of {partnership}: " + "; ".join(changed),
+        )
+    return changed
 
 
 # How a refusal names each status and each action.

@@ -58,6 +58,18 @@ def audit_record(*, actor: User | None, action: str, subject, summary: str, reas
     )
 
 
+def fields_change(instance, changes: dict) -> list[str]:
+    """Set the fields whose value differs and say what changed ("late after days: 28 to 14"),
+    for the audit entry of a settings-like record; an empty list when nothing did."""
+    described = []
+    for name, value in changes.items():
+        old = getattr(instance, name)
+        if old != value:
+            setattr(instance, name, value)
+            described.append(f"{instance._meta.get_field(name).verbose_name}: {old} to {value}")
+    return described
+
+
 def _copy_content(*, source: CodeVersion, target: CodeVersion) -> None:
     for section in source.sections.all():
         new_section = Section.objects.create(version=target, position=section.position, heading=section.heading)

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from . import services
 from .models import Declaration, DeclarationEvent, DeclarationPolicy, DeclarationRevision, ManagementAction
 
 
@@ -7,6 +8,18 @@ from .models import Declaration, DeclarationEvent, DeclarationPolicy, Declaratio
 class DeclarationPolicyAdmin(admin.ModelAdmin):
     list_display = ["partnership", "gift_threshold", "late_after_days", "cash_must_be_declined"]
     list_select_related = ["partnership"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["partnership"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        # Through the same service as the app's policies page, so the change is checked and audited.
+        services.declaration_policy_change(
+            partnership=obj.partnership,
+            actor=request.user,
+            changes={name: form.cleaned_data[name] for name in form.changed_data if name != "partnership"},
+        )
+        obj.pk = DeclarationPolicy.objects.values_list("pk", flat=True).get(partnership=obj.partnership)
 
 
 class ReadOnlyInline(admin.TabularInline):

@@ -4,6 +4,7 @@ how it was reviewed and managed, and the thresholds each partnership sets."""
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
@@ -19,7 +20,8 @@ MAX_GIFT_VALUE = Decimal("100000")
 
 
 class DeclarationPolicy(models.Model):
-    """The thresholds one partnership sets for declarations (edited in the Django admin)."""
+    """The thresholds one partnership sets for declarations, edited on the partnership's policies page
+    (every field but the partnership appears there, with its limits)."""
 
     partnership = models.OneToOneField(Partnership, on_delete=models.CASCADE, related_name="declaration_policy")
     gift_threshold = models.DecimalField(
@@ -27,10 +29,14 @@ class DeclarationPolicy(models.Model):
         max_digits=8,
         decimal_places=2,
         default=Decimal("25.00"),
+        validators=[MinValueValidator(0), MaxValueValidator(10_000)],
         help_text="Gifts worth less than this need not be declared.",
     )
     late_after_days = models.PositiveSmallIntegerField(
-        default=28, help_text="A declaration made more than this many days after the interest arose is flagged as late."
+        "days after which a declaration is late",
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        default=28,
+        help_text="A declaration made more than this many days after the interest arose is flagged as late.",
     )
     cash_must_be_declined = models.BooleanField(
         "cash and vouchers must be declined",
@@ -38,6 +44,8 @@ class DeclarationPolicy(models.Model):
         help_text="Refuse to record cash or vouchers as accepted, whatever their value.",
     )
     annual_confirmation_month = models.PositiveSmallIntegerField(
+        "month of the annual confirmation (1 to 12)",
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
         default=4,
         help_text="Each year from the first of this month (1–12), partners are asked to confirm their declarations.",
     )

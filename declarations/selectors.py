@@ -27,6 +27,7 @@ from .models import (
     AnnualConfirmation,
     Declaration,
     DeclarationEvent,
+    DeclarationPolicy,
     DeclarationRevision,
     Dispensation,
     ManagementAction,
@@ -106,6 +107,13 @@ def may_withhold(user: User, declaration: Declaration) -> bool:
     return (
         declaration.status != Declaration.Status.DRAFT
         and partnerships_managed_by(user).filter(pk=declaration.partnership_id).exists()
+    )
+
+
+def policy_for(partnership: Partnership) -> DeclarationPolicy:
+    """The partnership's thresholds, or the defaults when it has none yet (nothing is written)."""
+    return DeclarationPolicy.objects.filter(partnership=partnership).first() or DeclarationPolicy(
+        partnership=partnership
     )
 
 

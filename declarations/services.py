@@ -8,6 +8,7 @@ import datetime
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max, Q
 from django.urls import reverse
@@ -24,6 +25,7 @@ from conduct.services import (
     email_fan_out,
     email_queue,
     emails_queue,
+    fields_change,
     task_enqueue,
 )
 
@@ -78,6 +80,29 @@ def declaration_policy_for(*, partnership: Partnership) -> DeclarationPolicy:
     """The partnership's thresholds, created with the defaults the first time they are needed."""
     policy, _ = DeclarationPolicy.objects.get_or_create(partnership=partnership)
     return policy
+
+
+def declaration_policy_change(*, partnership: Partnership, actor: User, changes: dict) -> list[str]:
+    """Before: `changes` maps fields of DeclarationPolicy to new values. After: the fields that
+    differed are saved, within the model's limits (else DeclarationError, by field, and nothing is
+    saved), and one audit entry lists them; what changed is returned, nothing when nothing did."""
+    with transaction.atomic():
+        policy, _ = DeclarationPolicy.objects.select_for_update().get_or_create(partnership=partnership)
+        changed = fields_change(policy, changes)
+        if not changed:
+            return []
+        try:
+            policy.full_clean(exclude=["partnership"])
+        except ValidationError as error:
+            raise DeclarationError(error.message_dict) from error
+        policy.save()
+        audit_record(
+            actor=actor,
+            action="declaration_policy.changed",
+            subject=partnership,
+            summary=f"Declaration policy of {partnership}: " + "; ".join(changed),
+        )
+    return changed
 
 
 def _record(

@@ -3,8 +3,11 @@
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 
+from breaches.models import BreachPolicy
 from conduct.models import Code, Partnership, Role
+from declarations.models import DeclarationPolicy
 from govuk.date_input import DayMonthYearField
 from govuk.error_summary import ErrorSummaryMixin
 from govuk.form_inputs import KeepsWhatIsTypedMixin
@@ -207,3 +210,75 @@ class PeopleFilterForm(ErrorSummaryMixin, forms.Form):
     @property
     def waiting_only(self) -> bool:
         return self.cleaned_data.get("waiting", False) if self.is_valid() else False
+
+
+class PolicyForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.ModelForm):
+    """Every field of a policy model but its partnership, so a field added to the model appears
+    here by itself: its label and hint from the model, its default and limits (the model's
+    validators) in the hint, and GOV.UK messages built from them. It validates; a service saves."""
+
+    legend = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        layout = []
+        for name, field in self.fields.items():
+            model_field = self._meta.model._meta.get_field(name)
+            label = str(field.label)
+            if isinstance(field, forms.BooleanField):
+                layout.append(Field.checkbox(name))
+                continue
+            low, high = _limits(model_field)
+            field.help_text = (
+                f"{field.help_text} Between {low:,} and {high:,}; {model_field.default} unless you change it."
+            )
+            # A DecimalField is an IntegerField too.
+            whole = not isinstance(field, forms.DecimalField)
+            field.widget = forms.TextInput(
+                attrs={"inputmode": "numeric" if whole else "decimal", "spellcheck": "false"}
+            )
+            field.error_messages.update(
+                {
+                    "required": f"Enter the {label.lower()}",
+                    "invalid": f"{label} must be a {'whole number' if whole else 'number'}",
+                    "min_value": f"{label} must be {low:,} or more",
+                    "max_value": f"{label} must be {high:,} or less",
+                    "max_decimal_places": f"{label} must have no more than 2 decimal places",
+                    "max_digits": f"{label} must be {high:,} or less",
+                    "max_whole_digits": f"{label} must be {high:,} or less",
+                }
+            )
+            layout.append(Field.text(name, field_width=5))
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(Fieldset(*layout, legend=self.legend, legend_size=Size.MEDIUM))
+
+
+def _limits(model_field) -> tuple:
+    """A policy field's limits, from its model validators (which the database constraints agree with)."""
+    limits = {
+        type(validator).__name__: validator.limit_value
+        for validator in model_field.validators
+        if isinstance(validator, MinValueValidator | MaxValueValidator)
+    }
+    return limits["MinValueValidator"], limits["MaxValueValidator"]
+
+
+def _policy_fields(model) -> list[str]:
+    return [field.name for field in model._meta.fields if field.name not in {"id", "partnership"}]
+
+
+class DeclarationPolicyForm(PolicyForm):
+    legend = "Declarations of interest"
+
+    class Meta:
+        model = DeclarationPolicy
+        fields = _policy_fields(DeclarationPolicy)
+
+
+class BreachPolicyForm(PolicyForm):
+    legend = "Breaches of the code"
+
+    class Meta:
+        model = BreachPolicy
+        fields = _policy_fields(BreachPolicy)

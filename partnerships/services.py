@@ -4,9 +4,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import services as account_services
+from breaches import services as breach_services
 from conduct import selectors as conduct_selectors
 from conduct import services as conduct_services
 from conduct.models import Organisation, Partnership, User
+from declarations import services as declaration_services
 
 from .models import PeopleUpload
 from .people_import import ImportCheck, check_rows, read_table
@@ -101,3 +103,13 @@ def people_upload_import(*, upload: PeopleUpload, actor: User) -> dict:
         upload.imported_at = timezone.now()
         upload.save(update_fields=["imported_at"])
     return counts
+
+
+def policies_change(
+    *, partnership: Partnership, actor: User, declaration_changes: dict, breach_changes: dict
+) -> list[str]:
+    """Both of the partnership's policies change together or not at all; what changed is returned."""
+    with transaction.atomic():
+        return declaration_services.declaration_policy_change(
+            partnership=partnership, actor=actor, changes=declaration_changes
+        ) + breach_services.breach_policy_change(partnership=partnership, actor=actor, changes=breach_changes)

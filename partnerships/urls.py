@@ -18,4 +18,5 @@ urlpatterns = [
     path("<slug:slug>/people/<int:partner_id>/", views.person_edit, name="person-edit"),
     path("<slug:slug>/people/<int:partner_id>/invite/", views.person_invite, name="person-invite"),
     path("<slug:slug>/role-names/", views.role_labels, name="role-labels"),
+    path("<slug:slug>/policies/", views.policies, name="policies"),
 ]

@@ -11,11 +11,15 @@ from django.views.decorators.http import require_POST
 
 from accounts import selectors as account_selectors
 from accounts import services as account_services
+from breaches.selectors import policy_for as breach_policy_for
 from conduct import selectors, services
 from conduct.models import Membership, Partnership, Role
+from declarations.selectors import policy_for as declaration_policy_for
 
 from . import services as partnership_services
 from .forms import (
+    BreachPolicyForm,
+    DeclarationPolicyForm,
     MembershipEndForm,
     OrganisationJoinForm,
     PartnershipForm,
@@ -345,4 +349,30 @@ def people_import_preview(request, slug, upload_id):
         request,
         "partnerships/people_import_preview.html",
         {"partnership": partnership, "upload": upload, "problems": problems, "counts": counts, "rows": rows},
+    )
+
+
+@login_required
+def policies(request, slug):
+    partnership = _partnership_to_administer(request, slug)
+    data = request.POST or None
+    declaration_form = DeclarationPolicyForm(data, instance=declaration_policy_for(partnership), prefix="declarations")
+    breach_form = BreachPolicyForm(data, instance=breach_policy_for(partnership), prefix="breaches")
+    if request.method == "POST" and declaration_form.is_valid() and breach_form.is_valid():
+        try:
+            changed = partnership_services.policies_change(
+                partnership=partnership,
+                actor=request.user,
+                declaration_changes=declaration_form.cleaned_data,
+                breach_changes=breach_form.cleaned_data,
+            )
+        except services.ConductError as error:
+            _form_errors_from(declaration_form, error)
+        else:
+            messages.success(request, "The policies are saved." if changed else "Nothing was changed.")
+            return redirect(partnership)
+    return render(
+        request,
+        "partnerships/policies.html",
+        {"partnership": partnership, "forms": [declaration_form, breach_form]},
     )

@@ -26,7 +26,7 @@ def queries_for(client, url: str) -> int:
     return len(captured)
 
 
-@pytest.mark.parametrize("page", ["", "people/", "people/?q=person"])
+@pytest.mark.parametrize("page", ["", "people/", "people/?q=person", "policies/"])
 def test_the_page_makes_as_many_queries_for_200_people_as_for_5(client, ada, alliance, page):
     client.force_login(ada)
     url = f"/manage/partnerships/{alliance.slug}/{page}"

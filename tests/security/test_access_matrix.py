@@ -126,6 +126,7 @@ GET_MATRIX = [
     ),
     ("partnerships:person-edit", "/manage/partnerships/{alliance}/people/{partner}/", "302L 403 403 200 403 200"),
     ("partnerships:role-labels", "/manage/partnerships/{alliance}/role-names/", "302L 403 403 403 403 200"),
+    ("partnerships:policies", "/manage/partnerships/{alliance}/policies/", "302L 403 403 403 403 200"),
     (
         "partnerships:person-invite",
         "/manage/partnerships/{alliance}/people/{partner}/invite/",
@@ -253,6 +254,11 @@ POST_REFUSALS = [
     (
         "partnerships:people-import-preview",
         "/manage/partnerships/{alliance}/people/import/{upload}/",
+        {"anonymous": "302L", "alice": "403", "bob": "403", "priya": "403", "pam": "403"},
+    ),
+    (
+        "partnerships:policies",
+        "/manage/partnerships/{alliance}/policies/",
         {"anonymous": "302L", "alice": "403", "bob": "403", "priya": "403", "pam": "403"},
     ),
 ]
