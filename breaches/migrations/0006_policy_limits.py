@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("breaches", "0004_panels_and_sanction_policy"),
+        ("breaches", "0005_evidence_virus_scan"),
     ]
 
     operations = [
