@@ -84,6 +84,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before anything reads the body (CSRF reads the form in process_view); after
+    # authentication, so that its page shows the header of whoever is asking.
+    "govuk.request_size.RequestSizeLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -93,7 +96,7 @@ MIDDLEWARE = [
 ]
 
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "conduct.authentication.LoginThrottleBackend",
     "conduct.authentication.PartnerModelBackend",
 ]
 
@@ -273,6 +276,13 @@ DECLARATION_CONFIRMATION_REMINDER_DAYS = env_int("DECLARATION_CONFIRMATION_REMIN
 # through the app, which checks who is asking; the largest file accepted.
 BREACH_EVIDENCE_ROOT = Path(os.environ.get("BREACH_EVIDENCE_ROOT") or VAR_DIR / "evidence")
 BREACH_EVIDENCE_MAX_BYTES = env_int("BREACH_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+# The largest request body accepted: the largest file (evidence, or a list of people, 10 MB) and the
+# form around it. Anything larger is refused with a 413 page before it is read (govuk.request_size);
+# the proxy's client_max_body_size should say the same (docs/deployment.md).
+REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", max(BREACH_EVIDENCE_MAX_BYTES, 10 * 1024 * 1024) + 2 * 1024 * 1024)
+# Form fields other than files may hold this much; files over this size go to a temporary file, not memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Evidence goes to S3-compatible storage (django-storages) when a bucket is
 # configured; otherwise to the folder above. Either way it has no public URL:
 # files go out only through the view that checks who is asking.
@@ -309,8 +319,12 @@ SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", HTTPS)
-if env_bool("BEHIND_PROXY", False):
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies, each appending to X-Forwarded-For, stand between the client and the app:
+# the client's address is that many entries from the right (govuk.client_address).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if BEHIND_PROXY else 0)
 # Every page of these apps shows a case, a declaration or a receipt code: browsers and proxies keep no copy.
 NO_STORE_URL_NAMESPACES = {"breaches", "declarations"}
 # The health check is for the load balancer, which speaks plain HTTP inside the network.
@@ -335,11 +349,15 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Login throttling (django-axes): five failed logins for one username from one
-# address lock that pair out for a while.
+# address lock that pair out for a while, and so many failures from one address
+# across usernames lock the address out (conduct.authentication). The address is
+# the client's, read through the proxies (TRUSTED_PROXY_COUNT), not the proxy's.
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "govuk.client_address.client_address"
+LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 30)
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
