@@ -47,7 +47,7 @@ def test_a_panel_member_with_an_unresolved_interest_in_the_respondent_cannot_dec
     declare_interest(people["pam"], organisation=Organisation.objects.get(name="Northfield Wellbeing Trust"))
     with pytest.raises(
         services.BreachError,
-        match="You have declared an interest concerning Northfield Wellbeing Trust that is not yet resolved",
+        match="Pam Panel has declared an interest concerning Northfield Wellbeing Trust that is not yet resolved",
     ):
         decide(northfield_case, people["pam"], outcome="formal_warning")
     case = fresh(northfield_case)
@@ -96,7 +96,7 @@ def test_an_accepted_interest_that_excludes_them_still_stops_them(people, northf
     declarations.declaration_accept(
         declaration=declaration, actor=people["priya"], actions=[(ManagementAction.Kind.EXCLUDED_FROM_DECISIONS, "")]
     )
-    with pytest.raises(services.BreachError, match="on condition that you are excluded from decisions concerning"):
+    with pytest.raises(services.BreachError, match="on condition that Pam Panel is excluded from decisions concerning"):
         decide(northfield_case, people["pam"], outcome="formal_warning")
 
 

@@ -91,7 +91,7 @@ def test_a_gift_is_declared_questioned_answered_accepted_and_published(page, liv
         "Who at Acme gave you the hamper?"
     )
     page.get_by_role("button", name="Record the decision").click()
-    expect(page.get_by_text("The declaration has been returned to the partner with your question.")).to_be_visible()
+    expect(page.get_by_text("The declaration has been returned to its declarant with your question.")).to_be_visible()
     log_out(page)
 
     log_in(page, live_server, "alice")

@@ -52,7 +52,7 @@ GET_MATRIX = [
     ("conduct:item-remove", "/manage/items/{item}/remove/", "302L 403 403 403 403 200"),
     ("conduct:item-move", "/manage/items/{item}/move/", "302L 403 403 403 403 405"),
     ("declarations:index", "/declarations/", "302L 200 200 200 200 200"),
-    ("declarations:declaration-start", "/declarations/new/", "302L 200 200 403 403 403"),
+    ("declarations:declaration-start", "/declarations/new/", "302L 200 200 200 200 200"),
     ("declarations:declaration-detail", "/declarations/{declaration}/", "302L 200 404 200 404 200"),
     ("declarations:declaration-change-start", "/declarations/{draft_declaration}/start/", "302L 200 404 404 404 404"),
     (
