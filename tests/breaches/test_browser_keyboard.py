@@ -10,7 +10,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from breaches.models import BreachCase
+from breaches.models import BreachCase, BreachPolicy
+from conduct.models import Partnership
 from tests.breaches.conftest import report, respond
 from tests.browser import (
     assert_accessible,
@@ -187,9 +188,34 @@ def test_a_minor_case_is_triaged_decided_and_closed_by_keyboard(
     )
 
 
+def convene_by_keyboard(page, member: str, *, javascript: bool, check) -> None:
+    follow(page, page.get_by_role("button", name="Convene a panel"))
+    expect(page.get_by_role("heading", name="Convene a panel")).to_be_visible()
+    check(page)
+    tab_to(page, page.get_by_role("checkbox", name=re.compile(f"^{member}")))
+    page.keyboard.press("Space")
+    follow(page, page.get_by_role("button", name="Convene the panel"))
+    expect_success(page, "The panel is convened.", javascript=javascript)
+    check(page)
+
+
+def give_view_by_keyboard(page, outcome: str, *, javascript: bool, check) -> None:
+    follow(page, page.get_by_role("button", name="Give your view"))
+    expect(page.get_by_role("heading", name="Give your view")).to_be_visible()
+    check(page)
+    choose_radio_by_keyboard(page, page.get_by_label(outcome, exact=True))
+    type_into(page, page.get_by_label("Your reasons"), "The supplier's email shows the figures were sent.")
+    follow(page, page.get_by_role("button", name="Record my view"))
+    expect_success(page, "Your view is recorded.", javascript=javascript)
+    check(page)
+
+
 def test_a_serious_case_goes_to_the_panel_and_is_decided_by_keyboard(
     page_with_or_without_javascript, javascript, live_server, static_built, alice, bob, priya, pam
 ):
+    """The partnership's panel has one member here, so one view decides: the panel of
+    three, with a dissent, is the browser journey's."""
+    BreachPolicy.objects.create(partnership=Partnership.objects.get(slug="health-creation-alliance"), panel_size=1)
     page = page_with_or_without_javascript
     check = assert_accessible if javascript else assert_focus_visible
     case = report(reporter=alice.user)
@@ -200,10 +226,12 @@ def test_a_serious_case_goes_to_the_panel_and_is_decided_by_keyboard(
         "Formal track, decided by the panel: the breach is serious."
     )
     expect(page.get_by_role("button", name="Decide")).to_have_count(0)
+    respond(case, bob.user)
+    convene_by_keyboard(page, "Pam Panel", javascript=javascript, check=check)
     log_out_by_keyboard(page)
 
-    respond(case, bob.user)
     open_case_by_keyboard(page, live_server, "pam", case, check=check)
+    give_view_by_keyboard(page, "Formal warning", javascript=javascript, check=check)
     decide_by_keyboard(page, outcome="Formal warning", javascript=javascript, check=check)
     case.refresh_from_db()
     assert (case.status, case.track, case.outcome, case.decided_by) == ("decided", "formal", "formal_warning", pam)
