@@ -780,3 +780,62 @@ def read_code(text: str) -> Proposal:
     if not text.strip():
         raise DocumentError("The document is empty. Paste the code's text, or upload a file that holds it.")
     return _Reader(text).read()
+
+
+# ---------------------------------------------------------------------------
+# The administrator's corrections
+
+
+class CorrectionError(ValueError):
+    """Corrections that cannot stand, as (row, message) pairs, rows counted from 0 in document order."""
+
+    def __init__(self, problems: list[tuple[int, str]]):
+        super().__init__(" ".join(message for _row, message in problems))
+        self.problems = problems
+
+
+def _principle_in(item: ProposedItem) -> str:
+    if item.principle:
+        return item.principle
+    words = f"{item.title} {item.text}".lower()
+    return next((slug for slug in PRINCIPLES if re.match(rf"^\W*{slug}\b", words)), "")
+
+
+def proposal_corrected(proposal: Proposal, rows: list[dict]) -> Proposal:
+    """The proposal with each item's number, kind and nesting as the administrator set them.
+
+    `rows` has one dict (number, kind, nested) per item, in document order. An item
+    marked nested becomes a sub-point of the nearest item above it at the top level
+    of its section; its own sub-points, if any, follow it there.
+    """
+    flat = proposal.items()
+    if len(rows) != len(flat):
+        raise CorrectionError([(0, "The document changed while it was being checked. Import it again.")])
+    problems: list[tuple[int, str]] = []
+    rebuilt: dict[int, list[ProposedItem]] = {id(section): [] for section in proposal.sections}
+    for row_number, ((section, item, _parent), row) in enumerate(zip(flat, rows, strict=True)):
+        item.number, item.kind = row["number"].strip(), row["kind"]
+        item.children = []
+        label = f"Item {row_number + 1}" + (f" ({item.number})" if item.number else "")
+        if item.kind == "principle":
+            item.principle = _principle_in(item)
+            if not item.principle:
+                problems.append((row_number, f"{label} names none of the seven principles: choose another kind"))
+        else:
+            item.principle = ""
+            if not item.text:
+                problems.append((row_number, f"{label} has no wording of its own: it can only be a principle"))
+        item.topic = (item.topic or topic_of(item.text)) if item.kind == "rule" else ""
+        items = rebuilt[id(section)]
+        if row["nested"]:
+            if not items:
+                problems.append((row_number, f"{label} is the first of its section: it cannot be a sub-point"))
+                continue
+            items[-1].children.append(item)
+        else:
+            items.append(item)
+    if problems:
+        raise CorrectionError(problems)
+    for section in proposal.sections:
+        section.items = rebuilt[id(section)]
+    return proposal

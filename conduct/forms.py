@@ -8,7 +8,8 @@ from django.utils import timezone
 from govuk.error_summary import ErrorSummaryMixin
 from govuk.form_inputs import KeepsWhatIsTypedMixin
 
-from .models import CodeReview, CodeVersion, Item, Principle
+from .code_import import MAX_UPLOAD_BYTES, DocumentError, document_text, read_code
+from .models import CodeReview, CodeVersion, Item, Partnership, Principle
 
 
 def gds_helper(*fields, button: str, button_class: str = "primary") -> FormHelper:
@@ -289,3 +290,94 @@ class ReviewScheduleForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.ModelFo
 
     def clean(self):
         return check_review_cadence(self, super().clean())
+
+
+class CodeCreateForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
+    """Validates a new code's title and partnership; `code_create` makes it."""
+
+    title = forms.CharField(
+        label="Title of the code",
+        max_length=200,
+        help_text='As the document gives it, for example "Riverside Members\' Code of Conduct".',
+        error_messages={
+            "required": "Enter the title of the code",
+            "max_length": "The title must be 200 characters or fewer",
+        },
+    )
+    partnership = forms.ModelChoiceField(
+        queryset=Partnership.objects.select_related("code"),
+        label="Partnership that owns it",
+        help_text="The partnership adopts this code in place of the one it has now.",
+        error_messages={"required": "Choose the partnership that owns the code"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partnership"].label_from_instance = lambda p: f"{p.name} (now adopts {p.code.title})"
+        self.helper = gds_helper(Field.text("title"), Field.select("partnership"), button="Create the code")
+
+
+class CodeDocumentForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
+    """The code's document, pasted or uploaded, read into the structure the importer proposes."""
+
+    text = forms.CharField(
+        label="Paste the code's text",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 12, "spellcheck": "false"}),
+    )
+    file = forms.FileField(
+        label="Or upload the document",
+        required=False,
+        help_text="A Word document (.docx), Markdown (.md) or plain text (.txt) file, up to 5 MB.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(Field.textarea("text", rows=12), Field("file"), button="Check the document")
+        self.document = ""
+        self.proposal = None
+
+    def clean(self):
+        data = super().clean()
+        text, upload = data.get("text") or "", data.get("file")
+        if text.strip() and upload:
+            raise forms.ValidationError("Paste the text or upload a file, not both")
+        field = "file" if upload else "text"
+        try:
+            # One byte more than allowed is enough to tell a file that it is too large.
+            self.document = (
+                document_text(name=upload.name, content=upload.read(MAX_UPLOAD_BYTES + 1)) if upload else text
+            )
+            self.proposal = read_code(self.document)
+        except DocumentError as error:
+            self.add_error(field, str(error))
+        return data
+
+
+class ProposedItemForm(forms.Form):
+    """One item of an imported document as the administrator corrects it on the preview."""
+
+    number = forms.CharField(
+        max_length=30, required=False, error_messages={"max_length": "A number has 30 characters or fewer"}
+    )
+    kind = forms.ChoiceField(choices=Item.Kind.choices)
+    nested = forms.BooleanField(required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["number"].widget.attrs.update({"class": "govuk-input govuk-input--width-5", "spellcheck": "false"})
+        self.fields["number"].widget.attrs.pop("maxlength", None)
+        self.fields["kind"].widget.attrs["class"] = "govuk-select"
+        self.fields["nested"].widget.attrs["class"] = "govuk-checkboxes__input"
+
+
+ProposedItemFormSet = forms.formset_factory(ProposedItemForm, extra=0)
+
+
+def proposal_rows(proposal) -> list[dict]:
+    """The preview formset's initial values: what the importer proposes for each item."""
+    return [
+        {"number": item.number, "kind": item.kind, "nested": parent is not None}
+        for _section, item, parent in proposal.items()
+    ]

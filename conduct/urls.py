@@ -26,6 +26,9 @@ urlpatterns = [
     path("reviews/", views.review_calendar, name="review-calendar"),
     path("reviews/<int:review_id>/", views.review_detail, name="review-detail"),
     path("manage/codes/", views.manage_codes, name="manage-codes"),
+    path("manage/codes/new/", views.code_create, name="code-create"),
+    path("manage/codes/<slug:code_slug>/import/", views.code_import, name="code-import"),
+    path("manage/codes/<slug:code_slug>/import/confirm/", views.code_import_confirm, name="code-import-confirm"),
     path(
         "manage/codes/<slug:code_slug>/versions/<int:number>/review-schedule/",
         views.review_schedule_edit,

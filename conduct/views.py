@@ -1,8 +1,9 @@
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.paginator import Paginator
 from django.db import DatabaseError
 from django.http import Http404, JsonResponse
@@ -16,8 +17,20 @@ from govuk.pdf import pdf_response
 
 from . import selectors, services, worker_health
 from .canonical_text import text_sha256, version_canonical_text
+from .code_import import CorrectionError, DocumentError, proposal_corrected, read_code
 from .filters import SignatureStatusFilter
-from .forms import DraftForm, ItemForm, ReviewCompleteForm, ReviewScheduleForm, SignatureForm, VersionCompareForm
+from .forms import (
+    CodeCreateForm,
+    CodeDocumentForm,
+    DraftForm,
+    ItemForm,
+    ProposedItemFormSet,
+    ReviewCompleteForm,
+    ReviewScheduleForm,
+    SignatureForm,
+    VersionCompareForm,
+    proposal_rows,
+)
 from .models import Code, CodeReview, CodeVersion, Item, Partner, Section
 from .version_diff import versions_diff
 
@@ -346,6 +359,86 @@ def manage_codes(request):
 
 
 @administrator_required
+def code_create(request):
+    form = CodeCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            code = services.code_create(
+                title=form.cleaned_data["title"], partnership=form.cleaned_data["partnership"], actor=request.user
+            )
+        except services.ConductError as error:
+            form.add_error("title", " ".join(error.messages))
+        else:
+            messages.success(request, f"{code.title} created. Now give it its first draft, from its document.")
+            return redirect("conduct:code-import", code_slug=code.slug)
+    return render(request, "conduct/code_create.html", {"form": form})
+
+
+def _code_without_draft(code_slug: str) -> tuple[Code, CodeVersion | None]:
+    code = get_object_or_404(Code, slug=code_slug)
+    return code, code.versions.filter(status=CodeVersion.Status.DRAFT).first()
+
+
+@administrator_required
+def code_import(request, code_slug):
+    """Paste or upload the document; a readable one goes straight to its preview, nothing saved yet."""
+    code, draft = _code_without_draft(code_slug)
+    form = CodeDocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and draft is None and form.is_valid():
+        return _import_preview(
+            request, code, form.document, form.proposal, ProposedItemFormSet(initial=proposal_rows(form.proposal))
+        )
+    return render(request, "conduct/code_import.html", {"code": code, "draft": draft, "form": form})
+
+
+def _import_preview(request, code, document: str, proposal, formset, problems=()):
+    return render(
+        request,
+        "conduct/code_import_preview.html",
+        {
+            "code": code,
+            "document": document,
+            "proposal": proposal,
+            "rows": list(zip(proposal.items(), formset, strict=True)),
+            "formset": formset,
+            "problems": problems,
+        },
+    )
+
+
+@administrator_required
+@require_POST
+def code_import_confirm(request, code_slug):
+    """Make the draft from the document as the administrator corrected its preview."""
+    code, draft = _code_without_draft(code_slug)
+    try:
+        proposal = read_code(request.POST.get("document", ""))
+    except DocumentError as error:
+        messages.error(request, str(error))
+        return redirect("conduct:code-import", code_slug=code.slug)
+    formset = ProposedItemFormSet(request.POST, initial=proposal_rows(proposal))
+    if len(formset.forms) != len(proposal.items()):
+        messages.error(request, "The document changed while it was being checked. Paste or upload it again.")
+        return redirect("conduct:code-import", code_slug=code.slug)
+    if not formset.is_valid():
+        return _import_preview(request, code, request.POST["document"], proposal, formset)
+    try:
+        corrected = proposal_corrected(proposal, [form.cleaned_data for form in formset])
+        draft = services.code_draft_import(code=code, proposal=corrected, actor=request.user, source="the import page")
+    except CorrectionError as error:
+        for row, message in error.problems:
+            formset.forms[row].add_error(None, message)
+        return _import_preview(
+            request, code, request.POST["document"], read_code(request.POST["document"]), formset, error.problems
+        )
+    except services.ConductError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("conduct:code-import", code_slug=code.slug)
+    messages.success(request, f"Draft version {draft.number} made from the document. Check it, then publish it.")
+    return redirect("conduct:draft-edit", code_slug=code.slug, number=draft.number)
+
+
+@administrator_required
 @require_POST
 def draft_start(request, code_slug):
     code = get_object_or_404(Code, slug=code_slug)
@@ -514,6 +607,13 @@ def review_schedule_edit(request, code_slug, number):
         messages.success(request, "The review schedule is saved.")
         return redirect("conduct:review-calendar")
     return render(request, "conduct/review_schedule_form.html", {"version": version, "form": form})
+
+
+def bad_request(request, exception=None):
+    """A request Django refused before any view: most often a paste larger than it accepts."""
+    too_large = isinstance(exception, RequestDataTooBig)
+    context = {"too_large": too_large, "limit_mb": round(settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024), 1)}
+    return render(request, "400.html", context, status=413 if too_large else 400)
 
 
 def healthz(request):

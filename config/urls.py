@@ -36,5 +36,7 @@ urlpatterns = [
     path("", include("conduct.urls")),
 ]
 
+handler400 = "conduct.views.bad_request"
+
 if settings.CONDUCT_BENCHMARK:
     urlpatterns.insert(0, path("bench/", include("bench.urls")))

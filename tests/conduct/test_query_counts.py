@@ -164,3 +164,34 @@ def test_who_has_signed_takes_as_many_queries_for_500_partners_as_for_5(client, 
     if not page.endswith(".csv"):
         assert client.get(url).context["totals"]["total"] == 500
     assert few == many, f"{url}: {few} queries for 5 partners, {many} for 500"
+
+
+def test_previewing_an_imported_code_takes_as_many_queries_for_200_clauses_as_for_5(client, seed_codes, ada):
+    from bench.code_documents import numbered_code
+
+    client.force_login(ada)
+
+    def preview(clauses: int) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post("/manage/codes/c4pc-shared-code/import/", {"text": numbered_code(clauses)})
+        assert "Check the structure" in response.content.decode()
+        return len(captured)
+
+    assert preview(5) == preview(200)
+
+
+def test_the_create_a_code_page_takes_as_many_queries_for_500_partnerships_as_for_5(client, seed_codes, ada):
+    client.force_login(ada)
+    code = Code.objects.first()
+
+    def add(n: int) -> None:
+        start = Partnership.objects.count()
+        Partnership.objects.bulk_create(
+            Partnership(name=f"Partnership {i}", slug=f"partnership-{i}", kind="other", code=code)
+            for i in range(start, start + n)
+        )
+
+    add(5)
+    few = queries_for(client, "/manage/codes/new/")
+    add(495)
+    assert queries_for(client, "/manage/codes/new/") == few

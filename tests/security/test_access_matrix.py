@@ -35,6 +35,14 @@ GET_MATRIX = [
     ("conduct:review-calendar", "/reviews/", "302L 403 403 200 403 200"),
     ("conduct:review-detail", "/reviews/{review}/", "302L 404 404 200 404 200"),
     ("conduct:manage-codes", "/manage/codes/", "302L 403 403 403 403 200"),
+    ("conduct:code-create", "/manage/codes/new/", "302L 403 403 403 403 200"),
+    # The alliance's code has a draft: the import page says so and offers it.
+    ("conduct:code-import", "/manage/codes/health-creation-alliance/import/", "302L 403 403 403 403 200"),
+    (
+        "conduct:code-import-confirm",
+        "/manage/codes/health-creation-alliance/import/confirm/",
+        "302L 403 403 403 403 405",
+    ),
     ("conduct:draft-start", "/manage/codes/health-creation-alliance/drafts/new/", "302L 403 403 403 403 405"),
     ("conduct:draft-edit", "/manage/codes/health-creation-alliance/versions/{draft}/edit/", "302L 403 403 403 403 200"),
     (
@@ -153,6 +161,21 @@ POST_REFUSALS = [
     (
         "privacy:retention-period-edit",
         "/privacy/retention/evidence/",
+        {"anonymous": "302L", "alice": "403", "bob": "403", "priya": "403", "pam": "403"},
+    ),
+    (
+        "conduct:code-create",
+        "/manage/codes/new/",
+        {"anonymous": "302L", "alice": "403", "bob": "403", "priya": "403", "pam": "403"},
+    ),
+    (
+        "conduct:code-import",
+        "/manage/codes/health-creation-alliance/import/",
+        {"anonymous": "302L", "alice": "403", "bob": "403", "priya": "403", "pam": "403"},
+    ),
+    (
+        "conduct:code-import-confirm",
+        "/manage/codes/health-creation-alliance/import/confirm/",
         {"anonymous": "302L", "alice": "403", "bob": "403", "priya": "403", "pam": "403"},
     ),
     (

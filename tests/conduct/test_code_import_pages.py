@@ -1,0 +1,204 @@
+"""An administrator creates a code for a partnership and gives it its first draft from the
+document: pasted or uploaded, checked and corrected on a preview, saved only on confirming."""
+
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from conduct import services
+from conduct.models import AuditEntry, Code, CodeVersion, Item, Partnership
+
+from .code_documents import TWO_LEVEL, numbered_docx
+
+pytestmark = pytest.mark.django_db
+
+CREATE = "/manage/codes/new/"
+
+
+@pytest.fixture
+def riverside_board(seed_codes):
+    return Partnership.objects.create(
+        name="Riverside Health Partnership Board",
+        slug="riverside-board",
+        kind="other",
+        code=Code.objects.get(slug="c4pc-shared-code"),
+    )
+
+
+@pytest.fixture
+def admin_client(client, ada):
+    client.force_login(ada)
+    return client
+
+
+@pytest.fixture
+def riverside_code(admin_client, riverside_board):
+    admin_client.post(CREATE, {"title": "Riverside Members' Code of Conduct", "partnership": riverside_board.pk})
+    return Code.objects.get(slug="riverside-members-code-of-conduct")
+
+
+def import_url(code) -> str:
+    return f"/manage/codes/{code.slug}/import/"
+
+
+def confirm_url(code) -> str:
+    return f"/manage/codes/{code.slug}/import/confirm/"
+
+
+def preview_post(response) -> dict:
+    """What the preview's form would send unchanged: the document and the proposed value of each item."""
+    html = response.content.decode()
+    data = {"document": response.context["document"]}
+    for name, value in re.findall(r'name="(form-[^"]+)" value="([^"]*)"', html):
+        data[name] = value
+    for form in response.context["formset"]:
+        data[form.add_prefix("kind")] = form.initial["kind"]
+        data[form.add_prefix("number")] = form.initial["number"]
+        if form.initial["nested"]:
+            data[form.add_prefix("nested")] = "on"
+    return data
+
+
+def row_of(response, text: str) -> int:
+    return next(i for i, ((_s, item, _p), _f) in enumerate(response.context["rows"]) if item.text.startswith(text))
+
+
+def test_an_administrator_creates_a_code_that_the_partnership_adopts(admin_client, riverside_board):
+    response = admin_client.post(
+        CREATE, {"title": "Riverside Members' Code of Conduct", "partnership": riverside_board.pk}
+    )
+
+    code = Code.objects.get(slug="riverside-members-code-of-conduct")
+    assert response.url == import_url(code)
+    riverside_board.refresh_from_db()
+    assert riverside_board.code == code
+    assert code.owner == "Riverside Health Partnership Board"
+    assert AuditEntry.objects.filter(action="code.created", subject_id=str(code.pk)).exists()
+
+
+def test_a_code_needs_a_title_shown_in_the_error_summary(admin_client, riverside_board):
+    response = admin_client.post(CREATE, {"title": " ", "partnership": riverside_board.pk})
+
+    assert response.status_code == 200
+    assert '<a href="#id_title">Enter the title of the code</a>' in response.content.decode()
+    assert Code.objects.filter(owner=riverside_board.name).count() == 0
+
+
+def test_pasting_the_text_shows_the_structure_and_saves_nothing(admin_client, riverside_code):
+    response = admin_client.post(import_url(riverside_code), {"text": TWO_LEVEL})
+
+    html = response.content.decode()
+    assert "Check the structure" in html
+    assert "4. Conflicts of interest" in html
+    assert 'value="4.2"' in html and 'value="(a)"' in html
+    assert "Version 2, March 2025" in html and "full every 24 months" in html
+    assert not riverside_code.versions.exists()
+
+
+def test_confirming_makes_the_draft_with_the_kind_the_administrator_corrected(admin_client, riverside_code):
+    preview = admin_client.post(import_url(riverside_code), {"text": TWO_LEVEL})
+    data = preview_post(preview)
+    row = row_of(preview, "This code sets out")
+    data[f"form-{row}-kind"] = "text"
+
+    response = admin_client.post(confirm_url(riverside_code), data)
+
+    draft = riverside_code.versions.get(status=CodeVersion.Status.DRAFT)
+    assert response.url == f"/manage/codes/{riverside_code.slug}/versions/1/edit/"
+    assert Item.objects.get(section__version=draft, number="1.1").kind == "text"
+    clause = Item.objects.get(section__version=draft, number="4.2")
+    assert list(clause.children.order_by("position").values_list("number", flat=True)) == ["(a)", "(b)"]
+    assert AuditEntry.objects.filter(action="version.draft_imported", subject_id=str(draft.pk)).exists()
+
+
+def test_the_administrator_can_lift_a_sub_point_out_of_its_clause(admin_client, riverside_code):
+    preview = admin_client.post(import_url(riverside_code), {"text": TWO_LEVEL})
+    data = preview_post(preview)
+    del data[f"form-{row_of(preview, 'will leave the room')}-nested"]
+
+    admin_client.post(confirm_url(riverside_code), data)
+
+    lifted = Item.objects.get(section__version__code=riverside_code, number="(b)")
+    assert lifted.parent is None
+
+
+def test_a_correction_that_cannot_stand_is_shown_and_nothing_is_saved(admin_client, riverside_code):
+    preview = admin_client.post(import_url(riverside_code), {"text": TWO_LEVEL})
+    data = preview_post(preview)
+    data["form-0-nested"] = "on"
+    data[f"form-{row_of(preview, 'Members will record')}-kind"] = "principle"
+
+    response = admin_client.post(confirm_url(riverside_code), data)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in html
+    assert "Item 1 (1.1) is the first of its section: it cannot be a sub-point" in html
+    assert "names none of the seven principles: choose another kind" in html
+    assert not riverside_code.versions.exists()
+
+
+def test_a_word_document_can_be_uploaded(admin_client, riverside_code):
+    upload = SimpleUploadedFile("northfield.docx", numbered_docx())
+
+    response = admin_client.post(import_url(riverside_code), {"file": upload})
+
+    assert "Check the structure" in response.content.decode()
+    assert [item.number for _s, item, _p in response.context["proposal"].items()] == ["1", "2", "(a)", "(b)", "3", ""]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"text": ""}, "The document is empty"),
+        (
+            {"file": SimpleUploadedFile("code.docx", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 10)},
+            "The file is not a Word document that can be read",
+        ),
+        ({"text": TWO_LEVEL.replace("4.3 The chair", "4.2 The chair")}, "Clause 4.2 appears twice"),
+        ({"text": TWO_LEVEL.replace("(b) will leave", "(c) will leave")}, "(b) is missing"),
+    ],
+    ids=["empty", "binary-docx", "repeated-number", "skipped-letter"],
+)
+def test_a_bad_document_is_refused_with_the_reason_and_nothing_saved(admin_client, riverside_code, data, message):
+    response = admin_client.post(import_url(riverside_code), data)
+
+    html = response.content.decode()
+    assert "There is a problem" in html
+    assert message in html
+    assert not riverside_code.versions.exists()
+
+
+def test_a_ten_megabyte_paste_is_refused_with_a_clear_message(admin_client, riverside_code):
+    response = admin_client.post(import_url(riverside_code), {"text": "We will be kind.\n" * 620_000})
+
+    assert response.status_code == 413
+    assert "What you sent is too large" in response.content.decode()
+    assert not riverside_code.versions.exists()
+
+
+def test_a_document_with_no_structure_is_previewed_as_one_section_of_free_text(admin_client, riverside_code):
+    response = admin_client.post(
+        import_url(riverside_code), {"text": "We try to be good neighbours.\n\nWe share what we learn.\n"}
+    )
+
+    assert "Conduct found no structure in this document" in response.content.decode()
+
+
+def test_a_code_with_a_draft_offers_that_draft_instead(admin_client, seed_codes, ada):
+    code = Code.objects.get(slug="c4pc-shared-code")
+    services.code_version_start_draft(code=code, actor=ada)
+
+    html = admin_client.get(import_url(code)).content.decode()
+
+    assert "This code already has a draft" in html
+    assert "Paste the code's text" not in html
+
+
+@pytest.mark.parametrize("url", [CREATE, "/manage/codes/c4pc-shared-code/import/"])
+def test_a_partner_cannot_create_or_import_codes(client, alice, url):
+    client.force_login(alice.user)
+
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"text": TWO_LEVEL}).status_code == 403
