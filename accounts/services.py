@@ -1,11 +1,15 @@
 """State changes for signing in: inviting people and accepting an invitation."""
 
 from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from conduct.models import User
 from conduct.outbox import task_enqueue
@@ -143,3 +147,24 @@ def invitations_send_many(*, user_ids: list[int], actor: User | None, batch_size
             batch = invitations[start : start + batch_size]
             task_enqueue("accounts.tasks.send_invitations", invitations=[[i.pk, i.nonce] for i in batch])
     return len(invitations)
+
+
+def password_reset_request(*, email: str) -> None:
+    """Look for the accounts with this email address and send each a reset link, after the
+    response: the request takes the same time whether or not the address has an account."""
+    task_enqueue("accounts.tasks.send_password_reset", email=email)
+
+
+def password_reset_email(*, email: str) -> int:
+    """Queue a reset link to every active account with this email address that signs in
+    with a password (Django's own rule); returns how many. Each link is emailed once."""
+    sent = 0
+    for user in PasswordResetForm().get_users(email):
+        token = default_token_generator.make_token(user)
+        sent += email_queue(
+            purpose=f"password-reset:{user.pk}:{token}",
+            to=user.email,
+            template="emails/password_reset",
+            context={"user": user, "uid": urlsafe_base64_encode(force_bytes(user.pk)), "token": token},
+        )
+    return sent

@@ -1,12 +1,47 @@
-"""Accepting an invitation: the person sets their own password from the link emailed to them."""
+"""Accepting an invitation, and asking for a password reset link: either way the
+person sets their own password from a link emailed to them."""
 
+import datetime
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
+from conduct.forms import PasswordResetRequestForm
+from govuk.client_address import client_address
+from govuk.rate_limits import rate_limit_hit
+
 from . import services
 from .forms import InvitationPasswordForm
+
+HOUR = datetime.timedelta(hours=1)
+
+
+class PasswordResetRequestView(auth_views.PasswordResetView):
+    """Django's page, throttled, with the email sent after the response through the outbox."""
+
+    form_class = PasswordResetRequestForm
+
+    def form_valid(self, form):
+        if rate_limit_hit(
+            scope="password-reset",
+            key=client_address(self.request),
+            limit=settings.PASSWORD_RESETS_PER_ADDRESS,
+            period=HOUR,
+        ):
+            form.add_error(None, "There have been too many requests for a reset link from here. Try again in an hour")
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        email = form.cleaned_data["email"]
+        # Over the limit for one address nothing more is sent, and the page says the same as ever.
+        if not rate_limit_hit(
+            scope="password-reset-email", key=email.lower(), limit=settings.PASSWORD_RESETS_PER_EMAIL, period=HOUR
+        ):
+            services.password_reset_request(email=email)
+        return HttpResponseRedirect(self.get_success_url())
 
 
 @never_cache

@@ -212,6 +212,18 @@ else:
         "control_folder": str(CELERY_QUEUE_FOLDER / "control"),
         "store_processed": False,
     }
+# The cache counts rate limits (govuk.rate_limits): in Redis when there is one, so that every
+# web process counts together; otherwise in each process's memory, enough for one machine.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "conduct",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 # At least once: a task is acknowledged after it has run, so a worker killed part-way leaves it
 # to run again; every task is safe to run twice.
@@ -358,6 +370,10 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "govuk.client_address.client_address"
 LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 30)
+# Requests for a password reset link in an hour: from one address (more are refused), and
+# for one email address (more are quietly not sent, so the page never says whether it has an account).
+PASSWORD_RESETS_PER_ADDRESS = env_int("PASSWORD_RESETS_PER_ADDRESS", 10)
+PASSWORD_RESETS_PER_EMAIL = env_int("PASSWORD_RESETS_PER_EMAIL", 3)
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False

@@ -3,7 +3,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from conduct.forms import LoginForm, PasswordResetRequestForm, SetNewPasswordForm
+from accounts.views import PasswordResetRequestView
+from conduct.forms import LoginForm, SetNewPasswordForm
 from conduct.views import healthz
 
 urlpatterns = [
@@ -13,12 +14,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password-reset/",
-        auth_views.PasswordResetView.as_view(
-            form_class=PasswordResetRequestForm,
-            email_template_name="emails/password_reset.txt",
-            html_email_template_name="emails/password_reset.html",
-            subject_template_name="emails/password_reset_subject.txt",
-        ),
+        PasswordResetRequestView.as_view(),
         name="password_reset",
     ),
     path("accounts/password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),

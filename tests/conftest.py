@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
+from uuid import uuid4
 
 import pytest
 from django.conf import settings
@@ -44,6 +45,10 @@ def _fast_and_local(settings):
     }
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.SITE_URL = "http://testserver"
+    # Rate limits count in a cache of the test's own, never in the Redis other runs share.
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(uuid4())}
+    }
     # No virus scanner unless a test asks for the real one (the `clamd_socket` fixture).
     settings.CLAMD_SOCKET = ""
     settings.CLAMD_HOST = ""
