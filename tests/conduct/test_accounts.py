@@ -133,9 +133,7 @@ def test_a_weak_new_password_is_refused(client, alice, django_capture_on_commit_
     assert User.objects.get(pk=alice.user.pk).check_password(PASSWORD)
 
 
-def test_a_reset_for_an_unknown_address_sends_nothing_but_says_the_same(
-    client, db, django_capture_on_commit_callbacks
-):
+def test_a_reset_for_an_unknown_address_sends_nothing_but_says_the_same(client, db, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(RESET, {"email": "nobody@example.org"}, follow=True)
     assert "Check your email" in response.content.decode()
