@@ -1,11 +1,14 @@
 """Evidence files: which kinds are accepted, judged by what the file contains
-rather than by its name, and where they are kept: outside the web root,
+rather than by its name (which is why a download carries the extension of the
+kind found, `Evidence.download_name`), and where they are kept: outside the web root,
 reachable only through the view that checks who is asking."""
 
 import codecs
 import os
+import re
 import zipfile
 from dataclasses import dataclass
+from xml.etree import ElementTree
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, storages
@@ -71,13 +74,45 @@ def evidence_kind(upload) -> EvidenceKind | None:
         upload.seek(0)
 
 
+# A Word document is a zip of these parts and nothing else; an archive that merely holds
+# files with the right names, or carries anything runnable, is not one.
+WORD_PARTS = ("[Content_Types].xml", "_rels/", "docProps/", "word/", "customXml/")
+RUNNABLE = re.compile(r"(\.(exe|dll|com|scr|bat|cmd|ps1|vbs|vbe|js|jse|wsf|hta|msi|jar|lnk|zip)$|vbaproject\.bin$)")
+WORD_MAIN_PART = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+CONTENT_TYPES_OVERRIDE = "{http://schemas.openxmlformats.org/package/2006/content-types}Override"
+WORD_DOCUMENT = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}document"
+# Beyond these an archive is refused unread: far more than any real letter or report holds.
+MAX_PARTS = 2000
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_CONTENT_TYPES_BYTES = 1024 * 1024
+
+
 def _is_word_document(upload) -> bool:
     try:
         with zipfile.ZipFile(upload) as archive:
-            names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError):
+            parts = archive.infolist()
+            names = [part.filename for part in parts]
+            if len(parts) > MAX_PARTS or sum(part.file_size for part in parts) > MAX_UNPACKED_BYTES:
+                return False
+            if not all(name.startswith(WORD_PARTS) for name in names):
+                return False
+            if any(RUNNABLE.search(name.lower()) for name in names):
+                return False
+            if "word/document.xml" not in names or "[Content_Types].xml" not in names:
+                return False
+            if archive.getinfo("[Content_Types].xml").file_size > MAX_CONTENT_TYPES_BYTES:
+                return False
+            types = ElementTree.fromstring(archive.read("[Content_Types].xml"))
+            declared = {
+                override.get("PartName"): override.get("ContentType") for override in types.iter(CONTENT_TYPES_OVERRIDE)
+            }
+            if declared.get("/word/document.xml") != WORD_MAIN_PART:
+                return False
+            with archive.open("word/document.xml") as document:
+                _, root = next(ElementTree.iterparse(document, events=("start",)))
+            return root.tag == WORD_DOCUMENT
+    except (zipfile.BadZipFile, OSError, ElementTree.ParseError, StopIteration, KeyError, RuntimeError):
         return False
-    return "[Content_Types].xml" in names and "word/document.xml" in names
 
 
 def _is_plain_text(upload) -> bool:

@@ -595,6 +595,14 @@ class Evidence(models.Model):
     def is_served(self) -> bool:
         return self.scan in self.SERVED
 
+    @property
+    def download_name(self) -> str:
+        """The uploader's name for the file with the extension of what it was found to
+        be: `minutes.hta` holding text downloads as `minutes.txt`, so the name never
+        tells a computer to run it as something else."""
+        stem = self.original_name.rsplit(".", 1)[0].strip(" .") or "evidence"
+        return f"{stem}.{KINDS[self.content_type].extension}"
+
 
 class CaseEmail(models.Model):
     """An email a step of the case sends, recorded in the step's transaction and

@@ -601,7 +601,7 @@ def evidence_download(request, pk):
     except FileNotFoundError as exc:
         raise Http404("The file is missing") from exc
     response = FileResponse(
-        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
+        handle, as_attachment=True, filename=evidence.download_name, content_type=evidence.content_type
     )
     response["Cache-Control"] = "private, no-store"
     return response

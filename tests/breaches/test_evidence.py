@@ -15,12 +15,25 @@ from breaches.models import Evidence
 from config import settings as project_settings
 from tests.breaches.conftest import PDF_BYTES, pdf, report
 
+CONTENT_TYPES = (
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/word/document.xml" ContentType="{main}"/></Types>'
+)
+WORD_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+DOCUMENT = '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body/></w:document>'
 
-def word_document() -> bytes:
+
+def word_document(*, main: str = WORD_MAIN, document: str = DOCUMENT, extra: dict | None = None) -> bytes:
+    """A Word document as Word writes one (its parts, its declared types), or, with
+    `extra` or other types, an archive dressed up as one."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<w:document/>")
+        archive.writestr("[Content_Types].xml", CONTENT_TYPES.format(main=main))
+        archive.writestr("_rels/.rels", "<Relationships/>")
+        archive.writestr("word/document.xml", document)
+        for name, content in (extra or {}).items():
+            archive.writestr(name, content)
     return buffer.getvalue()
 
 
@@ -41,6 +54,13 @@ ACCEPTED = [
 REFUSED = [
     ("minutes.pdf", b"MZ\x90\x00 a Windows program"),  # named .pdf, is not one
     ("archive.docx", plain_zip()),  # a zip that is not a Word document
+    # Archives with a Word document's part names, but something else inside.
+    ("letter.docx", word_document(extra={"setup.exe": b"MZ\x90\x00"})),
+    ("letter.docx", word_document(extra={"word/run.hta": b"<script>"})),
+    ("letter.docx", word_document(extra={"word/vbaProject.bin": b"macros"})),
+    ("letter.docx", word_document(main="application/vnd.ms-word.document.macroEnabled.main+xml")),
+    ("letter.docx", word_document(document="<html><body>not a Word document</body></html>")),
+    ("letter.docx", word_document(document="not xml at all")),
     ("notes.txt", b"text with a \x00 byte"),
     ("notes.txt", b"\xff\xfe not utf-8 \xc3"),
     ("page.html", b"\x00\x00\x01\x00icon"),
@@ -111,3 +131,26 @@ def test_a_file_missing_from_disk_is_a_404_not_an_error(client, people):
     Path(evidence.file.path).unlink()
     client.force_login(people["priya"])
     assert client.get(evidence.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "content", "downloaded_as"),
+    [
+        ("minutes.hta", b"Minutes of the March meeting", "minutes.txt"),
+        ("report.html", PDF_BYTES, "report.pdf"),
+        ("letter.zip", word_document(), "letter.docx"),
+        ("photo", b"\x89PNG\r\n\x1a\n" + b"\x00" * 20, "photo.png"),
+        (".hta", b"Just text", "evidence.txt"),
+    ],
+)
+def test_a_download_carries_the_extension_of_what_the_file_is_not_what_it_was_called(
+    client, people, name, content, downloaded_as
+):
+    report(reporter=people["alice"], evidence=SimpleUploadedFile(name, content))
+    client.force_login(people["priya"])
+    evidence = Evidence.objects.get()
+    response = client.get(evidence.get_absolute_url())
+    assert response["Content-Disposition"] == f'attachment; filename="{downloaded_as}"'
+    case_page = client.get(evidence.case.get_absolute_url()).content.decode()
+    assert f">{downloaded_as}</a>" in case_page
