@@ -51,6 +51,7 @@ from .selectors import (  # noqa: F401 (other apps ask through services)
     may_review,
     may_withhold,
     normalised_name,
+    policy_for,
     review_refusal,
     standing_conflicts,
 )
@@ -74,12 +75,6 @@ ANSWER_FIELDS = {
     "outcome",
 }
 INTEREST_FIELDS = ANSWER_FIELDS - {"is_nil"}
-
-
-def declaration_policy_for(*, partnership: Partnership) -> DeclarationPolicy:
-    """The partnership's thresholds, created with the defaults the first time they are needed."""
-    policy, _ = DeclarationPolicy.objects.get_or_create(partnership=partnership)
-    return policy
 
 
 def declaration_policy_change(*, partnership: Partnership, actor: User, changes: dict) -> list[str]:
@@ -286,7 +281,7 @@ def declaration_submit(*, declaration: Declaration, actor: User, note: str = "")
             raise DeclarationError("There is nothing new to submit: update the declaration first.")
         if revision.unanswered:
             raise DeclarationError("Answer every question before submitting the declaration.")
-        policy = declaration_policy_for(partnership=declaration.partnership)
+        policy = policy_for(declaration.partnership)
         if (
             policy.cash_must_be_declined
             and revision.cash_or_vouchers
@@ -615,7 +610,7 @@ def declaration_event_notify(*, event_id: int) -> bool:
             return False
         context.update(
             days_after=(timezone.localdate(declaration.first_submitted_at) - revision.arose_on).days,
-            late_after_days=declaration_policy_for(partnership=declaration.partnership).late_after_days,
+            late_after_days=policy_for(declaration.partnership).late_after_days,
             register_url=settings.SITE_URL + reverse("declarations:register") + "?late=true",
         )
         emails_queue(
@@ -644,7 +639,7 @@ def annual_confirmations_request(*, today: datetime.date) -> int:
     how many partners were emailed."""
     now = timezone.now()
     for partnership in Partnership.objects.all():
-        year = annual_confirmation_year(policy=declaration_policy_for(partnership=partnership), today=today)
+        year = annual_confirmation_year(policy=policy_for(partnership), today=today)
         AnnualConfirmation.objects.bulk_create(
             [
                 AnnualConfirmation(partner_id=partner_id, partnership=partnership, year=year, requested_at=now)

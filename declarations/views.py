@@ -131,7 +131,7 @@ def declaration_question(request, pk, step):
         # Questions are answered in order; a nil declaration has none.
         return redirect(_step_url(declaration, unanswered))
     form_class = QUESTION_FORMS[step]
-    policy = services.declaration_policy_for(partnership=declaration.partnership)
+    policy = selectors.policy_for(declaration.partnership)
     form = form_class(_posted(request), policy=policy, revision=revision)
     if request.method == "POST" and form.is_valid():
         revision = services.declaration_draft_save(declaration=declaration, actor=request.user, **form.answers())
@@ -155,7 +155,7 @@ def declaration_check(request, pk):
     declaration, revision = _own_draft(request, pk)
     if revision.unanswered:
         return redirect(_step_url(declaration, revision.unanswered))
-    policy = services.declaration_policy_for(partnership=declaration.partnership)
+    policy = selectors.policy_for(declaration.partnership)
     form = SubmitForm(
         _posted(request),
         answering=declaration.status == Declaration.Status.RETURNED,

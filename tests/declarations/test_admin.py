@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from declarations import services
+from declarations import selectors
 from declarations.models import DeclarationPolicy
 
 from .conftest import EXCLUDED, accept, declare
@@ -13,15 +13,20 @@ from .conftest import EXCLUDED, accept, declare
 pytestmark = pytest.mark.django_db
 
 
-def test_a_partnership_gets_the_default_thresholds_the_first_time_they_are_needed(alliance):
-    assert not DeclarationPolicy.objects.exists()
-    policy = services.declaration_policy_for(partnership=alliance)
+def test_a_partnership_has_the_default_thresholds_until_it_sets_its_own_and_reading_them_writes_nothing(
+    client, alice, alliance
+):
+    policy = selectors.policy_for(alliance)
     assert (policy.gift_threshold, policy.late_after_days, policy.cash_must_be_declined) == (Decimal("25.00"), 28, True)
-    assert services.declaration_policy_for(partnership=alliance) == policy
+    draft = declare(alice, submit=False)
+    client.force_login(alice.user)
+    assert client.get(f"/declarations/{draft.pk}/questions/details/").status_code == 200
+    assert client.get(f"/declarations/{draft.pk}/check/").status_code in (200, 302)
+    assert not DeclarationPolicy.objects.exists()
 
 
 def test_an_administrator_edits_a_partnerships_thresholds(client, ada, alliance):
-    policy = services.declaration_policy_for(partnership=alliance)
+    policy = DeclarationPolicy.objects.create(partnership=alliance)
     client.force_login(ada)
     url = f"/admin/declarations/declarationpolicy/{policy.pk}/change/"
     assert client.get(url).status_code == 200

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from declarations import services
+from declarations import selectors, services
 from declarations.models import DeclarationRevision
 
 from .conftest import declare
@@ -178,7 +178,7 @@ def test_dates_that_are_not_real_or_complete_are_refused_and_kept(client, gift_d
 
 
 def test_the_threshold_and_cash_rule_shown_come_from_the_partnership(client, gift_draft, alliance):
-    policy = services.declaration_policy_for(partnership=alliance)
+    policy = selectors.policy_for(alliance)
     policy.gift_threshold, policy.cash_must_be_declined = 50, False
     policy.save()
     client.force_login(gift_draft.partner.user)

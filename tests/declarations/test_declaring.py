@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from declarations import services
+from declarations import selectors, services
 from declarations.models import Declaration, DeclarationEvent, DeclarationRevision
 from tests.conftest import make_organisation, make_user
 
@@ -191,7 +191,7 @@ def test_cash_accepted_is_refused_even_past_the_form(alice):
 
 
 def test_a_partnership_may_let_cash_be_accepted(alice, alliance):
-    policy = services.declaration_policy_for(partnership=alliance)
+    policy = selectors.policy_for(alliance)
     policy.cash_must_be_declined = False
     policy.save()
     declaration = declare(alice, cash_or_vouchers=True, outcome="accepted")

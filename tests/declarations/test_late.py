@@ -4,7 +4,7 @@ interest arose is accepted but flagged as late, and the programme manager is tol
 import pytest
 from django.core import mail
 
-from declarations import services
+from declarations import selectors
 
 from .conftest import accept, days_ago, declare, send_back
 from .test_revisions import update
@@ -42,7 +42,7 @@ def test_a_late_declaration_is_still_accepted(alice, priya):
 
 
 def test_the_partnership_sets_how_late_is_late(alice, alliance):
-    policy = services.declaration_policy_for(partnership=alliance)
+    policy = selectors.policy_for(alliance)
     policy.late_after_days = 7
     policy.save()
     assert declare(alice, arose_on=days_ago(8)).is_late
