@@ -350,6 +350,8 @@ class OrganisationTally:
 
 # The tallies are read on every view of the signature dashboard, and building
 # this query with the ORM took half as long again as PostgreSQL takes to run it.
+# It restates partners_expected_to_sign: tests/conduct/test_signature_dashboard.py
+# proves the two count the same partners on awkward data.
 _SIGNATURE_TALLIES_SQL = """
 SELECT partner.organisation_id, organisation.name, COUNT(*), COUNT(signature.partner_id)
 FROM conduct_partner partner

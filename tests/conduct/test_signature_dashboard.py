@@ -1,6 +1,7 @@
 """A programme manager sees who has signed the version of their partnership's code."""
 
 import csv
+import datetime
 import io
 
 import pytest
@@ -243,3 +244,55 @@ def test_pages_follow_on_from_each_other_across_organisations(client, priya, all
                 break
         assert listed == [p.pk for p in wanted], f"status {status!r}"
         assert response.context["page"].paginator.count == len(wanted)
+
+
+def test_the_dashboard_tallies_agree_with_whom_the_publish_page_and_the_requests_expect(
+    alice, bob, charlie, alliance, coalition
+):
+    """The dashboard counts in one SQL query, publishing and the requests through the ORM
+    (selectors.partners_expected_to_sign): on awkward data they must count the same people."""
+    from django.utils import timezone
+
+    from conduct.models import Organisation, Partnership, Signature
+    from conduct.selectors import partners_expected_to_sign, signature_tallies
+    from tests.conftest import make_organisation, make_partner
+
+    today = timezone.localdate()
+    day = datetime.timedelta(days=1)
+    second = Partnership.objects.create(name="Second", slug="second", kind=alliance.kind, code=alliance.code)
+
+    def member(name: str, partnership, *, started_on=today - 30 * day, ended_on=None) -> Organisation:
+        organisation = Organisation.objects.get_or_create(name=name, slug=name.lower().replace(" ", "-"))[0]
+        Membership.objects.create(
+            organisation=organisation, partnership=partnership, started_on=started_on, ended_on=ended_on
+        )
+        return organisation
+
+    sign(alice)
+    closed = make_partner("closed", "Closed", "Account", bob.organisation)
+    sign(closed)
+    User.objects.filter(pk=closed.user_id).update(is_active=False)
+    left = member("Left Yesterday", alliance)
+    sign(make_partner("left", "Has", "Left", left))  # their signature stays active: only the membership ended
+    Membership.objects.filter(organisation=left).update(ended_on=today - day)
+    make_partner("future", "Not", "Yet", member("Joins Tomorrow", alliance, started_on=today + day))
+    sign(make_partner("leaving", "Still", "Here", member("Leaves Tomorrow", alliance, ended_on=today + day)))
+    both = member("In Both", alliance)
+    member("In Both", second)
+    sign(make_partner("both", "In", "Both", both))
+    make_partner("second", "Only", "Second", member("Only Second", second))
+    ended = make_partner("ended", "Ended", "Signature", member("Ended Signature", second))
+    Signature.objects.filter(pk=sign(ended).pk).update(status=Signature.Status.ENDED, ended_at=timezone.now())
+    make_organisation("Coalition Too", coalition)  # another code: expected by neither
+
+    current = version(2)
+    for partnerships in ([alliance], [second], [alliance, second]):
+        tallies = signature_tallies(current, partnership_ids=[p.pk for p in partnerships])
+        expected = partners_expected_to_sign(current, partnerships=partnerships)
+        signed = expected.filter(signatures__version=current, signatures__status=Signature.Status.ACTIVE)
+        assert sum(tally.expected for tally in tallies) == expected.count(), partnerships
+        assert sum(tally.signed for tally in tallies) == signed.count(), partnerships
+        assert {tally.organisation_id for tally in tallies} == set(expected.values_list("organisation_id", flat=True))
+    assert sorted(
+        partners_expected_to_sign(current, partnerships=[alliance, second]).values_list("user__username", flat=True)
+    ) == ["alice", "bob", "both", "ended", "leaving", "second"]
