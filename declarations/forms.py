@@ -1,6 +1,7 @@
 """Forms for declaring, reviewing and withholding: they validate and normalise; services save."""
 
 import datetime
+import secrets
 from decimal import Decimal
 
 from crispy_forms_gds.choices import Choice
@@ -123,9 +124,13 @@ class StartForm(GovForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose whether you have an interest to declare"},
     )
+    # A one-off value per page shown: the page sent twice starts one declaration (declaration_start).
+    submission = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(self, *args, partnerships, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("submission", secrets.token_urlsafe(24))
         layout = []
         listed = list(partnerships)
         if len(listed) > 1:
@@ -142,7 +147,9 @@ class StartForm(GovForm):
             self.order_fields(["partnership", "declaring"])
             layout.append(Field.radios("partnership", legend_size=Size.MEDIUM))
         self.default_partnership = listed[0] if len(listed) == 1 else None
-        self.helper = _helper(*layout, Field.radios("declaring", legend_size=Size.MEDIUM), button="Continue")
+        self.helper = _helper(
+            *layout, Field.radios("declaring", legend_size=Size.MEDIUM), Field("submission"), button="Continue"
+        )
 
     @staticmethod
     def initial_from(declaration, revision) -> dict:

@@ -170,10 +170,16 @@ class Declaration(models.Model):
     ended_on = models.DateField(null=True, blank=True)
     withheld_at = models.DateTimeField(null=True, blank=True)
     withheld_reason = models.CharField(max_length=NOTE_MAX_LENGTH, blank=True)
+    # The one-off value the start page carried: the same page sent twice (a double
+    # click, a retry) starts one declaration, not two.
+    start_token = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = [F("first_submitted_at").desc(nulls_last=True), "-pk"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["declarant", "start_token"], condition=~Q(start_token=""), name="declaration_started_once"
+            ),
             models.CheckConstraint(
                 condition=Q(status__in=DeclarationStatus.values),
                 name="declaration_status_valid",

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -166,24 +166,41 @@ def _queue_event_email(event_id: int) -> None:
     task_enqueue("declarations.tasks.send_declaration_event_email", event_id=event_id)
 
 
-def declaration_start(*, actor: User, partnership: Partnership, is_nil: bool) -> Declaration:
+def _check_declares_to(partnership: Partnership, actor: User) -> None:
+    """Only someone who declares to a partnership now may start, change or submit a
+    declaration to it: a partner whose organisation has left (or been terminated) may not."""
+    if not declaring_partnerships(actor).filter(pk=partnership.pk).exists():
+        raise DeclarationError(f"You neither belong to a member organisation of {partnership} nor hold a role in it.")
+
+
+def declaration_start(*, actor: User, partnership: Partnership, is_nil: bool, start_token: str = "") -> Declaration:
     """Start a draft declaration to a partnership the actor declares to: one their organisation
     belongs to, one in which they hold a role, or any for an administrator.
 
     After: a draft declaration with a first, unsubmitted revision, and its history row.
+    With a `start_token` (the start page's one-off value), a second start with the same
+    token, even at the same moment, returns the declaration the first one made.
     """
-    if not declaring_partnerships(actor).filter(pk=partnership.pk).exists():
-        raise DeclarationError(f"You neither belong to a member organisation of {partnership} nor hold a role in it.")
+    _check_declares_to(partnership, actor)
     partner = partner_for_user(actor)
-    with transaction.atomic():
-        declaration = Declaration.objects.create(
-            declarant=actor,
-            partner=partner,
-            organisation_id=partner.organisation_id if partner else None,
-            partnership=partnership,
-        )
-        revision = DeclarationRevision.objects.create(declaration=declaration, number=1, is_nil=is_nil)
-        _record(declaration, action=DeclarationEvent.Action.STARTED, from_status="", actor=actor, revision=revision)
+    if start_token and (started := Declaration.objects.filter(declarant=actor, start_token=start_token).first()):
+        return started
+    try:
+        with transaction.atomic():
+            declaration = Declaration.objects.create(
+                declarant=actor,
+                partner=partner,
+                organisation_id=partner.organisation_id if partner else None,
+                partnership=partnership,
+                start_token=start_token,
+            )
+            revision = DeclarationRevision.objects.create(declaration=declaration, number=1, is_nil=is_nil)
+            _record(declaration, action=DeclarationEvent.Action.STARTED, from_status="", actor=actor, revision=revision)
+    except IntegrityError:
+        # The same page sent twice at once: the other request's insert won the unique token.
+        if not start_token:
+            raise
+        return Declaration.objects.get(declarant=actor, start_token=start_token)
     return declaration
 
 
@@ -199,6 +216,7 @@ def declaration_draft_save(
     with transaction.atomic():
         declaration = _locked(declaration)
         _check_own(declaration, actor)
+        _check_declares_to(partnership or declaration.partnership, actor)
         revision = DeclarationRevision.objects.filter(declaration=declaration, submitted_at__isnull=True).first()
         if revision is None:
             raise DeclarationError("This declaration has been submitted. Update it to change what it says.")
@@ -207,10 +225,6 @@ def declaration_draft_save(
                 "Only a new declaration can change its partnership or whether it is a nil declaration."
             )
         if partnership is not None and partnership.pk != declaration.partnership_id:
-            if not declaring_partnerships(actor).filter(pk=partnership.pk).exists():
-                raise DeclarationError(
-                    f"You neither belong to a member organisation of {partnership} nor hold a role in it."
-                )
             declaration.partnership = partnership
             declaration.save(update_fields=["partnership"])
         if "counterparty_name" in answers:
@@ -238,6 +252,7 @@ def declaration_revise(*, declaration: Declaration, actor: User) -> DeclarationR
     with transaction.atomic():
         declaration = _locked(declaration)
         _check_own(declaration, actor)
+        _check_declares_to(declaration.partnership, actor)
         existing = DeclarationRevision.objects.filter(declaration=declaration, submitted_at__isnull=True).first()
         if existing:
             return existing
@@ -264,7 +279,7 @@ def declaration_submit(*, declaration: Declaration, actor: User, note: str = "")
     """Submit the partner's unsubmitted revision for review.
 
     Before: the partner's declaration is a draft, submitted, returned or accepted and
-    has a complete unsubmitted revision; a returned one needs the answer to the
+    has a complete unsubmitted revision, to a partnership they still declare to; a returned one needs the answer to the
     reviewer's question (the note). After: the revision is submitted and never
     changes; the declaration is submitted, flagged late if it was first declared
     more than the partnership's allowed days after the interest arose; a history
@@ -273,6 +288,7 @@ def declaration_submit(*, declaration: Declaration, actor: User, note: str = "")
     with transaction.atomic():
         declaration = _locked(declaration)
         _check_own(declaration, actor)
+        _check_declares_to(declaration.partnership, actor)
         _check_transition(
             declaration, Declaration.Status.SUBMITTED, "A declaration that is {status} cannot be submitted."
         )

@@ -110,14 +110,21 @@ def declaration_start(request, pk=None):
     form = StartForm(_posted(request), initial=initial, partnerships=partnerships)
     if request.method == "POST" and form.is_valid():
         answers = form.answers()
-        if declaration is None:
-            declaration = services.declaration_start(
-                actor=request.user, partnership=answers["partnership"], is_nil=answers["is_nil"]
-            )
+        try:
+            if declaration is None:
+                declaration = services.declaration_start(
+                    actor=request.user,
+                    partnership=answers["partnership"],
+                    is_nil=answers["is_nil"],
+                    start_token=form.cleaned_data["submission"],
+                )
+            else:
+                services.declaration_draft_save(declaration=declaration, actor=request.user, **answers)
+        except services.DeclarationError as error:
+            form.add_error(None, error.message)
         else:
-            services.declaration_draft_save(declaration=declaration, actor=request.user, **answers)
-        revision = selectors.draft_revision(declaration)
-        return redirect(_step_url(declaration, revision.unanswered))
+            revision = selectors.draft_revision(declaration)
+            return redirect(_step_url(declaration, revision.unanswered))
     return render(request, "declarations/start.html", {"form": form, "declaration": declaration})
 
 
@@ -134,8 +141,12 @@ def declaration_question(request, pk, step):
     policy = selectors.policy_for(declaration.partnership)
     form = form_class(_posted(request), policy=policy, revision=revision)
     if request.method == "POST" and form.is_valid():
-        revision = services.declaration_draft_save(declaration=declaration, actor=request.user, **form.answers())
-        return redirect(_step_url(declaration, revision.unanswered))
+        try:
+            revision = services.declaration_draft_save(declaration=declaration, actor=request.user, **form.answers())
+        except services.DeclarationError as error:
+            form.add_error(None, error.message)
+        else:
+            return redirect(_step_url(declaration, revision.unanswered))
     position = STEPS.index(step)
     if position > 0:
         back_url = _step_url(declaration, STEPS[position - 1])
