@@ -12,6 +12,11 @@ def benchmark_pages() -> list[tuple[str, str, str | None]]:
             f"/codes/bench-code-0/versions/{version.number}/signatures/",
             "bench-manager",
         ),
+        (
+            "Signatures as charts (programme manager)",
+            f"/codes/bench-code-0/versions/{version.number}/signatures/chart/",
+            "bench-manager",
+        ),
         ("Code version page (anyone)", f"/codes/bench-code-0/versions/{version.number}/", None),
         ("Diff of versions 1 and 5 (anyone)", "/codes/bench-code-0/changes/?from=1&to=5", None),
         ("Register of interests (programme manager)", "/declarations/register/", "bench-manager"),

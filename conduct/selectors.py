@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Exists, F, FilteredRelation, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, FilteredRelation, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.utils import timezone
 
@@ -393,6 +394,36 @@ def signature_totals(tallies: list[OrganisationTally]) -> dict:
         "outstanding": total - signed,
         "percent_signed": round(100 * signed / total) if total else 0,
     }
+
+
+def signatures_by_day(version: CodeVersion, *, tallies: list[OrganisationTally]) -> list[tuple[datetime.date, int]]:
+    """How many of the tallied organisations' partners had signed the version by the end of
+    each day on which someone signed, from publishing (none) to today: the dashboard's
+    count over time. Ended signatures no longer count, as on the dashboard."""
+    days = (
+        Signature.objects.filter(
+            version=version,
+            status=Signature.Status.ACTIVE,
+            partner__organisation_id__in=[tally.organisation_id for tally in tallies],
+            partner__user__is_active=True,
+        )
+        .annotate(day=TruncDate("signed_at", tzinfo=timezone.get_current_timezone()))
+        .values("day")
+        .annotate(signed=Count("pk"))
+        .order_by("day")
+    )
+    start = timezone.localdate(version.published_at) if version.published_at else None
+    running, points = 0, [(start, 0)] if start else []
+    for row in days:
+        running += row["signed"]
+        if points and points[-1][0] == row["day"]:
+            points[-1] = (row["day"], running)
+        else:
+            points.append((row["day"], running))
+    today = timezone.localdate()
+    if points and points[-1][0] < today:
+        points.append((today, running))
+    return points
 
 
 class SignatureStatusList:

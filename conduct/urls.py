@@ -18,6 +18,11 @@ urlpatterns = [
         name="signature-dashboard",
     ),
     path(
+        "codes/<slug:code_slug>/versions/<int:number>/signatures/chart/",
+        views.signature_chart,
+        name="signature-chart",
+    ),
+    path(
         "codes/<slug:code_slug>/versions/<int:number>/signatures.csv", views.signature_export, name="signature-export"
     ),
     path("signatures/", views.my_signatures, name="my-signatures"),

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from govuk.charts import Bar, bar_chart, line_chart
 from govuk.csv_export import csv_response
 from govuk.pdf import pdf_response
 
@@ -309,6 +310,51 @@ def signature_dashboard(request, code_slug, number):
             ],
             "query": query.urlencode(),
             "totals": selectors.signature_totals(tallies),
+        },
+    )
+
+
+@login_required
+def signature_chart(request, code_slug, number):
+    """The dashboard's figures as pictures: signatures over time, and the share of each
+    organisation's partners who have signed, with the same figures in tables."""
+    version, partnership_ids = _managed_version(request, code_slug, number)
+    tallies = selectors.signature_tallies(version, partnership_ids=partnership_ids)
+    totals = selectors.signature_totals(tallies)
+    over_time = selectors.signatures_by_day(version, tallies=tallies)
+    dashboard = reverse("conduct:signature-dashboard", kwargs={"code_slug": code_slug, "number": number})
+    shares = []
+    for tally in tallies:
+        percent = round(100 * tally.signed / tally.expected) if tally.expected else 0
+        shares.append(
+            Bar(
+                label=tally.name,
+                value=percent,
+                figure=f"{percent}% ({tally.signed} of {tally.expected})",
+                href=f"{dashboard}?organisation={tally.organisation_id}&status=outstanding",
+            )
+        )
+    return render(
+        request,
+        "conduct/signature_chart.html",
+        {
+            "version": version,
+            "totals": totals,
+            "dashboard": dashboard,
+            "over_time": line_chart(
+                "signatures-over-time",
+                title="Partners who have signed, by day",
+                description=f"{totals['signed']} of {totals['total']} partners have signed since publishing.",
+                points=over_time,
+            ),
+            "over_time_rows": over_time,
+            "shares": bar_chart(
+                "share-signed",
+                title="Share of each organisation's partners who have signed",
+                description="One bar per organisation, as a percentage of its partners expected to sign.",
+                bars=shares,
+                maximum=100,
+            ),
         },
     )
 

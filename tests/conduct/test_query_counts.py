@@ -140,6 +140,18 @@ def add_partners_to_sign(count: int, *, version, partnership) -> list[Partner]:
     return partners
 
 
+def test_the_signature_charts_take_as_many_queries_for_500_partners_as_for_5(client, alliance, priya):
+    version = CodeVersion.objects.get(code=alliance.code, status="published")
+    url = f"/codes/{alliance.code.slug}/versions/{version.number}/signatures/chart/"
+    client.force_login(priya)
+    add_partners_to_sign(5, version=version, partnership=alliance)
+    few = queries_for(client, url)
+    add_partners_to_sign(495, version=version, partnership=alliance)
+    many = queries_for(client, url)
+    assert client.get(url).context["totals"]["total"] == 500
+    assert few == many, f"{url}: {few} queries for 5 partners, {many} for 500"
+
+
 @pytest.mark.parametrize("page", ["signatures/", "signatures.csv"])
 def test_who_has_signed_takes_as_many_queries_for_500_partners_as_for_5(client, alliance, coalition, priya, page):
     version = CodeVersion.objects.get(code=alliance.code, status="published")

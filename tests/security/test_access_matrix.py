@@ -28,6 +28,7 @@ GET_MATRIX = [
     # alice has signed already, so she is sent to her receipt.
     ("conduct:version-sign", f"{HCA}/versions/2/sign/", "302L 302 200 403 403 403"),
     ("conduct:signature-dashboard", f"{HCA}/versions/2/signatures/", "302L 403 403 200 403 200"),
+    ("conduct:signature-chart", f"{HCA}/versions/2/signatures/chart/", "302L 403 403 200 403 200"),
     ("conduct:signature-export", f"{HCA}/versions/2/signatures.csv", "302L 403 403 200 403 200"),
     ("conduct:my-signatures", "/signatures/", "302L 200 200 403 403 403"),
     ("conduct:signature-receipt", "/signatures/{signature}/", "302L 200 404 200 404 200"),
