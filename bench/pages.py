@@ -1,5 +1,7 @@
 """The pages the benchmark loads, each with the role that sees it."""
 
+from django.utils import timezone
+
 from conduct.models import CodeVersion
 
 
@@ -34,6 +36,12 @@ def benchmark_pages() -> list[tuple[str, str, str | None]]:
         ),
         ("Retention schedule (administrator)", "/privacy/retention/", "bench-admin"),
         ("Privacy notice (anyone)", "/privacy/", None),
+        ("Subject access requests (administrator)", "/privacy/subject-access/", "bench-admin"),
+        (
+            "Everything held about a partner (administrator)",
+            f"/privacy/subject-access/{_a_subject_access_request()}/export/",
+            "bench-admin",
+        ),
         (
             "A breach case (programme manager)",
             f"/breaches/cases/{_a_case_of_the_first_partnership()}/",
@@ -50,3 +58,23 @@ def _a_case_of_the_first_partnership() -> int:
         .values_list("pk", flat=True)
         .first()
     )
+
+
+def _a_subject_access_request() -> int:
+    """A request about a partner of an organisation with cases, recorded once through the service."""
+    from breaches.models import BreachCase
+    from conduct.models import Partner, User
+    from privacy.models import SubjectAccessRequest
+    from privacy.services import subject_access_request_record
+
+    case = BreachCase.objects.filter(partnership__slug="bench-partnership-0", status="formal").first()
+    partner = Partner.objects.filter(organisation_id=case.respondent_organisation_id).select_related("user").first()
+    existing = SubjectAccessRequest.objects.filter(subject=partner.user).values_list("pk", flat=True).first()
+    if existing:
+        return existing
+    return subject_access_request_record(
+        subject=partner.user,
+        asked_by="The benchmark",
+        received_on=timezone.localdate(),
+        actor=User.objects.get(username="bench-admin"),
+    ).pk

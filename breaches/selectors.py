@@ -4,7 +4,7 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -24,6 +24,7 @@ from .models import (
     PROGRAMME_MANAGER,
     BreachCase,
     BreachPolicy,
+    CaseEvent,
     CaseMessage,
     Evidence,
     Panel,
@@ -543,3 +544,60 @@ def earlier_decisions_citing_the_same_items(case: BreachCase, *, limit: int = 20
         .distinct()
         .order_by("-decided_at", "-pk")[:limit]
     )
+
+
+# --- Subject access ------------------------------------------------------------------------------
+
+
+def cases_reported_by(user: User) -> QuerySet[BreachCase]:
+    """The person's own reports, with the messages exchanged with them about each."""
+    return (
+        reported_by(user)
+        .prefetch_related(
+            Prefetch(
+                "messages",
+                queryset=CaseMessage.objects.filter(
+                    kind__in=[*CaseMessage.TO_REPORTER, CaseMessage.Kind.REPORTER_INFORMATION]
+                ).order_by("at", "pk"),
+            )
+        )
+        .order_by("reported_at", "pk")
+    )
+
+
+def cases_concerning_person(user: User) -> QuerySet[BreachCase]:
+    """Cases the person has been told concern them: about their organisation, naming them or
+    nobody in particular. (A case naming someone else in their organisation is not about them.)"""
+    named = Q(respondent_person_name="") | Q(respondent_person_name__iexact=user.display_name)
+    return (
+        concerning_organisation_of(user)
+        .filter(named)
+        .select_related("respondent_organisation")
+        .prefetch_related(
+            Prefetch(
+                "messages",
+                queryset=CaseMessage.objects.filter(kind=CaseMessage.Kind.RESPONSE, author=user).order_by("at", "pk"),
+            )
+        )
+        .order_by("reported_at", "pk")
+    )
+
+
+def case_events_by(user: User) -> QuerySet[CaseEvent]:
+    return CaseEvent.objects.filter(actor=user).select_related("case").order_by("at", "pk")
+
+
+def case_messages_to_reporters_by(user: User) -> QuerySet[CaseMessage]:
+    return (
+        CaseMessage.objects.filter(author=user, kind__in=CaseMessage.TO_REPORTER)
+        .select_related("case")
+        .order_by("at", "pk")
+    )
+
+
+def panel_views_by(user: User) -> QuerySet[PanelView]:
+    return PanelView.objects.filter(member=user).select_related("panel__case").order_by("at", "pk")
+
+
+def evidence_uploaded_by(user: User) -> QuerySet[Evidence]:
+    return Evidence.objects.filter(uploaded_by=user).select_related("case").order_by("uploaded_at", "pk")

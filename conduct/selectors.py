@@ -14,9 +14,11 @@ from django.utils import timezone
 
 from . import review_schedule
 from .models import (
+    AuditEntry,
     Code,
     CodeReview,
     CodeVersion,
+    EmailDelivery,
     Item,
     Membership,
     Organisation,
@@ -657,3 +659,56 @@ def partners_missing_from(partnership: Partnership, emails: set[str]) -> list[Pa
         .order_by("user__last_name", "user__first_name")
         if partner.user.email.lower() not in emails
     ]
+
+
+# --- Subject access: what is held about one person ---------------------------------------------
+
+
+def account_held(user_id: int) -> User:
+    """The account with the partner record and organisation it belongs to, if any."""
+    return User.objects.select_related("partner__organisation").get(pk=user_id)
+
+
+def roles_of(user: User) -> QuerySet[PartnershipRole]:
+    return PartnershipRole.objects.filter(user=user).select_related("partnership").order_by("partnership__name", "role")
+
+
+def suspensions_of(user: User) -> QuerySet[Suspension]:
+    """Suspensions that covered the person: of their organisation as a whole, or naming them."""
+    partner = getattr(user, "partner", None)
+    if partner is None:
+        return Suspension.objects.none()
+    named = Q(person_name="") | Q(person_name__iexact=user.display_name)
+    return Suspension.objects.filter(named, organisation_id=partner.organisation_id).select_related("partnership")
+
+
+def emails_to(address: str) -> QuerySet[EmailDelivery]:
+    return EmailDelivery.objects.filter(to__iexact=address).order_by("created_at", "pk")
+
+
+def audit_entries_by(user: User) -> QuerySet[AuditEntry]:
+    return AuditEntry.objects.filter(actor=user).order_by("sequence")
+
+
+def audit_entries_about(user: User) -> QuerySet[AuditEntry]:
+    """Entries whose subject is the person's account, partner record or roles."""
+    about = Q(subject_type="conduct.user", subject_id=str(user.pk))
+    partner = getattr(user, "partner", None)
+    if partner is not None:
+        about |= Q(subject_type="conduct.partner", subject_id=str(partner.pk))
+    role_ids = [str(pk) for pk in PartnershipRole.objects.filter(user=user).values_list("pk", flat=True)]
+    about |= Q(subject_type="conduct.partnershiprole", subject_id__in=role_ids)
+    return AuditEntry.objects.filter(about).order_by("sequence")
+
+
+def audit_entries_of(record) -> QuerySet[AuditEntry]:
+    """The audit log's entries about one record, oldest first, with who made each."""
+    return (
+        AuditEntry.objects.filter(subject_type=record._meta.label_lower, subject_id=str(record.pk))
+        .select_related("actor")
+        .order_by("sequence")
+    )
+
+
+def account_with_email(email: str) -> User | None:
+    return User.objects.filter(email__iexact=email.strip()).first()

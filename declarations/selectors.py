@@ -552,3 +552,28 @@ def register_csv_rows(declarations: QuerySet[Declaration], *, chunk_size: int = 
 def declarations_ended_before(*, day: datetime.date) -> QuerySet:
     """Declarations that ended before the day (the retention schedule counts from then)."""
     return Declaration.objects.filter(status=Declaration.Status.ENDED, ended_on__lt=day)
+
+
+# --- Subject access ------------------------------------------------------------------------------
+
+
+def declarations_made_by(user: User) -> QuerySet[Declaration]:
+    """Everything the person declared, with each revision, its management actions, the
+    declaration's history and dispensations: a fixed number of queries however many there are."""
+    revisions = DeclarationRevision.objects.select_related("counterparty_organisation").prefetch_related(
+        "management_actions"
+    )
+    return (
+        Declaration.objects.filter(declarant=user)
+        .select_related("partnership")
+        .prefetch_related(
+            Prefetch("revisions", queryset=revisions),
+            Prefetch("events", queryset=DeclarationEvent.objects.order_by("at", "pk")),
+            "dispensations",
+        )
+        .order_by("created_at", "pk")
+    )
+
+
+def annual_confirmations_of(user: User) -> QuerySet[AnnualConfirmation]:
+    return AnnualConfirmation.objects.filter(partner__user=user).select_related("partnership").order_by("year", "pk")

@@ -2,6 +2,8 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout
 from django import forms
 
+from conduct import selectors as conduct_selectors
+from govuk.date_input import DayMonthYearField
 from govuk.error_summary import ErrorSummaryMixin
 from govuk.form_inputs import KeepsWhatIsTypedMixin
 
@@ -38,3 +40,61 @@ class RetentionPeriodForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
             Field.textarea("reason"),
             Button.primary("submit", "Save the period"),
         )
+
+
+class SubjectAccessRequestForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
+    """Validates a new request; `subject_access_request_record` records it."""
+
+    email = forms.EmailField(
+        label="Email address of the person the request is about",
+        help_text="The address their Conduct account has.",
+        max_length=254,
+        error_messages={
+            "required": "Enter the email address of the person the request is about",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
+    )
+    asked_by = forms.CharField(
+        label="Who made the request",
+        help_text="The person themselves, or who is acting for them (for example, their solicitor).",
+        max_length=200,
+        error_messages={
+            "required": "Enter who made the request",
+            "max_length": "Who made the request must be 200 characters or fewer",
+        },
+    )
+    received_on = DayMonthYearField(
+        label="When was the request received?",
+        what="the date the request was received",
+        help_text="The month to answer it counts from this day. For example, 27 3 2026.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Field.text("email"),
+            Field.text("asked_by"),
+            Field("received_on"),
+            Button.primary("submit", "Record the request"),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("email"):
+            cleaned["subject"] = conduct_selectors.account_with_email(cleaned["email"])
+            if cleaned["subject"] is None:
+                self.add_error("email", "Nobody in Conduct has this email address")
+        return cleaned
+
+
+class SubjectAccessAnswerForm(ErrorSummaryMixin, forms.Form):
+    confirm = forms.BooleanField(
+        label="The export has been sent to the person, or to whoever is acting for them",
+        error_messages={"required": "Confirm that the export has been sent before marking the request answered"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.layout = Layout(Field.checkbox("confirm"), Button.primary("submit", "Mark as answered"))

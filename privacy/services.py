@@ -1,4 +1,5 @@
-"""State changes of the retention schedule: setting a period and erasing what has passed its period."""
+"""State changes of personal data's life: setting a retention period, erasing what has
+passed its period, and recording, exporting and answering subject access requests."""
 
 import datetime
 
@@ -14,8 +15,10 @@ from conduct import services as conduct_services
 from conduct.models import User
 from declarations import selectors as declaration_selectors
 from declarations import services as declaration_services
+from govuk.date_arithmetic import add_months
 
-from .models import Erasure, RetentionRule
+from . import subject_access
+from .models import Erasure, RetentionRule, SubjectAccessRequest
 from .retention_schedule import DEFAULTS, Kind
 from .selectors import erased_ids, retention_periods
 
@@ -92,3 +95,77 @@ def retention_run(*, today: datetime.date) -> dict[str, int]:
                 continue  # Another run erased it first.
             counts[period.kind.value] += 1
     return counts
+
+
+# --- Subject access requests -------------------------------------------------------------------
+
+
+class SubjectAccessError(ValidationError):
+    """A subject access request the rules refuse, with a message for the administrator."""
+
+
+def subject_access_request_record(
+    *, subject: User, asked_by: str, received_on: datetime.date, actor: User
+) -> SubjectAccessRequest:
+    """Before: nothing records the request. After: it is recorded, open, due one month
+    after it was received (UK GDPR Article 12(3)), and the audit log says who recorded
+    it, for whom and when."""
+    if received_on > timezone.localdate():
+        raise SubjectAccessError({"received_on": "The date the request was received must be today or in the past"})
+    if not asked_by.strip():
+        raise SubjectAccessError({"asked_by": "Enter who made the request"})
+    with transaction.atomic():
+        request = SubjectAccessRequest.objects.create(
+            subject=subject,
+            asked_by=asked_by.strip(),
+            received_on=received_on,
+            due_on=add_months(received_on, 1),
+            recorded_at=timezone.now(),
+            recorded_by=actor,
+        )
+        conduct_services.audit_record(
+            actor=actor,
+            action="subject_access.requested",
+            subject=request,
+            summary=f"Subject access request for user {subject.pk}, received {received_on:%Y-%m-%d}, "
+            f"due {request.due_on:%Y-%m-%d}",
+        )
+    return request
+
+
+def subject_access_export(*, request: SubjectAccessRequest, actor: User, kind: str) -> dict:
+    """Before: the request exists. After: the export (everything held about its subject,
+    other people's identities withheld) is returned, and the audit log records who made
+    it, when, for whom and in which form ("html" or "json")."""
+    produced_at = timezone.now()
+    with transaction.atomic():
+        export = subject_access.export_for(request.subject_id, request_id=request.pk, produced_at=produced_at)
+        conduct_services.audit_record(
+            actor=actor,
+            action="subject_access.exported",
+            subject=request,
+            summary=f"Everything held about user {request.subject_id} exported as {kind.upper()}",
+        )
+    return export
+
+
+def subject_access_request_answer(*, request: SubjectAccessRequest, actor: User) -> SubjectAccessRequest:
+    """Before: the request is open. After: it is answered, with who said so and when, in
+    the audit log. Answering it again changes nothing."""
+    with transaction.atomic():
+        request = SubjectAccessRequest.objects.select_for_update().get(pk=request.pk)
+        if request.status == SubjectAccessRequest.Status.ANSWERED:
+            return request
+        request.status = SubjectAccessRequest.Status.ANSWERED
+        request.answered_at = timezone.now()
+        request.answered_by = actor
+        request.save(update_fields=["status", "answered_at", "answered_by"])
+        late = timezone.localdate() > request.due_on
+        conduct_services.audit_record(
+            actor=actor,
+            action="subject_access.answered",
+            subject=request,
+            summary=f"Subject access request for user {request.subject_id} answered"
+            + (f", after its due date {request.due_on:%Y-%m-%d}" if late else ""),
+        )
+    return request

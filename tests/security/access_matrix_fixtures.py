@@ -9,6 +9,7 @@ from conduct import services as conduct_services
 from conduct.models import Code, CodeReview, PartnershipRole, Principle
 from declarations import services as declaration_services
 from partnerships.models import PeopleUpload
+from privacy.services import subject_access_request_record
 from tests.conftest import make_user
 
 
@@ -91,4 +92,7 @@ def build_world(*, alliance, alice, bob, priya, ada):
         "case": case.pk,
         "anonymous_case": evidence_case.pk,
         "evidence": evidence_case.evidence.get().pk,
+        "subject_access_request": subject_access_request_record(
+            subject=bob.user, asked_by="Bob himself", received_on=datetime.date(2026, 11, 20), actor=ada
+        ).pk,
     }

@@ -155,10 +155,34 @@ GET_MATRIX = [
     ("privacy:retention-schedule", "/privacy/retention/", "302L 403 403 403 403 200"),
     ("privacy:retention-period-edit", "/privacy/retention/evidence/", "302L 403 403 403 403 200"),
     ("privacy:retention-period-edit", "/privacy/retention/nonsense/", "302L 403 403 403 403 404"),
+    # Subject access requests and their exports: administrators only.
+    ("privacy:subject-access-requests", "/privacy/subject-access/", "302L 403 403 403 403 200"),
+    ("privacy:subject-access-request-new", "/privacy/subject-access/new/", "302L 403 403 403 403 200"),
+    ("privacy:subject-access-request", "/privacy/subject-access/{subject_access_request}/", "302L 403 403 403 403 200"),
+    (
+        "privacy:subject-access-export",
+        "/privacy/subject-access/{subject_access_request}/export/",
+        "302L 403 403 403 403 200",
+    ),
+    (
+        "privacy:subject-access-export-json",
+        "/privacy/subject-access/{subject_access_request}/export.json",
+        "302L 403 403 403 403 200",
+    ),
 ]
 
 # Actions that change something, tried by everyone who must be refused (POST, empty form).
 POST_REFUSALS = [
+    (
+        "privacy:subject-access-request-new",
+        "/privacy/subject-access/new/",
+        {"anonymous": "302L", "alice": "403", "bob": "403", "priya": "403", "pam": "403"},
+    ),
+    (
+        "privacy:subject-access-request",
+        "/privacy/subject-access/{subject_access_request}/",
+        {"anonymous": "302L", "alice": "403", "bob": "403", "priya": "403", "pam": "403"},
+    ),
     (
         "privacy:retention-period-edit",
         "/privacy/retention/evidence/",
