@@ -571,3 +571,64 @@ class ReporterMessageForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
             Field.textarea("text", rows=5),
             button="Send the message",
         )
+
+
+# --- Appeals -------------------------------------------------------------------------------------
+
+
+class AppealForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
+    grounds = _text(
+        "Your grounds of appeal",
+        "Give your grounds of appeal",
+        help_text=(
+            "Why the decision should be changed: for example, evidence that was not considered, "
+            "a step of the process that was not followed, or an outcome out of proportion to the breach."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(Field.textarea("grounds", rows=8), button="Send your appeal")
+
+
+class AppealViewForm(PanelViewForm):
+    def __init__(self, *args, appealed: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["outcome"]
+        field.label = "What outcome should stand?"
+        field.error_messages["required"] = "Choose the outcome you think should stand"
+        field.choices = [
+            (value, f"{label} (the decision appealed against)" if value == appealed else label)
+            for value, label in field.choices
+        ]
+
+
+class AppealDecisionForm(CaseActionForm):
+    suspended_until = DayMonthYearField(
+        label="Suspended until",
+        what="the date the suspension ends",
+        required=False,
+        help_text="Only when the appeal varies the decision to a suspension. For example, 31 12 2026.",
+    )
+    reasons = _text(
+        "Reasons",
+        "Give the reasons for the appeal's decision",
+        help_text="Why the panel upheld, overturned or varied the decision, in words the respondent will read.",
+    )
+    reporter_feedback = _text(
+        "What the person who reported the concern is told",
+        "Write what the person who reported the concern is told",
+        help_text=(
+            "As with any feedback: what was done about their concern. "
+            "Do not share the grounds of appeal, the reasons or anything confidential to the respondent."
+        ),
+    )
+
+    def __init__(self, *args, varies_to_suspension: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        fields = [Field.textarea("reasons", rows=5), Field.textarea("reporter_feedback", rows=4)]
+        if varies_to_suspension:
+            fields.insert(0, Field("suspended_until"))
+        else:
+            del self.fields["suspended_until"]
+        self.helper = gds_helper(*fields, "version", button="Record the appeal's decision")

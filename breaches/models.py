@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from conduct.models import CodeVersion, Item, Organisation, Partnership, PartnershipRole, Principle, User
+from conduct.models import CodeVersion, Item, Organisation, Partnership, PartnershipRole, Principle, Suspension, User
 from govuk.object_urls import object_url
 
 from .deadlines import ACKNOWLEDGEMENT_WARNING_DAYS, FEEDBACK_WARNING_DAYS
@@ -153,6 +153,9 @@ class BreachCase(models.Model):
         DECIDE = "decide", "Decided"
         CLOSE = "close", "Closed"
         WITHDRAW = "withdraw", "Withdrawn"
+        APPEAL = "appeal", "Appealed"
+        APPEAL_CONVENE = "appeal_convene", "Appeal panel convened"
+        APPEAL_DECIDE = "appeal_decide", "Appeal decided"
 
     class Track(models.TextChoices):
         INFORMAL = "informal", "Informal, by the programme manager"
@@ -251,6 +254,14 @@ class BreachCase(models.Model):
     wider_causes = models.TextField(max_length=TEXT_MAX_LENGTH, blank=True)
     lessons = models.TextField(max_length=TEXT_MAX_LENGTH, blank=True)
     suspended_until = models.DateField(null=True, blank=True)
+    suspension = models.ForeignKey(
+        Suspension,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The suspension this decision started, which an appeal may lift.",
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
@@ -417,9 +428,7 @@ class CaseEvent(AppendOnlyModel):
         ordering = ["at", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(
-                    action__in=["report", "triage", "escalate", "de_escalate", "convene", "decide", "close", "withdraw"]
-                ),
+                condition=Q(action__in=BreachCase.Action.values),
                 name="case_event_action_valid",
             ),
             models.CheckConstraint(
@@ -479,6 +488,14 @@ class Panel(models.Model):
     its rule (size, majority or unanimity) is the partnership's policy on the day."""
 
     case = models.ForeignKey(BreachCase, on_delete=models.PROTECT, related_name="panels")
+    appeal = models.OneToOneField(
+        "Appeal",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="panel",
+        help_text="Empty for the panel that decides the case; set for the one that hears its appeal.",
+    )
     size = models.PositiveSmallIntegerField()
     unanimous = models.BooleanField()
     convened_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
@@ -532,6 +549,89 @@ class PanelView(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.member}: {self.get_outcome_display()} ({self.panel})"
+
+
+class AppealStatus(models.TextChoices):
+    LODGED = "lodged", "Lodged"
+    DECIDED = "decided", "Decided"
+
+
+class Appeal(models.Model):
+    """The respondent's appeal against a formal decision, heard by a second panel. The
+    decision appealed against stays as it was on the case; the appeal holds what now stands."""
+
+    Status = AppealStatus
+
+    class Result(models.TextChoices):
+        UPHELD = "upheld", "Decision upheld"
+        OVERTURNED = "overturned", "Decision overturned"
+        VARIED = "varied", "Decision varied"
+
+    # Only an upheld formal decision is appealed: there is nothing to appeal against in "not upheld".
+    APPEALABLE = (
+        BreachCase.Outcome.FORMAL_WARNING,
+        BreachCase.Outcome.SUSPENSION,
+        BreachCase.Outcome.TERMINATION,
+    )
+
+    case = models.OneToOneField(BreachCase, on_delete=models.PROTECT, related_name="appeal")
+    grounds = models.TextField(max_length=TEXT_MAX_LENGTH)
+    lodged_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    lodged_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.LODGED)
+    result = models.CharField(max_length=20, choices=Result.choices, blank=True)
+    outcome = models.CharField(
+        max_length=30, choices=BreachCase.Outcome.choices, blank=True, help_text="The outcome that stands after it."
+    )
+    suspended_until = models.DateField(null=True, blank=True)
+    suspension = models.ForeignKey(
+        Suspension,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The suspension a variation to suspension started.",
+    )
+    reasons = models.TextField(max_length=TEXT_MAX_LENGTH, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-lodged_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=AppealStatus.values), name="appeal_status_valid"),
+            models.CheckConstraint(
+                condition=(
+                    Q(status=AppealStatus.DECIDED)
+                    & Q(result__in=["upheld", "overturned", "varied"])
+                    & Q(outcome__in=["not_upheld", "formal_warning", "suspension", "termination"])
+                    & Q(decided_at__isnull=False)
+                )
+                | (Q(status=AppealStatus.LODGED) & Q(result="") & Q(outcome="")),
+                name="appeal_decided_has_result",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="suspension", suspended_until__isnull=False)
+                | (~Q(outcome="suspension") & Q(suspended_until__isnull=True)),
+                name="appeal_suspension_has_end",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Appeal on {self.case}"
+
+    def get_absolute_url(self) -> str:
+        return self.case.get_absolute_url()
+
+    @property
+    def outcome_phrase(self) -> str:
+        """What the appeal decided, in words: "Decision varied: formal warning"."""
+        if not self.result:
+            return ""
+        if self.result == self.Result.VARIED:
+            until = f", until {self.suspended_until:%-d %B %Y}" if self.suspended_until else ""
+            return f"{self.get_result_display()}: {self.get_outcome_display().lower()}{until}"
+        return self.get_result_display()
 
 
 def evidence_path(evidence: "Evidence", filename: str) -> str:
@@ -627,6 +727,8 @@ class CaseEmail(models.Model):
             "Acknowledgement to the reporter due soon, to the programme manager",
         )
         FEEDBACK_DUE = "feedback_due", "Feedback to the reporter due soon, to the programme manager"
+        APPEAL = "appeal", "Appeal lodged, to the programme manager and the chair"
+        APPEAL_DECISION = "appeal_decision", "Appeal decided, to the respondent and the programme manager"
 
     case = models.ForeignKey(BreachCase, on_delete=models.PROTECT, related_name="emails")
     kind = models.CharField(max_length=30, choices=Kind.choices)
@@ -655,6 +757,8 @@ class CaseEmail(models.Model):
                         "decision_overdue",
                         "acknowledgement_due",
                         "feedback_due",
+                        "appeal",
+                        "appeal_decision",
                     ]
                 ),
                 name="case_email_kind_valid",

@@ -5,6 +5,7 @@ what the concern is and who raised it stay on the site, behind its access checks
 from django.conf import settings
 from django.urls import reverse
 
+from conduct.models import PartnershipRole
 from conduct.services import OutgoingEmail
 
 from . import selectors
@@ -46,8 +47,10 @@ def _recipients(email: CaseEmail) -> list[tuple[str, str]]:
         return users(panel) if panel.exists() else users(managers)
     if email.kind in (Kind.REPORTER_INFORMATION, Kind.RESPONSE):
         return users(managers, panel) if case.track == case.Track.FORMAL else users(managers)
-    if email.kind == Kind.DECISION:
+    if email.kind in (Kind.DECISION, Kind.APPEAL_DECISION):
         return users(respondents, managers)
+    if email.kind == Kind.APPEAL:
+        return users(managers, selectors.role_holders(case.partnership_id, PartnershipRole.Role.CHAIR))
     if email.kind in (Kind.TRIAGE_OVERDUE, Kind.ACKNOWLEDGEMENT_DUE, Kind.FEEDBACK_DUE):
         return users(managers)
     if email.kind == Kind.DECISION_OVERDUE:

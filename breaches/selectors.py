@@ -22,12 +22,14 @@ from .deadlines import months_before
 from .models import (
     PANEL_MEMBER,
     PROGRAMME_MANAGER,
+    Appeal,
     BreachCase,
     BreachPolicy,
     CaseEvent,
     CaseMessage,
     Evidence,
     Panel,
+    PanelMember,
     PanelView,
     case_reference,
 )
@@ -440,7 +442,40 @@ def reporter_email(case: BreachCase) -> str:
 
 
 def decision_panel(case: BreachCase) -> Panel | None:
-    return Panel.objects.filter(case=case).first()
+    """The panel that decides the case (not the one that hears an appeal against it)."""
+    return Panel.objects.filter(case=case, appeal__isnull=True).first()
+
+
+def appeal_panel(appeal: "Appeal | None") -> Panel | None:
+    if appeal is None:
+        return None
+    return Panel.objects.filter(appeal=appeal).first()
+
+
+def appeal_of(case: BreachCase) -> "Appeal | None":
+    return Appeal.objects.filter(case=case).select_related("lodged_by", "decided_by").first()
+
+
+def appeal_last_day(case: BreachCase) -> datetime.date:
+    """The last day the respondent may appeal: the policy's window counted from the decision."""
+    return timezone.localdate(case.decided_at) + datetime.timedelta(
+        days=policy_for(case.partnership).appeal_window_days
+    )
+
+
+def appeal_panel_candidates(case: BreachCase) -> QuerySet[User]:
+    """The partnership's panel members who took no part in the decision appealed against."""
+    return panel_candidates(case).exclude(pk__in=original_deciders(case))
+
+
+def original_deciders(case: BreachCase) -> set[int]:
+    """Who took the decision an appeal is against: its panel's members and whoever recorded it."""
+    deciders = set(
+        PanelMember.objects.filter(panel__case=case, panel__appeal__isnull=True).values_list("member_id", flat=True)
+    )
+    if case.decided_by_id:
+        deciders.add(case.decided_by_id)
+    return deciders
 
 
 def panel_candidates(case: BreachCase) -> QuerySet[User]:

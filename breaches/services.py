@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
-from conduct.models import Item, Membership, Organisation, Partnership, PartnershipRole, Principle, User
+from conduct.models import Item, Membership, Organisation, Partnership, PartnershipRole, Principle, Suspension, User
 from conduct.selectors import is_administrator
 from conduct.services import (
     ERASED,
@@ -25,6 +25,8 @@ from conduct.services import (
     emails_queue,
     fields_change,
     membership_end,
+    membership_restore,
+    suspension_lift,
     suspension_start,
     task_enqueue,
 )
@@ -34,7 +36,18 @@ from govuk.date_arithmetic import add_months
 from . import notifications, selectors, virus_scan
 from .deadlines import ACKNOWLEDGEMENT_WARNING_DAYS, FEEDBACK_WARNING_DAYS, add_working_days
 from .evidence import ACCEPTED_DESCRIPTION, evidence_kind
-from .models import BreachCase, BreachPolicy, CaseEmail, CaseEvent, CaseMessage, Evidence, Panel, PanelMember, PanelView
+from .models import (
+    Appeal,
+    BreachCase,
+    BreachPolicy,
+    CaseEmail,
+    CaseEvent,
+    CaseMessage,
+    Evidence,
+    Panel,
+    PanelMember,
+    PanelView,
+)
 from .receipt_codes import receipt_code_new, receipt_code_sha256
 
 Status = BreachCase.Status
@@ -768,16 +781,21 @@ def breach_case_decide(
         if outcome == BreachCase.Outcome.TERMINATION:
             _terminate_membership(case, actor=actor, today=today)
         if outcome == BreachCase.Outcome.SUSPENSION:
-            suspension_start(
-                partnership=case.partnership,
-                organisation=case.respondent_organisation,
-                person_name=case.respondent_person_name,
-                ends_on=suspended_until,
-                reason=f"Suspended by the decision on breach case {case.reference}.",
-                actor=actor,
-            )
+            case.suspension = _suspend(case, until=suspended_until, actor=actor, by="the decision")
+            case.save(update_fields=["suspension"])
         _email(case, CaseEmail.Kind.DECISION)
     return case
+
+
+def _suspend(case: BreachCase, *, until: datetime.date, actor: User, by: str) -> Suspension:
+    return suspension_start(
+        partnership=case.partnership,
+        organisation=case.respondent_organisation,
+        person_name=case.respondent_person_name,
+        ends_on=until,
+        reason=f"Suspended by {by} on breach case {case.reference}.",
+        actor=actor,
+    )
 
 
 def _terminate_membership(case: BreachCase, *, actor: User, today: datetime.date) -> None:
@@ -837,6 +855,275 @@ def breach_case_withdraw(*, case: BreachCase, expected_version: int, actor: User
         _move(case, action=Action.WITHDRAW, to_status=Status.WITHDRAWN, actor=actor, reason=reason)
         _email(case, CaseEmail.Kind.CLOSED)
     return case
+
+
+# --- Appeals --------------------------------------------------------------------------------
+
+
+def appeal_lodge_refusal(*, case: BreachCase, actor: User) -> str:
+    """Why the actor may not appeal against the case's decision, or "" if they may:
+    only the respondent, against an upheld formal decision, once, within the policy's window."""
+    if not selectors.is_respondent(actor, case):
+        return "Only a partner in the organisation the case concerns can appeal against its decision."
+    if case.track != Track.FORMAL or case.outcome not in Appeal.APPEALABLE:
+        return "Only a formal warning, a suspension or a termination can be appealed against."
+    if Appeal.objects.filter(case=case).exists():
+        return "This decision has already been appealed against."
+    last_day = selectors.appeal_last_day(case)
+    if timezone.localdate() > last_day:
+        return f"The time to appeal ended on {date_format(last_day, 'j F Y')}."
+    return ""
+
+
+def breach_case_appeal(*, case: BreachCase, actor: User, grounds: str) -> Appeal:
+    """The respondent appeals against a formal decision, stating their grounds.
+
+    Before: the actor is a partner in the respondent organisation; the case was decided on the
+    formal track as a warning, a suspension or a termination, and has not been appealed; today
+    is within the partnership's appeal window from the decision. After: the appeal, lodged; the
+    decision stands (and any sanction runs) until the appeal is decided; the history row; the
+    programme manager and the chair are emailed to convene a panel to hear it.
+    """
+    grounds = _required(grounds, "Give your grounds of appeal.")
+    with transaction.atomic():
+        case = _locked(case, None)
+        refusal = appeal_lodge_refusal(case=case, actor=actor)
+        if refusal:
+            raise BreachError(refusal)
+        appeal = Appeal.objects.create(case=case, grounds=grounds, lodged_by=actor)
+        case.version += 1
+        case.save(update_fields=["version"])
+        _event(case, action=Action.APPEAL, from_status=case.status, to_status=case.status, actor=actor, reason=grounds)
+        _email(case, CaseEmail.Kind.APPEAL)
+    return appeal
+
+
+def appeal_panel_member_refusal(*, case: BreachCase, member: User) -> str:
+    """Why this person cannot hear the appeal, or "" if they can: as for any panel on the case,
+    and never one who took the decision appealed against (sat on its panel or recorded it)."""
+    deciders = selectors.original_deciders(case)
+    if member.pk in deciders:
+        return f"{member.display_name} cannot hear the appeal: they took part in the decision appealed against."
+    return panel_member_refusal(case=case, member=member)
+
+
+def _check_may_convene_appeal(case: BreachCase, actor: User) -> Appeal:
+    appeal = Appeal.objects.filter(case=case).first()
+    if appeal is None or appeal.status != Appeal.Status.LODGED:
+        raise BreachError("There is no appeal waiting to be heard on this case.")
+    if not any(
+        selectors.holds_role(actor, case.partnership_id, role)
+        for role in (PartnershipRole.Role.CHAIR, PartnershipRole.Role.PROGRAMME_MANAGER)
+    ):
+        raise BreachError(f"Only the chair or the programme manager of {case.partnership} can convene a panel.")
+    if Panel.objects.filter(appeal=appeal).exists():
+        raise BreachError("This appeal already has a panel.")
+    _check_no_conflict(case, actor)
+    return appeal
+
+
+def appeal_convene_refusal(*, case: BreachCase, actor: User) -> str:
+    try:
+        _check_may_convene_appeal(case, actor)
+    except BreachError as refusal:
+        return refusal.message
+    return ""
+
+
+def breach_case_appeal_panel_convene(
+    *, case: BreachCase, expected_version: int, actor: User, members: list[User]
+) -> Panel:
+    """Convene the panel that hears an appeal.
+
+    Before: the case has a lodged appeal with no panel; the actor is the chair or the
+    programme manager, with no conflict; as many members as the policy's panel size, none
+    of whom took the decision appealed against, is involved in the case or is conflicted.
+    After: the appeal's panel, its rule fixed from the policy; the history row.
+    """
+    members = list(dict.fromkeys(members))
+    with transaction.atomic():
+        case = _locked(case, expected_version)
+        appeal = _check_may_convene_appeal(case, actor)
+        policy = selectors.policy_for(case.partnership)
+        if len(members) != policy.panel_size:
+            raise BreachError(f"Choose {policy.panel_size} members for the panel.")
+        refusals = [refusal for member in members if (refusal := appeal_panel_member_refusal(case=case, member=member))]
+        if refusals:
+            raise BreachError(" ".join(refusals))
+        panel = Panel.objects.create(
+            case=case, appeal=appeal, size=policy.panel_size, unanimous=policy.panel_unanimous, convened_by=actor
+        )
+        PanelMember.objects.bulk_create(PanelMember(panel=panel, member=member) for member in members)
+        case.version += 1
+        case.save(update_fields=["version"])
+        names = ", ".join(member.display_name for member in members)
+        _event(
+            case,
+            action=Action.APPEAL_CONVENE,
+            from_status=case.status,
+            to_status=case.status,
+            actor=actor,
+            reason=f"Appeal panel of {names}; {panel.rule}.",
+        )
+    return panel
+
+
+def _check_may_give_appeal_view(case: BreachCase, actor: User) -> Panel:
+    appeal = Appeal.objects.filter(case=case).first()
+    if appeal is None or appeal.status != Appeal.Status.LODGED:
+        raise BreachError("There is no appeal waiting to be heard on this case.")
+    panel = selectors.appeal_panel(appeal)
+    if not selectors.sits_on(actor, panel):
+        raise BreachError("Only a member of the appeal's panel can give a view on it.")
+    if panel.views.filter(member=actor).exists():
+        raise BreachError("You have already given your view on this appeal.")
+    _check_no_conflict(case, actor)
+    return panel
+
+
+def appeal_view_refusal(*, case: BreachCase, actor: User) -> str:
+    try:
+        _check_may_give_appeal_view(case, actor)
+    except BreachError as refusal:
+        return refusal.message
+    return ""
+
+
+def breach_case_appeal_view_record(*, case: BreachCase, actor: User, outcome: str, reasons: str) -> PanelView:
+    """A member of the appeal's panel records the outcome they think should stand, with reasons.
+
+    Before: the appeal is lodged; the actor sits on its panel, has given no view and has no
+    conflict. After: the view, kept whatever the panel decides; the audit entry.
+    """
+    reasons = _required(reasons, "Give the reasons for your view.")
+    if outcome not in BreachCase.OUTCOMES[Track.FORMAL]:
+        raise BreachError("Choose the outcome you think should stand.")
+    with transaction.atomic():
+        case = _locked(case, None)
+        panel = _check_may_give_appeal_view(case, actor)
+        view = PanelView.objects.create(panel=panel, member=actor, outcome=outcome, reasons=reasons)
+        audit_record(
+            actor=actor,
+            action="breach_case.appeal_view",
+            subject=case,
+            summary=(
+                f"Case {case.reference}: {actor.display_name} gave a view on the appeal: {view.get_outcome_display()}"
+            ),
+            reason=reasons,
+        )
+    return view
+
+
+def _check_may_decide_appeal(case: BreachCase, actor: User) -> tuple[Appeal, str]:
+    """The appeal's panel has a quorum and a majority (or unanimity); the actor sits on it (or
+    administers the site) with no conflict. Returns the appeal and the outcome the panel chose."""
+    appeal = Appeal.objects.filter(case=case).first()
+    if appeal is None or appeal.status != Appeal.Status.LODGED:
+        raise BreachError("There is no appeal waiting to be decided on this case.")
+    panel = selectors.appeal_panel(appeal)
+    if panel is None:
+        raise BreachError("A panel must be convened to hear this appeal.")
+    if not (selectors.sits_on(actor, panel) or is_administrator(actor)):
+        raise BreachError("Only a member of the appeal's panel can record its decision.")
+    _check_no_conflict(case, actor)
+    verdict = selectors.panel_verdict(panel)
+    if not verdict.outcome:
+        raise BreachError(verdict.explanation)
+    return appeal, verdict.outcome
+
+
+def appeal_decide_refusal(*, case: BreachCase, actor: User) -> str:
+    try:
+        _check_may_decide_appeal(case, actor)
+    except BreachError as refusal:
+        return refusal.message
+    return ""
+
+
+def breach_case_appeal_decide(
+    *,
+    case: BreachCase,
+    expected_version: int,
+    actor: User,
+    reasons: str,
+    reporter_feedback: str,
+    suspended_until: datetime.date | None = None,
+) -> Appeal:
+    """Record the appeal panel's decision and make it take effect.
+
+    Before: as `_check_may_decide_appeal`; a variation to suspension has an end date after
+    today. After: the appeal records its result (upheld, overturned, or varied to the panel's
+    outcome), the outcome that now stands and the tally; the case's own decision is left as it
+    was. The effects follow through conduct's services: a suspension no longer standing is
+    lifted; a termination no longer standing restores the membership and asks its partners to
+    sign again; a new suspension or termination starts. The respondent and the programme
+    manager are emailed; the reporter gets the feedback written for them, as after any
+    decision (never the panel's reasons); the history row.
+    """
+    reasons = _required(reasons, "Give the reasons for the appeal's decision.")
+    reporter_feedback = _required(reporter_feedback, "Write what the person who reported the concern is told.")
+    with transaction.atomic():
+        case = _locked(case, expected_version)
+        appeal, outcome = _check_may_decide_appeal(case, actor)
+        tally = selectors.panel_verdict(selectors.appeal_panel(appeal)).explanation
+        today = timezone.localdate()
+        if outcome == BreachCase.Outcome.SUSPENSION and outcome != case.outcome:
+            if suspended_until is None or suspended_until <= today:
+                raise BreachError("Give the date the suspension ends, after today.")
+        else:
+            suspended_until = case.suspended_until if outcome == case.outcome else None
+        if outcome == case.outcome:
+            result = Appeal.Result.UPHELD
+        elif outcome == BreachCase.Outcome.NOT_UPHELD:
+            result = Appeal.Result.OVERTURNED
+        else:
+            result = Appeal.Result.VARIED
+        appeal.status, appeal.result, appeal.outcome = Appeal.Status.DECIDED, result, outcome
+        appeal.suspended_until, appeal.reasons = suspended_until, reasons
+        appeal.decided_at, appeal.decided_by = timezone.now(), actor
+        if result != Appeal.Result.UPHELD:
+            _appeal_effects(case, appeal, actor=actor, today=today)
+        appeal.save()
+        case.version += 1
+        case.save(update_fields=["version"])
+        _event(
+            case,
+            action=Action.APPEAL_DECIDE,
+            from_status=case.status,
+            to_status=case.status,
+            actor=actor,
+            reason=f"{appeal.outcome_phrase}. {tally} {reasons}",
+        )
+        CaseMessage.objects.create(case=case, kind=CaseMessage.Kind.FEEDBACK, author=actor, text=reporter_feedback)
+        _email(case, CaseEmail.Kind.APPEAL_DECISION)
+        _email(case, CaseEmail.Kind.TO_REPORTER)
+    return appeal
+
+
+def _appeal_effects(case: BreachCase, appeal: Appeal, *, actor: User, today: datetime.date) -> None:
+    """Undo what the decision appealed against did, then do what the outcome now standing does."""
+    why = f"The decision on breach case {case.reference} was {appeal.result} on appeal."
+    if case.outcome == BreachCase.Outcome.SUSPENSION and case.suspension_id:
+        suspension_lift(suspension=case.suspension, reason=why, actor=actor)
+    if case.outcome == BreachCase.Outcome.TERMINATION:
+        membership = (
+            Membership.objects.filter(
+                organisation_id=case.respondent_organisation_id,
+                partnership_id=case.partnership_id,
+                ended_on__isnull=False,
+            )
+            .order_by("-ended_on", "-pk")
+            .first()
+        )
+        if membership is not None:
+            try:
+                membership_restore(membership=membership, reason=why, actor=actor)
+            except ConductError as error:
+                raise BreachError(error.message) from error
+    if appeal.outcome == BreachCase.Outcome.SUSPENSION:
+        appeal.suspension = _suspend(case, until=appeal.suspended_until, actor=actor, by="the appeal")
+    if appeal.outcome == BreachCase.Outcome.TERMINATION:
+        _terminate_membership(case, actor=actor, today=today)
 
 
 # --- Between those handling a case and the reporter ------------------------------------------

@@ -13,6 +13,9 @@ from govuk.csv_export import csv_response
 from . import selectors, services
 from .filters import CaseQueueFilter
 from .forms import (
+    AppealDecisionForm,
+    AppealForm,
+    AppealViewForm,
     CloseForm,
     ConveneForm,
     DecisionForm,
@@ -215,7 +218,7 @@ def case_detail(request, pk):
         return render(request, "breaches/case_reporter.html", _reporter_context(case, form))
     if role == selectors.RESPONDENT:
         form = ResponseForm(action=reverse("breaches:case-respond", kwargs={"pk": case.pk}))
-        return render(request, "breaches/case_respondent.html", _respondent_context(case, form))
+        return render(request, "breaches/case_respondent.html", _respondent_context(case, form, user=request.user))
     return render(request, "breaches/case_handler.html", _handler_context(request, case))
 
 
@@ -243,8 +246,14 @@ def _handler_context(request, case: BreachCase) -> dict:
             offered.insert(0, ("Convene a panel", reverse("breaches:case-convene", kwargs={"pk": case.pk})))
         if not services.view_refusal(case=case, actor=request.user):
             offered.insert(0, ("Give your view", reverse("breaches:case-panel-view", kwargs={"pk": case.pk})))
+    appeal = selectors.appeal_of(case) if case.outcome else None
+    appeal_verdict = _appeal_verdict(appeal)
+    if appeal and appeal.status == appeal.Status.LODGED and not refusal:
+        offered = _appeal_actions(request, case, appeal_verdict) + offered
     actions, refusals = ([], [refusal]) if refusal else (offered, [])
     return {
+        "appeal": appeal,
+        "appeal_verdict": appeal_verdict,
         "case": case,
         "actions": actions,
         "refusals": refusals,
@@ -259,13 +268,30 @@ def _handler_context(request, case: BreachCase) -> dict:
     }
 
 
+def _appeal_actions(request, case: BreachCase, appeal_verdict) -> list[tuple[str, str]]:
+    """What this person may do next on a lodged appeal: convene its panel, give a view, or record its decision."""
+    user, actions = request.user, []
+    if appeal_verdict is None and not services.appeal_convene_refusal(case=case, actor=user):
+        actions.append(("Convene an appeal panel", reverse("breaches:case-appeal-convene", kwargs={"pk": case.pk})))
+    if appeal_verdict is not None and not services.appeal_view_refusal(case=case, actor=user):
+        actions.append(("Give your view on the appeal", reverse("breaches:case-appeal-view", kwargs={"pk": case.pk})))
+    if appeal_verdict and appeal_verdict.outcome and not services.appeal_decide_refusal(case=case, actor=user):
+        actions.append(("Record the appeal's decision", reverse("breaches:case-appeal-decide", kwargs={"pk": case.pk})))
+    return actions
+
+
 def _verdict(case: BreachCase):
     panel = selectors.decision_panel(case) if case.track == BreachCase.Track.FORMAL else None
     return selectors.panel_verdict(panel) if panel else None
 
 
-def _respondent_context(case: BreachCase, form) -> dict:
+def _respondent_context(case: BreachCase, form, *, user) -> dict:
+    appeal = selectors.appeal_of(case) if case.outcome else None
+    may_appeal = bool(case.outcome) and appeal is None and not services.appeal_lodge_refusal(case=case, actor=user)
     return {
+        "appeal": appeal,
+        "may_appeal": may_appeal,
+        "appeal_last_day": selectors.appeal_last_day(case) if may_appeal else None,
         "case": case,
         "form": form,
         "cited_items": case.cited_items.select_related("section").order_by("section__position", "position"),
@@ -316,7 +342,7 @@ def case_respond(request, pk):
         else:
             messages.success(request, "Your response has been sent. It will be read before any decision is made.")
             return redirect(case)
-    context = _respondent_context(case, form)
+    context = _respondent_context(case, form, user=request.user)
     context["file_chosen"] = bool(request.FILES)
     return render(request, "breaches/case_respondent.html", context)
 
@@ -667,3 +693,131 @@ def lessons(request):
             "principles": selectors.lessons_principle_counts(cases),
         },
     )
+
+
+# --- Appeals -------------------------------------------------------------------------------------
+
+
+@login_required
+def case_appeal(request, pk):
+    case, role = selectors.case_for_user(request.user, pk)
+    if role != selectors.RESPONDENT:
+        raise Http404("No such case")
+    if refusal := services.appeal_lodge_refusal(case=case, actor=request.user):
+        return _refused(request, case, refusal)
+    form = AppealForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.breach_case_appeal(case=case, actor=request.user, grounds=form.cleaned_data["grounds"])
+        except services.BreachError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request, "Your appeal has been sent. A panel that took no part in the decision will hear it."
+            )
+            return redirect(case)
+    return render(
+        request,
+        "breaches/case_appeal.html",
+        {"case": case, "form": form, "last_day": selectors.appeal_last_day(case)},
+    )
+
+
+@login_required
+def case_appeal_convene(request, pk):
+    case = _handled_case(request, pk)
+    if request.method == "GET" and (refusal := services.appeal_convene_refusal(case=case, actor=request.user)):
+        return _refused(request, case, refusal)
+    size = selectors.policy_for(case.partnership).panel_size
+    form = ConveneForm(
+        request.POST or None,
+        initial={"version": case.version},
+        candidates=selectors.appeal_panel_candidates(case),
+        size=size,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.breach_case_appeal_panel_convene(
+                case=case,
+                expected_version=form.cleaned_data["version"],
+                actor=request.user,
+                members=list(form.cleaned_data["members"]),
+            )
+        except services.BreachError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "The appeal panel is convened. Each member can now give their view.")
+            return redirect(case)
+    return render(request, "breaches/case_appeal_convene.html", {"case": case, "form": form, "size": size})
+
+
+@login_required
+def case_appeal_view(request, pk):
+    case = _handled_case(request, pk)
+    if request.method == "GET" and (refusal := services.appeal_view_refusal(case=case, actor=request.user)):
+        return _refused(request, case, refusal)
+    form = AppealViewForm(request.POST or None, appealed=case.outcome)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.breach_case_appeal_view_record(
+                case=case,
+                actor=request.user,
+                outcome=form.cleaned_data["outcome"],
+                reasons=form.cleaned_data["reasons"],
+            )
+        except services.BreachError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Your view on the appeal is recorded.")
+            return redirect(case)
+    return render(
+        request, "breaches/case_appeal_view.html", {"case": case, "form": form, "appeal": selectors.appeal_of(case)}
+    )
+
+
+@login_required
+def case_appeal_decide(request, pk):
+    case = _handled_case(request, pk)
+    if request.method == "GET" and (refusal := services.appeal_decide_refusal(case=case, actor=request.user)):
+        return _refused(request, case, refusal)
+    appeal = selectors.appeal_of(case)
+    verdict = _appeal_verdict(appeal)
+    standing = verdict.outcome if verdict else ""
+    form = AppealDecisionForm(
+        request.POST or None,
+        initial={"version": case.version},
+        varies_to_suspension=standing == BreachCase.Outcome.SUSPENSION and standing != case.outcome,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.breach_case_appeal_decide(
+                case=case,
+                expected_version=data["version"],
+                actor=request.user,
+                reasons=data["reasons"],
+                reporter_feedback=data["reporter_feedback"],
+                suspended_until=data.get("suspended_until"),
+            )
+        except services.CaseChanged as error:
+            case.refresh_from_db()
+            data = form.data.copy()
+            data["version"] = str(case.version)
+            form.data = data
+            form.full_clean()
+            form.add_error(None, error.message)
+        except services.BreachError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "The appeal's decision is recorded, and the respondent and the reporter told.")
+            return redirect(case)
+    return render(
+        request,
+        "breaches/case_appeal_decide.html",
+        {"case": case, "form": form, "appeal": appeal, "appeal_verdict": verdict},
+    )
+
+
+def _appeal_verdict(appeal):
+    panel = selectors.appeal_panel(appeal)
+    return selectors.panel_verdict(panel) if panel else None

@@ -591,7 +591,13 @@ class Signature(models.Model):
     class Meta:
         ordering = ["-signed_at"]
         constraints = [
-            models.UniqueConstraint(fields=["partner", "version"], name="one_signature_per_partner_version"),
+            # One active signature: a partner whose signature ended (their membership ended, then was
+            # restored on appeal) signs the same version again, and the ended one stays in the record.
+            models.UniqueConstraint(
+                fields=["partner", "version"],
+                condition=Q(status="active"),
+                name="one_active_signature_per_partner_version",
+            ),
             models.CheckConstraint(condition=Q(status__in=SignatureStatus.values), name="signature_status_valid"),
             models.CheckConstraint(
                 condition=Q(status="active") | Q(ended_at__isnull=False), name="signature_ended_has_date"

@@ -6,7 +6,7 @@ import hashlib
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Q
+from django.db.models import Exists, F, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -390,7 +390,7 @@ def signature_record(*, partner: Partner, version: CodeVersion, typed_name: str)
         raise ConductError("Type your full name to sign.")
     with transaction.atomic():
         version = with_content(CodeVersion.objects.filter(pk=version.pk)).get()
-        existing = Signature.objects.filter(partner=partner, version=version).first()
+        existing = Signature.objects.filter(partner=partner, version=version, status=Signature.Status.ACTIVE).first()
         if existing:
             return existing, False
         if version.status != CodeVersion.Status.PUBLISHED:
@@ -416,7 +416,7 @@ def signature_record(*, partner: Partner, version: CodeVersion, typed_name: str)
                 )
         except IntegrityError:
             # Another request from the same partner signed in between.
-            return Signature.objects.get(partner=partner, version=version), False
+            return Signature.objects.get(partner=partner, version=version, status=Signature.Status.ACTIVE), False
         audit_record(actor=partner.user, action="signature.recorded", subject=signature, summary=f"Signed {version}")
     return signature, True
 
@@ -432,7 +432,9 @@ def _signature_requests_create_batch(*, version: CodeVersion, after_partner_id: 
     if not partner_ids:
         return None
     already_signed = set(
-        Signature.objects.filter(version=version, partner_id__in=partner_ids).values_list("partner_id", flat=True)
+        Signature.objects.filter(
+            version=version, partner_id__in=partner_ids, status=Signature.Status.ACTIVE
+        ).values_list("partner_id", flat=True)
     )
     previous = {}
     for partner_id, previous_version_id in (
@@ -505,6 +507,53 @@ def membership_end(*, membership: Membership, ended_on: datetime.date, reason: s
     return membership
 
 
+def membership_restore(*, membership: Membership, reason: str, actor: User | None) -> Membership:
+    """Restore an ended membership (its ending overturned on appeal) and ask its partners to sign again.
+
+    Before: the membership ended and the organisation has no other current membership of the
+    partnership. After: the membership runs again from its first start, the ending stays in the
+    audit log; each active partner of the organisation is asked afresh to sign the code's
+    published version (their ended signatures stay in the record); the audit entry.
+    """
+    if not reason.strip():
+        raise ConductError("Give the reason the membership is restored.")
+    with transaction.atomic():
+        membership = (
+            Membership.objects.select_for_update(of=("self",))
+            .select_related("partnership", "organisation")
+            .get(pk=membership.pk)
+        )
+        if membership.ended_on is None:
+            return membership
+        if Membership.objects.filter(
+            organisation_id=membership.organisation_id, partnership_id=membership.partnership_id, ended_on__isnull=True
+        ).exists():
+            raise ConductError(f"{membership.organisation} is already a member of {membership.partnership} again.")
+        ended = f"ended {membership.ended_on.isoformat()}: {membership.ended_reason}"
+        membership.ended_on, membership.ended_reason = None, ""
+        membership.save(update_fields=["ended_on", "ended_reason"])
+        audit_record(
+            actor=actor,
+            action="membership.restored",
+            subject=membership,
+            summary=f"{membership} restored (had {ended})",
+            reason=reason,
+        )
+        version = CodeVersion.objects.filter(
+            code_id=membership.partnership.code_id, status=CodeVersion.Status.PUBLISHED
+        ).first()
+        if version is not None:
+            now = timezone.now()
+            for partner in Partner.objects.filter(organisation_id=membership.organisation_id, user__is_active=True):
+                SignatureRequest.objects.update_or_create(
+                    partner=partner,
+                    version=version,
+                    defaults={"requested_at": now, "emailed_at": None, "last_reminded_at": None, "reminder_count": 0},
+                )
+            task_enqueue("conduct.tasks.send_signature_requests", version_id=version.pk)
+    return membership
+
+
 def signature_reminders_send(*, now: datetime.datetime, batch_size: int = 500) -> int:
     """Remind partners who were asked to sign and have not, first after the
     reminder interval and then again every interval; a partner who signs stops
@@ -514,7 +563,13 @@ def signature_reminders_send(*, now: datetime.datetime, batch_size: int = 500) -
     due = (
         SignatureRequest.objects.filter(version__status=CodeVersion.Status.PUBLISHED, requested_at__lte=now - interval)
         .filter(Q(last_reminded_at__isnull=True) | Q(last_reminded_at__lte=now - interval))
-        .exclude(version__signatures__partner=F("partner"))
+        .exclude(
+            Exists(
+                Signature.objects.filter(
+                    version=OuterRef("version"), partner=OuterRef("partner"), status=Signature.Status.ACTIVE
+                )
+            )
+        )
         .order_by("pk")
     )
     return email_fan_out(

@@ -162,11 +162,13 @@ def _change_counts(changes) -> dict[str, int]:
 def version_sign(request, code_slug, number):
     partner = _partner_or_403(request)
     version = selectors.version_for_user(request.user, code_slug=code_slug, number=number)
-    existing = partner.signatures.filter(version=version).first()
-    if existing:
+    may_sign = version.is_signable and selectors.partner_may_sign(partner, version)
+    # A signature that ended (its membership ended) is shown, unless the membership was restored: then sign again.
+    existing = partner.signatures.filter(version=version).order_by("status", "-signed_at").first()
+    if existing and (existing.status == existing.Status.ACTIVE or not may_sign):
         messages.info(request, "You have already signed this version.")
         return redirect(existing)
-    if version.is_signable and not selectors.partner_may_sign(partner, version):
+    if version.is_signable and not may_sign:
         raise PermissionDenied("Your organisation is not a member of a partnership that adopts this code.")
     earlier = (
         selectors.partner_signatures(partner)

@@ -107,6 +107,11 @@ GET_MATRIX = [
     ("breaches:case-withdraw", "/breaches/cases/{case}/withdraw/", "302L 404 404 200 302 200"),
     ("breaches:case-message", "/breaches/cases/{case}/message/", "302L 404 404 200 200 200"),
     ("breaches:case-respond", "/breaches/cases/{case}/respond/", "302L 404 200 404 404 404"),
+    # The case is not decided: the respondent is sent back to it (nothing to appeal), handlers likewise.
+    ("breaches:case-appeal", "/breaches/cases/{case}/appeal/", "302L 404 302 404 404 404"),
+    ("breaches:case-appeal-convene", "/breaches/cases/{case}/appeal/convene/", "302L 404 404 302 302 302"),
+    ("breaches:case-appeal-view", "/breaches/cases/{case}/appeal/view/", "302L 404 404 302 302 302"),
+    ("breaches:case-appeal-decide", "/breaches/cases/{case}/appeal/decide/", "302L 404 404 302 302 302"),
     ("breaches:case-add-information", "/breaches/cases/{case}/add-information/", "302L 200 404 404 404 404"),
     ("breaches:evidence-download", "/breaches/evidence/{evidence}/", "404 404 404 200 404 200"),
     ("breaches:lessons", "/breaches/lessons/", "302L 403 403 200 403 200"),
@@ -268,6 +273,26 @@ POST_REFUSALS = [
         "breaches:case-add-information",
         "/breaches/cases/{case}/add-information/",
         {"anonymous": "302L", "bob": "404", "pam": "404"},
+    ),
+    (
+        "breaches:case-appeal",
+        "/breaches/cases/{case}/appeal/",
+        {"anonymous": "302L", "alice": "404", "priya": "404", "pam": "404", "ada": "404"},
+    ),
+    (
+        "breaches:case-appeal-convene",
+        "/breaches/cases/{case}/appeal/convene/",
+        {"anonymous": "302L", "alice": "404", "bob": "404"},
+    ),
+    (
+        "breaches:case-appeal-view",
+        "/breaches/cases/{case}/appeal/view/",
+        {"anonymous": "302L", "alice": "404", "bob": "404"},
+    ),
+    (
+        "breaches:case-appeal-decide",
+        "/breaches/cases/{case}/appeal/decide/",
+        {"anonymous": "302L", "alice": "404", "bob": "404"},
     ),
     (
         "partnerships:partnership-create",
