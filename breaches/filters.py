@@ -1,7 +1,7 @@
 import datetime
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 
 from govuk.widgets import GovukSelect
@@ -35,6 +35,13 @@ class CaseQueueFilter(django_filters.FilterSet):
         choices=[],
         empty_label="All partnerships",
     )
+    age = django_filters.ChoiceFilter(
+        widget=GovukSelect,
+        label="Reported",
+        choices=[("week", "This week or less"), ("month", "1 to 4 weeks ago"), ("older", "Over 4 weeks ago")],
+        empty_label="At any time",
+        method="filter_age",
+    )
     overdue = django_filters.ChoiceFilter(
         widget=GovukSelect,
         label="Overdue",
@@ -43,15 +50,37 @@ class CaseQueueFilter(django_filters.FilterSet):
         method="filter_overdue",
     )
 
-    def __init__(self, data=None, *args, partnerships: list[tuple[int, str]], **kwargs):
+    def __init__(self, data=None, *args, partnerships: list[tuple[int, str]], every_status=False, **kwargs):
         super().__init__(data, *args, **kwargs)
         self.filters["partnership"].extra["choices"] = partnerships
+        self.every_status = every_status
 
     def filter_queryset(self, queryset):
-        # With no status chosen the queue shows the open cases.
-        if not self.form.cleaned_data.get("status"):
+        # With no status chosen the queue shows the open cases (its counts by status, every case).
+        if not self.form.cleaned_data.get("status") and not self.every_status:
             queryset = queryset.filter(status__in=BreachCase.OPEN)
         return super().filter_queryset(queryset)
+
+    @staticmethod
+    def with_age(queryset):
+        """Each case's age band (the `age` filter's choices) as the column `age`."""
+        week, month = _age_limits()
+        return queryset.annotate(
+            age=Case(
+                When(reported_at__gte=week, then=Value("week")),
+                When(reported_at__gte=month, then=Value("month")),
+                default=Value("older"),
+            )
+        )
+
+    def filter_age(self, queryset, name, value):
+        week, month = _age_limits()
+        bands = {
+            "week": Q(reported_at__gte=week),
+            "month": Q(reported_at__lt=week, reported_at__gte=month),
+            "older": Q(reported_at__lt=month),
+        }
+        return queryset.filter(bands[value])
 
     def filter_status(self, queryset, name, value):
         return queryset.filter(status=value)
@@ -73,3 +102,8 @@ class CaseQueueFilter(django_filters.FilterSet):
         )
         still_running = ~Q(status__in=[BreachCase.Status.CLOSED, BreachCase.Status.WITHDRAWN])
         return queryset.filter(triage | ((acknowledgement | feedback) & still_running))
+
+
+def _age_limits() -> tuple[datetime.datetime, datetime.datetime]:
+    now = timezone.now()
+    return now - datetime.timedelta(days=7), now - datetime.timedelta(days=28)

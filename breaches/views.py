@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
+from govuk.counts import tallies_by
 from govuk.csv_export import csv_response
 
 from . import selectors, services
@@ -640,11 +641,8 @@ def evidence_download(request, pk):
 def queue(request):
     if not selectors.handles_any_case(request.user):
         raise PermissionDenied("Only programme managers, panel members and administrators see breach cases.")
-    case_filter = CaseQueueFilter(
-        request.GET,
-        queryset=selectors.queue_cases(request.user),
-        partnerships=selectors.queue_partnerships(request.user),
-    )
+    partnerships = selectors.queue_partnerships(request.user)
+    case_filter = CaseQueueFilter(request.GET, queryset=selectors.queue_cases(request.user), partnerships=partnerships)
     page = Paginator(case_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     today = timezone.localdate()
     query = request.GET.copy()
@@ -657,8 +655,38 @@ def queue(request):
             "page": page,
             "rows": [(case, case.deadlines_on(today)) for case in page],
             "query": query.urlencode(),
+            **_queue_tallies(request, partnerships),
         },
     )
+
+
+def _queue_tallies(request, partnerships) -> dict:
+    """How many cases each status and each age holds, the other filters applied, each a
+    link: the programme manager sees where the work is waiting."""
+
+    def without(param: str) -> CaseQueueFilter:
+        data = request.GET.copy()
+        data.pop(param, None)
+        return CaseQueueFilter(
+            data,
+            queryset=selectors.queue_cases(request.user),
+            partnerships=partnerships,
+            every_status=param == "status",
+        )
+
+    ages = without("age")
+    return {
+        "status_tallies": tallies_by(
+            without("status").qs, field="status", choices=BreachCase.Status.choices, query=request.GET, param="status"
+        ),
+        "age_tallies": tallies_by(
+            CaseQueueFilter.with_age(ages.qs),
+            field="age",
+            choices=ages.filters["age"].extra["choices"],
+            query=request.GET,
+            param="age",
+        ),
+    }
 
 
 @login_required

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from conduct.selectors import partner_for_user, partnerships_of_partner, running_suspensions
+from govuk.counts import tallies_by
 from govuk.csv_export import csv_response
 
 from . import selectors, services
@@ -313,18 +314,31 @@ def _withholding(request, declaration, *, withholding: bool):
     )
 
 
-def _register_filter(request):
+def _register_filter(request, data=None):
     partnerships = list(selectors.reviewable_partnerships(request.user).values_list("pk", "name"))
     if not partnerships:
         raise PermissionDenied("Only programme managers and reviewers of declarations see the register.")
     return RegisterFilter(
-        request.GET, queryset=selectors.declarations_for_review(request.user), partnerships=partnerships
+        request.GET if data is None else data,
+        queryset=selectors.declarations_for_review(request.user),
+        partnerships=partnerships,
     )
 
 
 @login_required
 def register(request):
     register_filter = _register_filter(request)
+    # How many declarations each status holds, the other filters applied: a reviewer sees
+    # at once how many wait for them.
+    other_filters = request.GET.copy()
+    other_filters.pop("status", None)
+    status_tallies = tallies_by(
+        _register_filter(request, other_filters).qs,
+        field="status",
+        choices=register_filter.filters["status"].extra["choices"],
+        query=request.GET,
+        param="status",
+    )
     page = _page(request, register_filter.qs)
     suspensions = running_suspensions()
     query = request.GET.copy()
@@ -341,7 +355,13 @@ def register(request):
     return render(
         request,
         "declarations/register.html",
-        {"filter": register_filter, "page": page, "rows": rows, "query": query.urlencode()},
+        {
+            "filter": register_filter,
+            "page": page,
+            "rows": rows,
+            "query": query.urlencode(),
+            "status_tallies": status_tallies,
+        },
     )
 
 

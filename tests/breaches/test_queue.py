@@ -128,3 +128,28 @@ def test_the_cases_download_as_csv_without_who_reported_them(client, people):
     assert "Alice" not in body and "alice@example.org" not in body
     client.force_login(people["alice"])
     assert client.get("/breaches/cases.csv").status_code == 403
+
+
+def test_the_queue_counts_cases_by_status_and_by_age_within_the_other_filters(client, people, time_machine):
+    old = report(reporter=people["alice"])
+    time_machine.move_to(NOW + datetime.timedelta(days=10))
+    triaged = triage(report(reporter=people["alice"]), people["priya"])
+    time_machine.move_to(NOW + datetime.timedelta(days=30))
+    recent = report(reporter=people["bob"], about=people["alice"].partner.organisation)
+    services.breach_case_withdraw(case=old, expected_version=old.version, actor=people["priya"], reason="Duplicate.")
+    client.force_login(people["priya"])
+
+    response = client.get(QUEUE)
+    statuses = {tally.value: tally.count for tally in response.context["status_tallies"]}
+    # Every case is counted by status, the withdrawn one too, though the queue lists open ones.
+    assert (statuses["reported"], statuses[triaged.status], statuses["withdrawn"], statuses["closed"]) == (1, 1, 1, 0)
+    ages = {tally.value: tally.count for tally in response.context["age_tallies"]}
+    assert ages == {"week": 1, "month": 1, "older": 0}  # the open cases, as listed
+    assert {case.pk for case in client.get(QUEUE + "?age=week").context["page"]} == {recent.pk}
+
+    reported = client.get(QUEUE + "?status=reported")
+    ages = {tally.value: tally.count for tally in reported.context["age_tallies"]}
+    assert ages == {"week": 1, "month": 0, "older": 0}
+    html = reported.content.decode()
+    assert '<a class="govuk-link" href="?status=reported&amp;age=week">This week or less: 1</a>' in html
+    assert "<strong>Reported: 1</strong>" in html

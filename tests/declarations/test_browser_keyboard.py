@@ -177,7 +177,9 @@ def test_a_reviewer_accepts_one_declaration_and_returns_another_by_keyboard(
     expect(page.get_by_label("Return it to the partner with a question")).to_be_checked()
     page.keyboard.type("Was the dinner before or after the contract was awarded?")
     follow(page, page.get_by_role("button", name="Record the decision"))
-    expect_success(page, "The declaration has been returned to its declarant with your question.", javascript=javascript)
+    expect_success(
+        page, "The declaration has been returned to its declarant with your question.", javascript=javascript
+    )
     check(page)
 
     gift.refresh_from_db()

@@ -51,6 +51,18 @@ def declarations(alice, bob, charlie, acme, priya, time_machine):
     return {"gift": gift, "job": job, "nil": nil, "coalition": coalition}
 
 
+def test_the_register_counts_its_declarations_by_status_within_the_other_filters(client, priya, declarations):
+    client.force_login(priya)
+    tallies = {tally.label: tally.count for tally in client.get(REGISTER).context["status_tallies"]}
+    assert (tallies["Submitted"], tallies["Returned"], tallies["Accepted"]) == (1, 1, 1)
+    late_only = client.get(REGISTER + "?late=true&status=returned")
+    tallies = {tally.label: (tally.count, tally.chosen) for tally in late_only.context["status_tallies"]}
+    assert (tallies["Returned"], tallies["Accepted"], tallies["Submitted"]) == ((1, True), (0, False), (0, False))
+    html = late_only.content.decode()
+    assert '<a class="govuk-link" href="?late=true&amp;status=accepted">Accepted: 0</a>' in html
+    assert "<strong>Returned: 1</strong>" in html
+
+
 def test_the_programme_manager_sees_their_partnerships_declarations_newest_first(client, priya, declarations):
     client.force_login(priya)
     assert listed(client) == [declarations["job"].pk, declarations["gift"].pk, declarations["nil"].pk]
