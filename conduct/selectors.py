@@ -56,6 +56,29 @@ def suspension_of(user: User, *, on: datetime.date | None = None) -> "Suspension
     )
 
 
+def suspensions_stopping(users, *, on: datetime.date) -> dict[int, Suspension]:
+    """`suspension_of` for several people at once, in two queries: user id -> the suspension
+    that stops them on the day, for those it stops."""
+    partners = {
+        partner.user_id: partner for partner in Partner.objects.filter(user__in=list(users)).select_related("user")
+    }
+    running = Suspension.objects.filter(
+        organisation_id__in={partner.organisation_id for partner in partners.values()},
+        lifted_at__isnull=True,
+        starts_on__lte=on,
+        ends_on__gt=on,
+    ).select_related("partnership", "organisation")
+    found: dict[int, Suspension] = {}
+    for suspension in running:
+        for user_id, partner in partners.items():
+            covers = not suspension.person_name or suspension.person_name.casefold() == (
+                partner.user.display_name.casefold()
+            )
+            if partner.organisation_id == suspension.organisation_id and covers:
+                found.setdefault(user_id, suspension)
+    return found
+
+
 @dataclass(frozen=True)
 class RunningSuspensions:
     """The suspensions running on a day, read once, for lists that mark who is suspended."""

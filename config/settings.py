@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "accounts",
     "partnerships",
     "declarations",
+    "meetings",
     "breaches",
     "privacy",
 ]

@@ -27,6 +27,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("manage/partnerships/", include("partnerships.urls")),
     path("declarations/", include("declarations.urls")),
+    path("meetings/", include("meetings.urls")),
     path("breaches/", include("breaches.urls")),
     path("privacy/", include("privacy.urls")),
     path("", include("conduct.urls")),

@@ -19,6 +19,7 @@ from conduct.selectors import (
     partnerships_of_partner,
     partnerships_where,
     suspension_of,
+    suspensions_stopping,
 )
 
 from .models import (
@@ -338,32 +339,42 @@ def _concerning_any(organisations, person_names) -> Q:
     return concerning
 
 
-def standing_conflicts(*, user_ids, organisations=(), person_names=()) -> QuerySet[Declaration]:
-    """The declarations of these people that stop them taking part in a decision about any of these
-    organisations or people: submitted or returned (not yet resolved), or accepted on condition
-    that they are excluded from such decisions, until the interest's stated end date has passed.
-
-    The one rule behind `decision_participation_check` and a meeting's conflicts list.
-    """
+def declared_interests(*, user_ids, organisations=(), person_names=(), on=None) -> QuerySet[Declaration]:
+    """The declarations of these people that stand in the way of a decision about any of these
+    organisations or people on the day, whether or not a dispensation lets them take part:
+    submitted or returned (not yet resolved), or accepted on condition that they are excluded
+    from such decisions, until the interest's stated end date has passed."""
     exclusion = ManagementAction.objects.filter(
         revision=OuterRef("revision"), kind=ManagementAction.Kind.EXCLUDED_FROM_DECISIONS
     )
-    today = timezone.localdate()
+    on = on or timezone.localdate()
     return (
         Declaration.objects.filter(declarant_id__in=list(user_ids))
         .annotate(counterparty_key=Lower("revision__counterparty_name"))
         .filter(_concerning_any(list(organisations), list(person_names)))
-        .exclude(Exists(current_dispensations(on=today).filter(declaration=OuterRef("pk"))))
         .filter(
             Q(status__in=Declaration.UNRESOLVED)
             | (
                 Q(status=Declaration.Status.ACCEPTED)
                 & Exists(exclusion)
-                & (Q(revision__ends_on__isnull=True) | Q(revision__ends_on__gte=today))
+                & (Q(revision__ends_on__isnull=True) | Q(revision__ends_on__gte=on))
             )
         )
         .select_related("revision__counterparty_organisation")
         .order_by("first_submitted_at", "pk")
+    )
+
+
+def standing_conflicts(*, user_ids, organisations=(), person_names=(), on=None) -> QuerySet[Declaration]:
+    """The declarations of these people that stop them taking part in a decision about any of these
+    organisations or people on the day (today unless given): `declared_interests` that no
+    dispensation in force that day covers.
+
+    The one rule behind `decision_participation_check` and a meeting's conflicts list.
+    """
+    on = on or timezone.localdate()
+    return declared_interests(user_ids=user_ids, organisations=organisations, person_names=person_names, on=on).exclude(
+        Exists(current_dispensations(on=on).filter(declaration=OuterRef("pk")))
     )
 
 
@@ -390,6 +401,29 @@ def decision_participation_check(*, user, organisation=None, person_name: str = 
         return DecisionCheck(allowed=True, conflicts=())
     conflicts = tuple(standing_conflicts(user_ids=[user.pk], organisations=organisations, person_names=[person_name]))
     return DecisionCheck(allowed=not conflicts, conflicts=conflicts)
+
+
+def decision_participation_checks(*, users, organisations=(), person_names=(), on=None) -> dict[int, DecisionCheck]:
+    """`decision_participation_check` for several people deciding together (an item at a meeting)
+    about any of these organisations or people on the day: user id -> their check, in a fixed
+    number of queries however many people decide."""
+    users = list(users)
+    on = on or timezone.localdate()
+    suspensions = suspensions_stopping(users, on=on)
+    conflicts: dict[int, list[Declaration]] = {}
+    if organisations or any(normalised_name(name) for name in person_names):
+        for declaration in standing_conflicts(
+            user_ids=[user.pk for user in users], organisations=organisations, person_names=person_names, on=on
+        ):
+            conflicts.setdefault(declaration.declarant_id, []).append(declaration)
+    checks = {}
+    for user in users:
+        if user.pk in suspensions:
+            checks[user.pk] = DecisionCheck(allowed=False, conflicts=(), suspension=suspensions[user.pk])
+        else:
+            found = tuple(conflicts.get(user.pk, ()))
+            checks[user.pk] = DecisionCheck(allowed=not found, conflicts=found)
+    return checks
 
 
 def open_annual_confirmations(partner: Partner) -> QuerySet[AnnualConfirmation]:

@@ -43,8 +43,11 @@ from .models import (
 )
 from .selectors import (  # noqa: F401 (other apps ask through services)
     DecisionCheck,
+    current_dispensations,
     days_late,
     decision_participation_check,
+    decision_participation_checks,
+    declared_interests,
     declaring_partnerships,
     latest_round,
     may_grant_dispensation,
@@ -335,6 +338,65 @@ def declaration_submit(*, declaration: Declaration, actor: User, note: str = "")
                 actor=actor,
                 how=AnnualConfirmation.How.DECLARED,
             )
+    return declaration
+
+
+def declaration_record_for(
+    *, declarant: User, partnership: Partnership, actor: User, occasion: str, **answers
+) -> Declaration:
+    """Record a declaration someone made aloud (at a meeting, to its chair), onto the register as
+    a submitted declaration like any other, which they may then update or end themselves.
+
+    Before: the declarant declares to the partnership; the answers describe a complete interest
+    that has no estimated value (gifts and hospitality are declared by the person themselves,
+    with their value). After: a submitted declaration in the declarant's name, unresolved until
+    a reviewer accepts it; its history says who recorded it and on what occasion.
+    """
+    unknown = set(answers) - INTEREST_FIELDS
+    if unknown:
+        raise TypeError(f"Not an answer: {', '.join(sorted(unknown))}")
+    if not declaring_partnerships(declarant).filter(pk=partnership.pk).exists():
+        raise DeclarationError(f"{declarant.display_name} does not declare to {partnership}.")
+    answers["counterparty_name"] = normalised_name(answers.get("counterparty_name", ""))
+    occasion = _check_note(occasion, required="Say where the declaration was made.")
+    partner = partner_for_user(declarant)
+    with transaction.atomic():
+        declaration = Declaration.objects.create(
+            declarant=declarant,
+            partner=partner,
+            organisation_id=partner.organisation_id if partner else None,
+            partnership=partnership,
+        )
+        revision = DeclarationRevision.objects.create(declaration=declaration, number=1, **answers)
+        if revision.is_valued or revision.unanswered:
+            raise DeclarationError(
+                "Record what the interest is, whom it concerns, what it is about and when it arose; "
+                "a gift or hospitality is declared by the person themselves."
+            )
+        _record(declaration, action=DeclarationEvent.Action.STARTED, from_status="", actor=actor, revision=revision)
+        now = timezone.now()
+        revision.submitted_at, revision.submitted_by = now, actor
+        revision.save(update_fields=["submitted_at", "submitted_by"])
+        policy = policy_for(partnership)
+        declaration.first_submitted_at, declaration.status, declaration.revision = (
+            now,
+            Declaration.Status.SUBMITTED,
+            revision,
+        )
+        declaration.is_late = (
+            days_late(arose_on=revision.arose_on, declared_on=timezone.localdate(now), policy=policy) is not None
+        )
+        declaration.save(update_fields=["first_submitted_at", "is_late", "status", "revision"])
+        event = _record(
+            declaration,
+            action=DeclarationEvent.Action.SUBMITTED,
+            from_status=Declaration.Status.DRAFT,
+            actor=actor,
+            note=occasion,
+            revision=revision,
+        )
+        if declaration.is_late:
+            _queue_event_email(event.pk)
     return declaration
 
 

@@ -8,6 +8,7 @@ from breaches import services as breach_services
 from conduct import services as conduct_services
 from conduct.models import Code, CodeReview, PartnershipRole, Principle
 from declarations import services as declaration_services
+from meetings import services as meeting_services
 from partnerships.models import PeopleUpload
 from privacy.services import subject_access_request_record
 from tests.conftest import make_user
@@ -74,7 +75,44 @@ def build_world(*, alliance, alice, bob, priya, ada):
         deliberate="no",
         respondent_summary="A concern about conduct at the October board.",
     )
+    # priya chairs a meeting at which alice's gift from Acme conflicts with the one item, and
+    # published the record of an earlier one.
+    meeting = meeting_services.meeting_create(
+        actor=priya,
+        partnership=alliance,
+        held_on=datetime.date(2026, 11, 25),
+        purpose="To award the community transport contract.",
+        chair=priya,
+        attendees=[alice.user, bob.user, pam],
+    )
+    meeting_item = meeting_services.meeting_item_add(
+        meeting=meeting,
+        actor=priya,
+        title="Transport contract",
+        confidential=False,
+        organisations=["Acme Health Supplies"],
+        people=[],
+    )
+    published_meeting = meeting_services.meeting_create(
+        actor=priya,
+        partnership=alliance,
+        held_on=datetime.date(2026, 11, 1),
+        purpose="To agree the carers' strategy.",
+        chair=priya,
+        attendees=[bob.user],
+    )
+    strategy = meeting_services.meeting_item_add(
+        meeting=published_meeting, actor=priya, title="Strategy", confidential=False, organisations=[], people=[]
+    )
+    meeting_services.meeting_item_decide(
+        meeting=published_meeting, actor=priya, item=strategy, outcome="Agreed.", participants=[priya, bob.user]
+    )
+    meeting_services.meeting_record_publish(meeting=published_meeting, actor=priya)
     return {
+        "meeting": meeting.pk,
+        "meeting_item": meeting_item.pk,
+        "published_meeting": published_meeting.pk,
+        "alice_user": alice.user.pk,
         "users": {"anonymous": None, "alice": alice.user, "bob": bob.user, "priya": priya, "pam": pam, "ada": ada},
         "signature": signature.reference,
         "draft": draft.number,

@@ -115,6 +115,24 @@ GET_MATRIX = [
     ("breaches:case-add-information", "/breaches/cases/{case}/add-information/", "302L 200 404 404 404 404"),
     ("breaches:evidence-download", "/breaches/evidence/{evidence}/", "404 404 404 200 404 200"),
     ("breaches:lessons", "/breaches/lessons/", "302L 403 403 200 403 200"),
+    # Meetings: priya (programme manager) chairs {meeting}, where alice has a conflict on the item;
+    # {published_meeting}'s record is public.
+    ("meetings:meeting-list", "/meetings/", "302L 403 403 200 403 200"),
+    ("meetings:meeting-create", "/meetings/new/", "302L 403 403 200 403 200"),
+    ("meetings:meeting-detail", "/meetings/{meeting}/", "302L 404 404 200 404 200"),
+    ("meetings:item-add", "/meetings/{meeting}/items/new/", "302L 404 404 200 404 200"),
+    ("meetings:declaration-record", "/meetings/{meeting}/declarations/new/", "302L 404 404 200 404 200"),
+    (
+        "meetings:conflict-handle",
+        "/meetings/{meeting}/items/{meeting_item}/conflicts/{alice_user}/",
+        "302L 404 404 200 404 200",
+    ),
+    ("meetings:item-decide", "/meetings/{meeting}/items/{meeting_item}/decision/", "302L 404 404 200 404 200"),
+    ("meetings:meeting-publish", "/meetings/{meeting}/publish/", "302L 404 404 200 404 200"),
+    ("meetings:policy-edit", "/meetings/rule/{alliance}/", "302L 403 403 200 403 200"),
+    ("meetings:public-meetings", "/meetings/public/{alliance}/", "200 200 200 200 200 200"),
+    ("meetings:public-record", "/meetings/public/{alliance}/{published_meeting}/", "200 200 200 200 200 200"),
+    ("meetings:public-record", "/meetings/public/{alliance}/{meeting}/", "404 404 404 404 404 404"),
     # Partnership administration: ada administers everything; priya manages the alliance's people.
     ("partnerships:partnership-list", "/manage/partnerships/", "302L 403 403 200 403 200"),
     ("partnerships:partnership-create", "/manage/partnerships/new/", "302L 403 403 403 403 200"),
@@ -293,6 +311,37 @@ POST_REFUSALS = [
         "breaches:case-appeal-decide",
         "/breaches/cases/{case}/appeal/decide/",
         {"anonymous": "302L", "alice": "404", "bob": "404"},
+    ),
+    (
+        "meetings:item-add",
+        "/meetings/{meeting}/items/new/",
+        {"anonymous": "302L", "alice": "404", "bob": "404", "pam": "404"},
+    ),
+    (
+        "meetings:declaration-record",
+        "/meetings/{meeting}/declarations/new/",
+        {"anonymous": "302L", "alice": "404", "bob": "404", "pam": "404"},
+    ),
+    (
+        "meetings:conflict-handle",
+        "/meetings/{meeting}/items/{meeting_item}/conflicts/{alice_user}/",
+        {"anonymous": "302L", "alice": "404", "bob": "404", "pam": "404"},
+    ),
+    (
+        "meetings:item-decide",
+        "/meetings/{meeting}/items/{meeting_item}/decision/",
+        {"anonymous": "302L", "alice": "404", "bob": "404", "pam": "404"},
+    ),
+    (
+        "meetings:meeting-publish",
+        "/meetings/{meeting}/publish/",
+        {"anonymous": "302L", "alice": "404", "bob": "404", "pam": "404"},
+    ),
+    ("meetings:meeting-create", "/meetings/new/", {"anonymous": "302L", "alice": "403", "bob": "403", "pam": "403"}),
+    (
+        "meetings:policy-edit",
+        "/meetings/rule/{alliance}/",
+        {"anonymous": "302L", "alice": "403", "bob": "403", "pam": "403"},
     ),
     (
         "partnerships:partnership-create",

@@ -1,0 +1,257 @@
+"""Reads for meetings: who runs which meeting, its conflicts list, and the public record."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+from django.db.models.functions import Lower
+from django.http import Http404
+
+from conduct.models import Organisation, Partnership, PartnershipRole, User
+from conduct.selectors import is_administrator, partnerships_where, roles_held
+from declarations.services import current_dispensations, declared_interests, normalised_name
+
+from .models import (
+    STRICTNESS,
+    AgendaItem,
+    Attendee,
+    ConflictHandling,
+    Handling,
+    ItemDecision,
+    ItemSubject,
+    Meeting,
+    MeetingPolicy,
+)
+
+RUNNING_ROLES = (PartnershipRole.Role.CHAIR, PartnershipRole.Role.PROGRAMME_MANAGER)
+
+
+# --- Who may do what --------------------------------------------------------------------
+
+
+def partnerships_for_meetings(user: User) -> QuerySet[Partnership]:
+    """The partnerships whose meetings the user records: as their chair or programme manager
+    (administrators: all)."""
+    return partnerships_where(user, *RUNNING_ROLES).order_by("name")
+
+
+def may_run(user: User, meeting: Meeting) -> bool:
+    """The meeting's own chair, the partnership's chair or programme manager, and administrators
+    prepare a meeting and record what happened at it."""
+    if not user.is_authenticated:
+        return False
+    if is_administrator(user) or meeting.chair_id == user.pk:
+        return True
+    held = roles_held(user)
+    return any((meeting.partnership_id, role) in held for role in RUNNING_ROLES)
+
+
+def meetings_for_user(user: User) -> QuerySet[Meeting]:
+    if is_administrator(user):
+        meetings = Meeting.objects.all()
+    else:
+        meetings = Meeting.objects.filter(partnership__in=partnerships_for_meetings(user).values("pk")) | (
+            Meeting.objects.filter(chair_id=user.pk)
+        )
+    return meetings.select_related("partnership", "chair").order_by("-held_on", "-pk")
+
+
+def meeting_for_user(user: User, pk: int) -> Meeting:
+    """A meeting, for those who run it; 404 for anyone else."""
+    meeting = Meeting.objects.select_related("partnership", "chair").filter(pk=pk).first()
+    if meeting is None or not may_run(user, meeting):
+        raise Http404("No such meeting")
+    return meeting
+
+
+def policy_for(partnership: Partnership) -> MeetingPolicy:
+    """The partnership's rule for conflicted attendees, or the defaults (not saved) if it set none."""
+    return MeetingPolicy.objects.filter(partnership=partnership).first() or MeetingPolicy(partnership=partnership)
+
+
+# --- The conflicts list -------------------------------------------------------------------
+
+
+@dataclass
+class ItemConflict:
+    """One attendee's conflict on one item: the declarations behind it, what the rule asks,
+    the dispensations in force on the day of the meeting, and what was recorded."""
+
+    attendee: User
+    declarations: list = field(default_factory=list)
+    required: str = Handling.STAYED_NOT_VOTING
+    dispensations: list = field(default_factory=list)
+    handling: ConflictHandling | None = None
+
+    @property
+    def required_label(self) -> str:
+        return Handling(self.required).label
+
+    @property
+    def summary(self) -> str:
+        return "; ".join(declaration.revision.summary for declaration in self.declarations)
+
+
+@dataclass
+class ItemRecord:
+    item: AgendaItem
+    conflicts: list[ItemConflict]
+    decision: ItemDecision | None
+
+    @property
+    def unhandled(self) -> list[ItemConflict]:
+        return [conflict for conflict in self.conflicts if conflict.handling is None]
+
+    def conflict_of(self, user_id: int) -> ItemConflict | None:
+        return next((conflict for conflict in self.conflicts if conflict.attendee.pk == user_id), None)
+
+
+def _keys(subjects) -> tuple[set[int], set[str]]:
+    """The organisations an item concerns (linked records) and every name it gives, as the
+    register compares them: spacing tidied, case ignored."""
+    organisation_ids = {subject.organisation_id for subject in subjects if subject.organisation_id}
+    names = {normalised_name(subject.name).lower() for subject in subjects}
+    return organisation_ids, names
+
+
+def _names(declaration) -> set[str]:
+    revision = declaration.revision
+    names = {normalised_name(revision.counterparty_name).lower()} if revision.counterparty_name else set()
+    if revision.counterparty_organisation_id:
+        names.add(normalised_name(revision.counterparty_organisation.name).lower())
+    return names
+
+
+def meeting_items(meeting: Meeting, *, item_id: int | None = None) -> list[AgendaItem]:
+    """The agenda, or one item of it, with whom each item concerns, what happened and its decision."""
+    items = AgendaItem.objects.filter(meeting=meeting)
+    if item_id is not None:
+        items = items.filter(pk=item_id)
+    return list(
+        items.prefetch_related(
+            Prefetch("subjects", queryset=ItemSubject.objects.select_related("organisation")),
+            Prefetch(
+                "handlings",
+                queryset=ConflictHandling.objects.select_related(
+                    "attendee", "dispensation", "declaration__revision__counterparty_organisation"
+                ),
+            ),
+            Prefetch(
+                "decision",
+                queryset=ItemDecision.objects.prefetch_related(
+                    Prefetch("participants", queryset=User.objects.order_by("last_name", "first_name", "pk"))
+                ),
+            ),
+        ).order_by("number")
+    )
+
+
+def meeting_attendees(meeting: Meeting) -> list[User]:
+    return [
+        attendee.user
+        for attendee in Attendee.objects.filter(meeting=meeting)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "pk")
+    ]
+
+
+def meeting_record(meeting: Meeting, *, items=None, attendees=None) -> list[ItemRecord]:
+    """The conflicts list: each attendee's declared interests matched against each item, by
+    organisation and by person, with what the partnership's rule asks of them; with what was
+    recorded at the meeting. A fixed number of queries, however many attendees and items.
+
+    While the meeting is planned the list is read afresh from the register (so a declaration
+    made on the spot joins it); once its record is published, only what was recorded counts.
+    """
+    items = meeting_items(meeting) if items is None else items
+    attendees = meeting_attendees(meeting) if attendees is None else attendees
+    records = [ItemRecord(item=item, conflicts=[], decision=_decision(item)) for item in items]
+    by_item = {record.item.pk: {} for record in records}
+    for record in records:
+        for handling in record.item.handlings.all():
+            by_item[record.item.pk][handling.attendee_id] = ItemConflict(
+                attendee=handling.attendee, declarations=[handling.declaration], handling=handling
+            )
+    if not meeting.is_published and attendees and items:
+        subjects = [subject for item in items for subject in item.subjects.all()]
+        organisations = [subject.organisation for subject in subjects if subject.organisation_id]
+        interests = declared_interests(
+            user_ids=[user.pk for user in attendees],
+            organisations=organisations,
+            person_names=[subject.name for subject in subjects],
+            on=meeting.held_on,
+        ).prefetch_related(
+            Prefetch(
+                "dispensations",
+                queryset=current_dispensations(on=meeting.held_on).order_by("ends_on", "pk"),
+                to_attr="dispensations_in_force",
+            )
+        )
+        people = {user.pk: user for user in attendees}
+        keys = {item.pk: _keys(item.subjects.all()) for item in items}
+        for declaration in interests:
+            for item in items:
+                organisation_ids, names = keys[item.pk]
+                if declaration.revision.counterparty_organisation_id not in organisation_ids and not (
+                    _names(declaration) & names
+                ):
+                    continue
+                conflicts = by_item[item.pk]
+                conflict = conflicts.setdefault(
+                    declaration.declarant_id, ItemConflict(attendee=people[declaration.declarant_id])
+                )
+                if conflict.handling is None:
+                    conflict.declarations.append(declaration)
+                    conflict.dispensations.extend(declaration.dispensations_in_force)
+    policy = policy_for(meeting.partnership)
+    for record in records:
+        for conflict in by_item[record.item.pk].values():
+            conflict.required = min(
+                (policy.required_for(declaration.revision.kind) for declaration in conflict.declarations),
+                key=STRICTNESS.index,
+            )
+        record.conflicts = sorted(
+            by_item[record.item.pk].values(),
+            key=lambda conflict: (conflict.attendee.last_name, conflict.attendee.first_name, conflict.attendee.pk),
+        )
+    return records
+
+
+def _decision(item: AgendaItem) -> ItemDecision | None:
+    try:
+        return item.decision
+    except ItemDecision.DoesNotExist:
+        return None
+
+
+def subject_lines(item: AgendaItem, kind: str) -> list[str]:
+    return [subject.name for subject in item.subjects.all() if subject.kind == kind]
+
+
+def item_subjects(item: AgendaItem) -> tuple[list, list[str]]:
+    """Whom an item concerns, as the decision check asks for them: organisations and names."""
+    subjects = list(item.subjects.all())
+    organisations = [subject.organisation for subject in subjects if subject.organisation_id]
+    return organisations, [subject.name for subject in subjects]
+
+
+# --- The public record ------------------------------------------------------------------
+
+
+def public_meetings(partnership: Partnership) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(partnership=partnership, status=Meeting.Status.PUBLISHED).order_by("-held_on", "-pk")
+
+
+def public_meeting(partnership: Partnership, pk: int) -> Meeting:
+    meeting = public_meetings(partnership).select_related("partnership", "chair").filter(pk=pk).first()
+    if meeting is None:
+        raise Http404("No such published meeting")
+    return meeting
+
+
+def organisations_named(names) -> dict[str, Organisation]:
+    """Conduct's organisations by name, spacing tidied and case ignored: the folded name -> it."""
+    wanted = {normalised_name(name).lower() for name in names if normalised_name(name)}
+    if not wanted:
+        return {}
+    found = Organisation.objects.annotate(key=Lower("name")).filter(key__in=sorted(wanted))
+    return {organisation.name.lower(): organisation for organisation in found}

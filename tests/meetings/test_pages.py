@@ -1,0 +1,139 @@
+"""The meeting pages, through the test client: each form re-shows what was typed with a
+GOV.UK error summary, and saves nothing, when the input is wrong."""
+
+import pytest
+
+from declarations.models import Declaration
+from meetings.models import AgendaItem, ConflictHandling, ItemDecision, Meeting, MeetingPolicy
+
+from .conftest import OUTSIDE_EMPLOYMENT, add_item, declare
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_chair_records_a_meeting(client, alliance, cara, alice, bob):
+    client.force_login(cara)
+    response = client.post(
+        "/meetings/new/",
+        {
+            "partnership": alliance.pk,
+            "held_on_0": "25",
+            "held_on_1": "3",
+            "held_on_2": "2026",
+            "purpose": "To award the transport contract.",
+            "chair": "CARA@example.org",
+            "attendees": "alice@example.org\nbob@example.org, alice@example.org",
+        },
+    )
+    meeting = Meeting.objects.get()
+    assert response.status_code == 302 and response["Location"] == meeting.get_absolute_url()
+    assert meeting.chair == cara
+    assert set(meeting.attendees.values_list("user__username", flat=True)) == {"alice", "bob", "cara"}
+
+
+def test_an_unknown_attendee_is_named_in_the_error_summary_and_nothing_is_saved(client, alliance, cara):
+    client.force_login(cara)
+    response = client.post(
+        "/meetings/new/",
+        {
+            "partnership": alliance.pk,
+            "held_on_0": "31",
+            "held_on_1": "2",
+            "held_on_2": "2026",
+            "purpose": "",
+            "chair": "cara@example.org",
+            "attendees": "nobody@example.org",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and "<title>Error: Record a meeting" in page
+    assert "There is a problem" in page
+    assert "The date of the meeting must be a real date" in page
+    assert "Enter the purpose of the meeting" in page
+    assert "Nobody has the email address nobody@example.org" in page
+    assert "nobody@example.org</textarea>" in page
+    assert not Meeting.objects.exists()
+
+
+def test_the_chair_adds_an_item_records_a_declaration_what_happened_and_the_decision(
+    client, meeting, cara, alice, bob, acme
+):
+    declare(alice, counterparty_organisation=acme, **OUTSIDE_EMPLOYMENT)
+    client.force_login(cara)
+    response = client.post(
+        f"/meetings/{meeting.pk}/items/new/",
+        {
+            "title": "Transport contract",
+            "organisations": "Acme Health Supplies\n\n",
+            "people": "",
+            "confidential": "no",
+        },
+    )
+    assert response.status_code == 302
+    item = AgendaItem.objects.get()
+    assert [subject.organisation for subject in item.subjects.all()] == [acme]
+
+    response = client.post(
+        f"/meetings/{meeting.pk}/declarations/new/",
+        {
+            "attendee": bob.user.pk,
+            "kind": "personal",
+            "situation": "loyalty_interest",
+            "concerning": "Acme Health Supplies",
+            "description": "His brother works there",
+            "arose_on_0": "1",
+            "arose_on_1": "1",
+            "arose_on_2": "2020",
+        },
+    )
+    assert response.status_code == 302
+    assert Declaration.objects.filter(declarant=bob.user, status="submitted").count() == 1
+
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert "2 conflicts of interest on 1 item" in page
+    url = f"/meetings/{meeting.pk}/items/{item.pk}/conflicts/{alice.user.pk}/"
+    response = client.post(url, {"handling": "stayed_not_voting"})
+    assert "must have left the room" in response.content.decode() and not ConflictHandling.objects.exists()
+    assert client.post(url, {"handling": "left_room"}).status_code == 302
+    assert (
+        client.post(
+            f"/meetings/{meeting.pk}/items/{item.pk}/conflicts/{bob.user.pk}/", {"handling": "stayed_not_voting"}
+        ).status_code
+        == 302
+    )
+
+    decide_url = f"/meetings/{meeting.pk}/items/{item.pk}/decision/"
+    form = client.get(decide_url).context["form"]
+    # Those who left the room or did not vote are not ticked.
+    assert {user.username for user in form.initial["participants"]} == {"cara", "priya"}
+    response = client.post(decide_url, {"outcome": "", "participants": [alice.user.pk]})
+    page = response.content.decode()
+    assert "Enter what was decided" in page and not ItemDecision.objects.exists()
+    response = client.post(decide_url, {"outcome": "Awarded.", "participants": [alice.user.pk, cara.pk]})
+    assert "Alice Adams left the room for the item." in response.content.decode()
+    response = client.post(decide_url, {"outcome": "Awarded.", "participants": [cara.pk]})
+    assert response.status_code == 302 and ItemDecision.objects.get().outcome == "Awarded."
+
+    response = client.post(f"/meetings/{meeting.pk}/publish/")
+    assert response.status_code == 302 and response["Location"] == meeting.get_public_url()
+    # Once published, the forms send the chair back to the meeting.
+    assert client.get(f"/meetings/{meeting.pk}/items/new/")["Location"] == meeting.get_absolute_url()
+
+
+def test_the_rule_is_edited_on_its_own_page(client, alliance, cara):
+    client.force_login(cara)
+    response = client.post(
+        f"/meetings/rule/{alliance.slug}/", {"financial_interest": "left_room", "other_interest": "left_room"}
+    )
+    assert response.status_code == 302
+    assert MeetingPolicy.objects.get(partnership=alliance).other_interest == "left_room"
+    response = client.post(f"/meetings/rule/{alliance.slug}/", {"financial_interest": "nonsense"})
+    page = response.content.decode()
+    assert "Select a valid choice" not in page and "Choose what the rule asks of any other interest" in page
+
+
+def test_a_meeting_page_is_for_those_who_run_it(client, meeting, cara, alice):
+    add_item(meeting, cara)
+    client.force_login(alice.user)
+    assert client.get(meeting.get_absolute_url()).status_code == 404
+    assert client.get("/meetings/").status_code == 403
