@@ -1,9 +1,12 @@
 """The privacy notice says what is kept, why, for how long and who sees it, and every
 form that asks for personal data links to it."""
 
+import re
+
 import pytest
 
 from privacy import services
+from tests.security.test_access_matrix import GET_MATRIX, WHO, world  # noqa: F401 (the matrix's people and records)
 
 
 def test_anyone_reads_the_notice_with_the_periods_in_force(client, ada):
@@ -41,3 +44,91 @@ def test_the_notice_takes_the_same_queries_whatever_the_rules(client, ada, djang
         services.retention_rule_set(kind=kind, months=30, actor=ada, reason="x")
     with django_assert_num_queries(1):
         client.get("/privacy/")
+
+
+# Answers that are personal data: about the person filling in the form, or about someone else
+# (a reason or a finding written about the people in a case is personal data about them).
+PERSONAL_FIELDS = {
+    "username",
+    "name",
+    "email",
+    "job_title",
+    "typed_name",
+    "asked_by",
+    "reporter_name",
+    "reporter_email",
+    "respondent_person_name",
+    "incident_place",
+    "description",
+    "counterparty_name",
+    "text",
+    "evidence",
+    "file",
+    "reason",
+    "note",
+    "feedback",
+    "finding",
+    "reasons",
+    "wider_causes",
+    "lessons",
+    "respondent_summary",
+}
+# Forms with such a field whose answers are about no one.
+ABOUT_NO_ONE = {
+    "conduct:item-add": "the code's own wording",
+    "conduct:item-edit": "the code's own wording",
+    "privacy:retention-period-edit": "why a retention period changes",
+    "partnerships:organisation-add": "an organisation's name",
+    "partnerships:partnership-create": "a partnership's name",
+    "partnerships:partnership-edit": "a partnership's name",
+}
+
+
+def forms_without_the_notice(html: str) -> list[set[str]]:
+    """The fields of each form in the page's main content that asks for personal data
+    with no link to the privacy notice above it."""
+    main = html[html.find("<main") : html.find("</main>")]
+    missing = []
+    for form in re.finditer(r"<form.*?</form>", main, re.S):
+        fields = set(re.findall(r'<(?:input|textarea|select)[^>]*name="([^"]+)"', form.group()))
+        if fields & PERSONAL_FIELDS and 'href="/privacy/"' not in main[: form.start()]:
+            missing.append(fields & PERSONAL_FIELDS)
+    return missing
+
+
+def test_every_form_that_asks_for_personal_data_links_to_the_notice_above_it(client, world):  # noqa: F811
+    """Every page of the access matrix, as everyone who may see it."""
+    missing = []
+    for name, path, answers in GET_MATRIX:
+        if name in ABOUT_NO_ONE:
+            continue
+        for who, answer in zip(WHO, answers.split(), strict=True):
+            if answer != "200":
+                continue
+            client.logout()
+            if world["users"][who]:
+                client.force_login(world["users"][who])
+            response = client.get(path.format(**world))
+            if response["Content-Type"].startswith("text/html"):
+                missing += [
+                    f"{name} as {who}: {sorted(fields)}"
+                    for fields in forms_without_the_notice(response.content.decode())
+                ]
+    assert not missing, "\n".join(missing)
+
+
+@pytest.mark.parametrize("step", ["close", "view"])
+def test_closing_a_case_and_a_panel_members_view_link_to_the_notice(client, people, step):
+    from tests.breaches.conftest import case_in, convene
+
+    if step == "close":
+        case = case_in("decided", people=people)
+        client.force_login(people["priya"])
+    else:
+        case = case_in("formal", people=people)
+        convene(case)
+        client.force_login(people["pam"])
+    response = client.get(f"/breaches/cases/{case.pk}/{step}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<form" in html and forms_without_the_notice(html) == []
