@@ -15,7 +15,7 @@ from govuk.form_inputs import KeepsWhatIsTypedMixin
 
 from .evidence import ACCEPTED_DESCRIPTION, evidence_kind
 from .models import NAME_MAX_LENGTH, PLACE_MAX_LENGTH, TEXT_MAX_LENGTH, BreachCase, CaseMessage
-from .receipt_codes import receipt_code_normalise
+from .receipt_codes import receipt_code_new, receipt_code_normalise
 
 
 def gds_helper(*fields, button: str, method: str = "post", action: str = "") -> FormHelper:
@@ -188,9 +188,14 @@ class ReportDetailsForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
         error_messages={"invalid": "Enter an email address in the correct format, like name@example.com"},
     )
     evidence = EvidenceField()
+    # A receipt code made when the form is shown: sent twice, the form makes one case
+    # (breach_case_report), and both answers show this code.
+    submission = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
 
     def __init__(self, *args, organisations, sections, user, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("submission", receipt_code_new())
         self.fields["respondent_organisation"].queryset = organisations
         self.fields["evidence"].help_text = _evidence_help() + " You can add more files later."
         self.item_field_names = []
@@ -256,6 +261,7 @@ class ReportDetailsForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
             Field.radios("identity", legend_size="s"),
             *reporter_fields,
             Field("evidence"),
+            Field("submission"),
             button="Send the report",
         )
 

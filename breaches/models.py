@@ -3,6 +3,7 @@ in it), triaged by the programme manager, handled informally or by a panel,
 decided fairly and closed, with every move recorded."""
 
 import datetime
+import secrets
 import uuid
 from dataclasses import dataclass
 
@@ -126,9 +127,15 @@ class CaseDeadlines:
     feedback_due_soon: bool
 
 
-def case_reference(pk: int) -> str:
-    """How people name a case: BC-00042."""
-    return f"BC-{pk:05d}"
+REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def case_reference_new() -> str:
+    """How people name a case: BC-7K3MQ-X9PDA, ten random characters of Crockford's
+    base 32 (50 bits, so two cases never share one), which say nothing of how many
+    cases there are. Cases from before kept their BC-00042."""
+    code = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(10))
+    return f"BC-{code[:5]}-{code[5:]}"
 
 
 # At module level, so that the model's constraints can name the values.
@@ -202,6 +209,7 @@ class BreachCase(models.Model):
     UPHELD = (Outcome.RESOLVED_INFORMALLY, Outcome.FORMAL_WARNING, Outcome.SUSPENSION, Outcome.TERMINATION)
 
     # What the concern is about.
+    reference = models.CharField(max_length=20, unique=True, default=case_reference_new, editable=False)
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="breach_cases")
     respondent_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="breach_cases")
     respondent_person_name = models.CharField(max_length=NAME_MAX_LENGTH, blank=True)
@@ -221,6 +229,9 @@ class BreachCase(models.Model):
     reporter_name = models.CharField(max_length=NAME_MAX_LENGTH, blank=True)
     reporter_email = models.EmailField(blank=True)
     receipt_code_sha256 = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    # The hash of the one-off value the report form carried: the same form sent twice,
+    # or twenty times at once, makes one case.
+    submission_sha256 = models.CharField(max_length=64, null=True, blank=True, unique=True)
     reported_at = models.DateTimeField()
 
     # Deadlines fixed from the partnership's policy when the report arrives.
@@ -334,10 +345,6 @@ class BreachCase(models.Model):
 
     def get_absolute_url(self) -> str:
         return object_url("breaches:case-detail", pk=self.pk)
-
-    @property
-    def reference(self) -> str:
-        return case_reference(self.pk)
 
     @property
     def is_open(self) -> bool:

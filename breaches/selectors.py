@@ -31,8 +31,8 @@ from .models import (
     Panel,
     PanelMember,
     PanelView,
-    case_reference,
 )
+from .receipt_codes import receipt_code_normalise, receipt_code_sha256
 
 
 def policy_for(partnership: Partnership) -> BreachPolicy:
@@ -285,7 +285,7 @@ CASES_CSV_HEADER = [
     "Closed or withdrawn",
 ]
 _CASES_CSV_COLUMNS = (
-    "pk",
+    "reference",
     "partnership__name",
     "respondent_organisation__name",
     "status",
@@ -317,7 +317,7 @@ def cases_csv_rows(cases: QuerySet[BreachCase], *, chunk_size: int = 2000):
         return moment.astimezone(zone).date().isoformat() if moment else ""
 
     for (
-        pk,
+        reference,
         partnership,
         respondent,
         status,
@@ -333,7 +333,7 @@ def cases_csv_rows(cases: QuerySet[BreachCase], *, chunk_size: int = 2000):
         decided_at,
     ) in cases.values_list(*_CASES_CSV_COLUMNS).iterator(chunk_size=chunk_size):
         yield [
-            case_reference(pk),
+            reference,
             partnership,
             respondent,
             labels["status"][status],
@@ -636,3 +636,10 @@ def panel_views_by(user: User) -> QuerySet[PanelView]:
 
 def evidence_uploaded_by(user: User) -> QuerySet[Evidence]:
     return Evidence.objects.filter(uploaded_by=user).select_related("case").order_by("uploaded_at", "pk")
+
+
+def report_already_sent(submission: str) -> bool:
+    """Whether the report form carrying this one-off value has already made its case."""
+    return bool(receipt_code_normalise(submission)) and (
+        BreachCase.objects.filter(submission_sha256=receipt_code_sha256(submission)).exists()
+    )

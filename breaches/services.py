@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -48,7 +48,7 @@ from .models import (
     PanelMember,
     PanelView,
 )
-from .receipt_codes import receipt_code_new, receipt_code_sha256
+from .receipt_codes import receipt_code_new, receipt_code_normalise, receipt_code_sha256
 
 Status = BreachCase.Status
 Action = BreachCase.Action
@@ -346,6 +346,7 @@ def breach_case_report(
     reporter_name: str = "",
     reporter_email: str = "",
     evidence=None,
+    submission: str = "",
 ) -> tuple[BreachCase, str]:
     """Record a concern about a partner organisation.
 
@@ -357,6 +358,10 @@ def breach_case_report(
     C4PC asks) and so is a reporter who gave an address. Returns the case and,
     for a reporter without an account or who chose anonymity, the receipt code
     (shown once, never stored) or "" otherwise.
+
+    `submission` is the one-off receipt code the report form was given when shown:
+    the same form sent again, even at the same moment, returns the case it made
+    (and the same receipt code) rather than making another.
     """
     if identity not in BreachCase.Identity.values:
         raise BreachError("Choose whether to report confidentially or anonymously.")
@@ -384,41 +389,60 @@ def breach_case_report(
         reporter_name = reporter_email = ""
     elif not reporter_name.strip():
         raise BreachError("Enter your name, or choose to report anonymously.")
-    receipt_code = "" if reporter is not None else receipt_code_new()
+    submitted_code = receipt_code_normalise(submission) and submission
+    code = submitted_code or receipt_code_new()
+    submission_sha256 = receipt_code_sha256(code)
+    receipt_code = "" if reporter is not None else code
+    if submitted_code and (sent := _already_reported(submission_sha256, receipt_code)):
+        return sent
     policy = selectors.policy_for(partnership)
 
-    with transaction.atomic():
-        case = BreachCase.objects.create(
-            partnership=partnership,
-            respondent_organisation=respondent_organisation,
-            respondent_person_name=" ".join(respondent_person_name.split()),
-            incident_date=incident_date,
-            incident_place=_required(incident_place, "Enter where it happened."),
-            description=_required(description, "Describe what happened."),
-            code_version=version,
-            confidentiality_breach=confidentiality_breach,
-            identity=identity,
-            reporter=reporter,
-            reporter_name=reporter_name.strip(),
-            reporter_email=reporter_email.strip(),
-            receipt_code_sha256=receipt_code_sha256(receipt_code) if receipt_code else None,
-            reported_at=timezone.now(),
-            triage_due_on=add_working_days(today, policy.triage_target_working_days),
-            acknowledge_due_on=today + datetime.timedelta(days=policy.acknowledgement_days),
-            feedback_due_on=add_months(today, policy.feedback_months),
-        )
-        case.cited_items.set(cited_items)
-        case.cited_principles.set(cited_principles)
-        if evidence is not None:
-            _evidence_add(case, upload=evidence, source=Evidence.Source.REPORTER, actor=reporter)
-        # An anonymous report's history names nobody, even when sent from an account.
-        _event(case, action=Action.REPORT, from_status="", to_status=Status.REPORTED, actor=reporter)
-        if confidentiality_breach:
-            _email(case, CaseEmail.Kind.CONFIDENTIALITY)
-        _email(case, CaseEmail.Kind.REPORTED)
-        if reporter is not None or case.reporter_email:
-            _email(case, CaseEmail.Kind.RECEIVED)
+    try:
+        with transaction.atomic():
+            case = BreachCase.objects.create(
+                partnership=partnership,
+                respondent_organisation=respondent_organisation,
+                respondent_person_name=" ".join(respondent_person_name.split()),
+                incident_date=incident_date,
+                incident_place=_required(incident_place, "Enter where it happened."),
+                description=_required(description, "Describe what happened."),
+                code_version=version,
+                confidentiality_breach=confidentiality_breach,
+                identity=identity,
+                reporter=reporter,
+                reporter_name=reporter_name.strip(),
+                reporter_email=reporter_email.strip(),
+                receipt_code_sha256=receipt_code_sha256(receipt_code) if receipt_code else None,
+                submission_sha256=submission_sha256,
+                reported_at=timezone.now(),
+                triage_due_on=add_working_days(today, policy.triage_target_working_days),
+                acknowledge_due_on=today + datetime.timedelta(days=policy.acknowledgement_days),
+                feedback_due_on=add_months(today, policy.feedback_months),
+            )
+            case.cited_items.set(cited_items)
+            case.cited_principles.set(cited_principles)
+            if evidence is not None:
+                _evidence_add(case, upload=evidence, source=Evidence.Source.REPORTER, actor=reporter)
+            # An anonymous report's history names nobody, even when sent from an account.
+            _event(case, action=Action.REPORT, from_status="", to_status=Status.REPORTED, actor=reporter)
+            if confidentiality_breach:
+                _email(case, CaseEmail.Kind.CONFIDENTIALITY)
+            _email(case, CaseEmail.Kind.REPORTED)
+            if reporter is not None or case.reporter_email:
+                _email(case, CaseEmail.Kind.RECEIVED)
+    except IntegrityError:
+        # The same form sent at the same moment: the other request's case won the unique hash.
+        if not submitted_code or (sent := _already_reported(submission_sha256, receipt_code)) is None:
+            raise
+        return sent
     return case, receipt_code
+
+
+def _already_reported(submission_sha256: str, receipt_code: str) -> tuple[BreachCase, str] | None:
+    case = BreachCase.objects.filter(submission_sha256=submission_sha256).first()
+    if case is None:
+        return None
+    return case, receipt_code if case.receipt_code_sha256 else ""
 
 
 # --- Triage and routing ----------------------------------------------------------------------

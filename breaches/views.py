@@ -32,17 +32,17 @@ from .forms import (
 )
 from .models import BreachCase, CaseMessage, Evidence
 from .receipt_codes import receipt_code_sha256
+from .report_limits import report_limit_refusal
+from .reporter_cookies import (
+    receipt_case_ids,
+    receipt_cases_remember,
+    report_sent_forget,
+    report_sent_recall,
+    report_sent_remember,
+)
 
 PAGE_SIZE = 50
-# The cases whose receipt code was entered in this browser session.
-RECEIPT_CASES = "breach_receipt_case_ids"
-# The reference and receipt code of the report just sent, shown once.
-REPORT_SENT = "breach_report_sent"
 Action = BreachCase.Action
-
-
-def _receipt_case_ids(request) -> list[int]:
-    return request.session.get(RECEIPT_CASES, [])
 
 
 def _handled_case(request, pk) -> BreachCase:
@@ -93,6 +93,12 @@ def report_details(request):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        # Reports without an account, or anonymous, are counted; the same form sent again is not.
+        limited = not request.user.is_authenticated or data["identity"] == BreachCase.Identity.ANONYMOUS
+        limited = limited and not selectors.report_already_sent(data["submission"])
+        if limited and (refusal := report_limit_refusal(request)):
+            form.add_error(None, refusal)
+            return _report_details_page(request, form, partnership, incident_date, version, status=429)
         try:
             case, receipt_code = services.breach_case_report(
                 actor=request.user if request.user.is_authenticated else None,
@@ -109,36 +115,45 @@ def report_details(request):
                 reporter_name=data.get("reporter_name", ""),
                 reporter_email=data.get("reporter_email", ""),
                 evidence=data["evidence"],
+                submission=data["submission"],
             )
         except services.BreachError as error:
             form.add_error(None, error.message)
         else:
-            request.session[REPORT_SENT] = {
-                "reference": case.reference,
-                "receipt_code": receipt_code,
-                "acknowledge_by": date_format(case.acknowledge_due_on, "j F Y"),
-                "feedback_by": date_format(case.feedback_due_on, "j F Y"),
-            }
-            return redirect("breaches:report-sent")
-    return render(
-        request,
-        "breaches/report_details.html",
-        {
-            "form": form,
-            "partnership": partnership,
-            "incident_date": incident_date,
-            "version": version,
-            "file_chosen": bool(request.FILES),
-        },
-    )
+            response = redirect("breaches:report-sent")
+            report_sent_remember(
+                response,
+                {
+                    "reference": case.reference,
+                    "receipt_code": receipt_code,
+                    "acknowledge_by": date_format(case.acknowledge_due_on, "j F Y"),
+                    "feedback_by": date_format(case.feedback_due_on, "j F Y"),
+                },
+            )
+            return response
+    return _report_details_page(request, form, partnership, incident_date, version)
+
+
+def _report_details_page(request, form, partnership, incident_date, version, *, status: int = 200):
+    context = {
+        "form": form,
+        "partnership": partnership,
+        "incident_date": incident_date,
+        "version": version,
+        "file_chosen": bool(request.FILES),
+    }
+    return render(request, "breaches/report_details.html", context, status=status)
 
 
 def report_sent(request):
-    sent = request.session.pop(REPORT_SENT, None)
+    sent = report_sent_recall(request)
     if sent is None:
         messages.info(request, "Your report was sent. Its receipt code is shown only once, straight after sending.")
-        return redirect("breaches:index")
-    return render(request, "breaches/report_sent.html", {"sent": sent})
+        response = redirect("breaches:index")
+    else:
+        response = render(request, "breaches/report_sent.html", {"sent": sent})
+    report_sent_forget(response)
+    return response
 
 
 # --- Following a report up ---------------------------------------------------------------------
@@ -151,15 +166,15 @@ def follow_up(request):
         if case is None:
             form.add_error("code", "No report has this receipt code. Check the code and try again")
         else:
-            ids = [pk for pk in _receipt_case_ids(request) if pk != case.pk] + [case.pk]
-            request.session.cycle_key()
-            request.session[RECEIPT_CASES] = ids
-            return redirect("breaches:follow-up-case", pk=case.pk)
+            ids = [pk for pk in receipt_case_ids(request) if pk != case.pk] + [case.pk]
+            response = redirect("breaches:follow-up-case", pk=case.pk)
+            receipt_cases_remember(response, ids)
+            return response
     return render(request, "breaches/follow_up.html", {"form": form})
 
 
 def follow_up_case(request, pk):
-    case = selectors.case_for_receipt(_receipt_case_ids(request), pk)
+    case = selectors.case_for_receipt(receipt_case_ids(request), pk)
     if case is None:
         messages.info(request, "Enter your receipt code to see your report.")
         return redirect("breaches:follow-up")
@@ -618,7 +633,7 @@ def case_message(request, pk):
 
 
 def evidence_download(request, pk):
-    evidence = selectors.evidence_for_user(request.user, pk, _receipt_case_ids(request))
+    evidence = selectors.evidence_for_user(request.user, pk, receipt_case_ids(request))
     if not evidence.is_served:
         # Held until the virus scanner calls it clean, or refused: the page says which, never the file.
         status = 410 if evidence.scan == Evidence.Scan.REFUSED else 409

@@ -289,6 +289,9 @@ DECLARATION_CONFIRMATION_REMINDER_DAYS = env_int("DECLARATION_CONFIRMATION_REMIN
 # through the app, which checks who is asking; the largest file accepted.
 BREACH_EVIDENCE_ROOT = Path(os.environ.get("BREACH_EVIDENCE_ROOT") or VAR_DIR / "evidence")
 BREACH_EVIDENCE_MAX_BYTES = env_int("BREACH_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+# Reports sent without an account, or anonymously, in an hour: from one address, and from one browser.
+BREACH_REPORTS_PER_ADDRESS = env_int("BREACH_REPORTS_PER_ADDRESS", 10)
+BREACH_REPORTS_PER_SESSION = env_int("BREACH_REPORTS_PER_SESSION", 3)
 # The largest request body accepted: the largest file (evidence, or a list of people, 10 MB) and the
 # form around it. Anything larger is refused with a 413 page before it is read (govuk.request_size);
 # the proxy's client_max_body_size should say the same (docs/deployment.md).

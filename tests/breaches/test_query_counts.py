@@ -28,7 +28,7 @@ OUTCOMES = {
     "informal": ("not_upheld", "resolved_informally"),
     "formal": ("formal_warning", "not_upheld", "suspension", "termination"),
 }
-REFERENCE = re.compile(r">BC-\d{5}<")
+REFERENCE = re.compile(r">BC-[0-9A-Z]{5}-[0-9A-Z]{5}<")
 
 
 def add_organisations(count: int, partnership) -> list[Organisation]:
