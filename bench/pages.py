@@ -34,6 +34,7 @@ def benchmark_pages() -> list[tuple[str, str, str | None]]:
             "/manage/partnerships/bench-partnership-0/policies/",
             "bench-admin",
         ),
+        ("Anonymised register of breaches (anyone)", "/breaches/published/bench-partnership-0/", None),
         ("Retention schedule (administrator)", "/privacy/retention/", "bench-admin"),
         ("Privacy notice (anyone)", "/privacy/", None),
         ("Subject access requests (administrator)", "/privacy/subject-access/", "bench-admin"),

@@ -552,6 +552,28 @@ class CloseForm(CaseActionForm):
         self.helper = gds_helper(Field.textarea("feedback", rows=6), "version", button="Close the case")
 
 
+class PublishForm(CaseActionForm):
+    summary = _text(
+        "What happened, for publication",
+        "Write what happened for publication",
+        help_text=(
+            "Anyone can read this. Name no person or organisation and leave out anything that would tell "
+            "who was involved: say “a member organisation”, “a partner”."
+        ),
+    )
+    lessons = _text(
+        "The lessons, for publication",
+        "Write the lessons for publication",
+        help_text="What the partnership has learned or changed. The same care: no names, nothing that identifies.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = gds_helper(
+            Field.textarea("summary", rows=5), Field.textarea("lessons", rows=5), "version", button="Publish"
+        )
+
+
 class ReporterMessageForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
     kind = forms.ChoiceField(
         label="What kind of message is it?",

@@ -163,6 +163,7 @@ class BreachCase(models.Model):
         APPEAL = "appeal", "Appealed"
         APPEAL_CONVENE = "appeal_convene", "Appeal panel convened"
         APPEAL_DECIDE = "appeal_decide", "Appeal decided"
+        PUBLISH = "publish", "Published on the anonymised register"
 
     class Track(models.TextChoices):
         INFORMAL = "informal", "Informal, by the programme manager"
@@ -200,6 +201,9 @@ class BreachCase(models.Model):
         (Action.WITHDRAW, Status.REPORTED): ({Status.WITHDRAWN}, PROGRAMME_MANAGER),
         (Action.WITHDRAW, Status.INFORMAL): ({Status.WITHDRAWN}, PROGRAMME_MANAGER),
         (Action.WITHDRAW, Status.FORMAL): ({Status.WITHDRAWN}, PROGRAMME_MANAGER),
+        # Publishing an anonymised account leaves the case where it is.
+        (Action.PUBLISH, Status.DECIDED): ({Status.DECIDED}, PROGRAMME_MANAGER),
+        (Action.PUBLISH, Status.CLOSED): ({Status.CLOSED}, PROGRAMME_MANAGER),
     }
     OPEN = (Status.REPORTED, Status.INFORMAL, Status.FORMAL)
     OUTCOMES = {
@@ -644,6 +648,33 @@ class Appeal(models.Model):
 def evidence_path(evidence: "Evidence", filename: str) -> str:
     # The name given by the uploader is kept in the database only, never in a path.
     return f"case-{evidence.case_id}/{uuid.uuid4().hex}.{KINDS[evidence.content_type].extension}"
+
+
+class PublishedCase(models.Model):
+    """A decided case as the partnership's public register of breaches shows it, so that
+    lessons are shared: the items of the code cited, the track, the outcome, the month it
+    was decided, and only the words the programme manager wrote for publication. Nothing
+    here names or points to a person or organisation; it is copied at publishing and
+    never changed."""
+
+    case = models.OneToOneField(BreachCase, on_delete=models.PROTECT, related_name="publication")
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="published_cases")
+    track = models.CharField(max_length=20, choices=BreachCase.Track.choices)
+    outcome = models.CharField(max_length=30, choices=BreachCase.Outcome.choices)
+    decided_in = models.DateField(help_text="The first day of the month the case was decided in.")
+    cited_items = models.ManyToManyField(Item, blank=True, related_name="+")
+    cited_principles = models.ManyToManyField(Principle, blank=True, related_name="+")
+    summary = models.TextField(max_length=TEXT_MAX_LENGTH, help_text="What happened, written for publication.")
+    lessons = models.TextField(max_length=TEXT_MAX_LENGTH, help_text="The lessons, written for publication.")
+    published_at = models.DateTimeField(default=timezone.now)
+    published_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-decided_in", "-published_at", "-pk"]
+        indexes = [models.Index(fields=["partnership", "-decided_in"])]
+
+    def __str__(self) -> str:
+        return f"{self.partnership}: {self.get_outcome_display()}, {self.decided_in:%B %Y}"
 
 
 class EvidenceScan(models.TextChoices):

@@ -1,6 +1,7 @@
 """Reads for breach cases: who may see which case, and what the pages show."""
 
 import datetime
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -31,6 +32,7 @@ from .models import (
     Panel,
     PanelMember,
     PanelView,
+    PublishedCase,
 )
 from .receipt_codes import receipt_code_normalise, receipt_code_sha256
 
@@ -643,3 +645,43 @@ def report_already_sent(submission: str) -> bool:
     return bool(receipt_code_normalise(submission)) and (
         BreachCase.objects.filter(submission_sha256=receipt_code_sha256(submission)).exists()
     )
+
+
+# --- The anonymised register ------------------------------------------------------------------
+
+
+def names_in(text: str, *, case: BreachCase) -> list[str]:
+    """The names of people and organisations of the case's partnership that the text holds,
+    as whole words in any case: what an anonymised account must not say."""
+    people = [case.respondent_person_name]
+    if case.reporter_id:
+        people.append(case.reporter.get_full_name())
+    organisations = Organisation.objects.filter(memberships__partnership_id=case.partnership_id).values_list(
+        "name", flat=True
+    )
+    names = [name for name in [*people, case.respondent_organisation.name, *organisations] if name.strip()]
+    words = _words(text)
+    return [name for name in dict.fromkeys(names) if _words(name) in words]
+
+
+WORD = re.compile(r"\w+")
+
+
+def _words(text: str) -> str:
+    """The text as its words in lower case between single spaces, padded, so that one name's
+    words can be found among another text's as a whole."""
+    return " " + " ".join(WORD.findall(text.casefold())) + " "
+
+
+def published_cases(partnership: Partnership) -> QuerySet[PublishedCase]:
+    return PublishedCase.objects.filter(partnership=partnership).prefetch_related(
+        Prefetch(
+            "cited_items",
+            queryset=Item.objects.select_related("section").order_by("section__position", "position"),
+        ),
+        "cited_principles",
+    )
+
+
+def partnerships_with_published_cases() -> QuerySet[Partnership]:
+    return Partnership.objects.filter(published_cases__isnull=False).distinct().order_by("name")

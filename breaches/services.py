@@ -47,6 +47,7 @@ from .models import (
     Panel,
     PanelMember,
     PanelView,
+    PublishedCase,
 )
 from .receipt_codes import receipt_code_new, receipt_code_normalise, receipt_code_sha256
 
@@ -109,6 +110,7 @@ ACTION_VERBS = {
     Action.DECIDE: "decide",
     Action.CLOSE: "close",
     Action.WITHDRAW: "withdraw",
+    Action.PUBLISH: "publish",
 }
 ACTION_PHRASES = {
     Action.TRIAGE: "triaged",
@@ -117,6 +119,7 @@ ACTION_PHRASES = {
     Action.DECIDE: "decided",
     Action.CLOSE: "closed",
     Action.WITHDRAW: "withdrawn",
+    Action.PUBLISH: "published",
 }
 ROLE_PHRASES = {
     PartnershipRole.Role.PROGRAMME_MANAGER: "the programme manager",
@@ -879,6 +882,56 @@ def breach_case_withdraw(*, case: BreachCase, expected_version: int, actor: User
         _move(case, action=Action.WITHDRAW, to_status=Status.WITHDRAWN, actor=actor, reason=reason)
         _email(case, CaseEmail.Kind.CLOSED)
     return case
+
+
+# --- The anonymised register ----------------------------------------------------------------
+
+
+def breach_case_publish(
+    *, case: BreachCase, expected_version: int, actor: User, summary: str, lessons: str
+) -> PublishedCase:
+    """Publish a decided case on the partnership's anonymised register, so that its lessons
+    are shared.
+
+    Before: the case is decided or closed and not yet published; the actor is its programme
+    manager. The words are written for publication and name no one: the service refuses any
+    that hold the name of the reporter, of the respondent or of any member organisation of
+    the partnership. After: the register entry, a history row and the audit log; the case
+    itself keeps its status.
+    """
+    errors = {}
+    words = {"summary": summary.strip(), "lessons": lessons.strip()}
+    for field, text in words.items():
+        if not text:
+            errors[field] = "Write " + ("what happened" if field == "summary" else "the lessons") + " for publication."
+    with transaction.atomic():
+        case = _locked(case, expected_version)
+        _check_may(case, Action.PUBLISH, actor)
+        if PublishedCase.objects.filter(case=case).exists():
+            raise BreachError("This case is already on the anonymised register.")
+        for field, text in words.items():
+            named = selectors.names_in(text, case=case)
+            if text and named:
+                errors[field] = (
+                    f"Take out {named[0]}: the register names no person or organisation. "
+                    "Describe them by their part instead, such as “a member organisation”."
+                )
+        if errors:
+            raise BreachError(errors)
+        publication = PublishedCase.objects.create(
+            case=case,
+            partnership=case.partnership,
+            track=case.track,
+            outcome=case.outcome,
+            decided_in=timezone.localdate(case.decided_at).replace(day=1),
+            summary=words["summary"],
+            lessons=words["lessons"],
+            published_by=actor,
+        )
+        publication.cited_items.set(case.cited_items.all())
+        publication.cited_principles.set(case.cited_principles.all())
+        _move(case, action=Action.PUBLISH, to_status=case.status, actor=actor, reason="")
+    return publication
 
 
 # --- Appeals --------------------------------------------------------------------------------

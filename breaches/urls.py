@@ -26,10 +26,13 @@ urlpatterns = [
     path("cases/<int:pk>/appeal/convene/", views.case_appeal_convene, name="case-appeal-convene"),
     path("cases/<int:pk>/appeal/view/", views.case_appeal_view, name="case-appeal-view"),
     path("cases/<int:pk>/appeal/decide/", views.case_appeal_decide, name="case-appeal-decide"),
+    path("cases/<int:pk>/publish/", views.case_publish, name="case-publish"),
     path("cases/<int:pk>/withdraw/", views.case_withdraw, name="case-withdraw"),
     path("cases/<int:pk>/message/", views.case_message, name="case-message"),
     path("cases/<int:pk>/respond/", views.case_respond, name="case-respond"),
     path("cases/<int:pk>/add-information/", views.case_add_information, name="case-add-information"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence-download"),
     path("lessons/", views.lessons, name="lessons"),
+    path("published/", views.public_register_list, name="public-register-list"),
+    path("published/<slug:partnership_slug>/", views.public_register, name="public-register"),
 ]

@@ -3,11 +3,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
+from conduct.models import Partnership
 from govuk.counts import tallies_by
 from govuk.csv_export import csv_response
 
@@ -22,6 +23,7 @@ from .forms import (
     DecisionForm,
     InformationForm,
     PanelViewForm,
+    PublishForm,
     ReasonForm,
     ReceiptCodeForm,
     ReportDetailsForm,
@@ -30,7 +32,7 @@ from .forms import (
     ResponseForm,
     TriageForm,
 )
-from .models import BreachCase, CaseMessage, Evidence
+from .models import BreachCase, CaseMessage, Evidence, PublishedCase
 from .receipt_codes import receipt_code_sha256
 from .report_limits import report_limit_refusal
 from .reporter_cookies import (
@@ -249,9 +251,13 @@ def _handler_context(request, case: BreachCase) -> dict:
             (Action.DE_ESCALATE, "Return to informal resolution", "breaches:case-de-escalate"),
             (Action.CLOSE, "Close", "breaches:case-close"),
             (Action.WITHDRAW, "Withdraw", "breaches:case-withdraw"),
+            (Action.PUBLISH, "Publish on the anonymised register", "breaches:case-publish"),
         )
         if selectors.may_take(request.user, case, action)
     ]
+    publication = PublishedCase.objects.filter(case=case).first() if case.decided_at else None
+    if publication:
+        offered = [entry for entry in offered if entry[0] != Action.PUBLISH]
     # Holding the role is not enough: a declared conflict of interest stops them too.
     refusal = services.conflict_refusal(case=case, actor=request.user) if offered else ""
     # A formal case is decided once its panel has.
@@ -281,6 +287,7 @@ def _handler_context(request, case: BreachCase) -> dict:
         "events": case.events.select_related("actor"),
         "history": selectors.respondent_history(case),
         "verdict": verdict,
+        "publication": publication,
     }
 
 
@@ -387,7 +394,7 @@ def _case_action(request, case: BreachCase, *, action: str, form, perform, succe
             form.full_clean()
             form.add_error(None, error.message)
         except services.BreachError as error:
-            form.add_error(None, error.message)
+            form.add_error(None, error)  # a refusal tied to a field shows beside it
         else:
             messages.success(request, success)
             return redirect(case)
@@ -607,6 +614,43 @@ def case_close(request, pk):
         success="The case is closed and the reporter has the final feedback.",
         template="breaches/case_close.html",
     )
+
+
+@login_required
+def case_publish(request, pk):
+    case = _handled_case(request, pk)
+    # Offered as a start only: the words the register shows are the programme manager's, approved here.
+    form = PublishForm(request.POST or None, initial={"version": case.version, "lessons": case.lessons})
+    return _case_action(
+        request,
+        case,
+        action=Action.PUBLISH,
+        form=form,
+        perform=lambda data: services.breach_case_publish(
+            case=case,
+            expected_version=data["version"],
+            actor=request.user,
+            summary=data["summary"],
+            lessons=data["lessons"],
+        ),
+        success="The case is on the partnership's anonymised register of breaches.",
+        template="breaches/case_publish.html",
+        context={"register": reverse("breaches:public-register", kwargs={"partnership_slug": case.partnership.slug})},
+    )
+
+
+def public_register_list(request):
+    return render(
+        request,
+        "breaches/public_register_list.html",
+        {"partnerships": selectors.partnerships_with_published_cases()},
+    )
+
+
+def public_register(request, partnership_slug):
+    partnership = get_object_or_404(Partnership, slug=partnership_slug)
+    page = Paginator(selectors.published_cases(partnership), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "breaches/public_register.html", {"partnership": partnership, "page": page})
 
 
 @login_required

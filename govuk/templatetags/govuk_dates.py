@@ -33,6 +33,7 @@ STYLES = {
     "": "{day} {month} {year}",  # j F Y
     "short": "{day} {mon} {year}",  # j M Y
     "day_month": "{day} {mon}",  # j M
+    "month_year": "{month} {year}",  # F Y
     "with_time": "{day} {month} {year}, {hour:02d}:{minute:02d}",  # j F Y, H:i
 }
 

@@ -14,8 +14,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from breaches.models import BreachCase
-from conduct.models import CodeVersion, Membership, Organisation, Principle
+from breaches.models import BreachCase, PublishedCase
+from conduct.models import CodeVersion, Item, Membership, Organisation, Principle
 
 from .conftest import NOW
 
@@ -234,6 +234,37 @@ def test_the_lessons_take_as_many_queries_for_500_cases_as_for_5(client, people,
     assert listed["page"].paginator.count == len(shown) == 250 and sum(count for _, count in listed["outcomes"]) == 250
     assert page.count("Lesson 0") == 50 and shown[-1].lessons in page
     assert few == many, f"/breaches/lessons/: {few} queries for 5 cases, {many} for 500"
+
+
+def test_the_anonymised_register_takes_as_many_queries_for_500_entries_as_for_5(client, people, alliance):
+    def publish(count):
+        cases = add_cases(count, partnerships=[alliance], states=FINISHED, handler=people["priya"], reporters=[None])
+        entries = PublishedCase.objects.bulk_create(
+            PublishedCase(
+                case=case,
+                partnership=alliance,
+                track=case.track,
+                outcome=case.outcome,
+                decided_in=case.decided_at.date().replace(day=1),
+                summary=f"Summary {case.pk:05}",
+                lessons=case.lessons,
+                published_by=people["priya"],
+            )
+            for case in cases
+        )
+        item = Item.objects.filter(section__version=cases[0].code_version).first()
+        PublishedCase.cited_items.through.objects.bulk_create(
+            PublishedCase.cited_items.through(publishedcase=entry, item=item) for entry in entries
+        )
+
+    url = "/breaches/published/health-creation-alliance/"
+    publish(5)
+    few, page = queries_for(client, url)
+    assert page.count("Summary ") == 5
+    publish(495)
+    many, page = queries_for(client, url)
+    assert page.count("Summary ") == 50
+    assert few == many, f"{url}: {few} queries for 5 entries, {many} for 500"
 
 
 # --- Partners --------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from tests.breaches.conftest import case_in, fresh, panel_agrees
 pytestmark = pytest.mark.django_db
 
 STATUSES = ["reported", "informal", "formal", "decided", "closed", "withdrawn"]
-ACTIONS = ["triage", "escalate", "de_escalate", "decide", "close", "withdraw"]
+ACTIONS = ["triage", "escalate", "de_escalate", "decide", "close", "withdraw", "publish"]
 PEOPLE = ["priya", "pam", "ada", "alice", "bob", "charlie"]
 
 # Written out by hand, not read from the model: (status, action) -> who may, and the status it leads to.
@@ -25,6 +25,9 @@ ALLOWED = {
     ("formal", "decide"): ({"pam", "ada"}, "decided"),
     ("formal", "withdraw"): ({"priya", "ada"}, "withdrawn"),
     ("decided", "close"): ({"priya", "ada"}, "closed"),
+    # Publishing on the anonymised register leaves the case where it is.
+    ("decided", "publish"): ({"priya", "ada"}, "decided"),
+    ("closed", "publish"): ({"priya", "ada"}, "closed"),
 }
 
 
@@ -53,6 +56,10 @@ def act(action: str, case: BreachCase, actor):
         )
     if action == "close":
         return services.breach_case_close(case=case, expected_version=version, actor=actor, feedback="Done.")
+    if action == "publish":
+        return services.breach_case_publish(
+            case=case, expected_version=version, actor=actor, summary="A summary.", lessons="A lesson."
+        )
     service = {
         "escalate": services.breach_case_escalate,
         "de_escalate": services.breach_case_de_escalate,

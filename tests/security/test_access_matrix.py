@@ -104,6 +104,8 @@ GET_MATRIX = [
     ("breaches:case-panel-view", "/breaches/cases/{case}/view/", "302L 404 404 302 302 302"),
     ("breaches:case-decide", "/breaches/cases/{case}/decide/", "302L 404 404 302 200 200"),
     ("breaches:case-close", "/breaches/cases/{case}/close/", "302L 404 404 302 302 302"),
+    # The case is still open: nothing to publish yet.
+    ("breaches:case-publish", "/breaches/cases/{case}/publish/", "302L 404 404 302 302 302"),
     ("breaches:case-withdraw", "/breaches/cases/{case}/withdraw/", "302L 404 404 200 302 200"),
     ("breaches:case-message", "/breaches/cases/{case}/message/", "302L 404 404 200 200 200"),
     ("breaches:case-respond", "/breaches/cases/{case}/respond/", "302L 404 200 404 404 404"),
@@ -133,6 +135,8 @@ GET_MATRIX = [
     ("meetings:public-meetings", "/meetings/public/{alliance}/", "200 200 200 200 200 200"),
     ("meetings:public-record", "/meetings/public/{alliance}/{published_meeting}/", "200 200 200 200 200 200"),
     ("meetings:public-record", "/meetings/public/{alliance}/{meeting}/", "404 404 404 404 404 404"),
+    ("breaches:public-register-list", "/breaches/published/", "200 200 200 200 200 200"),
+    ("breaches:public-register", "/breaches/published/health-creation-alliance/", "200 200 200 200 200 200"),
     # Partnership administration: ada administers everything; priya manages the alliance's people.
     ("partnerships:partnership-list", "/manage/partnerships/", "302L 403 403 200 403 200"),
     ("partnerships:partnership-create", "/manage/partnerships/new/", "302L 403 403 403 403 200"),
@@ -281,6 +285,7 @@ POST_REFUSALS = [
     ("breaches:case-convene", "/breaches/cases/{case}/convene/", {"anonymous": "302L", "alice": "404", "bob": "404"}),
     ("breaches:case-panel-view", "/breaches/cases/{case}/view/", {"anonymous": "302L", "alice": "404", "bob": "404"}),
     ("breaches:case-withdraw", "/breaches/cases/{case}/withdraw/", {"anonymous": "302L", "alice": "404", "bob": "404"}),
+    ("breaches:case-publish", "/breaches/cases/{case}/publish/", {"anonymous": "302L", "alice": "404", "bob": "404"}),
     ("breaches:case-message", "/breaches/cases/{case}/message/", {"anonymous": "302L", "alice": "404", "bob": "404"}),
     (
         "breaches:case-respond",
