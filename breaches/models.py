@@ -355,8 +355,18 @@ class BreachCase(models.Model):
         return self.status in self.OPEN
 
     @property
+    def standing_outcome(self) -> str:
+        """The outcome that stands: the appeal's, once one is decided, or the case's own.
+        (Read with select_related("appeal"), or it costs a query.)"""
+        try:
+            appeal = self.appeal
+        except Appeal.DoesNotExist:
+            return self.outcome
+        return appeal.outcome or self.outcome
+
+    @property
     def is_upheld(self) -> bool:
-        return self.outcome in self.UPHELD
+        return self.standing_outcome in self.UPHELD
 
     def deadlines_on(self, today: datetime.date) -> "CaseDeadlines":
         """Where the case stands against its deadlines on a day: a list of cases

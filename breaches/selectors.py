@@ -242,8 +242,10 @@ def respondent_history(case: BreachCase) -> RespondentHistory:
             partnership_id=case.partnership_id, respondent_organisation_id=case.respondent_organisation_id
         )
         .exclude(pk=case.pk)
+        .select_related("appeal")
         .order_by("-reported_at", "-pk")
     )
+    # A decision overturned or varied on appeal counts as what now stands.
     upheld = [
         other
         for other in cases
@@ -254,7 +256,7 @@ def respondent_history(case: BreachCase) -> RespondentHistory:
     lapsed = [
         other
         for other in upheld
-        if other.outcome == BreachCase.Outcome.FORMAL_WARNING
+        if other.standing_outcome == BreachCase.Outcome.FORMAL_WARNING
         and timezone.localdate(other.decided_at) <= warnings_lapse_before
     ]
     upheld = [other for other in upheld if other not in lapsed]

@@ -8,7 +8,7 @@ import datetime
 import pytest
 from django.core import mail
 
-from breaches import services
+from breaches import selectors, services
 from breaches.models import Appeal, BreachCase, BreachPolicy, CaseEvent, CaseMessage
 from conduct import services as conduct_services
 from conduct.models import (
@@ -318,3 +318,13 @@ def test_nobody_else_reaches_the_appeal_pages(client, people, appeal_panel):
     client.force_login(people["priya"])  # no appeal yet: nothing to convene
     response = client.get(f"/breaches/cases/{case.pk}/appeal/convene/")
     assert response.status_code == 302
+
+
+def test_a_breach_overturned_on_appeal_no_longer_makes_the_next_one_continued(people, appeal_panel):
+    case = decided(people, "formal_warning")
+    later = report(reporter=people["alice"])
+    assert selectors.respondent_history(later).continued  # the warning is live
+    appeal(case, people["bob"])
+    hear(case, appeal_panel, "not_upheld")
+    history = selectors.respondent_history(later)
+    assert not history.upheld_recently and not history.continued
