@@ -1,6 +1,7 @@
 """Breach cases in Chromium, every page checked with axe-core: an anonymous
 report followed up with its receipt code; a minor case handled informally;
-a serious one sent to the panel and decided; and a report made and followed
+a serious one decided by a panel of three as a suspension, two to one, then
+overturned on appeal by a second panel; and a report made and followed
 up with JavaScript turned off."""
 
 import datetime
@@ -10,8 +11,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from breaches.models import BreachCase, CaseMessage
+from breaches.models import Appeal, BreachCase, CaseMessage
 from conduct.models import Membership
+from declarations.services import decision_participation_check
+from tests.breaches.conftest import make_panel_member
 from tests.browser import assert_accessible, log_in, log_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -211,7 +214,36 @@ def test_a_minor_case_handled_informally(page, live_server, static_built, alice,
     assert_accessible(page)
 
 
-def test_a_serious_case_goes_to_the_panel_and_is_decided(page, live_server, static_built, alice, bob, priya, pam):
+def convene_panel(page, *, button: str, names: list[str]) -> None:
+    page.get_by_role("button", name=button).click()
+    assert_accessible(page)
+    for name in names:
+        page.get_by_label(name, exact=True).check()
+    page.get_by_role("button", name="Convene the panel").click()
+    expect(page.get_by_text("panel is convened")).to_be_visible()
+    assert_accessible(page)
+
+
+def give_view(page, live_server, username: str, case: BreachCase, *, button: str, outcome: str) -> None:
+    log_in(page, live_server, username)
+    page.goto(f"{live_server.url}{case.get_absolute_url()}")
+    page.get_by_role("button", name=button).click()
+    assert_accessible(page)
+    page.get_by_label(outcome, exact=True).check()
+    page.get_by_label("Your reasons").fill(f"{username.title()} thinks {outcome.lower()} is right.")
+    page.get_by_role("button", name="Record my view").click()
+    expect(page.get_by_text("view", exact=False).first).to_be_visible()
+    log_out(page)
+
+
+def test_a_serious_case_goes_to_the_panel_and_is_decided_then_overturned_on_appeal(
+    page, live_server, static_built, alice, bob, priya, pam, quinn, rosa
+):
+    sam, tara, uma = (
+        make_panel_member("sam", "Sam", "Stone"),
+        make_panel_member("tara", "Tara", "Teal"),
+        make_panel_member("uma", "Uma", "Upton"),
+    )
     log_in(page, live_server, "alice")
     fill_report(page, live_server, anonymous=False)
     case = BreachCase.objects.get()
@@ -223,26 +255,97 @@ def test_a_serious_case_goes_to_the_panel_and_is_decided(page, live_server, stat
         "Formal track, decided by the panel: the breach is serious."
     )
     expect(page.get_by_role("button", name="Decide")).to_have_count(0)  # the panel decides, not the programme manager
+    convene_panel(page, button="Convene a panel", names=["Pam Panel", "Quinn Quarry", "Rosa Reed"])
     log_out(page)
 
     respond_as(page, live_server, "bob", case)
 
-    open_case(page, live_server, "pam", case)
-    expect(page.locator("#reporter")).to_contain_text("Alice Adams")
-    decide_case(page, outcome="Formal warning")
-    log_out(page)
+    # Two views for a suspension, one against.
+    give_view(page, live_server, "pam", case, button="Give your view", outcome="Suspension")
+    give_view(page, live_server, "quinn", case, button="Give your view", outcome="Suspension")
+    give_view(page, live_server, "rosa", case, button="Give your view", outcome="Formal warning")
 
+    open_case(page, live_server, "pam", case)
+    expect(page.locator("#panel-verdict")).to_contain_text(
+        "The panel decided: 2 of 3 for suspension; dissent: Rosa Reed (formal warning)."
+    )
+    until = timezone.localdate() + datetime.timedelta(days=90)
+    page.get_by_role("button", name="Decide").click()
+    page.get_by_label("Suspension", exact=True).check()
+    page.get_by_label("Day").fill(str(until.day))
+    page.get_by_label("Month").fill(str(until.month))
+    page.get_by_label("Year").fill(str(until.year))
+    page.get_by_label("Finding").fill("The figures were shared before the annual report was published.")
+    page.get_by_label("Reasons").fill("The supplier's email is dated a week before publication.")
+    page.get_by_label("Wider causes").fill("Board papers carry no marking of what is confidential.")
+    page.get_by_label("Lessons").fill("Mark confidential papers and say until when.")
+    page.get_by_role("button", name="Record the decision").click()
+    expect(page.get_by_text("The decision has been recorded")).to_be_visible()
+    expect(page.locator("#case-outcome")).to_contain_text("Suspension")
+    assert_accessible(page)
+    log_out(page)
+    case.refresh_from_db()
+    assert (case.status, case.track, case.outcome, case.decided_by) == ("decided", "formal", "suspension", pam)
+    assert not decision_participation_check(user=bob.user).allowed
+
+    # The respondent appeals, with grounds.
     log_in(page, live_server, "bob")
     page.goto(f"{live_server.url}{case.get_absolute_url()}")
-    expect(page.locator("#case-outcome")).to_contain_text("Formal warning")
     expect(page.get_by_text("The supplier's email is dated a week before publication.")).to_be_visible()
+    page.get_by_role("button", name="Appeal against this decision").click()
+    expect(page.get_by_role("heading", name="Appeal against the decision")).to_be_visible()
     assert_accessible(page)
-    case.refresh_from_db()
-    assert (case.status, case.track, case.outcome, case.decided_by) == ("decided", "formal", "formal_warning", pam)
+    page.get_by_role("button", name="Send your appeal").click()
+    expect(page.get_by_role("link", name="Give your grounds of appeal")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Your grounds of appeal").fill("The annual report was public a week earlier than the panel says.")
+    page.get_by_role("button", name="Send your appeal").click()
+    expect(page.get_by_text("Your appeal has been sent.")).to_be_visible()
+    assert_accessible(page)
+    log_out(page)
+
+    # A second panel, none of whom decided, overturns it.
+    log_in(page, live_server, "priya")
+    page.goto(f"{live_server.url}{case.get_absolute_url()}")
+    expect(page.locator("#appeal")).to_be_visible()
+    page.get_by_role("button", name="Convene an appeal panel").click()
+    expect(page.get_by_label("Pam Panel", exact=True)).to_have_count(0)
+    page.go_back()
+    convene_panel(page, button="Convene an appeal panel", names=["Sam Stone", "Tara Teal", "Uma Upton"])
+    log_out(page)
+    for member in ("sam", "tara", "uma"):
+        give_view(page, live_server, member, case, button="Give your view on the appeal", outcome="Not upheld")
+    log_in(page, live_server, "sam")
+    page.goto(f"{live_server.url}{case.get_absolute_url()}")
+    page.get_by_role("button", name="Record the appeal's decision").click()
+    assert_accessible(page)
+    page.get_by_label("Reasons").fill("The figures were public before they were shared.")
+    page.get_by_label("What the person who reported the concern is told").fill(
+        "The decision was reviewed on appeal and the matter is now settled."
+    )
+    page.get_by_role("button", name="Record the appeal's decision").click()
+    expect(page.get_by_text("The appeal's decision is recorded")).to_be_visible()
+    expect(page.locator("#appeal-outcome")).to_contain_text("Decision overturned")
+    expect(page.locator("#case-outcome")).to_contain_text("Suspension")  # the original decision stays
+    assert_accessible(page)
+    log_out(page)
+
+    # Northfield's partners can take part again.
+    assert decision_participation_check(user=bob.user).allowed
+    log_in(page, live_server, "bob")
+    page.goto(f"{live_server.url}{case.get_absolute_url()}")
+    expect(page.locator("#appeal-outcome")).to_contain_text("Decision overturned")
+    assert_accessible(page)
+    log_out(page)
+    log_in(page, live_server, "alice")
+    page.goto(f"{live_server.url}{case.get_absolute_url()}")
+    expect(page.get_by_text("The decision was reviewed on appeal and the matter is now settled.")).to_be_visible()
+    expect(page.get_by_text("overturned")).to_have_count(0)
     assert (
         Membership.objects.get(organisation=bob.organisation, partnership__slug="health-creation-alliance").ended_on
         is None
     )
+    assert [sam, tara, uma] == list(Appeal.objects.get().panel.members.order_by("username"))
 
 
 @pytest.fixture
