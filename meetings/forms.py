@@ -13,7 +13,7 @@ from govuk.date_input import DayMonthYearField
 from govuk.error_summary import ErrorSummaryMixin
 from govuk.form_inputs import KeepsWhatIsTypedMixin
 
-from .models import NAME_MAX_LENGTH, OUTCOME_MAX_LENGTH, PURPOSE_MAX_LENGTH, RULE_CHOICES, TITLE_MAX_LENGTH, Handling
+from .models import NAME_MAX_LENGTH, OUTCOME_MAX_LENGTH, PURPOSE_MAX_LENGTH, TITLE_MAX_LENGTH, Handling
 
 MAX_ATTENDEES = 200
 MAX_NAMES = 50
@@ -272,33 +272,3 @@ class PublishForm(GovForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(button="Publish the record")
-
-
-class MeetingPolicyForm(GovForm):
-    financial_interest = forms.ChoiceField(
-        label="An attendee with a financial interest in an item",
-        choices=RULE_CHOICES,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Choose what the rule asks of a financial interest",
-            "invalid_choice": "Choose one of the options",
-        },
-    )
-    other_interest = forms.ChoiceField(
-        label="An attendee with any other interest in an item",
-        help_text="Professional, personal and indirect interests.",
-        choices=RULE_CHOICES,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Choose what the rule asks of any other interest",
-            "invalid_choice": "Choose one of the options",
-        },
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = _helper(
-            Field.radios("financial_interest", legend_size="s"),
-            Field.radios("other_interest", legend_size="s"),
-            button="Save the rule",
-        )

@@ -3,12 +3,13 @@ what happened to each conflict, each item's decision, and publishing the record.
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import dateformat, timezone
 
 from conduct.models import Partnership, User
-from conduct.services import ConductError, audit_record
+from conduct.services import ConductError, audit_record, fields_change
 from declarations.services import (
     DeclarationError,
     decision_participation_checks,
@@ -356,26 +357,25 @@ def meeting_record_publish(*, meeting: Meeting, actor: User) -> Meeting:
     return meeting
 
 
-def meeting_policy_set(
-    *, partnership: Partnership, actor: User, financial_interest: str, other_interest: str
-) -> MeetingPolicy:
-    """Set the partnership's rule for attendees with a conflict.
-
-    Before: the actor is the partnership's chair or programme manager (or an administrator).
-    After: the rule, used for every meeting whose record is still open; an audit entry.
-    """
-    if not {financial_interest, other_interest} <= set(STRICTNESS):
-        raise MeetingError("Choose what the rule asks for each kind of interest.")
-    _check_may_run_partnership(actor, partnership)
+def meeting_policy_change(*, partnership: Partnership, actor: User | None, changes: dict) -> list[str]:
+    """Before: `changes` maps fields of MeetingPolicy (the rule for attendees with a conflict) to
+    new values. After: the fields that differed are saved, within the rule's choices (else
+    MeetingError, by field, and nothing is saved), and one audit entry lists them; what changed is
+    returned, nothing when nothing did. Meetings whose record is open follow the new rule."""
     with transaction.atomic():
         policy, _ = MeetingPolicy.objects.select_for_update().get_or_create(partnership=partnership)
-        policy.financial_interest, policy.other_interest = financial_interest, other_interest
-        policy.save(update_fields=["financial_interest", "other_interest"])
+        changed = fields_change(policy, changes)
+        if not changed:
+            return []
+        try:
+            policy.full_clean(exclude=["partnership"])
+        except ValidationError as error:
+            raise MeetingError(error.message_dict) from error
+        policy.save()
         audit_record(
             actor=actor,
-            action="meeting.policy_set",
-            subject=policy,
-            summary=f"{policy}: financial interest: {_past(financial_interest)}; "
-            f"other interest: {_past(other_interest)}",
+            action="meeting_policy.changed",
+            subject=partnership,
+            summary=f"Meeting policy of {partnership}: " + "; ".join(changed),
         )
-    return policy
+    return changed

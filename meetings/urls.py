@@ -13,7 +13,6 @@ urlpatterns = [
     path("<int:pk>/items/<int:item_id>/conflicts/<int:user_id>/", views.conflict_handle, name="conflict-handle"),
     path("<int:pk>/items/<int:item_id>/decision/", views.item_decide, name="item-decide"),
     path("<int:pk>/publish/", views.meeting_publish, name="meeting-publish"),
-    path("rule/<slug:partnership_slug>/", views.policy_edit, name="policy-edit"),
     path("public/<slug:partnership_slug>/", views.public_meetings, name="public-meetings"),
     path("public/<slug:partnership_slug>/<int:pk>/", views.public_record, name="public-record"),
 ]

@@ -16,7 +16,6 @@ from .forms import (
     HandlingForm,
     MeetingDeclarationForm,
     MeetingForm,
-    MeetingPolicyForm,
     PublishForm,
 )
 from .models import AgendaItem, Handling
@@ -225,27 +224,6 @@ def meeting_publish(request, pk):
             messages.success(request, "The record of the meeting is published.")
             return redirect(meeting.get_public_url())
     return render(request, "meetings/publish.html", {"form": form, "meeting": meeting})
-
-
-@login_required
-def policy_edit(request, partnership_slug):
-    partnership = get_object_or_404(Partnership, slug=partnership_slug)
-    if not selectors.partnerships_for_meetings(request.user).filter(pk=partnership.pk).exists():
-        raise PermissionDenied("Only the partnership's chair and programme manager set its rule for meetings.")
-    policy = selectors.policy_for(partnership)
-    form = MeetingPolicyForm(
-        _posted(request),
-        initial={"financial_interest": policy.financial_interest, "other_interest": policy.other_interest},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_policy_set(partnership=partnership, actor=request.user, **form.cleaned_data)
-        except services.MeetingError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, f"The rule for meetings of {partnership} is saved.")
-            return redirect("meetings:meeting-list")
-    return render(request, "meetings/policy_form.html", {"form": form, "partnership": partnership})
 
 
 # --- The public record ------------------------------------------------------------------

@@ -11,6 +11,7 @@ from declarations.models import DeclarationPolicy
 from govuk.date_input import DayMonthYearField
 from govuk.error_summary import ErrorSummaryMixin
 from govuk.form_inputs import KeepsWhatIsTypedMixin
+from meetings.models import MeetingPolicy
 
 NAME_MAX_LENGTH = 200
 
@@ -228,6 +229,18 @@ class PolicyForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.ModelForm):
             if isinstance(field, forms.BooleanField):
                 layout.append(Field.checkbox(name))
                 continue
+            if model_field.choices:
+                default = dict(model_field.choices)[model_field.default]
+                field.help_text = f"{field.help_text} {default} unless you change it.".strip()
+                field.widget = forms.RadioSelect(choices=field.choices)
+                field.error_messages.update(
+                    {
+                        "required": f"Choose what happens to {label[0].lower()}{label[1:]}",
+                        "invalid_choice": "Choose one of the options",
+                    }
+                )
+                layout.append(Field.radios(name, legend_size="s"))
+                continue
             low, high = _limits(model_field)
             field.help_text = (
                 f"{field.help_text} Between {low:,} and {high:,}; {model_field.default} unless you change it."
@@ -274,6 +287,14 @@ class DeclarationPolicyForm(PolicyForm):
     class Meta:
         model = DeclarationPolicy
         fields = _policy_fields(DeclarationPolicy)
+
+
+class MeetingPolicyForm(PolicyForm):
+    legend = "Attendees of meetings with a conflict of interest"
+
+    class Meta:
+        model = MeetingPolicy
+        fields = _policy_fields(MeetingPolicy)
 
 
 class BreachPolicyForm(PolicyForm):

@@ -9,6 +9,7 @@ from conduct import selectors as conduct_selectors
 from conduct import services as conduct_services
 from conduct.models import Organisation, Partnership, User
 from declarations import services as declaration_services
+from meetings import services as meeting_services
 
 from .models import PeopleUpload
 from .people_import import ImportCheck, check_rows, read_table
@@ -106,10 +107,19 @@ def people_upload_import(*, upload: PeopleUpload, actor: User) -> dict:
 
 
 def policies_change(
-    *, partnership: Partnership, actor: User, declaration_changes: dict, breach_changes: dict
+    *,
+    partnership: Partnership,
+    actor: User,
+    declaration_changes: dict,
+    breach_changes: dict,
+    meeting_changes: dict,
 ) -> list[str]:
-    """Both of the partnership's policies change together or not at all; what changed is returned."""
+    """The partnership's policies change together or not at all; what changed is returned."""
     with transaction.atomic():
-        return declaration_services.declaration_policy_change(
-            partnership=partnership, actor=actor, changes=declaration_changes
-        ) + breach_services.breach_policy_change(partnership=partnership, actor=actor, changes=breach_changes)
+        return (
+            declaration_services.declaration_policy_change(
+                partnership=partnership, actor=actor, changes=declaration_changes
+            )
+            + meeting_services.meeting_policy_change(partnership=partnership, actor=actor, changes=meeting_changes)
+            + breach_services.breach_policy_change(partnership=partnership, actor=actor, changes=breach_changes)
+        )

@@ -15,11 +15,13 @@ from breaches.selectors import policy_for as breach_policy_for
 from conduct import selectors, services
 from conduct.models import Membership, Partnership, Role
 from declarations.selectors import policy_for as declaration_policy_for
+from meetings.selectors import policy_for as meeting_policy_for
 
 from . import services as partnership_services
 from .forms import (
     BreachPolicyForm,
     DeclarationPolicyForm,
+    MeetingPolicyForm,
     MembershipEndForm,
     OrganisationJoinForm,
     PartnershipForm,
@@ -357,13 +359,16 @@ def policies(request, slug):
     partnership = _partnership_to_administer(request, slug)
     data = request.POST or None
     declaration_form = DeclarationPolicyForm(data, instance=declaration_policy_for(partnership), prefix="declarations")
+    meeting_form = MeetingPolicyForm(data, instance=meeting_policy_for(partnership), prefix="meetings")
     breach_form = BreachPolicyForm(data, instance=breach_policy_for(partnership), prefix="breaches")
-    if request.method == "POST" and declaration_form.is_valid() and breach_form.is_valid():
+    forms = [declaration_form, meeting_form, breach_form]
+    if request.method == "POST" and all([form.is_valid() for form in forms]):
         try:
             changed = partnership_services.policies_change(
                 partnership=partnership,
                 actor=request.user,
                 declaration_changes=declaration_form.cleaned_data,
+                meeting_changes=meeting_form.cleaned_data,
                 breach_changes=breach_form.cleaned_data,
             )
         except services.ConductError as error:
@@ -374,5 +379,5 @@ def policies(request, slug):
     return render(
         request,
         "partnerships/policies.html",
-        {"partnership": partnership, "forms": [declaration_form, breach_form]},
+        {"partnership": partnership, "forms": forms, "has_errors": any(form.errors for form in forms)},
     )

@@ -120,16 +120,25 @@ def test_the_chair_adds_an_item_records_a_declaration_what_happened_and_the_deci
     assert client.get(f"/meetings/{meeting.pk}/items/new/")["Location"] == meeting.get_absolute_url()
 
 
-def test_the_rule_is_edited_on_its_own_page(client, alliance, cara):
-    client.force_login(cara)
-    response = client.post(
-        f"/meetings/rule/{alliance.slug}/", {"financial_interest": "left_room", "other_interest": "left_room"}
-    )
-    assert response.status_code == 302
+def test_the_rule_is_on_the_partnerships_policies_page(client, alliance, ada):
+    url = f"/manage/partnerships/{alliance.slug}/policies/"
+    client.force_login(ada)
+    page = client.get(url).content.decode()
+    assert "Attendees of meetings with a conflict of interest" in page
+    assert "Left the room for the item unless you change it." in page
+    data = {
+        bound.html_name: "on" if bound.value() is True else str(bound.value())
+        for form in client.get(url).context["forms"]
+        for bound in form
+        if bound.value() is not False
+    }
+    data["meetings-other_interest"] = "left_room"
+    assert client.post(url, data).status_code == 302
     assert MeetingPolicy.objects.get(partnership=alliance).other_interest == "left_room"
-    response = client.post(f"/meetings/rule/{alliance.slug}/", {"financial_interest": "nonsense"})
-    page = response.content.decode()
-    assert "Select a valid choice" not in page and "Choose what the rule asks of any other interest" in page
+    data["meetings-financial_interest"] = "dispensation"
+    page = client.post(url, data).content.decode()
+    assert "Choose one of the options" in page and "There is a problem" in page
+    assert MeetingPolicy.objects.get(partnership=alliance).financial_interest == "left_room"
 
 
 def test_a_meeting_page_is_for_those_who_run_it(client, meeting, cara, alice):

@@ -90,22 +90,22 @@ def test_another_interest_means_staying_without_voting_or_leaving(meeting, cara,
     assert handle(meeting, cara, item, bob.user, "left_room").handling == "left_room"
 
 
-def test_the_partnership_sets_its_own_rule(meeting, alliance, cara, alice, acme):
-    services.meeting_policy_set(
-        partnership=alliance, actor=cara, financial_interest="left_room", other_interest="left_room"
+def test_the_partnership_sets_its_own_rule(meeting, alliance, ada, cara, alice, acme):
+    changed = services.meeting_policy_change(
+        partnership=alliance, actor=ada, changes={"financial_interest": "left_room", "other_interest": "left_room"}
     )
-    assert AuditEntry.objects.filter(action="meeting.policy_set").count() == 1
+    assert changed == ["an attendee with any other interest in an item: stayed_not_voting to left_room"]
+    assert AuditEntry.objects.filter(action="meeting_policy.changed").get().actor == ada
     declare(alice, counterparty_organisation=acme, kind="personal", situation="other", value=None)
     item = add_item(meeting, cara, organisations=["Acme Health Supplies"])
     with pytest.raises(services.MeetingError, match="must have left the room"):
         handle(meeting, cara, item, alice.user, "stayed_not_voting")
 
 
-def test_only_the_chair_or_programme_manager_sets_the_rule(alliance, alice):
-    with pytest.raises(services.MeetingError, match="Only the chair or programme manager"):
-        services.meeting_policy_set(
-            partnership=alliance, actor=alice.user, financial_interest="left_room", other_interest="left_room"
-        )
+def test_the_rule_offers_only_leaving_or_staying_without_voting(alliance, ada):
+    with pytest.raises(services.MeetingError):
+        services.meeting_policy_change(partnership=alliance, actor=ada, changes={"other_interest": "dispensation"})
+    assert not AuditEntry.objects.filter(action="meeting_policy.changed").exists()
 
 
 def test_someone_with_no_conflict_has_nothing_to_record(meeting, cara, alice):

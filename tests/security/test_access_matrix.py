@@ -131,7 +131,6 @@ GET_MATRIX = [
     ),
     ("meetings:item-decide", "/meetings/{meeting}/items/{meeting_item}/decision/", "302L 404 404 200 404 200"),
     ("meetings:meeting-publish", "/meetings/{meeting}/publish/", "302L 404 404 200 404 200"),
-    ("meetings:policy-edit", "/meetings/rule/{alliance}/", "302L 403 403 200 403 200"),
     ("meetings:public-meetings", "/meetings/public/{alliance}/", "200 200 200 200 200 200"),
     ("meetings:public-record", "/meetings/public/{alliance}/{published_meeting}/", "200 200 200 200 200 200"),
     ("meetings:public-record", "/meetings/public/{alliance}/{meeting}/", "404 404 404 404 404 404"),
@@ -343,11 +342,6 @@ POST_REFUSALS = [
         {"anonymous": "302L", "alice": "404", "bob": "404", "pam": "404"},
     ),
     ("meetings:meeting-create", "/meetings/new/", {"anonymous": "302L", "alice": "403", "bob": "403", "pam": "403"}),
-    (
-        "meetings:policy-edit",
-        "/meetings/rule/{alliance}/",
-        {"anonymous": "302L", "alice": "403", "bob": "403", "pam": "403"},
-    ),
     (
         "partnerships:partnership-create",
         "/manage/partnerships/new/",
