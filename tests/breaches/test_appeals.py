@@ -328,3 +328,53 @@ def test_a_breach_overturned_on_appeal_no_longer_makes_the_next_one_continued(pe
     hear(case, appeal_panel, "not_upheld")
     history = selectors.respondent_history(later)
     assert not history.upheld_recently and not history.continued
+
+
+def _appealed_case(people, deciders, hearers):
+    """A case decided as a warning by the deciders, appealed, and each hearer's view given."""
+    case = triage(report(reporter=people["alice"]), people["priya"], severity="serious")
+    respond(case, people["bob"])
+    services.breach_case_panel_convene(
+        case=case, expected_version=fresh(case).version, actor=people["priya"], members=deciders
+    )
+    for member in deciders:
+        services.breach_case_panel_view_record(case=case, actor=member, outcome="formal_warning", reasons="Yes.")
+    case = decide(case, deciders[0], outcome="formal_warning")
+    appeal(case, people["bob"])
+    services.breach_case_appeal_panel_convene(
+        case=case, expected_version=fresh(case).version, actor=people["priya"], members=hearers
+    )
+    for member in hearers:
+        services.breach_case_appeal_view_record(case=case, actor=member, outcome="not_upheld", reasons="No.")
+    return case
+
+
+def test_the_appeal_pages_take_as_many_queries_for_a_panel_of_seven_as_of_three(client, people, alliance):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def panel(prefix, size):
+        return [make_panel_member(f"{prefix}{n}", prefix.title(), f"Member {n}") for n in range(size)]
+
+    def queries(user, path) -> int:
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(path).status_code == 200
+        return len(captured)
+
+    policy = BreachPolicy.objects.create(partnership=alliance, panel_size=3)
+    small = _appealed_case(people, panel("a", 3), hearers := panel("b", 3))
+    few = [
+        queries(people["priya"], small.get_absolute_url()),
+        queries(hearers[0], f"/breaches/cases/{small.pk}/appeal/decide/"),
+        queries(people["bob"], small.get_absolute_url()),
+    ]
+    policy.panel_size = 7
+    policy.save()
+    large = _appealed_case(people, panel("c", 7), hearers := panel("d", 7))
+    many = [
+        queries(people["priya"], large.get_absolute_url()),
+        queries(hearers[0], f"/breaches/cases/{large.pk}/appeal/decide/"),
+        queries(people["bob"], large.get_absolute_url()),
+    ]
+    assert few == many, f"case page, appeal decision page, respondent's page: {few} for 3 members, {many} for 7"
