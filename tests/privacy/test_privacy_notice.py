@@ -72,6 +72,9 @@ PERSONAL_FIELDS = {
     "wider_causes",
     "lessons",
     "respondent_summary",
+    "chair",
+    "attendees",
+    "people",
 }
 # Forms with such a field whose answers are about no one.
 ABOUT_NO_ONE = {
@@ -81,6 +84,7 @@ ABOUT_NO_ONE = {
     "partnerships:organisation-add": "an organisation's name",
     "partnerships:partnership-create": "a partnership's name",
     "partnerships:partnership-edit": "a partnership's name",
+    "partnerships:role-labels": "what a partnership calls each role",
 }
 
 
