@@ -8,7 +8,23 @@ from conduct.models import CodeVersion
 def benchmark_pages() -> list[tuple[str, str, str | None]]:
     """(name, path, username or None for anonymous) on the data `seed_scale` made."""
     version = CodeVersion.objects.get(code__slug="bench-code-0", status=CodeVersion.Status.PUBLISHED)
+    from meetings.models import Meeting
+
+    open_meeting, published_meeting = (
+        Meeting.objects.filter(partnership__slug="bench-partnership-0", status=status).values_list("pk", flat=True)[0]
+        for status in (Meeting.Status.PLANNED, Meeting.Status.PUBLISHED)
+    )
     return [
+        (
+            "Conflicts list of a meeting: 30 attendees, 20 items (programme manager)",
+            f"/meetings/{open_meeting}/",
+            "bench-manager",
+        ),
+        (
+            "Public record of a meeting (anyone)",
+            f"/meetings/public/bench-partnership-0/{published_meeting}/",
+            None,
+        ),
         (
             "Signature dashboard (programme manager)",
             f"/codes/bench-code-0/versions/{version.number}/signatures/",

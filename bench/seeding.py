@@ -206,6 +206,7 @@ def seed_scale(*, scale: float = 1.0, log=print) -> None:
     log(f"{seed_signatures()} signatures")
     log(f"{seed_declarations(scale=scale, now=now)} declarations")
     log(f"{seed_breach_cases(scale=scale, now=now)} breach cases")
+    log(f"{seed_meetings(now=now)} meetings")
     seed_reference_rows(count=scaled(100_000, scale), now=now)
     log(f"{ReferenceRow.objects.count()} reference rows")
     # Fresh statistics, or the planner guesses from empty tables; on PostgreSQL
@@ -462,3 +463,75 @@ def seed_breach_cases(*, scale: float, now: datetime.datetime) -> int:
             CaseEvent.objects.bulk_create(histories)
         made += len(batch)
     return made
+
+
+MEETING_ATTENDEES = 30
+MEETING_ITEMS = 20
+
+
+def seed_meetings(*, now: datetime.datetime) -> int:
+    """Two meetings of the first bench partnership, chaired by its programme manager, each with 30
+    partners attending and 20 items naming the organisations their declarations concern (so the
+    conflicts list has conflicts to find): one still open, and one whose record is published, with
+    every conflict handled and every item decided."""
+    from meetings.models import AgendaItem, Attendee, ConflictHandling, ItemDecision, ItemSubject, Meeting
+    from meetings.selectors import meeting_record
+
+    partnership = Partnership.objects.get(slug="bench-partnership-0")
+    chair = User.objects.get(username="bench-manager")
+    members = Membership.objects.filter(partnership=partnership).values("organisation_id")
+    attendees = list(
+        User.objects.filter(partner__organisation_id__in=members, declarations__isnull=False)
+        .distinct()
+        .order_by("pk")[:MEETING_ATTENDEES]
+    )
+    concerned = list(
+        Organisation.objects.filter(declarations_concerning__declaration__declarant__in=attendees)
+        .distinct()
+        .order_by("pk")
+        .values_list("pk", "name")[: MEETING_ITEMS * 2]
+    )
+    meetings = []
+    for days_ago in (-7, 30):
+        meeting = Meeting.objects.create(
+            partnership=partnership,
+            held_on=(now - datetime.timedelta(days=days_ago)).date(),
+            purpose="To award the bench contracts and review the partnership's programme.",
+            chair=chair,
+            created_by=chair,
+        )
+        Attendee.objects.bulk_create(Attendee(meeting=meeting, user=user) for user in [chair, *attendees])
+        items = AgendaItem.objects.bulk_create(
+            AgendaItem(meeting=meeting, number=n + 1, title=f"Bench contract {n + 1}", confidential=n % 5 == 4)
+            for n in range(MEETING_ITEMS)
+        )
+        ItemSubject.objects.bulk_create(
+            [
+                ItemSubject(item=item, kind="organisation", name=name, organisation_id=pk)
+                for n, item in enumerate(items)
+                for pk, name in concerned[n * 2 : n * 2 + 2]
+            ]
+            + [ItemSubject(item=item, kind="person", name=f"Bench person {n}") for n, item in enumerate(items)]
+        )
+        meetings.append(meeting)
+    published = meetings[1]
+    handlings, decisions = [], []
+    for record in meeting_record(published):
+        for conflict in record.conflicts:
+            handlings.append(
+                ConflictHandling(
+                    item=record.item,
+                    attendee=conflict.attendee,
+                    declaration=conflict.declarations[0],
+                    handling=conflict.required,
+                    recorded_by=chair,
+                )
+            )
+        decisions.append((ItemDecision(item=record.item, outcome="Agreed.", recorded_by=chair), record.conflicts))
+    ConflictHandling.objects.bulk_create(handlings)
+    ItemDecision.objects.bulk_create([decision for decision, _ in decisions])
+    for decision, conflicts in decisions:
+        stood_aside = {conflict.attendee.pk for conflict in conflicts}
+        decision.participants.set([user for user in [chair, *attendees] if user.pk not in stood_aside])
+    Meeting.objects.filter(pk=published.pk).update(status=Meeting.Status.PUBLISHED, published_at=now)
+    return len(meetings)

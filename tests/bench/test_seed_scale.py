@@ -32,6 +32,12 @@ def test_seeding_at_a_small_scale_makes_proportionate_data(db):
     assert BreachCase.objects.count() == 500
     assert BreachCase.objects.filter(status="closed").count() == 250
     assert CaseEvent.objects.count() >= 1200
+    from meetings.models import ConflictHandling, Meeting
+
+    assert Meeting.objects.count() == 2 and Meeting.objects.filter(status="published").count() == 1
+    assert Meeting.objects.get(status="planned").attendees.count() == 31
+    # The published meeting has conflicts to show, every one handled.
+    assert ConflictHandling.objects.filter(item__meeting__status="published").exists()
     # Every seeded signature keeps the exact text of the version it signs.
     signature = (
         Signature.objects.filter(version__code__slug="bench-code-0").select_related("signed_text", "version").first()
