@@ -472,12 +472,6 @@ class DecisionForm(CaseActionForm):
     def clean(self):
         data = super().clean()
         outcome = data.get("outcome")
-        if outcome == BreachCase.Outcome.SUSPENSION and "suspended_until" not in self.errors:
-            until = data.get("suspended_until")
-            if until is None:
-                self.add_error("suspended_until", "Enter the date the suspension ends")
-            elif until <= timezone.localdate():
-                self.add_error("suspended_until", "The date the suspension ends must be in the future")
         if outcome == BreachCase.Outcome.TERMINATION and not data.get("confirm_termination"):
             self.add_error("confirm_termination", "Confirm that you understand what termination does")
         return data

@@ -26,6 +26,7 @@ from conduct.services import (
     fields_change,
     membership_end,
     membership_restore,
+    suspension_end_refusal,
     suspension_lift,
     suspension_start,
     task_enqueue,
@@ -781,8 +782,7 @@ def breach_case_decide(
         tally = _check_panel_decides(case, actor=actor, outcome=outcome) if case.track == Track.FORMAL else ""
         today = timezone.localdate()
         if outcome == BreachCase.Outcome.SUSPENSION:
-            if suspended_until is None or suspended_until <= today:
-                raise BreachError("Give the date the suspension ends, after today.")
+            _check_suspension_end(suspended_until, today=today)
         else:
             suspended_until = None
         case.outcome, case.finding, case.reasons = outcome, finding, reasons
@@ -812,6 +812,12 @@ def breach_case_decide(
             case.save(update_fields=["suspension"])
         _email(case, CaseEmail.Kind.DECISION)
     return case
+
+
+def _check_suspension_end(until: datetime.date | None, *, today: datetime.date) -> None:
+    refusal = suspension_end_refusal(until, today=today)
+    if refusal:
+        raise BreachError({"suspended_until": refusal})
 
 
 def _suspend(case: BreachCase, *, until: datetime.date, actor: User, by: str) -> Suspension:
@@ -1145,8 +1151,7 @@ def breach_case_appeal_decide(
         tally = selectors.panel_verdict(selectors.appeal_panel(appeal)).explanation
         today = timezone.localdate()
         if outcome == BreachCase.Outcome.SUSPENSION and outcome != case.outcome:
-            if suspended_until is None or suspended_until <= today:
-                raise BreachError("Give the date the suspension ends, after today.")
+            _check_suspension_end(suspended_until, today=today)
         else:
             suspended_until = case.suspended_until if outcome == case.outcome else None
         if outcome == case.outcome:

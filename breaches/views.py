@@ -894,7 +894,7 @@ def case_appeal_decide(request, pk):
             form.full_clean()
             form.add_error(None, error.message)
         except services.BreachError as error:
-            form.add_error(None, error.message)
+            form.add_error(None, error)
         else:
             messages.success(request, "The appeal's decision is recorded, and the respondent and the reporter told.")
             return redirect(case)

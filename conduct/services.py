@@ -1142,6 +1142,16 @@ def partners_leave(*, partner_ids: list[int], reason: str, actor: User | None) -
 # --- Suspensions ---------------------------------------------------------------------------
 
 
+def suspension_end_refusal(ends_on: datetime.date | None, *, today: datetime.date) -> str:
+    """Why a suspension cannot end on this day, or '' when it can: the one rule for every
+    floor that suspends, each tying it to its own field."""
+    if ends_on is None:
+        return "Enter the date the suspension ends"
+    if ends_on <= today:
+        return "The date the suspension ends must be in the future"
+    return ""
+
+
 def suspension_start(
     *,
     partnership: Partnership,
@@ -1158,8 +1168,9 @@ def suspension_start(
     today; the decision check refuses those it covers; the audit entry.
     """
     today = timezone.localdate()
-    if ends_on <= today:
-        raise ConductError("Give the date the suspension ends, after today.")
+    refusal = suspension_end_refusal(ends_on, today=today)
+    if refusal:
+        raise ConductError({"ends_on": refusal})
     with transaction.atomic():
         suspension = Suspension.objects.create(
             partnership=partnership,

@@ -10,7 +10,6 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 from django.core.validators import RegexValidator
-from django.utils import dateformat, timezone
 
 from govuk.error_summary import ErrorSummaryMixin
 from govuk.form_inputs import KeepsWhatIsTypedMixin
@@ -358,25 +357,6 @@ class DetailsForm(QuestionForm):
     def clean_description(self):
         return self.cleaned_data["description"].strip()
 
-    def clean(self):
-        data = super().clean()
-        arose_on, ends_on = data.get("arose_on"), data.get("ends_on")
-        if arose_on and ends_on and ends_on < arose_on:
-            self.add_error("ends_on", "The end date must be the same as or after the date the interest arose")
-        if self.situation == Situation.GIFT and arose_on and arose_on > timezone.localdate():
-            received = "received" if data.get("outcome") == DeclarationRevision.Outcome.ACCEPTED else "were offered"
-            self.add_error("arose_on", f"The date you {received} the gift must be today or in the past")
-        if (
-            self.policy.cash_must_be_declined
-            and data.get("cash_or_vouchers")
-            and data.get("outcome") == DeclarationRevision.Outcome.ACCEPTED
-        ):
-            self.add_error(
-                "outcome",
-                "Cash and vouchers must always be declined. Give them back, then choose Declined",
-            )
-        return data
-
 
 QUESTION_FORMS = {"kind": KindForm, "situation": SituationForm, "concerning": ConcerningForm, "details": DetailsForm}
 STEPS = tuple(QUESTION_FORMS)
@@ -426,28 +406,13 @@ class EndForm(GovForm):
         error_messages={"max_length": f"Keep it to {NOTE_MAX_LENGTH:,} characters or fewer"},
     )
 
-    def __init__(self, *args, arose_on: datetime.date | None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.arose_on = arose_on
         self.helper = _helper(
             Field("ended_on", context={"legend_size": "govuk-fieldset__legend--m"}),
             Field.textarea("reason", rows=3, max_characters=NOTE_MAX_LENGTH),
             button="End this interest",
         )
-
-    def clean_ended_on(self):
-        ended_on = self.cleaned_data["ended_on"]
-        if ended_on > timezone.localdate():
-            raise forms.ValidationError(
-                "The date the interest ended must be today or in the past. "
-                "If it ends later, update the declaration with its end date"
-            )
-        if self.arose_on and ended_on < self.arose_on:
-            raise forms.ValidationError(
-                "The date the interest ended must be on or after the date it arose "
-                f"({dateformat.format(self.arose_on, 'j F Y')})"
-            )
-        return ended_on
 
     def clean_reason(self):
         return self.cleaned_data["reason"].strip()

@@ -219,6 +219,10 @@ class Declaration(models.Model):
     def get_absolute_url(self) -> str:
         return object_url("declarations:declaration-detail", pk=self.pk)
 
+    def may_become(self, status: str) -> bool:
+        """Whether TRANSITIONS allow this move; the services enforce it, pages offer only what it allows."""
+        return status in self.TRANSITIONS[self.status]
+
     @property
     def is_unresolved(self) -> bool:
         return self.status in self.UNRESOLVED

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from conduct.models import Partnership, PartnershipRole, User
 from conduct.selectors import partner_for_user, partners_of_partnership
@@ -138,8 +139,22 @@ def _locked(declaration: Declaration) -> Declaration:
 
 
 def _check_transition(declaration: Declaration, to_status: str, refusal: str) -> None:
-    if to_status not in Declaration.TRANSITIONS[declaration.status]:
+    if not declaration.may_become(to_status):
         raise DeclarationError(refusal.format(status=declaration.get_status_display().lower()))
+
+
+def _answers_refused(revision: DeclarationRevision, policy: DeclarationPolicy) -> dict[str, str]:
+    """What the rules of declaring refuse in a revision's answers, by the answer's field."""
+    refused = {}
+    if revision.arose_on and revision.ends_on and revision.ends_on < revision.arose_on:
+        refused["ends_on"] = "The end date must be the same as or after the date the interest arose"
+    accepted = revision.outcome == DeclarationRevision.Outcome.ACCEPTED
+    if revision.situation == Situation.GIFT and revision.arose_on and revision.arose_on > timezone.localdate():
+        received = "received" if accepted else "were offered"
+        refused["arose_on"] = f"The date you {received} the gift must be today or in the past"
+    if policy.cash_must_be_declined and revision.cash_or_vouchers and accepted:
+        refused["outcome"] = "Cash and vouchers must always be declined. Give them back, then choose Declined"
+    return refused
 
 
 def _check_own(declaration: Declaration, actor: User) -> None:
@@ -242,6 +257,14 @@ def declaration_draft_save(
             revision.value, revision.outcome = None, ""
         if revision.situation != Situation.GIFT:
             revision.cash_or_vouchers = None
+        # Refused by the question that gave the answer; the rest wait for the submission.
+        refused = {
+            field: message
+            for field, message in _answers_refused(revision, policy_for(declaration.partnership)).items()
+            if field in answers
+        }
+        if refused:
+            raise DeclarationError(refused)
         revision.save()
     return revision
 
@@ -282,7 +305,9 @@ def declaration_submit(*, declaration: Declaration, actor: User, note: str = "")
     """Submit the partner's unsubmitted revision for review.
 
     Before: the partner's declaration is a draft, submitted, returned or accepted and
-    has a complete unsubmitted revision, to a partnership they still declare to; a returned one needs the answer to the
+    has a complete unsubmitted revision that the rules of declaring accept (no cash accepted
+    where it must be declined, no gift dated in the future, no end before the start), to a
+    partnership they still declare to; a returned one needs the answer to the
     reviewer's question (the note). After: the revision is submitted and never
     changes; the declaration is submitted, flagged late if it was first declared
     more than the partnership's allowed days after the interest arose; a history
@@ -301,12 +326,9 @@ def declaration_submit(*, declaration: Declaration, actor: User, note: str = "")
         if revision.unanswered:
             raise DeclarationError("Answer every question before submitting the declaration.")
         policy = policy_for(declaration.partnership)
-        if (
-            policy.cash_must_be_declined
-            and revision.cash_or_vouchers
-            and revision.outcome == DeclarationRevision.Outcome.ACCEPTED
-        ):
-            raise DeclarationError("Cash and vouchers must always be declined: they cannot be recorded as accepted.")
+        refused = _answers_refused(revision, policy)
+        if refused:
+            raise DeclarationError(" ".join(f"{message}." for message in refused.values()))
         from_status = declaration.status
         note = _check_note(
             note,
@@ -518,10 +540,20 @@ def declaration_end(*, declaration: Declaration, actor: User, ended_on: datetime
             return declaration
         _check_transition(declaration, Declaration.Status.ENDED, "A declaration that is {status} cannot be ended.")
         if ended_on > timezone.localdate():
-            raise DeclarationError("The date the interest ended must be today or in the past.")
+            raise DeclarationError(
+                {
+                    "ended_on": "The date the interest ended must be today or in the past. "
+                    "If it ends later, update the declaration with its end date"
+                }
+            )
         arose_on = declaration.revision.arose_on
         if arose_on and ended_on < arose_on:
-            raise DeclarationError("The date the interest ended must be on or after the date it arose.")
+            raise DeclarationError(
+                {
+                    "ended_on": "The date the interest ended must be on or after the date it arose "
+                    f"({date_format(arose_on, 'j F Y')})"
+                }
+            )
         from_status = declaration.status
         declaration.status, declaration.ended_on = Declaration.Status.ENDED, ended_on
         declaration.save(update_fields=["status", "ended_on"])

@@ -145,7 +145,7 @@ def declaration_question(request, pk, step):
         try:
             revision = services.declaration_draft_save(declaration=declaration, actor=request.user, **form.answers())
         except services.DeclarationError as error:
-            form.add_error(None, error.message)
+            form.add_error(None, error)  # tied to the answer the rule refuses, when it is one
         else:
             return redirect(_step_url(declaration, revision.unanswered))
     position = STEPS.index(step)
@@ -231,19 +231,15 @@ def declaration_revise(request, pk):
 @login_required
 def declaration_end(request, pk):
     declaration = selectors.own_declaration(request.user, pk)
-    if declaration.status not in (
-        Declaration.Status.SUBMITTED,
-        Declaration.Status.RETURNED,
-        Declaration.Status.ACCEPTED,
-    ):
+    if not declaration.may_become(Declaration.Status.ENDED):
         messages.error(request, f"A declaration that is {declaration.get_status_display().lower()} cannot be ended.")
         return redirect(declaration)
-    form = EndForm(_posted(request), arose_on=declaration.revision.arose_on)
+    form = EndForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.declaration_end(declaration=declaration, actor=request.user, **form.cleaned_data)
         except services.DeclarationError as error:
-            form.add_error(None, error.message)
+            form.add_error(None, error)
         else:
             messages.success(request, "The interest is recorded as ended.")
             return redirect(declaration)
@@ -256,7 +252,7 @@ def declaration_end(request, pk):
 @login_required
 def declaration_review(request, pk):
     declaration = _reviewable(request, pk)
-    if declaration.status != Declaration.Status.SUBMITTED:
+    if not declaration.may_become(Declaration.Status.ACCEPTED):
         messages.info(
             request, f"This declaration is {declaration.get_status_display().lower()}: there is nothing to review."
         )

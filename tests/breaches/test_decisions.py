@@ -125,7 +125,7 @@ def test_an_informal_case_cannot_end_in_a_formal_sanction(people):
 def test_a_suspension_needs_an_end_date_in_the_future(client, people):
     case = triage(report(reporter=people["alice"]), people["priya"], severity="serious")
     respond(case, people["bob"])
-    with pytest.raises(services.BreachError, match="Give the date the suspension ends, after today."):
+    with pytest.raises(services.BreachError, match="Enter the date the suspension ends"):
         decide(case, people["pam"], outcome="suspension")
     client.force_login(people["pam"])
     body = client.post(
@@ -140,6 +140,7 @@ def test_a_suspension_needs_an_end_date_in_the_future(client, people):
         },
     ).content.decode()
     assert "The date the suspension ends must be in the future" in body
+    assert '<a href="#id_suspended_until_0">The date the suspension ends must be in the future</a>' in body
     case = decide(case, people["pam"], outcome="suspension", suspended_until=datetime.date(2026, 9, 30))
     assert (case.outcome, case.suspended_until) == ("suspension", datetime.date(2026, 9, 30))
 

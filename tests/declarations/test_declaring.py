@@ -184,10 +184,22 @@ def test_an_incomplete_declaration_cannot_be_submitted(alice):
     assert Declaration.objects.get(pk=declaration.pk).status == "draft"
 
 
-def test_cash_accepted_is_refused_even_past_the_form(alice):
+def test_cash_accepted_is_refused_by_the_service_against_the_answer_whatever_the_form(alice, alliance):
+    with pytest.raises(services.DeclarationError) as refused:
+        declare(alice, submit=False, cash_or_vouchers=True, outcome="accepted")
+    assert refused.value.message_dict == {
+        "outcome": ["Cash and vouchers must always be declined. Give them back, then choose Declined"]
+    }
+    # Saved while the partnership allowed it, then forbidden: the submission is refused.
+    policy = selectors.policy_for(alliance)
+    policy.cash_must_be_declined = False
+    policy.save()
     declaration = declare(alice, submit=False, cash_or_vouchers=True, outcome="accepted")
+    policy.cash_must_be_declined = True
+    policy.save()
     with pytest.raises(services.DeclarationError, match="Cash and vouchers must always be declined"):
         services.declaration_submit(declaration=declaration, actor=alice.user)
+    assert Declaration.objects.get(pk=declaration.pk).status == "draft"
 
 
 def test_a_partnership_may_let_cash_be_accepted(alice, alliance):
