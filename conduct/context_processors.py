@@ -10,4 +10,5 @@ def roles(request):
         "is_programme_manager": is_programme_manager(user),
         "current_partner": partner_for_user(user),
         "manages_partnerships": bool(partnership_ids_where(user, Role.ADMINISTRATOR, Role.PROGRAMME_MANAGER)),
+        "records_meetings": bool(partnership_ids_where(user, Role.CHAIR, Role.PROGRAMME_MANAGER)),
     }

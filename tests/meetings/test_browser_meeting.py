@@ -1,0 +1,130 @@
+"""By keyboard alone, with JavaScript on (axe-core on every page) and off: the chair prepares a
+meeting, sees a conflict in the list, records that the member left the room for that item,
+records the decision, publishes the record, and the public record shows it."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from meetings.models import Meeting
+from tests.browser import (
+    assert_accessible,
+    assert_focus_visible,
+    choose_radio_by_keyboard,
+    log_in_by_keyboard,
+    tab_to,
+    type_into,
+)
+from tests.declarations.conftest import declare
+
+from .conftest import OUTSIDE_EMPLOYMENT
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    """The live server runs on the real clock, not the frozen one of the other tests."""
+
+
+def follow(page, control) -> None:
+    tab_to(page, control)
+    page.keyboard.press("Enter")
+
+
+def type_date(page, group_name: str, day: datetime.date) -> None:
+    group = page.get_by_role("group", name=group_name)
+    type_into(page, group.get_by_label("Day"), str(day.day))
+    page.keyboard.press("Tab")
+    page.keyboard.type(str(day.month))
+    page.keyboard.press("Tab")
+    page.keyboard.type(str(day.year))
+
+
+def test_a_chair_prepares_a_meeting_handles_a_conflict_and_publishes_the_record(
+    page_with_or_without_javascript, javascript, live_server, static_built, cara, alice, bob, acme
+):
+    page = page_with_or_without_javascript
+    check = assert_accessible if javascript else assert_focus_visible
+    declare(alice, counterparty_organisation=acme, arose_on=timezone.localdate(), **OUTSIDE_EMPLOYMENT)
+    held_on = timezone.localdate() + datetime.timedelta(days=3)
+
+    log_in_by_keyboard(page, live_server, "cara")
+    follow(page, page.get_by_role("link", name="Meetings", exact=True))
+    expect(page.get_by_role("heading", name="Meetings", exact=True)).to_be_visible()
+    check(page)
+    follow(page, page.get_by_role("link", name="Record a meeting"))
+    expect(page.get_by_role("heading", name="Record a meeting")).to_be_visible()
+    check(page)
+    type_date(page, "Date of the meeting", held_on)
+    type_into(page, page.get_by_label("Email address of the chair"), "cara@example.org")
+    type_into(page, page.get_by_label("Email addresses of the people attending"), "alice@example.org\nbob@example.org")
+    follow(page, page.get_by_role("button", name="Record the meeting"))
+    # The purpose was left out: the error summary takes the chair to it, and nothing typed is lost.
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Enter the purpose of the meeting")
+    check(page)
+    follow(page, summary.get_by_role("link", name="Enter the purpose of the meeting"))
+    expect(page.get_by_label("What is the meeting for?")).to_be_focused()
+    expect(page.get_by_label("Email address of the chair")).to_have_value("cara@example.org")
+    page.keyboard.type("To award the community transport contract.")
+    follow(page, page.get_by_role("button", name="Record the meeting"))
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("The meeting is recorded")
+    check(page)
+
+    follow(page, page.get_by_role("link", name="Add an item to the agenda"))
+    expect(page.get_by_role("heading", name="Add an item to the agenda")).to_be_visible()
+    check(page)
+    type_into(page, page.get_by_label("Title of the item"), "Community transport contract")
+    type_into(page, page.get_by_label("Organisations it concerns (optional)"), "acme health  supplies")
+    choose_radio_by_keyboard(page, page.get_by_label("No, in public"))
+    follow(page, page.get_by_role("button", name="Add the item"))
+
+    # The conflicts list: alice's interest in Acme, and what the rule asks of her.
+    expect(page.get_by_text("1 conflict of interest on 1 item")).to_be_visible()
+    conflicts = page.get_by_role("region", name="Conflicts on item 1")
+    expect(conflicts).to_contain_text("Alice Adams")
+    expect(conflicts).to_contain_text("Financial interest: outside employment concerning Acme Health Supplies")
+    expect(conflicts).to_contain_text("Left the room for the item")
+    check(page)
+    follow(page, page.get_by_role("link", name="Record what happened to Alice Adams for item 1"))
+    expect(page.get_by_role("heading", name="What happened to Alice Adams's conflict?")).to_be_visible()
+    check(page)
+    choose_radio_by_keyboard(page, page.get_by_label("Left the room for the item"))
+    follow(page, page.get_by_role("button", name="Record what happened"))
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Recorded what happened")
+    check(page)
+
+    follow(page, page.get_by_role("link", name="Record the decision on item 1"))
+    expect(
+        page.get_by_role("heading", name="Record the decision on Item 1: Community transport contract")
+    ).to_be_visible()
+    check(page)
+    expect(page.get_by_label("Alice Adams")).not_to_be_checked()
+    expect(page.get_by_label("Bob Brown")).to_be_checked()
+    type_into(page, page.get_by_label("What was decided?"), "Awarded to Northfield Wellbeing Trust.")
+    follow(page, page.get_by_role("button", name="Record the decision"))
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("The decision on Item 1")
+    check(page)
+
+    follow(page, page.get_by_role("link", name="Publish the record"))
+    expect(page.get_by_role("heading", name="Publish the record of the meeting")).to_be_visible()
+    check(page)
+    follow(page, page.get_by_role("button", name="Publish the record"))
+    expect(page.get_by_role("heading", name=f"Record of the meeting on {held_on.day} ")).to_be_visible()
+    expect(page.get_by_text("Awarded to Northfield Wellbeing Trust.")).to_be_visible()
+    expect(
+        page.get_by_text(
+            "Alice Adams declared an interest (Financial interest: outside employment concerning Acme Health "
+            "Supplies): left the room for the item."
+        )
+    ).to_be_visible()
+    check(page)
+    meeting = Meeting.objects.get()
+    assert meeting.status == "published"
+    assert [user.username for user in meeting.items.get().decision.participants.order_by("username")] == [
+        "bob",
+        "cara",
+    ]
