@@ -341,8 +341,9 @@ if BEHIND_PROXY:
 # How many proxies, each appending to X-Forwarded-For, stand between the client and the app:
 # the client's address is that many entries from the right (govuk.client_address).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if BEHIND_PROXY else 0)
-# Every page of these apps shows a case, a declaration or a receipt code: browsers and proxies keep no copy.
-NO_STORE_URL_NAMESPACES = {"breaches", "declarations"}
+# Every page of these apps may show a case, a declaration, a receipt code, a confidential meeting item
+# or what is held about a person: browsers and proxies keep no copy.
+NO_STORE_URL_NAMESPACES = {"breaches", "declarations", "meetings", "privacy"}
 # The health check is for the load balancer, which speaks plain HTTP inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_HTTPONLY = True

@@ -38,6 +38,9 @@ LIST_PAGES = [
     ("/manage/partnerships/", "ada", PAGE),
     ("/manage/partnerships/{alliance}/people/", "priya", ["q", "waiting", *PAGE]),
     ("/privacy/retention/", "ada", PAGE),
+    ("/privacy/subject-access/", "ada", PAGE),
+    ("/meetings/", "priya", PAGE),
+    ("/meetings/public/{alliance}/", "anonymous", PAGE),
 ]
 
 HOSTILE_VALUE = st.one_of(

@@ -1,5 +1,5 @@
-"""Pages holding someone's case, declaration or receipt code, and every CSV
-download, tell browsers and proxies to keep no copy: the next person at a
+"""Pages holding someone's case, declaration, receipt code, meeting conflicts or
+personal data, and every CSV download, tell browsers and proxies to keep no copy: the next person at a
 shared computer must not find them in its cache or history."""
 
 import datetime
@@ -9,11 +9,14 @@ import pytest
 from tests.security.access_matrix_fixtures import build_world
 from tests.security.test_access_matrix import GET_MATRIX, WHO, visit
 
-PRIVATE_NAMESPACES = ("breaches:", "declarations:")
+PRIVATE_NAMESPACES = ("breaches:", "declarations:", "meetings:", "privacy:")
 # Written for anyone to read: the public register and the pages that start a report.
 PUBLIC = {
     "declarations:public-register-list",
     "declarations:public-register",
+    "meetings:public-meetings",
+    "meetings:public-record",
+    "privacy:notice",
     "breaches:index",
     "breaches:report",
     "breaches:follow-up",
