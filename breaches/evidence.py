@@ -54,6 +54,16 @@ KINDS = {kind.content_type: kind for kind in (PDF, PNG, JPEG, DOCX, TEXT)}
 ACCEPTED_DESCRIPTION = "a PDF, PNG, JPEG, Word (.docx) or plain text file"
 
 
+def evidence_refusal(upload) -> str:
+    """Why a file cannot be evidence, or '' when it can: the one rule that the form shows
+    beside the field and the service enforces whatever the door."""
+    if upload.size > settings.BREACH_EVIDENCE_MAX_BYTES:
+        return f"The selected file must be smaller than {settings.BREACH_EVIDENCE_MAX_BYTES // (1024 * 1024)} MB"
+    if evidence_kind(upload) is None:
+        return f"The selected file must be {ACCEPTED_DESCRIPTION}"
+    return ""
+
+
 def evidence_kind(upload) -> EvidenceKind | None:
     """What the file is, from its first bytes (a Word document: from the parts
     inside its zip), or None when it is none of the accepted kinds."""

@@ -13,7 +13,7 @@ from govuk.date_input import DayMonthYearField
 from govuk.error_summary import ErrorSummaryMixin
 from govuk.form_inputs import KeepsWhatIsTypedMixin
 
-from .evidence import ACCEPTED_DESCRIPTION, evidence_kind
+from .evidence import ACCEPTED_DESCRIPTION, evidence_refusal
 from .models import NAME_MAX_LENGTH, PLACE_MAX_LENGTH, TEXT_MAX_LENGTH, BreachCase, CaseMessage
 from .receipt_codes import receipt_code_new, receipt_code_normalise
 
@@ -65,12 +65,9 @@ class EvidenceField(forms.FileField):
         upload = super().clean(data, initial)
         if not upload:
             return None
-        if upload.size > settings.BREACH_EVIDENCE_MAX_BYTES:
-            raise forms.ValidationError(
-                f"The selected file must be smaller than {settings.BREACH_EVIDENCE_MAX_BYTES // (1024 * 1024)} MB"
-            )
-        if evidence_kind(upload) is None:
-            raise forms.ValidationError(f"The selected file must be {ACCEPTED_DESCRIPTION}")
+        refusal = evidence_refusal(upload)
+        if refusal:
+            raise forms.ValidationError(refusal)
         return upload
 
 

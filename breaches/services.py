@@ -8,7 +8,6 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -36,7 +35,7 @@ from govuk.date_arithmetic import add_months
 
 from . import notifications, selectors, virus_scan
 from .deadlines import ACKNOWLEDGEMENT_WARNING_DAYS, FEEDBACK_WARNING_DAYS, add_working_days
-from .evidence import ACCEPTED_DESCRIPTION, evidence_kind
+from .evidence import evidence_kind, evidence_refusal
 from .models import (
     Appeal,
     BreachCase,
@@ -268,11 +267,10 @@ def _email(case: BreachCase, kind: str) -> None:
 
 
 def _evidence_add(case: BreachCase, *, upload, source: str, actor: User | None) -> Evidence:
+    refusal = evidence_refusal(upload)
+    if refusal:
+        raise BreachError(refusal)
     kind = evidence_kind(upload)
-    if kind is None:
-        raise BreachError(f"The file must be {ACCEPTED_DESCRIPTION}.")
-    if upload.size > settings.BREACH_EVIDENCE_MAX_BYTES:
-        raise BreachError(f"The file must be smaller than {settings.BREACH_EVIDENCE_MAX_BYTES // (1024 * 1024)} MB.")
     evidence = Evidence(
         case=case,
         source=source,

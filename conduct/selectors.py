@@ -290,6 +290,20 @@ def partner_signatures(partner: Partner) -> QuerySet[Signature]:
     return Signature.objects.filter(partner=partner).select_related("version__code").order_by("-signed_at")
 
 
+def active_signature(partner: Partner, version: CodeVersion) -> Signature | None:
+    """The partner's signature of the version, if it stands: having one is what 'already signed' means."""
+    return Signature.objects.filter(partner=partner, version=version, status=Signature.Status.ACTIVE).first()
+
+
+def signature_to_show(partner: Partner, version: CodeVersion, *, may_sign: bool) -> Signature | None:
+    """The signature to show instead of the signing form: the one that stands, or, when the
+    partner may no longer sign, the last that ended (its membership ended)."""
+    signatures = partner.signatures.filter(version=version)
+    if may_sign:
+        return signatures.filter(status=Signature.Status.ACTIVE).first()
+    return signatures.order_by("status", "-signed_at").first()
+
+
 def partners_expected_to_sign(version: CodeVersion, *, partnerships=None) -> QuerySet[Partner]:
     """Partners whose organisations are current members of a partnership that adopts the code."""
     memberships = current_memberships().filter(partnership__code_id=version.code_id)

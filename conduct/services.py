@@ -40,7 +40,14 @@ from .models import (
     User,
 )
 from .outbox import task_enqueue
-from .selectors import partner_may_sign, partners_expected_to_sign, running_suspensions, suspension_of, with_content
+from .selectors import (
+    active_signature,
+    partner_may_sign,
+    partners_expected_to_sign,
+    running_suspensions,
+    suspension_of,
+    with_content,
+)
 
 
 class ConductError(ValidationError):
@@ -390,7 +397,7 @@ def signature_record(*, partner: Partner, version: CodeVersion, typed_name: str)
         raise ConductError("Type your full name to sign.")
     with transaction.atomic():
         version = with_content(CodeVersion.objects.filter(pk=version.pk)).get()
-        existing = Signature.objects.filter(partner=partner, version=version, status=Signature.Status.ACTIVE).first()
+        existing = active_signature(partner, version)
         if existing:
             return existing, False
         if version.status != CodeVersion.Status.PUBLISHED:

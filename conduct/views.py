@@ -163,9 +163,8 @@ def version_sign(request, code_slug, number):
     partner = _partner_or_403(request)
     version = selectors.version_for_user(request.user, code_slug=code_slug, number=number)
     may_sign = version.is_signable and selectors.partner_may_sign(partner, version)
-    # A signature that ended (its membership ended) is shown, unless the membership was restored: then sign again.
-    existing = partner.signatures.filter(version=version).order_by("status", "-signed_at").first()
-    if existing and (existing.status == existing.Status.ACTIVE or not may_sign):
+    existing = selectors.signature_to_show(partner, version, may_sign=may_sign)
+    if existing:
         messages.info(request, "You have already signed this version.")
         return redirect(existing)
     if version.is_signable and not may_sign:

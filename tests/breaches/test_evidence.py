@@ -92,6 +92,21 @@ def test_an_empty_file_or_one_too_big_is_refused(settings):
 
 
 @pytest.mark.django_db
+def test_the_service_refuses_what_the_form_refuses_in_the_same_words_and_keeps_nothing(people, settings):
+    from breaches import services
+    from breaches.models import BreachCase
+
+    settings.BREACH_EVIDENCE_MAX_BYTES = 1024 * 1024
+    for upload, message in [
+        (SimpleUploadedFile("notes.exe", b"MZ\x90\x00binary"), "The selected file must be a PDF, PNG, JPEG, Word"),
+        (SimpleUploadedFile("big.pdf", PDF_BYTES + b"0" * 1024 * 1024), "The selected file must be smaller than 1 MB"),
+    ]:
+        with pytest.raises(services.BreachError, match=message):
+            report(reporter=people["alice"], evidence=upload)
+    assert not BreachCase.objects.exists() and not Evidence.objects.exists()
+
+
+@pytest.mark.django_db
 def test_files_are_kept_outside_the_web_root_under_a_name_of_our_own(people):
     report(reporter=people["alice"], evidence=pdf("../../etc/passwd.pdf"))
     evidence = Evidence.objects.get()
