@@ -50,6 +50,8 @@ def benchmark_pages() -> list[tuple[str, str, str | None]]:
             "/manage/partnerships/bench-partnership-0/policies/",
             "bench-admin",
         ),
+        ("Figures as charts (programme manager)", "/reports/bench-partnership-0/", "bench-manager"),
+        ("Annual report (programme manager)", "/reports/bench-partnership-0/2026/", "bench-manager"),
         ("Anonymised register of breaches (anyone)", "/breaches/published/bench-partnership-0/", None),
         ("Retention schedule (administrator)", "/privacy/retention/", "bench-admin"),
         ("Privacy notice (anyone)", "/privacy/", None),

@@ -568,11 +568,19 @@ def review_calendar(*, today) -> dict:
                 }
             )
     upcoming.sort(key=lambda row: row["due_on"])
+    done = list(
+        CodeReview.objects.filter(
+            status=CodeReview.Status.COMPLETED, completed_at__date__gte=today - datetime.timedelta(days=365)
+        )
+        .select_related("code", "version")
+        .order_by("completed_at")
+    )
     return {
         "overdue": [r for r in open_reviews if r.is_overdue],
         "due": [r for r in open_reviews if not r.is_overdue],
         "upcoming": upcoming,
         "undated": undated,
+        "done": done,
     }
 
 

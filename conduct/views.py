@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from govuk.charts import Bar, bar_chart, line_chart
+from govuk.charts import Bar, Mark, Timeline, TimelineRow, bar_chart, line_chart, timeline
 from govuk.csv_export import csv_response
 from govuk.pdf import pdf_response
 
@@ -610,7 +610,33 @@ def version_publish(request, code_slug, number):
 def review_calendar(request):
     if not (selectors.is_administrator(request.user) or selectors.is_programme_manager(request.user)):
         raise PermissionDenied("Only administrators and programme managers run the reviews of codes.")
-    return render(request, "conduct/review_calendar.html", selectors.review_calendar(today=timezone.localdate()))
+    today = timezone.localdate()
+    calendar = selectors.review_calendar(today=today)
+    return render(request, "conduct/review_calendar.html", {**calendar, "timeline": _review_timeline(calendar, today)})
+
+
+def _review_timeline(calendar: dict, today) -> Timeline:
+    """Each code's reviews on one line of time: done in the last year, due, overdue, and the next one coming."""
+    rows: dict[str, list[Mark]] = {}
+
+    def mark(title: str, label: str, day, kind: str) -> None:
+        rows.setdefault(title, []).append(Mark(f"{title}: {label}", day, kind))
+
+    for review in calendar["done"]:
+        mark(review.code.title, f"{review.get_kind_display()} done", timezone.localdate(review.completed_at), "done")
+    for kind, reviews in (("overdue", calendar["overdue"]), ("due", calendar["due"])):
+        for review in reviews:
+            mark(review.code.title, f"{review.get_kind_display()} {kind}", review.due_on, kind)
+    for row in calendar["upcoming"]:
+        review = "Full review" if row["kind"] == "full" else "Light-touch review"
+        mark(row["version"].code.title, f"{review} due", row["due_on"], "due")
+    return timeline(
+        "review-timeline",
+        title="Reviews of the codes over time",
+        description="For each code: reviews done in the last year, reviews due or overdue, and the next one coming.",
+        rows=[TimelineRow(title, marks) for title, marks in sorted(rows.items())],
+        today=today,
+    )
 
 
 @login_required

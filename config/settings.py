@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "meetings",
     "breaches",
     "privacy",
+    "reports",
 ]
 # The benchmark (bench/: its reference table and page, its commands) exists only while
 # benchmarking: bench/run.py and the benchmark's own tests set this.

@@ -30,6 +30,7 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("breaches/", include("breaches.urls")),
     path("privacy/", include("privacy.urls")),
+    path("reports/", include("reports.urls")),
     path("", include("conduct.urls")),
 ]
 

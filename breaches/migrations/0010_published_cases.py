@@ -7,69 +7,132 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('breaches', '0009_case_reference_unique'),
-        ('conduct', '0015_signatures_signed_again_after_a_restored_membership'),
+        ("breaches", "0009_case_reference_unique"),
+        ("conduct", "0015_signatures_signed_again_after_a_restored_membership"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PublishedCase',
+            name="PublishedCase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('track', models.CharField(choices=[('informal', 'Informal, by the programme manager'), ('formal', 'Formal, by the panel')], max_length=20)),
-                ('outcome', models.CharField(choices=[('not_upheld', 'Not upheld'), ('resolved_informally', 'Upheld and resolved informally'), ('formal_warning', 'Formal warning'), ('suspension', 'Suspension'), ('termination', 'Termination of partnership')], max_length=30)),
-                ('decided_in', models.DateField(help_text='The first day of the month the case was decided in.')),
-                ('summary', models.TextField(help_text='What happened, written for publication.', max_length=10000)),
-                ('lessons', models.TextField(help_text='The lessons, written for publication.', max_length=10000)),
-                ('published_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "track",
+                    models.CharField(
+                        choices=[
+                            ("informal", "Informal, by the programme manager"),
+                            ("formal", "Formal, by the panel"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("not_upheld", "Not upheld"),
+                            ("resolved_informally", "Upheld and resolved informally"),
+                            ("formal_warning", "Formal warning"),
+                            ("suspension", "Suspension"),
+                            ("termination", "Termination of partnership"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("decided_in", models.DateField(help_text="The first day of the month the case was decided in.")),
+                ("summary", models.TextField(help_text="What happened, written for publication.", max_length=10000)),
+                ("lessons", models.TextField(help_text="The lessons, written for publication.", max_length=10000)),
+                ("published_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'ordering': ['-decided_in', '-published_at', '-pk'],
+                "ordering": ["-decided_in", "-published_at", "-pk"],
             },
         ),
         migrations.RemoveConstraint(
-            model_name='caseevent',
-            name='case_event_action_valid',
+            model_name="caseevent",
+            name="case_event_action_valid",
         ),
         migrations.AlterField(
-            model_name='caseevent',
-            name='action',
-            field=models.CharField(choices=[('report', 'Reported'), ('triage', 'Triaged'), ('escalate', 'Escalated to the panel'), ('de_escalate', 'Returned to informal resolution'), ('convene', 'Panel convened'), ('decide', 'Decided'), ('close', 'Closed'), ('withdraw', 'Withdrawn'), ('appeal', 'Appealed'), ('appeal_convene', 'Appeal panel convened'), ('appeal_decide', 'Appeal decided'), ('publish', 'Published on the anonymised register')], max_length=20),
+            model_name="caseevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("report", "Reported"),
+                    ("triage", "Triaged"),
+                    ("escalate", "Escalated to the panel"),
+                    ("de_escalate", "Returned to informal resolution"),
+                    ("convene", "Panel convened"),
+                    ("decide", "Decided"),
+                    ("close", "Closed"),
+                    ("withdraw", "Withdrawn"),
+                    ("appeal", "Appealed"),
+                    ("appeal_convene", "Appeal panel convened"),
+                    ("appeal_decide", "Appeal decided"),
+                    ("publish", "Published on the anonymised register"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='caseevent',
-            constraint=models.CheckConstraint(condition=models.Q(('action__in', ['report', 'triage', 'escalate', 'de_escalate', 'convene', 'decide', 'close', 'withdraw', 'appeal', 'appeal_convene', 'appeal_decide', 'publish'])), name='case_event_action_valid'),
+            model_name="caseevent",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "action__in",
+                        [
+                            "report",
+                            "triage",
+                            "escalate",
+                            "de_escalate",
+                            "convene",
+                            "decide",
+                            "close",
+                            "withdraw",
+                            "appeal",
+                            "appeal_convene",
+                            "appeal_decide",
+                            "publish",
+                        ],
+                    )
+                ),
+                name="case_event_action_valid",
+            ),
         ),
         migrations.AddField(
-            model_name='publishedcase',
-            name='case',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='publication', to='breaches.breachcase'),
+            model_name="publishedcase",
+            name="case",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.PROTECT, related_name="publication", to="breaches.breachcase"
+            ),
         ),
         migrations.AddField(
-            model_name='publishedcase',
-            name='cited_items',
-            field=models.ManyToManyField(blank=True, related_name='+', to='conduct.item'),
+            model_name="publishedcase",
+            name="cited_items",
+            field=models.ManyToManyField(blank=True, related_name="+", to="conduct.item"),
         ),
         migrations.AddField(
-            model_name='publishedcase',
-            name='cited_principles',
-            field=models.ManyToManyField(blank=True, related_name='+', to='conduct.principle'),
+            model_name="publishedcase",
+            name="cited_principles",
+            field=models.ManyToManyField(blank=True, related_name="+", to="conduct.principle"),
         ),
         migrations.AddField(
-            model_name='publishedcase',
-            name='partnership',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='published_cases', to='conduct.partnership'),
+            model_name="publishedcase",
+            name="partnership",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="published_cases", to="conduct.partnership"
+            ),
         ),
         migrations.AddField(
-            model_name='publishedcase',
-            name='published_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="publishedcase",
+            name="published_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddIndex(
-            model_name='publishedcase',
-            index=models.Index(fields=['partnership', '-decided_in'], name='breaches_pu_partner_7d6a9f_idx'),
+            model_name="publishedcase",
+            index=models.Index(fields=["partnership", "-decided_in"], name="breaches_pu_partner_7d6a9f_idx"),
         ),
     ]

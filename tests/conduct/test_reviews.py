@@ -262,13 +262,25 @@ def test_the_review_calendar_shows_overdue_due_and_upcoming_reviews(client, seed
     with on(datetime.date(2026, 11, 22)):
         services.code_reviews_open_due(today=timezone.localdate())
         client.force_login(ada)
-        page = client.get("/reviews/").content.decode()
+        response = client.get("/reviews/")
+    chart, page = response.content.decode().split('<h2 class="govuk-heading-l">Overdue</h2>')
     overdue, rest = page.split('<h2 class="govuk-heading-l">Due</h2>')
     due, upcoming = rest.split('<h2 class="govuk-heading-l">Upcoming</h2>')
     assert "The Health Creation Alliance Code of Conduct" in overdue  # full review due 1 October 2026
     assert "A Shared Code of Conduct for Coalition Partners" in due  # light-touch review due 1 November 2026
     assert "A Shared Code of Conduct for Coalition Partners" not in overdue
     assert "1 November 2027" in upcoming
+    # The same reviews, first, as a timeline: each code a line, each review a mark whose shape says its state.
+    rows = {row.label: {(mark.kind, mark.day) for mark in row.marks} for row in response.context["timeline"].rows}
+    assert ("overdue", datetime.date(2026, 10, 1)) in rows["The Health Creation Alliance Code of Conduct"]
+    assert rows["A Shared Code of Conduct for Coalition Partners"] >= {
+        ("due", datetime.date(2026, 11, 1)),
+        ("due", datetime.date(2027, 11, 1)),
+    }
+    assert (
+        'role="img"' in chart
+        and "<title>A Shared Code of Conduct for Coalition Partners: Light-touch review due" in chart
+    )
 
 
 def test_partners_cannot_see_the_review_calendar_but_programme_managers_can(client, seed_codes, alice, priya):

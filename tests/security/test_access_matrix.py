@@ -135,6 +135,10 @@ GET_MATRIX = [
     ("meetings:public-record", "/meetings/public/{alliance}/{published_meeting}/", "200 200 200 200 200 200"),
     ("meetings:public-record", "/meetings/public/{alliance}/{meeting}/", "404 404 404 404 404 404"),
     ("breaches:public-register-list", "/breaches/published/", "200 200 200 200 200 200"),
+    ("reports:index", "/reports/", "302L 403 403 200 403 200"),
+    ("reports:insight", "/reports/health-creation-alliance/", "302L 403 403 200 403 200"),
+    ("reports:annual-report", "/reports/health-creation-alliance/2026/", "302L 403 403 200 403 200"),
+    ("reports:annual-report-pdf", "/reports/health-creation-alliance/2026.pdf", "302L 403 403 200 403 200"),
     ("breaches:public-register", "/breaches/published/health-creation-alliance/", "200 200 200 200 200 200"),
     # Partnership administration: ada administers everything; priya manages the alliance's people.
     ("partnerships:partnership-list", "/manage/partnerships/", "302L 403 403 200 403 200"),
