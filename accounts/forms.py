@@ -1,8 +1,8 @@
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Layout
+from crispy_forms_gds.layout import Field
 from django.contrib.auth.forms import SetPasswordForm
 
 from govuk.error_summary import ErrorSummaryMixin
+from govuk.form_layout import form_helper
 
 
 class InvitationPasswordForm(ErrorSummaryMixin, SetPasswordForm):
@@ -12,9 +12,8 @@ class InvitationPasswordForm(ErrorSummaryMixin, SetPasswordForm):
         super().__init__(*args, **kwargs)
         self.fields["new_password1"].label = "Choose a password"
         self.fields["new_password2"].label = "Type the password again"
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
+        self.helper = form_helper(
             Field.text("new_password1", field_width=20, autocomplete="new-password"),
             Field.text("new_password2", field_width=20, autocomplete="new-password"),
-            Button.primary("submit", "Set my password"),
+            button="Set my password",
         )

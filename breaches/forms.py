@@ -1,8 +1,7 @@
 """Forms for breach cases. They validate and normalise what was typed; the
 services in services.py make the changes."""
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import HTML, Button, Field, Layout
+from crispy_forms_gds.layout import HTML, Field
 from django import forms
 from django.conf import settings
 from django.utils import timezone
@@ -12,21 +11,11 @@ from conduct.models import Item, Partnership, Principle
 from govuk.date_input import DayMonthYearField
 from govuk.error_summary import ErrorSummaryMixin
 from govuk.form_inputs import KeepsWhatIsTypedMixin
+from govuk.form_layout import form_helper
 
 from .evidence import ACCEPTED_DESCRIPTION, evidence_refusal
 from .models import NAME_MAX_LENGTH, PLACE_MAX_LENGTH, TEXT_MAX_LENGTH, BreachCase, CaseMessage
 from .receipt_codes import receipt_code_new, receipt_code_normalise
-
-
-def gds_helper(*fields, button: str, method: str = "post", action: str = "") -> FormHelper:
-    helper = FormHelper()
-    helper.form_method = method
-    # GOV.UK error messages, not the browser's own.
-    helper.attrs = {"novalidate": ""}
-    if action:
-        helper.form_action = action
-    helper.layout = Layout(*fields, Button.primary("submit", button))
-    return helper
 
 
 def _text(label: str, required_message: str, *, help_text: str = "", required: bool = True) -> forms.CharField:
@@ -97,7 +86,7 @@ class ReportStartForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
 
     def __init__(self, *args, action: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = gds_helper(
+        self.helper = form_helper(
             Field.radios("partnership", legend_size="m"),
             Field("incident_date"),
             button="Continue",
@@ -242,7 +231,7 @@ class ReportDetailsForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
                 Field.text("reporter_name", field_width="two-thirds"),
                 Field.text("reporter_email", field_width="two-thirds"),
             ]
-        self.helper = gds_helper(
+        self.helper = form_helper(
             Field.select("respondent_organisation"),
             Field.text("respondent_person_name", field_width="two-thirds"),
             Field.text("incident_place"),
@@ -296,7 +285,7 @@ class ReceiptCodeForm(ErrorSummaryMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = gds_helper(
+        self.helper = form_helper(
             Field.text("code", field_width=20, autocomplete="off", spellcheck="false"), button="See your report"
         )
 
@@ -318,7 +307,7 @@ class InformationForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
 
     def __init__(self, *args, action: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = gds_helper(
+        self.helper = form_helper(
             Field.textarea("text", rows=6), Field("evidence"), button="Add to the report", action=action
         )
 
@@ -339,7 +328,7 @@ class ResponseForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
 
     def __init__(self, *args, action: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = gds_helper(
+        self.helper = form_helper(
             Field.textarea("text", rows=8), Field("evidence"), button="Send your response", action=action
         )
 
@@ -392,7 +381,7 @@ class TriageForm(CaseActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = gds_helper(
+        self.helper = form_helper(
             Field.radios("severity", legend_size="s", inline=True),
             Field.radios("deliberate", legend_size="s", inline=True),
             Field.textarea("respondent_summary", rows=5),
@@ -410,7 +399,7 @@ class ReasonForm(CaseActionForm):
         field = self.fields["reason"]
         field.label, field.help_text = label, help_text
         field.error_messages["required"] = required_message
-        self.helper = gds_helper(Field.textarea("reason", rows=5), "version", button=button)
+        self.helper = form_helper(Field.textarea("reason", rows=5), "version", button=button)
 
 
 class DecisionForm(CaseActionForm):
@@ -464,7 +453,7 @@ class DecisionForm(CaseActionForm):
         fields += [Field.textarea(name, rows=5) for name in ("finding", "reasons", "wider_causes", "lessons")]
         if track == BreachCase.Track.FORMAL:
             fields.append(Field.checkbox("confirm_termination"))
-        self.helper = gds_helper(*fields, "version", button="Record the decision")
+        self.helper = form_helper(*fields, "version", button="Record the decision")
 
     def clean(self):
         data = super().clean()
@@ -496,7 +485,7 @@ class ConveneForm(CaseActionForm):
         ].help_text = (
             f"Choose {size}. Nobody involved in the case or with a conflict of interest in it can sit on the panel."
         )
-        self.helper = gds_helper(Field.checkboxes("members", legend_size="s"), "version", button="Convene the panel")
+        self.helper = form_helper(Field.checkboxes("members", legend_size="s"), "version", button="Convene the panel")
 
     def clean_members(self):
         members = self.cleaned_data["members"]
@@ -523,7 +512,7 @@ class PanelViewForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = gds_helper(
+        self.helper = form_helper(
             Field.radios("outcome", legend_size="s"), Field.textarea("reasons", rows=5), button="Record my view"
         )
 
@@ -540,7 +529,7 @@ class CloseForm(CaseActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = gds_helper(Field.textarea("feedback", rows=6), "version", button="Close the case")
+        self.helper = form_helper(Field.textarea("feedback", rows=6), "version", button="Close the case")
 
 
 class PublishForm(CaseActionForm):
@@ -560,7 +549,7 @@ class PublishForm(CaseActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = gds_helper(
+        self.helper = form_helper(
             Field.textarea("summary", rows=5), Field.textarea("lessons", rows=5), "version", button="Publish"
         )
 
@@ -585,7 +574,7 @@ class ReporterMessageForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = gds_helper(
+        self.helper = form_helper(
             Field.radios("kind", legend_size="s", inline=True),
             Field.textarea("text", rows=5),
             button="Send the message",
@@ -607,7 +596,7 @@ class AppealForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = gds_helper(Field.textarea("grounds", rows=8), button="Send your appeal")
+        self.helper = form_helper(Field.textarea("grounds", rows=8), button="Send your appeal")
 
 
 class AppealViewForm(PanelViewForm):
@@ -650,4 +639,4 @@ class AppealDecisionForm(CaseActionForm):
             fields.insert(0, Field("suspended_until"))
         else:
             del self.fields["suspended_until"]
-        self.helper = gds_helper(*fields, "version", button="Record the appeal's decision")
+        self.helper = form_helper(*fields, "version", button="Record the appeal's decision")

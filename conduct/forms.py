@@ -1,5 +1,4 @@
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Layout
+from crispy_forms_gds.layout import Field
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.core.validators import MaxLengthValidator
@@ -7,15 +6,10 @@ from django.utils import timezone
 
 from govuk.error_summary import ErrorSummaryMixin
 from govuk.form_inputs import KeepsWhatIsTypedMixin
+from govuk.form_layout import form_helper
 
 from .code_import import MAX_UPLOAD_BYTES, DocumentError, document_text, read_code
 from .models import CodeReview, CodeVersion, Item, Partnership, Principle
-
-
-def gds_helper(*fields, button: str, button_class: str = "primary") -> FormHelper:
-    helper = FormHelper()
-    helper.layout = Layout(*fields, getattr(Button, button_class)("submit", button))
-    return helper
 
 
 class LoginForm(ErrorSummaryMixin, AuthenticationForm):
@@ -27,7 +21,7 @@ class LoginForm(ErrorSummaryMixin, AuthenticationForm):
         self.fields["username"].validators.append(
             MaxLengthValidator(150, "Enter a username of 150 characters or fewer")
         )
-        self.helper = gds_helper(
+        self.helper = form_helper(
             Field.text("username", field_width=20, autocomplete="username"),
             Field.text("password", field_width=20, autocomplete="current-password"),
             button="Log in",
@@ -39,13 +33,13 @@ class LoginForm(ErrorSummaryMixin, AuthenticationForm):
 class PasswordResetRequestForm(ErrorSummaryMixin, PasswordResetForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = gds_helper(Field.text("email", autocomplete="email"), button="Send reset link")
+        self.helper = form_helper(Field.text("email", autocomplete="email"), button="Send reset link")
 
 
 class SetNewPasswordForm(ErrorSummaryMixin, SetPasswordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = gds_helper(
+        self.helper = form_helper(
             Field.text("new_password1", field_width=20, autocomplete="new-password"),
             Field.text("new_password2", field_width=20, autocomplete="new-password"),
             button="Set password",
@@ -69,7 +63,7 @@ class SignatureForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = gds_helper(
+        self.helper = form_helper(
             Field.checkbox("confirm"),
             Field.text("typed_name", field_width=20, autocomplete="name"),
             button="Sign the code",
@@ -91,7 +85,7 @@ class VersionCompareForm(ErrorSummaryMixin, forms.Form):
         choices = [(v.number, str(v)) for v in versions]
         self.fields["from_number"].choices = choices
         self.fields["to_number"].choices = choices
-        self.helper = gds_helper(
+        self.helper = form_helper(
             Field.select("from_number"), Field.select("to_number"), button="Compare", button_class="secondary"
         )
         self.helper.form_method = "get"
@@ -176,7 +170,7 @@ class DraftForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         set_review_cadence_fields(self)
-        self.helper = gds_helper(
+        self.helper = form_helper(
             Field.text("title"),
             Field.text("label", field_width=20),
             date_picker_field("version_date"),
@@ -207,7 +201,7 @@ class ItemForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.ModelForm):
         self.fields["principle"].queryset = Principle.objects.all()
         self.fields["topic"].label = "Topic (rules only)"
         self.fields["principle"].label = "Principle of public life (principles only)"
-        self.helper = gds_helper(
+        self.helper = form_helper(
             Field.select("kind"),
             Field.select("topic"),
             Field.select("principle"),
@@ -252,7 +246,7 @@ class ReviewCompleteForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
         if review.kind != CodeReview.Kind.FULL:
             outcomes = [c for c in outcomes if c[0] != CodeReview.Outcome.NEW_VERSION]
         self.fields["outcome"].choices = outcomes
-        self.helper = gds_helper(
+        self.helper = form_helper(
             Field.textarea("considered", rows=6), Field.radios("outcome"), button="Complete the review"
         )
 
@@ -275,7 +269,7 @@ class ReviewScheduleForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.ModelFo
         self.fields["last_full_review_on"].required = True
         self.fields["last_full_review_on"].error_messages["required"] = "Enter the date of the last full review"
         set_review_cadence_fields(self)
-        self.helper = gds_helper(
+        self.helper = form_helper(
             date_picker_field("last_full_review_on"),
             Field.text("light_touch_review_months", field_width=3),
             Field.text("full_review_months", field_width=3),
@@ -314,7 +308,7 @@ class CodeCreateForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["partnership"].label_from_instance = lambda p: f"{p.name} (now adopts {p.code.title})"
-        self.helper = gds_helper(Field.text("title"), Field.select("partnership"), button="Create the code")
+        self.helper = form_helper(Field.text("title"), Field.select("partnership"), button="Create the code")
 
 
 class CodeDocumentForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
@@ -334,7 +328,7 @@ class CodeDocumentForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = gds_helper(Field.textarea("text", rows=12), Field("file"), button="Check the document")
+        self.helper = form_helper(Field.textarea("text", rows=12), Field("file"), button="Check the document")
         self.document = ""
         self.proposal = None
 

@@ -1,18 +1,16 @@
 """Forms for declaring, reviewing and withholding: they validate and normalise; services save."""
 
-import datetime
 import secrets
 from decimal import Decimal
 
 from crispy_forms_gds.choices import Choice
-from crispy_forms_gds.fields import DateInputField
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Layout, Size
+from crispy_forms_gds.layout import Field, Size
 from django import forms
-from django.core.validators import RegexValidator
 
+from govuk.date_input import DayMonthYearField
 from govuk.error_summary import ErrorSummaryMixin
 from govuk.form_inputs import KeepsWhatIsTypedMixin
+from govuk.form_layout import form_helper
 
 from .models import (
     DESCRIPTION_MAX_LENGTH,
@@ -35,12 +33,6 @@ KIND_HINTS = {
 }
 
 
-def _helper(*fields, button: str) -> FormHelper:
-    helper = FormHelper()
-    helper.layout = Layout(*fields, Button.primary("submit", button))
-    return helper
-
-
 def _one_line(value: str) -> str:
     return " ".join(value.split())
 
@@ -48,35 +40,6 @@ def _one_line(value: str) -> str:
 class GovForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
     """A declarations form. Every textarea with a character count has a hint:
     crispy-forms-gds 2.0.1 cannot render one without."""
-
-
-class GovDateField(DateInputField):
-    """A GOV.UK date input (day, month, year) whose messages name the date asked for."""
-
-    def __init__(self, *, subject: str, **kwargs):
-        super().__init__(require_all_fields=False, **kwargs)
-        capital = subject[0].upper() + subject[1:]
-        self.subject = capital
-        self.error_messages["required"] = f"Enter {subject}"
-        for part, name in zip(self.fields, ("day", "month", "year"), strict=True):
-            part.error_messages["incomplete"] = f"{capital} must include a {name}"
-            part.error_messages["required"] = f"{capital} must include a {name}"
-            part.validators = [RegexValidator(r"^\s*[0-9]+\s*$", f"{capital} must be a real date")]
-
-    def compress(self, data_list):
-        day, month, year = data_list
-        if not (day and month and year):
-            return None
-        if len(year.strip()) != 4:
-            raise forms.ValidationError(f"{self.subject} must have a year with 4 numbers, for example 2026")
-        try:
-            value = datetime.date(int(year), int(month), int(day))
-        # A number too large for the calendar overflows rather than failing validation.
-        except (ValueError, OverflowError) as error:
-            raise forms.ValidationError(f"{self.subject} must be a real date") from error
-        if value.year < 1900:
-            raise forms.ValidationError(f"{self.subject} must be after 1900")
-        return value
 
 
 class PoundsField(forms.DecimalField):
@@ -146,7 +109,7 @@ class StartForm(GovForm):
             self.order_fields(["partnership", "declaring"])
             layout.append(Field.radios("partnership", legend_size=Size.MEDIUM))
         self.default_partnership = listed[0] if len(listed) == 1 else None
-        self.helper = _helper(
+        self.helper = form_helper(
             *layout, Field.radios("declaring", legend_size=Size.MEDIUM), Field("submission"), button="Continue"
         )
 
@@ -172,7 +135,7 @@ class KindForm(QuestionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.radios("kind", legend_size=Size.LARGE, legend_tag="h1"), button="Continue")
+        self.helper = form_helper(Field.radios("kind", legend_size=Size.LARGE, legend_tag="h1"), button="Continue")
 
     @staticmethod
     def initial_from(revision) -> dict:
@@ -201,7 +164,7 @@ class SituationForm(QuestionForm):
         self.fields["situation"].choices = [
             Choice(value, label, hint=hints.get(value, "")) for value, label in Situation.choices
         ]
-        self.helper = _helper(Field.radios("situation", legend_size=Size.LARGE, legend_tag="h1"), button="Continue")
+        self.helper = form_helper(Field.radios("situation", legend_size=Size.LARGE, legend_tag="h1"), button="Continue")
 
     @staticmethod
     def initial_from(revision) -> dict:
@@ -229,7 +192,7 @@ class ConcerningForm(QuestionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["counterparty_organisation"].queryset = counterparty_organisations()
-        self.helper = _helper(
+        self.helper = form_helper(
             Field.select("counterparty_organisation"),
             Field.text("counterparty_name", autocomplete="off"),
             button="Continue",
@@ -266,13 +229,13 @@ class DetailsForm(QuestionForm):
             "max_length": f"The description must be {DESCRIPTION_MAX_LENGTH:,} characters or fewer",
         },
     )
-    arose_on = GovDateField(
-        subject="the date the interest arose",
+    arose_on = DayMonthYearField(
+        what="the date the interest arose",
         label="When did the interest arise?",
         help_text="For a gift or hospitality, the date it was offered. For example, 27 3 2026",
     )
-    ends_on = GovDateField(
-        subject="the end date",
+    ends_on = DayMonthYearField(
+        what="the end date",
         label="When does it end? (optional)",
         help_text="Leave this empty if you do not know. For example, 31 12 2026",
         required=False,
@@ -340,7 +303,7 @@ class DetailsForm(QuestionForm):
             self.title = "About the interest"
             for name in ("value", "cash_or_vouchers", "outcome"):
                 del self.fields[name]
-        self.helper = _helper(*layout, button="Continue")
+        self.helper = form_helper(*layout, button="Continue")
 
     @staticmethod
     def initial_from(revision) -> dict:
@@ -387,15 +350,15 @@ class SubmitForm(GovForm):
             layout.append(Field.textarea("note", label_size=Size.MEDIUM, rows=3, max_characters=NOTE_MAX_LENGTH))
         else:
             del self.fields["note"]
-        self.helper = _helper(*layout, button="Submit declaration")
+        self.helper = form_helper(*layout, button="Submit declaration")
 
     def clean_note(self):
         return self.cleaned_data["note"].strip()
 
 
 class EndForm(GovForm):
-    ended_on = GovDateField(
-        subject="the date the interest ended", label="When did the interest end?", help_text="For example, 27 3 2026"
+    ended_on = DayMonthYearField(
+        what="the date the interest ended", label="When did the interest end?", help_text="For example, 27 3 2026"
     )
     reason = forms.CharField(
         label="Anything the reviewer should know (optional)",
@@ -408,7 +371,7 @@ class EndForm(GovForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = form_helper(
             Field("ended_on", context={"legend_size": "govuk-fieldset__legend--m"}),
             Field.textarea("reason", rows=3, max_characters=NOTE_MAX_LENGTH),
             button="End this interest",
@@ -460,7 +423,7 @@ class ReviewForm(GovForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = form_helper(
             Field.radios("decision", legend_size=Size.MEDIUM),
             Field.checkboxes("actions", legend_size=Size.SMALL),
             Field.text("other_action"),
@@ -521,7 +484,7 @@ class WithholdForm(GovForm):
             field.label = "Why can it be published again?"
             field.help_text = "The reason is kept in the declaration's history."
             field.error_messages["required"] = "Enter the reason for publishing this declaration again"
-        self.helper = _helper(
+        self.helper = form_helper(
             Field.textarea("reason", label_size=Size.MEDIUM, rows=4, max_characters=NOTE_MAX_LENGTH),
             button="Withhold from the public register" if withholding else "Publish on the public register",
         )

@@ -2,8 +2,7 @@
 
 import re
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Layout
+from crispy_forms_gds.layout import Field
 from django import forms
 from django.core.validators import validate_email
 
@@ -12,19 +11,12 @@ from declarations.models import DESCRIPTION_MAX_LENGTH, VALUED_SITUATIONS, Kind,
 from govuk.date_input import DayMonthYearField
 from govuk.error_summary import ErrorSummaryMixin
 from govuk.form_inputs import KeepsWhatIsTypedMixin
+from govuk.form_layout import form_helper
 
 from .models import NAME_MAX_LENGTH, OUTCOME_MAX_LENGTH, PURPOSE_MAX_LENGTH, TITLE_MAX_LENGTH, Handling
 
 MAX_ATTENDEES = 200
 MAX_NAMES = 50
-
-
-def _helper(*fields, button: str) -> FormHelper:
-    helper = FormHelper()
-    # GOV.UK error messages, not the browser's own.
-    helper.attrs = {"novalidate": ""}
-    helper.layout = Layout(*fields, Button.primary("submit", button))
-    return helper
 
 
 def _text(label: str, required: str, *, limit: int, help_text: str = "", textarea: bool = False, optional=False):
@@ -91,7 +83,7 @@ class MeetingForm(GovForm):
     def __init__(self, *args, partnerships, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["partnership"].queryset = partnerships
-        self.helper = _helper(
+        self.helper = form_helper(
             Field.select("partnership"),
             Field("held_on", context={"legend_size": "govuk-fieldset__legend--s"}),
             Field.textarea("purpose", rows=3, max_characters=PURPOSE_MAX_LENGTH),
@@ -153,7 +145,7 @@ class AgendaItemForm(GovForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = form_helper(
             Field.text("title"),
             Field.textarea("organisations", rows=3),
             Field.textarea("people", rows=3),
@@ -218,7 +210,7 @@ class MeetingDeclarationForm(GovForm):
     def __init__(self, *args, attendees, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["attendee"].queryset = attendees
-        self.helper = _helper(
+        self.helper = form_helper(
             Field.select("attendee"),
             Field.radios("kind", legend_size="s"),
             Field.select("situation"),
@@ -239,7 +231,7 @@ class HandlingForm(GovForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.radios("handling", legend_size="m"), button="Record what happened")
+        self.helper = form_helper(Field.radios("handling", legend_size="m"), button="Record what happened")
 
 
 class DecisionForm(GovForm):
@@ -261,7 +253,7 @@ class DecisionForm(GovForm):
     def __init__(self, *args, attendees, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["participants"].queryset = attendees
-        self.helper = _helper(
+        self.helper = form_helper(
             Field.textarea("outcome", rows=4, max_characters=OUTCOME_MAX_LENGTH),
             Field.checkboxes("participants", legend_size="s", small=True),
             button="Record the decision",
@@ -271,4 +263,4 @@ class DecisionForm(GovForm):
 class PublishForm(GovForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(button="Publish the record")
+        self.helper = form_helper(button="Publish the record")

@@ -1,7 +1,7 @@
 """Forms for partnership administration: they validate and normalise; conduct's services make the changes."""
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
+from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
@@ -11,15 +11,10 @@ from declarations.models import DeclarationPolicy
 from govuk.date_input import DayMonthYearField
 from govuk.error_summary import ErrorSummaryMixin
 from govuk.form_inputs import KeepsWhatIsTypedMixin
+from govuk.form_layout import form_helper
 from meetings.models import MeetingPolicy
 
 NAME_MAX_LENGTH = 200
-
-
-def _helper(*fields, button: str) -> FormHelper:
-    helper = FormHelper()
-    helper.layout = Layout(*fields, Button.primary("submit", button))
-    return helper
 
 
 def _text(label: str, what: str, *, max_length: int = NAME_MAX_LENGTH, required: bool = True, **kwargs):
@@ -53,7 +48,7 @@ class PartnershipForm(GovForm):
 
     def __init__(self, *args, button: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = form_helper(
             Field.text("name"), Field.radios("kind", legend_size=Size.MEDIUM), Field.select("code"), button=button
         )
 
@@ -68,7 +63,7 @@ class OrganisationJoinForm(GovForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = form_helper(
             Field.text("name"), Field("started_on", legend_size=Size.SMALL), button="Add the organisation"
         )
 
@@ -79,7 +74,7 @@ class MembershipEndForm(GovForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(
+        self.helper = form_helper(
             Field("ended_on", legend_size=Size.SMALL), Field.textarea("reason", rows=3), button="End the membership"
         )
 
@@ -112,7 +107,7 @@ class PersonForm(GovForm):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
         self.fields["roles"].choices = role_choices
-        self.helper = _helper(
+        self.helper = form_helper(
             Field.text("name"),
             Field.text("email", autocomplete="off", spellcheck="false"),
             Field.select("organisation"),
@@ -138,7 +133,7 @@ class PersonUpdateForm(GovForm):
     def __init__(self, *args, role_choices, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["roles"].choices = role_choices
-        self.helper = _helper(
+        self.helper = form_helper(
             Field.text("name"),
             Field.text("job_title"),
             Field.checkboxes("roles", legend_size=Size.SMALL),
@@ -159,7 +154,7 @@ class RoleLabelsForm(GovForm):
                 required=False,
                 help_text=f"Leave empty to call it “{standard}”.",
             )
-        self.helper = _helper(
+        self.helper = form_helper(
             Fieldset(
                 *(Field.text(role, field_width=20) for role in Role.values),
                 legend="What this partnership calls each role",
@@ -186,7 +181,7 @@ class PeopleUploadForm(GovForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field("file"), Field.checkbox("full_list"), button="Check the list")
+        self.helper = form_helper(Field("file"), Field.checkbox("full_list"), button="Check the list")
 
 
 class PeopleFilterForm(ErrorSummaryMixin, forms.Form):

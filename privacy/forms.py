@@ -1,11 +1,11 @@
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Layout
+from crispy_forms_gds.layout import Field
 from django import forms
 
 from conduct import selectors as conduct_selectors
 from govuk.date_input import DayMonthYearField
 from govuk.error_summary import ErrorSummaryMixin
 from govuk.form_inputs import KeepsWhatIsTypedMixin
+from govuk.form_layout import form_helper
 
 
 class RetentionPeriodForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
@@ -34,11 +34,8 @@ class RetentionPeriodForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
-            Field.text("months", field_width=4),
-            Field.textarea("reason"),
-            Button.primary("submit", "Save the period"),
+        self.helper = form_helper(
+            Field.text("months", field_width=4), Field.textarea("reason"), button="Save the period"
         )
 
 
@@ -71,12 +68,8 @@ class SubjectAccessRequestForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.F
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
-            Field.text("email"),
-            Field.text("asked_by"),
-            Field("received_on"),
-            Button.primary("submit", "Record the request"),
+        self.helper = form_helper(
+            Field.text("email"), Field.text("asked_by"), Field("received_on"), button="Record the request"
         )
 
     def clean(self):
@@ -96,5 +89,4 @@ class SubjectAccessAnswerForm(ErrorSummaryMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.layout = Layout(Field.checkbox("confirm"), Button.primary("submit", "Mark as answered"))
+        self.helper = form_helper(Field.checkbox("confirm"), button="Mark as answered")

@@ -165,7 +165,7 @@ def test_cash_or_vouchers_cannot_be_recorded_as_accepted(client, gift_draft):
     [
         ("31", "2", "2026", "The date the interest arose must be a real date"),
         ("10", "", "2026", "The date the interest arose must include a month"),
-        ("10", "3", "26", "The date the interest arose must have a year with 4 numbers, for example 2026"),
+        ("10", "3", "26", "Enter the date the interest arose with a four-digit year, for example 2026"),
         ("", "", "", "Enter the date the interest arose"),
     ],
 )
