@@ -8,7 +8,6 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -22,9 +21,9 @@ from conduct.services import (
     audit_entries_erase,
     audit_record,
     emails_queue,
-    fields_change,
     membership_end,
     membership_restore,
+    partnership_policy_change,
     suspension_end_refusal,
     suspension_lift,
     suspension_start,
@@ -75,23 +74,9 @@ def breach_policy_change(*, partnership: Partnership, actor: User, changes: dict
     are saved, within the model's limits (else BreachError, by field, and nothing is saved), and one
     audit entry lists them; what changed is returned, nothing when nothing did. Cases already
     reported keep the deadlines they were given."""
-    with transaction.atomic():
-        policy, _ = BreachPolicy.objects.select_for_update().get_or_create(partnership=partnership)
-        changed = fields_change(policy, changes)
-        if not changed:
-            return []
-        try:
-            policy.full_clean(exclude=["partnership"])
-        except ValidationError as error:
-            raise BreachError(error.message_dict) from error
-        policy.save()
-        audit_record(
-            actor=actor,
-            action="breach_policy.changed",
-            subject=partnership,
-            summary=f"Breach policy of {partnership}: " + "; ".join(changed),
-        )
-    return changed
+    return partnership_policy_change(
+        BreachPolicy, partnership=partnership, actor=actor, changes=changes, error=BreachError, name="breach"
+    )
 
 
 # How a refusal names each status and each action.

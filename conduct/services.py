@@ -77,6 +77,31 @@ def fields_change(instance, changes: dict) -> list[str]:
     return described
 
 
+def partnership_policy_change(
+    model, *, partnership: Partnership, actor: User | None, changes: dict, error: type[ConductError], name: str
+) -> list[str]:
+    """Save the fields of a partnership's policy (one row a partnership of `model`, made on first
+    change) that differ, within the model's limits (else `error`, by field, and nothing is saved),
+    with one audit entry listing them; what changed is returned, nothing when nothing did."""
+    with transaction.atomic():
+        policy, _ = model.objects.select_for_update().get_or_create(partnership=partnership)
+        changed = fields_change(policy, changes)
+        if not changed:
+            return []
+        try:
+            policy.full_clean(exclude=["partnership"])
+        except ValidationError as invalid:
+            raise error(invalid.message_dict) from invalid
+        policy.save()
+        audit_record(
+            actor=actor,
+            action=f"{name}_policy.changed",
+            subject=partnership,
+            summary=f"{name.capitalize()} policy of {partnership}: " + "; ".join(changed),
+        )
+    return changed
+
+
 def _copy_content(*, source: CodeVersion, target: CodeVersion) -> None:
     for section in source.sections.all():
         new_section = Section.objects.create(version=target, position=section.position, heading=section.heading)

@@ -8,7 +8,6 @@ import datetime
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.urls import reverse
@@ -26,7 +25,7 @@ from conduct.services import (
     email_fan_out,
     email_queue,
     emails_queue,
-    fields_change,
+    partnership_policy_change,
     task_enqueue,
 )
 
@@ -85,23 +84,14 @@ def declaration_policy_change(*, partnership: Partnership, actor: User, changes:
     """Before: `changes` maps fields of DeclarationPolicy to new values. After: the fields that
     differed are saved, within the model's limits (else DeclarationError, by field, and nothing is
     saved), and one audit entry lists them; what changed is returned, nothing when nothing did."""
-    with transaction.atomic():
-        policy, _ = DeclarationPolicy.objects.select_for_update().get_or_create(partnership=partnership)
-        changed = fields_change(policy, changes)
-        if not changed:
-            return []
-        try:
-            policy.full_clean(exclude=["partnership"])
-        except ValidationError as error:
-            raise DeclarationError(error.message_dict) from error
-        policy.save()
-        audit_record(
-            actor=actor,
-            action="declaration_policy.changed",
-            subject=partnership,
-            summary=f"Declaration policy of {partnership}: " + "; ".join(changed),
-        )
-    return changed
+    return partnership_policy_change(
+        DeclarationPolicy,
+        partnership=partnership,
+        actor=actor,
+        changes=changes,
+        error=DeclarationError,
+        name="declaration",
+    )
 
 
 def _record(

@@ -3,13 +3,12 @@ what happened to each conflict, each item's decision, and publishing the record.
 
 import datetime
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import dateformat, timezone
 
 from conduct.models import Partnership, User
-from conduct.services import ConductError, audit_record, fields_change
+from conduct.services import ConductError, audit_record, partnership_policy_change
 from declarations.services import (
     DeclarationError,
     decision_participation_checks,
@@ -362,20 +361,6 @@ def meeting_policy_change(*, partnership: Partnership, actor: User | None, chang
     new values. After: the fields that differed are saved, within the rule's choices (else
     MeetingError, by field, and nothing is saved), and one audit entry lists them; what changed is
     returned, nothing when nothing did. Meetings whose record is open follow the new rule."""
-    with transaction.atomic():
-        policy, _ = MeetingPolicy.objects.select_for_update().get_or_create(partnership=partnership)
-        changed = fields_change(policy, changes)
-        if not changed:
-            return []
-        try:
-            policy.full_clean(exclude=["partnership"])
-        except ValidationError as error:
-            raise MeetingError(error.message_dict) from error
-        policy.save()
-        audit_record(
-            actor=actor,
-            action="meeting_policy.changed",
-            subject=partnership,
-            summary=f"Meeting policy of {partnership}: " + "; ".join(changed),
-        )
-    return changed
+    return partnership_policy_change(
+        MeetingPolicy, partnership=partnership, actor=actor, changes=changes, error=MeetingError, name="meeting"
+    )
