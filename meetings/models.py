@@ -123,7 +123,7 @@ class Attendee(models.Model):
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="meetings_attended")
 
     class Meta:
-        ordering = ["meeting", "user__last_name", "user__first_name", "pk"]
+        ordering = ["meeting_id", "pk"]
         constraints = [models.UniqueConstraint(fields=["meeting", "user"], name="attendee_once_per_meeting")]
 
     def __str__(self) -> str:
@@ -139,7 +139,7 @@ class AgendaItem(models.Model):
     )
 
     class Meta:
-        ordering = ["meeting", "number"]
+        ordering = ["meeting_id", "number"]
         constraints = [
             models.UniqueConstraint(fields=["meeting", "number"], name="agenda_item_number_unique"),
             models.CheckConstraint(condition=~Q(title=""), name="agenda_item_has_title"),
@@ -163,7 +163,7 @@ class ItemSubject(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
     class Meta:
-        ordering = ["item", "kind", "name"]
+        ordering = ["item_id", "kind", "name"]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=["organisation", "person"]), name="item_subject_kind_valid"),
             models.CheckConstraint(condition=~Q(name=""), name="item_subject_has_name"),
@@ -190,7 +190,7 @@ class ConflictHandling(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["item", "pk"]
+        ordering = ["item_id", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["item", "attendee"], name="one_handling_per_attendee_and_item"),
             models.CheckConstraint(condition=Q(handling__in=Handling.values), name="conflict_handling_valid"),

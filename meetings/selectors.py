@@ -101,14 +101,35 @@ class ItemRecord:
     def unhandled(self) -> list[ItemConflict]:
         return [conflict for conflict in self.conflicts if conflict.handling is None]
 
+    @property
+    def concerns(self) -> str:
+        return ", ".join(subject.name for subject in self.item.concerned) or "Nobody named"
+
     def conflict_of(self, user_id: int) -> ItemConflict | None:
         return next((conflict for conflict in self.conflicts if conflict.attendee.pk == user_id), None)
+
+
+@dataclass(frozen=True)
+class Named:
+    """An organisation as the register's matching needs it: its id and name."""
+
+    pk: int
+    name: str
+
+
+@dataclass(frozen=True)
+class Subject:
+    """Whom an agenda item concerns: an organisation (linked to Conduct's record of it, if any) or a person."""
+
+    kind: str
+    name: str
+    organisation: Named | None
 
 
 def _keys(subjects) -> tuple[set[int], set[str]]:
     """The organisations an item concerns (linked records) and every name it gives, as the
     register compares them: spacing tidied, case ignored."""
-    organisation_ids = {subject.organisation_id for subject in subjects if subject.organisation_id}
+    organisation_ids = {subject.organisation.pk for subject in subjects if subject.organisation}
     names = {normalised_name(subject.name).lower() for subject in subjects}
     return organisation_ids, names
 
@@ -126,9 +147,8 @@ def meeting_items(meeting: Meeting, *, item_id: int | None = None) -> list[Agend
     items = AgendaItem.objects.filter(meeting=meeting)
     if item_id is not None:
         items = items.filter(pk=item_id)
-    return list(
+    items = list(
         items.prefetch_related(
-            Prefetch("subjects", queryset=ItemSubject.objects.select_related("organisation")),
             Prefetch(
                 "handlings",
                 queryset=ConflictHandling.objects.select_related(
@@ -143,6 +163,16 @@ def meeting_items(meeting: Meeting, *, item_id: int | None = None) -> list[Agend
             ),
         ).order_by("number")
     )
+    # Plain values: an agenda names dozens of organisations and people, and only their names are read.
+    concerned: dict[int, list[Subject]] = {item.pk: [] for item in items}
+    for item_id, kind, name, organisation_id, organisation_name in ItemSubject.objects.filter(
+        item__in=[item.pk for item in items]
+    ).values_list("item_id", "kind", "name", "organisation_id", "organisation__name"):
+        organisation = Named(organisation_id, organisation_name) if organisation_id else None
+        concerned[item_id].append(Subject(kind, name, organisation))
+    for item in items:
+        item.concerned = concerned[item.pk]
+    return items
 
 
 def meeting_attendees(meeting: Meeting) -> list[User]:
@@ -154,7 +184,7 @@ def meeting_attendees(meeting: Meeting) -> list[User]:
     ]
 
 
-def meeting_record(meeting: Meeting, *, items=None, attendees=None) -> list[ItemRecord]:
+def meeting_record(meeting: Meeting, *, items=None, attendees=None, policy=None) -> list[ItemRecord]:
     """The conflicts list: each attendee's declared interests matched against each item, by
     organisation and by person, with what the partnership's rule asks of them; with what was
     recorded at the meeting. A fixed number of queries, however many attendees and items.
@@ -172,8 +202,8 @@ def meeting_record(meeting: Meeting, *, items=None, attendees=None) -> list[Item
                 attendee=handling.attendee, declarations=[handling.declaration], handling=handling
             )
     if not meeting.is_published and attendees and items:
-        subjects = [subject for item in items for subject in item.subjects.all()]
-        organisations = [subject.organisation for subject in subjects if subject.organisation_id]
+        subjects = [subject for item in items for subject in item.concerned]
+        organisations = [subject.organisation for subject in subjects if subject.organisation]
         interests = declared_interests(
             user_ids=[user.pk for user in attendees],
             organisations=organisations,
@@ -187,7 +217,7 @@ def meeting_record(meeting: Meeting, *, items=None, attendees=None) -> list[Item
             )
         )
         people = {user.pk: user for user in attendees}
-        keys = {item.pk: _keys(item.subjects.all()) for item in items}
+        keys = {item.pk: _keys(item.concerned) for item in items}
         for declaration in interests:
             for item in items:
                 organisation_ids, names = keys[item.pk]
@@ -202,7 +232,7 @@ def meeting_record(meeting: Meeting, *, items=None, attendees=None) -> list[Item
                 if conflict.handling is None:
                     conflict.declarations.append(declaration)
                     conflict.dispensations.extend(declaration.dispensations_in_force)
-    policy = policy_for(meeting.partnership)
+    policy = policy or policy_for(meeting.partnership)
     for record in records:
         for conflict in by_item[record.item.pk].values():
             conflict.required = min(
@@ -223,15 +253,10 @@ def _decision(item: AgendaItem) -> ItemDecision | None:
         return None
 
 
-def subject_lines(item: AgendaItem, kind: str) -> list[str]:
-    return [subject.name for subject in item.subjects.all() if subject.kind == kind]
-
-
 def item_subjects(item: AgendaItem) -> tuple[list, list[str]]:
-    """Whom an item concerns, as the decision check asks for them: organisations and names."""
-    subjects = list(item.subjects.all())
-    organisations = [subject.organisation for subject in subjects if subject.organisation_id]
-    return organisations, [subject.name for subject in subjects]
+    """Whom an item (read by `meeting_items`) concerns, as the decision check asks: organisations and names."""
+    organisations = [subject.organisation for subject in item.concerned if subject.organisation]
+    return organisations, [subject.name for subject in item.concerned]
 
 
 # --- The public record ------------------------------------------------------------------

@@ -81,7 +81,8 @@ def meeting_create(request):
 def meeting_detail(request, pk):
     meeting = selectors.meeting_for_user(request.user, pk)
     attendees = selectors.meeting_attendees(meeting)
-    records = selectors.meeting_record(meeting, attendees=attendees)
+    policy = selectors.policy_for(meeting.partnership)
+    records = selectors.meeting_record(meeting, attendees=attendees, policy=policy)
     return render(
         request,
         "meetings/meeting_detail.html",
@@ -89,7 +90,7 @@ def meeting_detail(request, pk):
             "meeting": meeting,
             "attendees": attendees,
             "records": records,
-            "policy": selectors.policy_for(meeting.partnership),
+            "policy": policy,
             "conflict_count": sum(len(record.conflicts) for record in records),
         },
     )
