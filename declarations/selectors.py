@@ -142,7 +142,7 @@ def declarations_for_review(user: User) -> QuerySet[Declaration]:
         declarations.select_related("declarant", "revision__counterparty_organisation")
         # The names of the partnership and the declaring organisation are read by
         # subqueries, not joins: with seven tables joined, PostgreSQL spent longer
-        # choosing the join order (about 6 ms) than reading a page of rows.
+        # choosing the join order than reading a page of rows (docs/benchmarks.md).
         .annotate(
             partnership_name=_name_of(Partnership, "partnership_id"),
             organisation_name=_name_of(Organisation, "organisation_id"),
