@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+from playwright.sync_api import expect
+
 AXE_PATH = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
 
 
@@ -124,3 +126,31 @@ def assert_reflows(page, width: int = 320) -> None:
       }"""
     )
     assert not overflow, f"{page.url} scrolls sideways at {width}px: {overflow}"
+
+
+def follow(page, link, limit: int = 100) -> None:
+    """Tab to a link (or a link that looks like a button) and press Enter on it."""
+    tab_to(page, link, limit)
+    page.keyboard.press("Enter")
+
+
+def expect_success(page, text: str, *, javascript: bool) -> None:
+    """The success banner is shown and, where scripts run, has focus, so that it is read out first."""
+    banner = page.locator(".govuk-notification-banner--success")
+    expect(banner).to_contain_text(text)
+    if javascript:
+        expect(banner).to_be_focused()
+        assert_focus_visible(page)
+
+
+def fix_from_the_error_summary(page, message: str, field, *, javascript: bool, check) -> None:
+    """The error summary is announced and has focus (where scripts run); its link takes focus to the field."""
+    summary = page.locator(".govuk-error-summary")
+    expect(summary.get_by_text("There is a problem")).to_be_visible()
+    check(page)
+    if javascript:
+        expect(summary).to_be_focused()
+        assert_focus_visible(page)
+    follow(page, summary.get_by_role("link", name=message))
+    expect(field).to_be_focused()
+    assert_focus_visible(page)

@@ -175,6 +175,14 @@ def page(browser):
     context.close()
 
 
+@pytest.fixture
+def page_without_javascript(browser):
+    context = browser.new_context(java_script_enabled=False, bypass_csp=True)
+    context.set_default_timeout(15_000)
+    yield context.new_page()
+    context.close()
+
+
 @pytest.fixture(params=[True, False], ids=["javascript-on", "javascript-off"])
 def javascript(request) -> bool:
     return request.param

@@ -348,14 +348,6 @@ def test_a_serious_case_goes_to_the_panel_and_is_decided_then_overturned_on_appe
     assert [sam, tara, uma] == list(Appeal.objects.get().panel.members.order_by("username"))
 
 
-@pytest.fixture
-def page_without_javascript(browser):
-    context = browser.new_context(java_script_enabled=False, bypass_csp=True)
-    context.set_default_timeout(15_000)
-    yield context.new_page()
-    context.close()
-
-
 def test_reporting_and_following_up_work_without_javascript(
     page_without_javascript, live_server, static_built, alice, bob
 ):

@@ -17,6 +17,9 @@ from tests.browser import (
     assert_accessible,
     assert_focus_visible,
     choose_radio_by_keyboard,
+    expect_success,
+    fix_from_the_error_summary,
+    follow,
     log_in_by_keyboard,
     log_out_by_keyboard,
     tab_to,
@@ -60,12 +63,6 @@ def test_an_anonymous_report_by_keyboard_alone(page, live_server, static_built, 
     assert (case.respondent_organisation, case.identity) == (bob.organisation, "anonymous")
 
 
-def follow(page, link) -> None:
-    """Tab to a link (or a link that looks like a button) and press Enter on it."""
-    tab_to(page, link)
-    page.keyboard.press("Enter")
-
-
 def open_case_by_keyboard(page, live_server, username: str, case: BreachCase, *, check) -> None:
     log_in_by_keyboard(page, live_server, username)
     check(page)
@@ -78,28 +75,6 @@ def open_case_by_keyboard(page, live_server, username: str, case: BreachCase, *,
     follow(page, page.get_by_role("link", name=case.reference))
     expect(page.get_by_role("heading", name=f"Case {case.reference}")).to_be_visible()
     check(page)
-
-
-def expect_success(page, text: str, *, javascript: bool) -> None:
-    """The success banner is shown and, where scripts run, has focus, so that it is read out first."""
-    banner = page.locator(".govuk-notification-banner--success")
-    expect(banner).to_contain_text(text)
-    if javascript:
-        expect(banner).to_be_focused()
-        assert_focus_visible(page)
-
-
-def fix_from_the_error_summary(page, message: str, field, *, javascript: bool, check) -> None:
-    """The error summary is announced and has focus (where scripts run); its link takes focus to the field."""
-    summary = page.locator(".govuk-error-summary")
-    expect(summary.get_by_text("There is a problem")).to_be_visible()
-    check(page)
-    if javascript:
-        expect(summary).to_be_focused()
-        assert_focus_visible(page)
-    follow(page, summary.get_by_role("link", name=message))
-    expect(field).to_be_focused()
-    assert_focus_visible(page)
 
 
 def triage_by_keyboard(page, *, severity: str, javascript: bool, check, mistake: bool = False) -> None:

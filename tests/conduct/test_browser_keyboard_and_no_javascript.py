@@ -9,6 +9,9 @@ from conduct.models import CodeVersion, Signature
 from tests.browser import (
     assert_accessible,
     assert_focus_visible,
+    expect_success,
+    fix_from_the_error_summary,
+    follow,
     log_in,
     log_in_by_keyboard,
     log_out_by_keyboard,
@@ -42,14 +45,6 @@ def test_the_skip_link_is_the_first_thing_a_keyboard_reaches(page, live_server, 
     expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()
 
 
-@pytest.fixture
-def page_without_javascript(browser):
-    context = browser.new_context(java_script_enabled=False, bypass_csp=True)
-    context.set_default_timeout(15_000)
-    yield context.new_page()
-    context.close()
-
-
 def test_a_partner_signs_and_compares_versions_without_javascript(
     page_without_javascript, live_server, static_built, alice
 ):
@@ -67,33 +62,6 @@ def test_a_partner_signs_and_compares_versions_without_javascript(
     page.get_by_label("Later version").select_option("2")
     page.get_by_role("button", name="Compare").click()
     expect(page.locator("ins", has_text="Reciprocity")).to_be_visible()
-
-
-def follow(page, link, limit: int = 100) -> None:
-    tab_to(page, link, limit)
-    page.keyboard.press("Enter")
-
-
-def expect_success(page, text: str, *, javascript: bool) -> None:
-    """The success banner is shown and, where scripts run, has focus, so that it is read out first."""
-    banner = page.locator(".govuk-notification-banner--success")
-    expect(banner).to_contain_text(text)
-    if javascript:
-        expect(banner).to_be_focused()
-        assert_focus_visible(page)
-
-
-def fix_from_the_error_summary(page, message: str, field, *, javascript: bool, check) -> None:
-    """The error summary is announced and has focus (where scripts run); its link takes focus to the field."""
-    summary = page.locator(".govuk-error-summary")
-    expect(summary.get_by_text("There is a problem")).to_be_visible()
-    check(page)
-    if javascript:
-        expect(summary).to_be_focused()
-        assert_focus_visible(page)
-    follow(page, summary.get_by_role("link", name=message))
-    expect(field).to_be_focused()
-    assert_focus_visible(page)
 
 
 def test_an_administrator_edits_and_publishes_a_version_and_a_partner_signs_it_again_by_keyboard(

@@ -143,14 +143,6 @@ def test_a_gift_is_declared_questioned_answered_accepted_and_published(page, liv
     ]
 
 
-@pytest.fixture
-def page_without_javascript(browser):
-    context = browser.new_context(java_script_enabled=False, bypass_csp=True)
-    context.set_default_timeout(15_000)
-    yield context.new_page()
-    context.close()
-
-
 def test_declaring_and_reviewing_work_without_javascript(
     page_without_javascript, live_server, static_built, alice, priya
 ):

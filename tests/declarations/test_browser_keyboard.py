@@ -16,6 +16,9 @@ from tests.browser import (
     assert_accessible,
     assert_focus_visible,
     choose_radio_by_keyboard,
+    expect_success,
+    fix_from_the_error_summary,
+    follow,
     log_in_by_keyboard,
     tab_to,
     type_into,
@@ -30,37 +33,10 @@ def _today():
     """The live server runs on the real clock, not the frozen one of the other tests."""
 
 
-def follow(page, link) -> None:
-    tab_to(page, link)
-    page.keyboard.press("Enter")
-
-
 def continue_by_keyboard(page, *, to: str, check) -> None:
     follow(page, page.get_by_role("button", name="Continue"))
     expect(page.get_by_role("heading", name=to)).to_be_visible()
     check(page)
-
-
-def expect_success(page, text: str, *, javascript: bool) -> None:
-    """The success banner is shown and, where scripts run, has focus, so that it is read out first."""
-    banner = page.locator(".govuk-notification-banner--success")
-    expect(banner).to_contain_text(text)
-    if javascript:
-        expect(banner).to_be_focused()
-        assert_focus_visible(page)
-
-
-def fix_from_the_error_summary(page, message: str, field, *, javascript: bool, check) -> None:
-    """The error summary is announced and has focus (where scripts run); its link takes focus to the field."""
-    summary = page.locator(".govuk-error-summary")
-    expect(summary.get_by_text("There is a problem")).to_be_visible()
-    check(page)
-    if javascript:
-        expect(summary).to_be_focused()
-        assert_focus_visible(page)
-    follow(page, summary.get_by_role("link", name=message))
-    expect(field).to_be_focused()
-    assert_focus_visible(page)
 
 
 def test_a_nil_declaration_by_keyboard_alone(page, live_server, static_built, alice):

@@ -13,8 +13,8 @@ from tests.browser import (
     assert_accessible,
     assert_focus_visible,
     choose_radio_by_keyboard,
+    follow,
     log_in_by_keyboard,
-    tab_to,
     type_into,
 )
 from tests.declarations.conftest import declare
@@ -27,11 +27,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture(autouse=True)
 def _today():
     """The live server runs on the real clock, not the frozen one of the other tests."""
-
-
-def follow(page, control) -> None:
-    tab_to(page, control)
-    page.keyboard.press("Enter")
 
 
 def type_date(page, group_name: str, day: datetime.date) -> None:
