@@ -542,18 +542,26 @@ def _refused(request, case: BreachCase, refusal: str):
 @login_required
 def case_convene(request, pk):
     case = _handled_case(request, pk)
-    if request.method == "GET" and (refusal := services.convene_refusal(case=case, actor=request.user)):
-        return _refused(request, case, refusal)
-    size = selectors.policy_for(case.partnership).panel_size
-    form = ConveneForm(
-        request.POST or None,
-        initial={"version": case.version},
+    return _convene_page(
+        request,
+        case,
+        refusal=services.convene_refusal,
         candidates=selectors.panel_candidates(case),
-        size=size,
+        convene=services.breach_case_panel_convene,
+        success="The panel is convened. Each member can now give their view.",
+        template="breaches/case_convene.html",
     )
+
+
+def _convene_page(request, case, *, refusal, candidates, convene, success: str, template: str):
+    """What convening a panel and an appeal panel share: the refusal, the choice of members, the service."""
+    if request.method == "GET" and (refused := refusal(case=case, actor=request.user)):
+        return _refused(request, case, refused)
+    size = selectors.policy_for(case.partnership).panel_size
+    form = ConveneForm(request.POST or None, initial={"version": case.version}, candidates=candidates, size=size)
     if request.method == "POST" and form.is_valid():
         try:
-            services.breach_case_panel_convene(
+            convene(
                 case=case,
                 expected_version=form.cleaned_data["version"],
                 actor=request.user,
@@ -562,20 +570,37 @@ def case_convene(request, pk):
         except services.BreachError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, "The panel is convened. Each member can now give their view.")
+            messages.success(request, success)
             return redirect(case)
-    return render(request, "breaches/case_convene.html", {"case": case, "form": form, "size": size})
+    return render(request, template, {"case": case, "form": form, "size": size})
 
 
 @login_required
 def case_panel_view(request, pk):
     case = _handled_case(request, pk)
-    if request.method == "GET" and (refusal := services.view_refusal(case=case, actor=request.user)):
-        return _refused(request, case, refusal)
-    form = PanelViewForm(request.POST or None)
+    return _view_page(
+        request,
+        case,
+        refusal=services.view_refusal,
+        form=PanelViewForm(request.POST or None),
+        record=services.breach_case_panel_view_record,
+        success="Your view is recorded.",
+        template="breaches/case_panel_view.html",
+        context=lambda: {
+            "responses": selectors.case_messages(case, kinds=[CaseMessage.Kind.RESPONSE]),
+            "cited_items": case.cited_items.select_related("section").order_by("section__position", "position"),
+            "cited_principles": case.cited_principles.all(),
+        },
+    )
+
+
+def _view_page(request, case, *, refusal, form, record, success: str, template: str, context):
+    """What a panel member's view and an appeal panel member's view share."""
+    if request.method == "GET" and (refused := refusal(case=case, actor=request.user)):
+        return _refused(request, case, refused)
     if request.method == "POST" and form.is_valid():
         try:
-            services.breach_case_panel_view_record(
+            record(
                 case=case,
                 actor=request.user,
                 outcome=form.cleaned_data["outcome"],
@@ -584,19 +609,9 @@ def case_panel_view(request, pk):
         except services.BreachError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, "Your view is recorded.")
+            messages.success(request, success)
             return redirect(case)
-    return render(
-        request,
-        "breaches/case_panel_view.html",
-        {
-            "case": case,
-            "form": form,
-            "responses": selectors.case_messages(case, kinds=[CaseMessage.Kind.RESPONSE]),
-            "cited_items": case.cited_items.select_related("section").order_by("section__position", "position"),
-            "cited_principles": case.cited_principles.all(),
-        },
-    )
+    return render(request, template, {"case": case, "form": form, **context()})
 
 
 @login_required
@@ -813,52 +828,29 @@ def case_appeal(request, pk):
 @login_required
 def case_appeal_convene(request, pk):
     case = _handled_case(request, pk)
-    if request.method == "GET" and (refusal := services.appeal_convene_refusal(case=case, actor=request.user)):
-        return _refused(request, case, refusal)
-    size = selectors.policy_for(case.partnership).panel_size
-    form = ConveneForm(
-        request.POST or None,
-        initial={"version": case.version},
+    return _convene_page(
+        request,
+        case,
+        refusal=services.appeal_convene_refusal,
         candidates=selectors.appeal_panel_candidates(case),
-        size=size,
+        convene=services.breach_case_appeal_panel_convene,
+        success="The appeal panel is convened. Each member can now give their view.",
+        template="breaches/case_appeal_convene.html",
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.breach_case_appeal_panel_convene(
-                case=case,
-                expected_version=form.cleaned_data["version"],
-                actor=request.user,
-                members=list(form.cleaned_data["members"]),
-            )
-        except services.BreachError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, "The appeal panel is convened. Each member can now give their view.")
-            return redirect(case)
-    return render(request, "breaches/case_appeal_convene.html", {"case": case, "form": form, "size": size})
 
 
 @login_required
 def case_appeal_view(request, pk):
     case = _handled_case(request, pk)
-    if request.method == "GET" and (refusal := services.appeal_view_refusal(case=case, actor=request.user)):
-        return _refused(request, case, refusal)
-    form = AppealViewForm(request.POST or None, appealed=case.outcome)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.breach_case_appeal_view_record(
-                case=case,
-                actor=request.user,
-                outcome=form.cleaned_data["outcome"],
-                reasons=form.cleaned_data["reasons"],
-            )
-        except services.BreachError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, "Your view on the appeal is recorded.")
-            return redirect(case)
-    return render(
-        request, "breaches/case_appeal_view.html", {"case": case, "form": form, "appeal": selectors.appeal_of(case)}
+    return _view_page(
+        request,
+        case,
+        refusal=services.appeal_view_refusal,
+        form=AppealViewForm(request.POST or None, appealed=case.outcome),
+        record=services.breach_case_appeal_view_record,
+        success="Your view on the appeal is recorded.",
+        template="breaches/case_appeal_view.html",
+        context=lambda: {"appeal": selectors.appeal_of(case)},
     )
 
 
