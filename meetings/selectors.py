@@ -263,7 +263,11 @@ def item_subjects(item: AgendaItem) -> tuple[list, list[str]]:
 
 
 def public_meetings(partnership: Partnership) -> QuerySet[Meeting]:
-    return Meeting.objects.filter(partnership=partnership, status=Meeting.Status.PUBLISHED).order_by("-held_on", "-pk")
+    return (
+        Meeting.objects.filter(partnership=partnership, status=Meeting.Status.PUBLISHED)
+        .select_related("partnership")
+        .order_by("-held_on", "-pk")
+    )
 
 
 def public_meeting(partnership: Partnership, pk: int) -> Meeting:

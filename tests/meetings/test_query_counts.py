@@ -91,3 +91,16 @@ def test_the_conflicts_list_and_the_public_record_cost_the_same_at_any_size(
         services.meeting_record_publish(meeting=meeting, actor=cara)
     client.logout()
     assert queries(client, small.get_public_url()) == queries(client, large.get_public_url())
+
+
+def test_the_lists_and_forms_cost_the_same_for_one_meeting_as_for_many(client, alliance, riverside, priya, cara):
+    small = build(alliance=alliance, riverside=riverside, priya=priya, cara=cara, attendees=2, items=1, tag="s")
+    services.meeting_record_publish(meeting=small, actor=cara)
+    client.force_login(cara)
+    before = {
+        path: queries(client, path) for path in ("/meetings/", f"/meetings/public/{alliance.slug}/", "/meetings/new/")
+    }
+    large = build(alliance=alliance, riverside=riverside, priya=priya, cara=cara, attendees=8, items=5, tag="l")
+    services.meeting_record_publish(meeting=large, actor=cara)
+    after = {path: queries(client, path) for path in before}
+    assert before == after
