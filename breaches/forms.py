@@ -4,6 +4,8 @@ services in services.py make the changes."""
 from crispy_forms_gds.layout import HTML, Field
 from django import forms
 from django.conf import settings
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import Truncator
 
@@ -103,8 +105,10 @@ class ReportStartForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
 
 class ItemChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, item: Item) -> str:
+        """As a citation reads: "4.2(a) A member with a financial interest…"."""
         text = Truncator(item.text).words(40)
-        return f"{item.title}: {text}" if item.title else text
+        heading = f"{item.heading}:" if item.heading and text else item.heading
+        return " ".join(part for part in (item.cited_as, heading, text) if part)
 
 
 class ReportDetailsForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
@@ -186,11 +190,27 @@ class ReportDetailsForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
         self.fields["evidence"].help_text = _evidence_help() + " You can add more files later."
         self.item_field_names = []
         item_layout = []
+        # Each principle is offered once: with the code's own wording where the code has it
+        # among its entries, otherwise in the list of principles.
+        worded = {item.principle_id for _section, items in sections for item in items if item.principle_id}
+        principles = self.fields["principles"]
+        principles.widget.choices = [
+            (value, label) for value, label in principles.choices if value and value.value not in worded
+        ]
         for section, items in sections:
             name = f"items_{section.pk}"
             self.fields[name] = ItemChoiceField(
                 label=section.heading or f"Section {section.position}",
-                queryset=Item.objects.filter(pk__in=[item.pk for item in items]).order_by("position", "pk"),
+                # Tree order: each clause, then its sub-points (whose positions count among themselves).
+                queryset=Item.objects.filter(pk__in=[item.pk for item in items])
+                .select_related("parent", "principle")
+                .order_by(
+                    Coalesce("parent__position", "position"),
+                    Coalesce("parent_id", "pk"),
+                    F("parent_id").asc(nulls_first=True),
+                    "position",
+                    "pk",
+                ),
                 required=False,
                 widget=forms.CheckboxSelectMultiple,
                 error_messages={
@@ -241,7 +261,7 @@ class ReportDetailsForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
                 '<p class="govuk-body">Choose at least one entry of the code or one principle of public life.</p>'
             ),
             *item_layout,
-            Field.checkboxes("principles", legend_size="s", small=True),
+            *([Field.checkboxes("principles", legend_size="s", small=True)] if principles.widget.choices else []),
             HTML('<h2 class="govuk-heading-m">About your report</h2>'),
             Field.checkbox("confidentiality_breach"),
             Field.radios("identity", legend_size="s"),
@@ -260,6 +280,9 @@ class ReportDetailsForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
                 first, "Choose at least one part of the code, or a principle of public life, that this concerns"
             )
         data["cited_items"] = items
+        # Citing a code's principle cites that principle of public life too.
+        named = {item.principle for item in items if item.principle_id}
+        data["principles"] = [*(data.get("principles") or []), *(named - set(data.get("principles") or []))]
         if (
             not self.logged_in
             and data.get("identity") == BreachCase.Identity.CONFIDENTIAL

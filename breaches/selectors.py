@@ -6,9 +6,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
+from conduct.item_tree import items_in_tree_order
 from conduct.models import CodeVersion, Item, Organisation, Partnership, Principle, Section, User
 from conduct.selectors import (
     current_memberships,
@@ -61,16 +63,22 @@ CITABLE_KINDS = [kind for kind in Item.Kind.values if kind != Item.Kind.TEXT]
 
 
 def citable_sections(version: CodeVersion) -> list[tuple[Section, list[Item]]]:
-    """The version's sections, each with the items a report can cite, in the code's order."""
-    items = Item.objects.filter(section__version=version, kind__in=CITABLE_KINDS).order_by(
-        "section__position", "section_id", "position", "pk"
-    )
+    """The version's sections, each with the items a report can cite, in the code's order:
+    each sub-point under its own clause."""
+    items = Item.objects.filter(section__version=version, kind__in=CITABLE_KINDS).select_related("parent", "principle")
     sections: dict[int, tuple[Section, list[Item]]] = {}
     for section in Section.objects.filter(version=version).order_by("position", "pk"):
         sections[section.pk] = (section, [])
-    for item in items:
+    for item, _depth in items_in_tree_order(items):
         sections[item.section_id][1].append(item)
     return [entry for entry in sections.values() if entry[1]]
+
+
+def cited_items(case) -> QuerySet[Item]:
+    """The items a case cites, in the code's order, each sub-point after its clause."""
+    return case.cited_items.select_related("section", "parent", "principle").order_by(
+        "section__position", Coalesce("parent__position", "position"), Coalesce("parent_id", "pk"), "position"
+    )
 
 
 def respondent_organisations(partnership: Partnership, on: datetime.date) -> QuerySet[Organisation]:

@@ -280,7 +280,7 @@ def _handler_context(request, case: BreachCase) -> dict:
         "actions": actions,
         "refusals": refusals,
         "may_message": selectors.may_message_reporter(request.user, case) and not refusals,
-        "cited_items": case.cited_items.select_related("section").order_by("section__position", "position"),
+        "cited_items": selectors.cited_items(case),
         "cited_principles": case.cited_principles.all(),
         "messages_list": case.messages.select_related("author"),
         "evidence": selectors.case_evidence(case, sources=Evidence.Source.values),
@@ -317,7 +317,7 @@ def _respondent_context(case: BreachCase, form, *, user) -> dict:
         "appeal_last_day": selectors.appeal_last_day(case) if may_appeal else None,
         "case": case,
         "form": form,
-        "cited_items": case.cited_items.select_related("section").order_by("section__position", "position"),
+        "cited_items": selectors.cited_items(case),
         "cited_principles": case.cited_principles.all(),
         "responses": selectors.case_messages(case, kinds=[CaseMessage.Kind.RESPONSE]),
         "evidence": selectors.case_evidence(case, sources=[Evidence.Source.RESPONDENT]),
@@ -423,7 +423,7 @@ def case_triage(request, pk):
         template="breaches/case_triage.html",
         context={
             "history": selectors.respondent_history(case),
-            "cited_items": case.cited_items.select_related("section").order_by("section__position", "position"),
+            "cited_items": selectors.cited_items(case),
             "cited_principles": case.cited_principles.all(),
         },
     )
@@ -528,7 +528,7 @@ def case_decide(request, pk):
             "verdict": _verdict(case),
             "earlier": selectors.earlier_decisions_citing_the_same_items(case),
             "responses": selectors.case_messages(case, kinds=[CaseMessage.Kind.RESPONSE]),
-            "cited_items": case.cited_items.select_related("section").order_by("section__position", "position"),
+            "cited_items": selectors.cited_items(case),
             "cited_principles": case.cited_principles.all(),
         },
     )
@@ -588,7 +588,7 @@ def case_panel_view(request, pk):
         template="breaches/case_panel_view.html",
         context=lambda: {
             "responses": selectors.case_messages(case, kinds=[CaseMessage.Kind.RESPONSE]),
-            "cited_items": case.cited_items.select_related("section").order_by("section__position", "position"),
+            "cited_items": selectors.cited_items(case),
             "cited_principles": case.cited_principles.all(),
         },
     )

@@ -375,7 +375,7 @@ class CodeVersion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title}, version {self.number}" + (f" ({self.label})" if self.label else "")
+        return f"{self.title}, {self.name}"
 
     def save(self, *args, **kwargs):
         if self.pk and not self._change_allowed(kwargs.get("update_fields")):
@@ -384,6 +384,12 @@ class CodeVersion(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("conduct:version-detail", kwargs={"code_slug": self.code.slug, "number": self.number})
+
+    @property
+    def name(self) -> str:
+        """The version as people know it: the document's own label ("Version 2", "Draft October 2020"),
+        or its number where the document gives none. The number itself is internal."""
+        return self.label or f"version {self.number}"
 
     @classmethod
     def statuses_that_cannot_become(cls, status: str) -> list[str]:
@@ -521,9 +527,23 @@ class Item(ContentOfDraftOnlyMixin, models.Model):
         ]
 
     def __str__(self) -> str:
-        if not self.text:
-            return self.title or (self.principle.name if self.principle_id else "")
-        return f"{self.title}: {self.text}" if self.title else self.text
+        heading = f"{self.heading}:" if self.heading and self.text else self.heading
+        return " ".join(part for part in (self.number, heading, self.text) if part)
+
+    @property
+    def heading(self) -> str:
+        """Its title; a principle named without wording shows the catalogue's name, once."""
+        if self.title or self.text or not self.principle_id:
+            return self.title
+        return self.principle.name
+
+    @property
+    def cited_as(self) -> str:
+        """Its number as a citation gives it: "4.2(a)" for sub-point (a) of clause 4.2.
+        Expects `parent` fetched with it."""
+        if self.parent_id and self.number and self.parent.number:
+            return f"{self.parent.number}{self.number}"
+        return self.number
 
     def _version_status(self) -> str:
         return CodeVersion._base_manager.values_list("status", flat=True).get(sections__pk=self.section_id)

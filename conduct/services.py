@@ -389,6 +389,10 @@ def code_version_publish(*, version: CodeVersion, actor: User) -> CodeVersion:
             actor=actor, action="version.published", subject=version, summary=f"Version {version.number} published"
         )
         task_enqueue("conduct.tasks.send_signature_requests", version_id=version.pk)
+        # A version whose review is already due (its last full review long ago) shows it
+        # overdue at once, not after the next daily run. The administrator publishing it
+        # is looking at it; the overdue reminders tell the others.
+        code_reviews_open_due(today=timezone.localdate(), code_id=version.code_id, notify=False)
     return version
 
 
@@ -616,9 +620,9 @@ def _administrators():
     return User.objects.filter(is_staff=True, is_active=True)
 
 
-def code_reviews_open_due(*, today: datetime.date) -> list[CodeReview]:
-    """Open the review that has fallen due for each published version and
-    assign it to the administrators, who are emailed once this commits.
+def code_reviews_open_due(*, today: datetime.date, code_id: int | None = None, notify: bool = True) -> list[CodeReview]:
+    """Open the review that has fallen due for each published version (or the one
+    code's) and assign it to the administrators, who are emailed once this commits.
 
     Before: nothing. After: for each code whose latest due review is not yet
     recorded, one open review; the database's unique constraint means running
@@ -626,9 +630,10 @@ def code_reviews_open_due(*, today: datetime.date) -> list[CodeReview]:
     """
     opened = []
     administrators = list(_administrators())
-    for version in CodeVersion.objects.filter(
-        status=CodeVersion.Status.PUBLISHED, last_full_review_on__isnull=False
-    ).select_related("code"):
+    versions = CodeVersion.objects.filter(status=CodeVersion.Status.PUBLISHED, last_full_review_on__isnull=False)
+    if code_id is not None:
+        versions = versions.filter(code_id=code_id)
+    for version in versions.select_related("code"):
         milestone = review_schedule.latest_due(
             review_schedule.review_milestones(
                 last_full_review_on=version.last_full_review_on,
@@ -653,7 +658,8 @@ def code_reviews_open_due(*, today: datetime.date) -> list[CodeReview]:
                 )
                 review.assignees.set(administrators)
                 audit_record(actor=None, action="review.opened", subject=review, summary=f"{review} opened")
-                emails_queue(notifications.review_opened_emails(review))
+                if notify:
+                    emails_queue(notifications.review_opened_emails(review))
         except IntegrityError:
             continue  # another process opened it first
         opened.append(review)

@@ -5,6 +5,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
+from .item_tree import items_in_tree_order
 from .models import CodeVersion
 
 # Two entries at the same place count as one changed entry (rather than one
@@ -18,10 +19,11 @@ class Entry:
     title: str
     text: str
     nested: bool = False
+    number: str = ""
 
     @property
     def comparable(self) -> str:
-        return f"{self.kind}|{self.title}|{self.text}"
+        return f"{self.kind}|{self.number}|{self.title}|{self.text}"
 
 
 @dataclass
@@ -52,8 +54,12 @@ def version_entries(version: CodeVersion) -> list[Entry]:
     for section in version.sections.all():
         if section.heading:
             entries.append(Entry("heading", "", section.heading))
-        for item in section.items.all():
-            entries.append(Entry(item.kind, item.title, item.text, nested=bool(item.parent_id)))
+        # In tree order, so that a sub-point is compared under its own clause, and cited as "4.2(a)".
+        numbers: dict[int, str] = {}
+        for item, depth in items_in_tree_order(section.items.all()):
+            numbers[item.pk] = item.number
+            number = f"{numbers.get(item.parent_id, '')}{item.number}" if item.number else ""
+            entries.append(Entry(item.kind, item.heading, item.text, nested=depth > 0, number=number))
     if version.last_full_review_on:
         entries.append(Entry("review", "", f"Date of last full review: {version.last_full_review_on:%B %Y}"))
     return entries
@@ -87,7 +93,10 @@ def _similarity(old: Entry, new: Entry) -> float:
 
 
 def _changed(old: Entry, new: Entry) -> EntryChange:
-    words = word_diff(f"{old.title} {old.text}".strip(), f"{new.title} {new.text}".strip())
+    words = word_diff(
+        " ".join(p for p in (old.number, old.title, old.text) if p),
+        " ".join(p for p in (new.number, new.title, new.text) if p),
+    )
     return EntryChange("changed", old, new, words)
 
 

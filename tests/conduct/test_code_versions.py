@@ -358,7 +358,7 @@ def test_the_plain_text_email_links_to_a_working_changes_page(
         "is rendered with autoescaping on)"
     )
     response = client.get(link.removeprefix("http://testserver"))
-    assert "From version 2 to version 3" in response.content.decode()
+    assert "From October 2023 to version 3" in response.content.decode()
 
 
 def test_asking_partners_to_sign_twice_sends_no_more_emails(
