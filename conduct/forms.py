@@ -185,26 +185,52 @@ class DraftForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.ModelForm):
         return check_review_cadence(self, super().clean())
 
 
+class ParentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, item: Item) -> str:
+        return str(item)[:90]
+
+
 class ItemForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.ModelForm):
-    """Validates an item; the item services save it."""
+    """Validates an item, its number and the clause it is a sub-point of; the item services save it."""
+
+    # Not a model field of the form: the services move the item when its clause changes.
+    parent = ParentChoiceField(
+        label="Sub-point of",
+        queryset=Item.objects.none(),
+        required=False,
+        empty_label="None: it stands on its own",
+        help_text="Choose a clause to make this one of its sub-points, as (a) and (b) are of clause 4.2.",
+        error_messages={"invalid_choice": "Choose a clause of this section"},
+    )
 
     class Meta:
         model = Item
-        fields = ["kind", "topic", "principle", "title", "text"]
+        fields = ["kind", "topic", "principle", "number", "title", "text"]
         error_messages = {
             "kind": {"required": "Choose what kind of item this is"},
-            "text": {"required": "Enter the item's text"},
+            "number": {"max_length": "The number must be 30 characters or fewer"},
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, section, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["principle"].queryset = Principle.objects.all()
         self.fields["topic"].label = "Topic (rules only)"
         self.fields["principle"].label = "Principle of public life (principles only)"
+        self.fields["number"].label = "Number (optional)"
+        self.fields["number"].help_text = 'As the document writes it, for example "4.2" or "(a)".'
+        self.fields["title"].required = False
+        self.fields["text"].required = False
+        clauses = section.items.filter(parent=None).select_related("principle").order_by("position", "pk")
+        if self.instance.pk:
+            clauses = clauses.exclude(pk=self.instance.pk)
+            self.initial.setdefault("parent", self.instance.parent_id)
+        self.fields["parent"].queryset = clauses
         self.helper = form_helper(
             Field.select("kind"),
             Field.select("topic"),
             Field.select("principle"),
+            Field.text("number", field_width=5),
+            Field.select("parent"),
             Field.text("title"),
             Field.textarea("text", rows=6),
             button="Save item",
@@ -219,9 +245,6 @@ class ItemForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.ModelForm):
             self.add_error("principle", "Only a principle links to a principle of public life")
         if kind != Item.Kind.RULE and data.get("topic"):
             self.add_error("topic", "Only a rule has a topic")
-        # A principle may be named without wording of its own; anything else says something.
-        if kind and kind != Item.Kind.PRINCIPLE and not data.get("text", "").strip():
-            self.add_error("text", "Enter the item's text")
         return data
 
 

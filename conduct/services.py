@@ -293,30 +293,88 @@ def _draft_section(section_id: int) -> Section:
     return section
 
 
-def item_edit(*, item: Item, actor: User, kind: str, title: str, text: str, topic: str = "", principle=None) -> Item:
+UNCHANGED = object()
+
+
+def _place_under(item: Item, parent: Item | None) -> None:
+    """Nest the item under a clause of its section (last among its sub-points), or lift it
+    out to stand on its own straight after the clause it was under. Raises ConductError."""
+    if parent is not None:
+        if parent.section_id != item.section_id:
+            raise ConductError({"parent": "A sub-point must be in the same section as its clause."})
+        if parent.parent_id:
+            raise ConductError({"parent": "Items nest one level only: choose an item that is not a sub-point."})
+        if item.pk and (parent.pk == item.pk or item.children.exists()):
+            raise ConductError({"parent": "This item has sub-points of its own, so it cannot become one."})
+        last = Item.objects.filter(parent=parent).exclude(pk=item.pk).aggregate(last=Max("position"))["last"]
+        item.parent, item.position = parent, (last or 0) + 1
+        return
+    former = item.parent
+    after = (
+        former.position
+        if former
+        else Item.objects.filter(section_id=item.section_id, parent=None).aggregate(last=Max("position"))["last"] or 0
+    )
+    Item.objects.filter(section_id=item.section_id, parent=None, position__gt=after).exclude(pk=item.pk).update(
+        position=F("position") + 1
+    )
+    item.parent, item.position = None, after + 1
+
+
+def item_edit(
+    *,
+    item: Item,
+    actor: User,
+    kind: str,
+    title: str,
+    text: str,
+    topic: str = "",
+    principle=None,
+    number: str | None = None,
+    parent=UNCHANGED,
+) -> Item:
+    """Before: the item's version is a draft. After: the item says what was given; given a
+    number it has that number, given a parent (or None) it is a sub-point of it (or stands
+    on its own); audited."""
     with transaction.atomic():
         CodeVersion.objects.select_for_update().get(sections__items=item)
         _draft_section(item.section_id)
         item.kind, item.title, item.text, item.topic, item.principle = kind, title, text, topic, principle
+        if number is not None:
+            item.number = number
+        if parent is not UNCHANGED and parent != item.parent:
+            _place_under(item, parent)
         item.full_clean()
         item.save()
-        audit_record(actor=actor, action="item.edited", subject=item, summary=f"Item edited: {item.text[:80]}")
+        audit_record(actor=actor, action="item.edited", subject=item, summary=f"Item edited: {str(item)[:80]}")
     return item
 
 
 def item_add(
-    *, section: Section, actor: User, kind: str, title: str, text: str, topic: str = "", principle=None
+    *,
+    section: Section,
+    actor: User,
+    kind: str,
+    title: str,
+    text: str,
+    topic: str = "",
+    principle=None,
+    number: str = "",
+    parent: Item | None = None,
 ) -> Item:
+    """Before: the section's version is a draft. After: the item is the last of the section,
+    or the last sub-point of its parent; audited."""
     with transaction.atomic():
         CodeVersion.objects.select_for_update().get(sections=section)
         _draft_section(section.pk)
-        position = (section.items.aggregate(last=Max("position"))["last"] or 0) + 1
-        item = Item(
-            section=section, position=position, kind=kind, title=title, text=text, topic=topic, principle=principle
-        )
+        item = Item(section=section, kind=kind, title=title, text=text, topic=topic, principle=principle, number=number)
+        if parent is not None:
+            _place_under(item, parent)
+        else:
+            item.position = (section.items.filter(parent=None).aggregate(last=Max("position"))["last"] or 0) + 1
         item.full_clean()
         item.save()
-        audit_record(actor=actor, action="item.added", subject=item, summary=f"Item added: {item.text[:80]}")
+        audit_record(actor=actor, action="item.added", subject=item, summary=f"Item added: {str(item)[:80]}")
     return item
 
 

@@ -522,7 +522,18 @@ def _draft_item(item_id) -> Item:
 
 
 def _item_fields(form) -> dict:
-    return {name: form.cleaned_data[name] for name in ("kind", "title", "text", "topic", "principle")}
+    return {
+        name: form.cleaned_data[name] for name in ("kind", "title", "text", "topic", "principle", "number", "parent")
+    }
+
+
+def _form_errors_from(form, error: services.ConductError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, problems in error.message_dict.items():
+            for problem in problems:
+                form.add_error(field if field in form.fields else None, problem)
+    else:
+        form.add_error(None, error.message)
 
 
 @administrator_required
@@ -530,24 +541,32 @@ def item_add(request, section_id):
     section = get_object_or_404(
         Section.objects.select_related("version__code"), pk=section_id, version__status=CodeVersion.Status.DRAFT
     )
-    form = ItemForm(request.POST or None)
+    form = ItemForm(request.POST or None, section=section)
     if request.method == "POST" and form.is_valid():
-        services.item_add(section=section, actor=request.user, **_item_fields(form))
-        messages.success(request, "Item added.")
-        return redirect("conduct:draft-edit", code_slug=section.version.code.slug, number=section.version.number)
+        try:
+            services.item_add(section=section, actor=request.user, **_item_fields(form))
+        except services.ConductError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, "Item added.")
+            return redirect("conduct:draft-edit", code_slug=section.version.code.slug, number=section.version.number)
     return render(request, "conduct/item_form.html", {"form": form, "draft": section.version, "section": section})
 
 
 @administrator_required
 def item_edit(request, item_id):
     item = _draft_item(item_id)
-    form = ItemForm(request.POST or None, instance=item)
+    form = ItemForm(request.POST or None, instance=item, section=item.section)
     if request.method == "POST" and form.is_valid():
-        services.item_edit(item=item, actor=request.user, **_item_fields(form))
-        messages.success(request, "Item saved.")
-        return redirect(
-            "conduct:draft-edit", code_slug=item.section.version.code.slug, number=item.section.version.number
-        )
+        try:
+            services.item_edit(item=item, actor=request.user, **_item_fields(form))
+        except services.ConductError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, "Item saved.")
+            return redirect(
+                "conduct:draft-edit", code_slug=item.section.version.code.slug, number=item.section.version.number
+            )
     return render(
         request,
         "conduct/item_form.html",

@@ -202,3 +202,71 @@ def test_a_partner_cannot_create_or_import_codes(client, alice, url):
 
     assert client.get(url).status_code == 403
     assert client.post(url, {"text": TWO_LEVEL}).status_code == 403
+
+
+# --- The item form nests, moves and numbers sub-points ---------------------------------------------
+
+
+@pytest.fixture
+def imported(admin_client, riverside_code):
+    preview = admin_client.post(import_url(riverside_code), {"text": TWO_LEVEL})
+    admin_client.post(confirm_url(riverside_code), preview_post(preview))
+    return riverside_code.versions.get()
+
+
+def item_data(item: Item, **changes) -> dict:
+    data = {
+        "kind": item.kind,
+        "topic": item.topic,
+        "principle": item.principle_id or "",
+        "number": item.number,
+        "parent": item.parent_id or "",
+        "title": item.title,
+        "text": item.text,
+    }
+    data.update(changes)
+    return data
+
+
+def test_the_item_form_adds_a_sub_point_under_a_clause(admin_client, imported):
+    clause = Item.objects.get(section__version=imported, number="4.2")
+
+    admin_client.post(
+        f"/manage/sections/{clause.section_id}/items/new/",
+        {"kind": "rule", "topic": "conflicts", "number": "(c)", "parent": clause.pk, "text": "and will not vote."},
+    )
+
+    assert list(clause.children.order_by("position").values_list("number", flat=True)) == ["(a)", "(b)", "(c)"]
+    html = admin_client.get(f"/codes/{imported.code.slug}/versions/1/").content.decode()
+    assert html.index("will leave the room") < html.index("and will not vote.") < html.index("4.3")
+
+
+def test_the_item_form_lifts_a_sub_point_out_to_stand_after_its_clause(admin_client, imported):
+    sub_point = Item.objects.get(section__version=imported, number="(b)")
+
+    admin_client.post(f"/manage/items/{sub_point.pk}/edit/", item_data(sub_point, parent="", number="4.2A"))
+
+    sub_point.refresh_from_db()
+    assert (sub_point.parent, sub_point.number) == (None, "4.2A")
+    numbers = [item.number for item in Item.objects.filter(section=sub_point.section, parent=None).order_by("position")]
+    assert numbers == ["4.1", "4.2", "4.2A", "4.3", "4.4"]
+
+
+def test_the_item_form_nests_a_clause_under_another(admin_client, imported):
+    clause = Item.objects.get(section__version=imported, number="4.3")
+    under = Item.objects.get(section__version=imported, number="4.1")
+
+    admin_client.post(f"/manage/items/{clause.pk}/edit/", item_data(clause, parent=under.pk))
+
+    assert list(under.children.values_list("number", flat=True)) == ["4.3"]
+
+
+def test_a_clause_with_sub_points_cannot_become_one(admin_client, imported):
+    clause = Item.objects.get(section__version=imported, number="4.2")
+    under = Item.objects.get(section__version=imported, number="4.1")
+
+    response = admin_client.post(f"/manage/items/{clause.pk}/edit/", item_data(clause, parent=under.pk))
+
+    assert "This item has sub-points of its own, so it cannot become one." in response.content.decode()
+    clause.refresh_from_db()
+    assert clause.parent is None
