@@ -265,11 +265,32 @@ class DetailsForm(QuestionForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose whether it was cash or vouchers"},
     )
+    from_supplier = forms.TypedChoiceField(
+        label="Is it from a supplier or contractor?",
+        help_text="One that does, or may, do business with your organisation.",
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda answer: answer == "yes",
+        empty_value=None,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether it is from a supplier or contractor"},
+    )
     outcome = forms.ChoiceField(
         label="Did you accept or decline it?",
         choices=DeclarationRevision.Outcome.choices,
         widget=forms.RadioSelect,
         error_messages={"required": "Choose whether you accepted or declined it"},
+    )
+    approved_by = forms.CharField(
+        label="Who approved it in advance? (only if you accepted it)",
+        max_length=NAME_MAX_LENGTH,
+        required=False,
+        error_messages={"max_length": f"The name must be {NAME_MAX_LENGTH:,} characters or fewer"},
+    )
+    approved_on = DayMonthYearField(
+        what="the date it was approved",
+        label="When was it approved? (only if you accepted it)",
+        help_text="For example, 20 3 2026",
+        required=False,
     )
 
     def __init__(self, *args, **kwargs):
@@ -285,23 +306,42 @@ class DetailsForm(QuestionForm):
             noun = "gift" if self.situation == Situation.GIFT else "hospitality"
             self.title = f"About the {noun}"
             self.fields["value"].help_text = (
-                f"Gifts worth less than £{policy.gift_threshold:,.2f} need not be declared, but you may declare them."
+                f"Gifts from one source worth less than £{policy.gift_threshold:,.2f} in all over "
+                f"{policy.gift_period_months} months need not be declared, but you may declare them."
                 if self.situation == Situation.GIFT
-                else "What it would have cost you."
+                else f"What it would have cost you. Hospitality worth less than £{policy.hospitality_threshold:,.2f} "
+                f"need not be declared; over £{policy.hospitality_approval_above:,.2f} it is refused unless a "
+                "senior person approved it in advance."
             )
             layout.append(Field.text("value", field_width=10))
             if self.situation == Situation.GIFT:
+                self.fields["from_supplier"].help_text += (
+                    " Their gifts are declined whatever their value, except low-cost promotional items worth "
+                    f"less than £{policy.supplier_gift_limit:,.2f}."
+                )
+                layout.append(Field.radios("from_supplier", legend_size=Size.SMALL, inline=True))
                 if policy.cash_must_be_declined:
                     self.fields[
                         "cash_or_vouchers"
                     ].help_text = "Cash and vouchers must always be declined, whatever their value."
                 layout.append(Field.radios("cash_or_vouchers", legend_size=Size.SMALL, inline=True))
             else:
-                del self.fields["cash_or_vouchers"]
+                del self.fields["cash_or_vouchers"], self.fields["from_supplier"]
             layout.append(Field.radios("outcome", legend_size=Size.SMALL, inline=True))
+            if self.situation == Situation.HOSPITALITY:
+                self.fields["approved_by"].help_text = (
+                    f"Only for hospitality worth more than £{policy.hospitality_approval_above:,.2f}: "
+                    "the senior person your partnership names."
+                )
+                layout += [
+                    Field.text("approved_by"),
+                    Field("approved_on", context={"legend_size": "govuk-fieldset__legend--s"}),
+                ]
+            else:
+                del self.fields["approved_by"], self.fields["approved_on"]
         else:
             self.title = "About the interest"
-            for name in ("value", "cash_or_vouchers", "outcome"):
+            for name in ("value", "cash_or_vouchers", "from_supplier", "outcome", "approved_by", "approved_on"):
                 del self.fields[name]
         self.helper = form_helper(*layout, button="Continue")
 
@@ -314,7 +354,10 @@ class DetailsForm(QuestionForm):
             "ends_on": revision.ends_on,
             "value": revision.value,
             "cash_or_vouchers": cash,
+            "from_supplier": {True: "yes", False: "no"}.get(revision.from_supplier),
             "outcome": revision.outcome,
+            "approved_by": revision.approved_by,
+            "approved_on": revision.approved_on,
         }
 
     def clean_description(self):

@@ -24,13 +24,58 @@ class DeclarationPolicy(models.Model):
     (every field but the partnership appears there, with its limits)."""
 
     partnership = models.OneToOneField(Partnership, on_delete=models.CASCADE, related_name="declaration_policy")
+    # The defaults are NHS England's "Managing Conflicts of Interest in the NHS" (2017) figures.
     gift_threshold = models.DecimalField(
         "gift threshold (£)",
         max_digits=8,
         decimal_places=2,
+        default=Decimal("50.00"),
+        validators=[MinValueValidator(0), MaxValueValidator(10_000)],
+        help_text=(
+            "Gifts from one source worth less than this in all over the gift period need not be declared "
+            "(they may be, as voluntary entries)."
+        ),
+    )
+    gift_period_months = models.PositiveSmallIntegerField(
+        "gift period (months)",
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        default=12,
+        help_text="Gifts from one source within this many months count together against the gift threshold.",
+    )
+    supplier_gift_limit = models.DecimalField(
+        "promotional item limit for suppliers' gifts (£)",
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("6.00"),
+        validators=[MinValueValidator(0), MaxValueValidator(1_000)],
+        help_text=(
+            "Gifts from suppliers or contractors are declined whatever their value, "
+            "except low-cost promotional items worth less than this."
+        ),
+    )
+    hospitality_threshold = models.DecimalField(
+        "hospitality threshold (£)",
+        max_digits=8,
+        decimal_places=2,
         default=Decimal("25.00"),
         validators=[MinValueValidator(0), MaxValueValidator(10_000)],
-        help_text="Gifts worth less than this need not be declared.",
+        help_text="Hospitality worth less than this may be accepted and need not be declared.",
+    )
+    hospitality_approval_above = models.DecimalField(
+        "hospitality needing approval above (£)",
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("75.00"),
+        validators=[MinValueValidator(0), MaxValueValidator(10_000)],
+        help_text=(
+            "Hospitality worth more than this is refused unless a senior person the partnership names "
+            "approved it in advance."
+        ),
+    )
+    public_register_lists_voluntary = models.BooleanField(
+        "the public register lists voluntary declarations",
+        default=True,
+        help_text="Declarations below a threshold, made voluntarily, appear on the public register too.",
     )
     late_after_days = models.PositiveSmallIntegerField(
         "days after which a declaration is late",
@@ -151,6 +196,9 @@ class Declaration(models.Model):
     first_submitted_at = models.DateTimeField(null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True, help_text="When it was last accepted.")
     is_late = models.BooleanField(default=False)
+    is_voluntary = models.BooleanField(
+        default=False, help_text="Below the partnership's threshold when last submitted: declared voluntarily."
+    )
     revision = models.ForeignKey(
         "DeclarationRevision",
         on_delete=models.PROTECT,
@@ -268,7 +316,14 @@ class DeclarationRevision(models.Model):
     ends_on = models.DateField(null=True, blank=True)
     value = models.DecimalField("estimated value (£)", max_digits=8, decimal_places=2, null=True, blank=True)
     cash_or_vouchers = models.BooleanField(null=True, blank=True)
+    from_supplier = models.BooleanField(
+        null=True, blank=True, help_text="A gift from a supplier or contractor (of the declarant's organisation)."
+    )
     outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
+    approved_by = models.CharField(
+        max_length=NAME_MAX_LENGTH, blank=True, help_text="Hospitality above the approval limit: who approved it."
+    )
+    approved_on = models.DateField(null=True, blank=True, help_text="And on what day.")
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")

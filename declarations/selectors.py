@@ -3,9 +3,10 @@ and whether someone may take part in a decision."""
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 from itertools import islice
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils import dateformat, timezone
@@ -21,10 +22,12 @@ from conduct.selectors import (
     suspension_of,
     suspensions_stopping,
 )
+from govuk.date_arithmetic import add_months
 
 from .models import (
     KIND_LABELS,
     SITUATION_LABELS,
+    VALUED_SITUATIONS,
     AnnualConfirmation,
     Declaration,
     DeclarationEvent,
@@ -32,6 +35,7 @@ from .models import (
     DeclarationRevision,
     Dispensation,
     ManagementAction,
+    Situation,
 )
 
 REVIEWER_ROLES = (PartnershipRole.Role.PROGRAMME_MANAGER, PartnershipRole.Role.DECLARATIONS_REVIEWER)
@@ -118,6 +122,118 @@ def policy_for(partnership: Partnership) -> DeclarationPolicy:
     )
 
 
+@dataclass(frozen=True)
+class ValueAssessment:
+    """What the partnership's thresholds say of a gift or hospitality: what would stop it
+    (by form field), and whether it is below the threshold, so declared voluntarily."""
+
+    problems: dict
+    voluntary: bool
+    explanation: str = ""
+
+
+def _pounds(amount) -> str:
+    return f"£{amount:,.2f}"
+
+
+def gifts_from_the_same_source(revision: DeclarationRevision, *, months: int) -> Decimal:
+    """The value of the other gifts the declarant accepted from the same source in the
+    months up to this one (NHS England: several gifts from one source count together)."""
+    declaration = revision.declaration
+    since = add_months(revision.arose_on, -months)
+    same_source = (
+        Q(revision__counterparty_organisation_id=revision.counterparty_organisation_id)
+        if (revision.counterparty_organisation_id)
+        else Q(revision__counterparty_name__iexact=revision.counterparty_name)
+    )
+    others = (
+        Declaration.objects.filter(
+            declarant_id=declaration.declarant_id,
+            partnership_id=declaration.partnership_id,
+            revision__situation=Situation.GIFT,
+            revision__outcome=DeclarationRevision.Outcome.ACCEPTED,
+            revision__arose_on__gt=since,
+            revision__arose_on__lte=revision.arose_on,
+        )
+        .filter(same_source)
+        .exclude(pk=declaration.pk)
+        .exclude(status__in=[Declaration.Status.DRAFT, Declaration.Status.ENDED])
+    )
+    return others.aggregate(total=Sum("revision__value"))["total"] or Decimal(0)
+
+
+def value_assessment(revision: DeclarationRevision, policy: DeclarationPolicy) -> ValueAssessment:
+    """The partnership's rules for gifts and hospitality (NHS England's guidance by default):
+    suppliers' gifts are declined unless a promotional item under the limit; other gifts under
+    the threshold (counted together with the same source's over the gift period) need not be
+    declared; hospitality under its threshold need not be, and above the approval limit is
+    refused unless a named senior person approved it in advance."""
+    value = revision.value
+    accepted = revision.outcome == DeclarationRevision.Outcome.ACCEPTED
+    if revision.situation not in VALUED_SITUATIONS or value is None:
+        return ValueAssessment({}, False)
+    if revision.situation == Situation.GIFT:
+        if revision.from_supplier:
+            if value >= policy.supplier_gift_limit:
+                if accepted:
+                    return ValueAssessment(
+                        {
+                            "outcome": "Gifts from suppliers or contractors must be declined, unless a low-cost "
+                            f"promotional item worth under {_pounds(policy.supplier_gift_limit)}"
+                        },
+                        False,
+                    )
+                return ValueAssessment({}, False)
+            return ValueAssessment(
+                {}, True, f"A promotional item worth under {_pounds(policy.supplier_gift_limit)}: need not be declared."
+            )
+        total = value + (
+            gifts_from_the_same_source(revision, months=policy.gift_period_months)
+            if accepted and revision.arose_on
+            else 0
+        )
+        if total < policy.gift_threshold:
+            return ValueAssessment(
+                {},
+                True,
+                f"Below the {_pounds(policy.gift_threshold)} gift threshold"
+                + (
+                    f" ({_pounds(total)} from this source in {policy.gift_period_months} months)"
+                    if total != value
+                    else ""
+                )
+                + ": need not be declared.",
+            )
+        if total != value:
+            return ValueAssessment(
+                {},
+                False,
+                f"With other gifts from this source in the last {policy.gift_period_months} months, "
+                f"{_pounds(total)}: at or above the {_pounds(policy.gift_threshold)} threshold.",
+            )
+        return ValueAssessment({}, False)
+    # Hospitality.
+    if accepted and value > policy.hospitality_approval_above:
+        problems = {}
+        if not revision.approved_by:
+            problems["approved_by"] = (
+                f"Hospitality worth more than {_pounds(policy.hospitality_approval_above)} is accepted only with "
+                "approval in advance: enter who approved it, or choose Declined"
+            )
+        if revision.approved_on is None:
+            problems["approved_on"] = "Enter the date it was approved"
+        elif revision.arose_on and revision.approved_on > revision.arose_on:
+            problems["approved_on"] = (
+                "The approval must be given before the hospitality: on or before the date it arose"
+            )
+        return ValueAssessment(problems, False)
+    if value < policy.hospitality_threshold:
+        return ValueAssessment(
+            {}, True, f"Below the {_pounds(policy.hospitality_threshold)} hospitality threshold: need not be declared."
+        )
+    return ValueAssessment({}, False)
+
+
 def days_late(*, arose_on, declared_on, policy) -> int | None:
     """How many days after it arose an interest was declared, if that is later than the partnership allows."""
     if arose_on is None:
@@ -152,6 +268,7 @@ def declarations_for_review(user: User) -> QuerySet[Declaration]:
             "status",
             "first_submitted_at",
             "is_late",
+            "is_voluntary",
             "withheld_at",
             "declarant__username",
             "declarant__first_name",
@@ -247,10 +364,14 @@ def public_partnerships() -> QuerySet[Partnership]:
 
 def public_register(partnership: Partnership) -> QuerySet[Declaration]:
     """What the public sees: every accepted declaration, as it was accepted,
-    except those withheld with a recorded reason."""
+    except those withheld with a recorded reason, and voluntary ones if the partnership leaves them out."""
+    declarations = Declaration.objects.filter(
+        partnership=partnership, accepted_revision__isnull=False, withheld_at__isnull=True
+    )
+    if not policy_for(partnership).public_register_lists_voluntary:
+        declarations = declarations.filter(is_voluntary=False)
     return (
-        Declaration.objects.filter(partnership=partnership, accepted_revision__isnull=False, withheld_at__isnull=True)
-        .select_related("declarant", "organisation", "accepted_revision__counterparty_organisation")
+        declarations.select_related("declarant", "organisation", "accepted_revision__counterparty_organisation")
         .prefetch_related(
             Prefetch("accepted_revision__management_actions", queryset=ManagementAction.objects.order_by("pk"))
         )

@@ -57,6 +57,7 @@ from .selectors import (  # noqa: F401 (other apps ask through services)
     policy_for,
     review_refusal,
     standing_conflicts,
+    value_assessment,
 )
 
 
@@ -75,7 +76,10 @@ ANSWER_FIELDS = {
     "ends_on",
     "value",
     "cash_or_vouchers",
+    "from_supplier",
     "outcome",
+    "approved_by",
+    "approved_on",
 }
 INTEREST_FIELDS = ANSWER_FIELDS - {"is_nil"}
 
@@ -142,6 +146,8 @@ def _answers_refused(revision: DeclarationRevision, policy: DeclarationPolicy) -
     if revision.situation == Situation.GIFT and revision.arose_on and revision.arose_on > timezone.localdate():
         received = "received" if accepted else "were offered"
         refused["arose_on"] = f"The date you {received} the gift must be today or in the past"
+    # The thresholds for gifts and hospitality (the cash rule, below, says more about the outcome).
+    refused.update(value_assessment(revision, policy).problems)
     if policy.cash_must_be_declined and revision.cash_or_vouchers and accepted:
         refused["outcome"] = "Cash and vouchers must always be declined. Give them back, then choose Declined"
     return refused
@@ -246,7 +252,9 @@ def declaration_draft_save(
         if revision.situation not in VALUED_SITUATIONS:
             revision.value, revision.outcome = None, ""
         if revision.situation != Situation.GIFT:
-            revision.cash_or_vouchers = None
+            revision.cash_or_vouchers = revision.from_supplier = None
+        if revision.situation != Situation.HOSPITALITY or revision.outcome != DeclarationRevision.Outcome.ACCEPTED:
+            revision.approved_by, revision.approved_on = "", None
         # Refused by the question that gave the answer; the rest wait for the submission.
         refused = {
             field: message
@@ -332,9 +340,10 @@ def declaration_submit(*, declaration: Declaration, actor: User, note: str = "")
         declaration.first_submitted_at = declaration.first_submitted_at or now
         declared_on = timezone.localdate(declaration.first_submitted_at)
         declaration.is_late = days_late(arose_on=revision.arose_on, declared_on=declared_on, policy=policy) is not None
+        declaration.is_voluntary = value_assessment(revision, policy).voluntary
         declaration.status = Declaration.Status.SUBMITTED
         declaration.revision = revision
-        declaration.save(update_fields=["first_submitted_at", "is_late", "status", "revision"])
+        declaration.save(update_fields=["first_submitted_at", "is_late", "is_voluntary", "status", "revision"])
         action = {
             Declaration.Status.DRAFT: DeclarationEvent.Action.SUBMITTED,
             Declaration.Status.RETURNED: DeclarationEvent.Action.RESUBMITTED,

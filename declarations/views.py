@@ -193,6 +193,7 @@ def declaration_check(request, pk):
             "revision": revision,
             "policy": policy,
             "late_by_days": selectors.days_late(arose_on=revision.arose_on, declared_on=declared_on, policy=policy),
+            "assessment": selectors.value_assessment(revision, policy),
             "question": selectors.latest_question(declaration),
         },
     )

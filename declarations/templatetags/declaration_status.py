@@ -21,10 +21,13 @@ LABELS = dict(Declaration.Status.choices)
 
 @register.filter
 def status_tags(declaration: Declaration) -> str:
-    """The status, and whether the declaration was late or is withheld from the public register."""
+    """The status, and whether the declaration was late, voluntary (below a threshold) or is withheld
+    from the public register."""
     tags = [(COLOURS[declaration.status], LABELS[declaration.status])]
     if declaration.is_late:
         tags.append(("red", "Late"))
+    if declaration.is_voluntary:
+        tags.append(("blue", "Voluntary"))
     if declaration.is_withheld:
         tags.append(("purple", "Withheld"))
     return govuk_tags(*tags)

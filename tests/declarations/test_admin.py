@@ -17,7 +17,7 @@ def test_a_partnership_has_the_default_thresholds_until_it_sets_its_own_and_read
     client, alice, alliance
 ):
     policy = selectors.policy_for(alliance)
-    assert (policy.gift_threshold, policy.late_after_days, policy.cash_must_be_declined) == (Decimal("25.00"), 28, True)
+    assert (policy.gift_threshold, policy.late_after_days, policy.cash_must_be_declined) == (Decimal("50.00"), 28, True)
     draft = declare(alice, submit=False)
     client.force_login(alice.user)
     assert client.get(f"/declarations/{draft.pk}/questions/details/").status_code == 200
@@ -34,7 +34,12 @@ def test_an_administrator_edits_a_partnerships_thresholds(client, ada, alliance)
         url,
         {
             "partnership": alliance.pk,
-            "gift_threshold": "50.00",
+            "gift_threshold": "40.00",
+            "gift_period_months": "12",
+            "supplier_gift_limit": "6.00",
+            "hospitality_threshold": "25.00",
+            "hospitality_approval_above": "75.00",
+            "public_register_lists_voluntary": "on",
             "late_after_days": "14",
             "cash_must_be_declined": "",
             "annual_confirmation_month": "9",
@@ -47,7 +52,7 @@ def test_an_administrator_edits_a_partnerships_thresholds(client, ada, alliance)
         policy.late_after_days,
         policy.cash_must_be_declined,
         policy.annual_confirmation_month,
-    ) == (Decimal("50.00"), 14, False, 9)
+    ) == (Decimal("40.00"), 14, False, 9)
 
 
 def test_declarations_and_their_history_are_read_only_in_the_admin(client, ada, alice, priya):

@@ -20,6 +20,7 @@ GIFT_DETAILS = {
     **date_fields("ends_on", None),
     "value": "60",
     "cash_or_vouchers": "no",
+    "from_supplier": "no",
     "outcome": "accepted",
 }
 
@@ -179,11 +180,11 @@ def test_dates_that_are_not_real_or_complete_are_refused_and_kept(client, gift_d
 
 def test_the_threshold_and_cash_rule_shown_come_from_the_partnership(client, gift_draft, alliance):
     policy = selectors.policy_for(alliance)
-    policy.gift_threshold, policy.cash_must_be_declined = 50, False
+    policy.gift_threshold, policy.cash_must_be_declined = 40, False
     policy.save()
     client.force_login(gift_draft.partner.user)
     page = client.get(question_url(gift_draft, "details")).content.decode()
-    assert "Gifts worth less than £50.00 need not be declared" in page
+    assert "Gifts from one source worth less than £40.00 in all over 12 months need not be declared" in page
     assert "Cash and vouchers must always be declined" not in page
     response = client.post(question_url(gift_draft, "details"), {**GIFT_DETAILS, "cash_or_vouchers": "yes"})
     assert response.status_code == 302

@@ -2,12 +2,13 @@
 the partner answers; it is accepted with a management action and appears on the public register."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from declarations.models import Declaration
+from declarations.models import Declaration, DeclarationPolicy
 from tests.browser import assert_accessible, log_in, log_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -57,6 +58,7 @@ def test_a_gift_is_declared_questioned_answered_accepted_and_published(page, liv
     arose.get_by_label("Month").fill(str(received.month))
     arose.get_by_label("Year").fill(str(received.year))
     page.get_by_label("Estimated value in pounds").fill("-60")
+    page.get_by_role("group", name="Is it from a supplier or contractor?").get_by_label("No").check()
     page.get_by_role("group", name="Was it cash or vouchers?").get_by_label("No").check()
     page.get_by_role("group", name="Did you accept or decline it?").get_by_label("Accepted").check()
     page.get_by_role("button", name="Continue").click()
@@ -188,3 +190,70 @@ def test_declaring_and_reviewing_work_without_javascript(
     expect(page.locator("#management-actions")).to_contain_text("May not sign off pharmacy contracts")
     declaration.refresh_from_db()
     assert declaration.status == "accepted" and declaration.revision.ends_on.year == started.year + 1
+
+
+def start_valued(page, live_server, *, situation: str, counterparty: str) -> None:
+    page.goto(f"{live_server.url}/")
+    page.get_by_role("link", name="Declare an interest, or that you have none").click()
+    page.get_by_label("I have an interest to declare").check()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Financial").check()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label(situation, exact=True).check()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Name of the organisation or person").fill(counterparty)
+    page.get_by_role("button", name="Continue").click()
+
+
+def test_hospitality_over_the_approval_limit_asks_who_approved_it_and_a_small_gift_is_voluntary(
+    page, live_server, static_built, alice, alliance
+):
+    """The partnership asks for approval above £50 (its own choice; NHS England's figure is £75)."""
+    DeclarationPolicy.objects.create(partnership=alliance, hospitality_approval_above=50)
+    arose = timezone.localdate() - datetime.timedelta(days=3)
+    log_in(page, live_server, "alice")
+    start_valued(page, live_server, situation="Hospitality", counterparty="Acme Health Supplies")
+    expect(page.get_by_role("heading", name="About the hospitality")).to_be_visible()
+    page.get_by_label("Describe the interest").fill("Dinner after the supplier's conference")
+    when = page.get_by_role("group", name="When did the interest arise?")
+    when.get_by_label("Day").fill(str(arose.day))
+    when.get_by_label("Month").fill(str(arose.month))
+    when.get_by_label("Year").fill(str(arose.year))
+    page.get_by_label("Estimated value in pounds").fill("60")
+    page.get_by_role("group", name="Did you accept or decline it?").get_by_label("Accepted").check()
+    page.get_by_role("button", name="Continue").click()
+    summary = page.get_by_role("alert")
+    expect(summary.get_by_role("link", name=re.compile("is accepted only with approval in advance"))).to_be_visible()
+    expect(summary.get_by_role("link", name="Enter the date it was approved")).to_be_visible()
+    expect(page.get_by_label("Estimated value in pounds")).to_have_value("60")
+    assert_accessible(page)
+    page.get_by_label("Who approved it in advance? (only if you accepted it)").fill("Dr Sam Chair")
+    approved = page.get_by_role("group", name="When was it approved? (only if you accepted it)")
+    before = arose - datetime.timedelta(days=7)
+    approved.get_by_label("Day").fill(str(before.day))
+    approved.get_by_label("Month").fill(str(before.month))
+    approved.get_by_label("Year").fill(str(before.year))
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="Check your declaration before submitting it")).to_be_visible()
+    expect(page.get_by_text("By Dr Sam Chair on")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Submit declaration").click()
+    expect(page.get_by_text("Your declaration has been submitted for review.")).to_be_visible()
+
+    start_valued(page, live_server, situation="Gift", counterparty="Zenith Catering")
+    page.get_by_label("Describe the interest").fill("A box of chocolates")
+    when = page.get_by_role("group", name="When did the interest arise?")
+    when.get_by_label("Day").fill(str(arose.day))
+    when.get_by_label("Month").fill(str(arose.month))
+    when.get_by_label("Year").fill(str(arose.year))
+    page.get_by_label("Estimated value in pounds").fill("40")
+    page.get_by_role("group", name="Is it from a supplier or contractor?").get_by_label("No").check()
+    page.get_by_role("group", name="Was it cash or vouchers?").get_by_label("No").check()
+    page.get_by_role("group", name="Did you accept or decline it?").get_by_label("Accepted").check()
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator("#voluntary")).to_contain_text("Below the £50.00 gift threshold: need not be declared.")
+    assert_accessible(page)
+    page.get_by_role("button", name="Submit declaration").click()
+    expect(page.get_by_text("Voluntary", exact=True)).to_be_visible()
+    assert_accessible(page)
+    assert list(Declaration.objects.order_by("pk").values_list("is_voluntary", flat=True)) == [False, True]

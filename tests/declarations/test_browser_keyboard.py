@@ -82,6 +82,9 @@ def test_a_gift_is_declared_by_keyboard(page_with_or_without_javascript, javascr
     page.keyboard.press("Tab")
     page.keyboard.type(str(received.year))
     type_into(page, page.get_by_label("Estimated value in pounds"), "-60")
+    choose_radio_by_keyboard(
+        page, page.get_by_role("group", name="Is it from a supplier or contractor?").get_by_label("No")
+    )
     choose_radio_by_keyboard(page, page.get_by_role("group", name="Was it cash or vouchers?").get_by_label("No"))
     choose_radio_by_keyboard(
         page, page.get_by_role("group", name="Did you accept or decline it?").get_by_label("Accepted")

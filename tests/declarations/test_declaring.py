@@ -53,7 +53,9 @@ def test_a_partner_declares_a_gift_one_question_a_page(client, alice, acme):
     )
     assert response["Location"] == question_url(declaration, "details")
     response = client.get(question_url(declaration, "details"))
-    assert "Gifts worth less than £25.00 need not be declared" in response.content.decode()
+    assert "Gifts from one source worth less than £50.00 in all over 12 months need not be declared" in (
+        response.content.decode()
+    )
     response = client.post(
         question_url(declaration, "details"),
         {
@@ -62,6 +64,7 @@ def test_a_partner_declares_a_gift_one_question_a_page(client, alice, acme):
             **date_fields("ends_on", None),
             "value": "£1,060.50",
             "cash_or_vouchers": "no",
+            "from_supplier": "no",
             "outcome": "accepted",
         },
     )

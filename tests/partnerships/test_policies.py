@@ -34,7 +34,7 @@ def test_the_page_shows_each_default_and_its_limits(client, ada, alliance):
     response = client.get(URL)
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Gifts worth less than this need not be declared. Between 0 and 10,000; 25.00 unless you change it." in html
+    assert "period need not be declared (they may be, as voluntary entries). Between 0 and 10,000; 50.00 unless" in html
     assert "Between 1 and 15; 3 unless you change it." in html
     assert 'name="breaches-panel_size" value="3"' in html
     assert 'inputmode="numeric"' in html and 'type="number"' not in html
@@ -43,10 +43,10 @@ def test_the_page_shows_each_default_and_its_limits(client, ada, alliance):
 def test_an_administrator_changes_the_gift_threshold_and_the_panel_size(client, ada, alliance):
     client.force_login(ada)
     data = current_values(client.get(URL))
-    data.update({"declarations-gift_threshold": "50", "breaches-panel_size": "5", "breaches-panel_unanimous": "on"})
+    data.update({"declarations-gift_threshold": "40", "breaches-panel_size": "5", "breaches-panel_unanimous": "on"})
     response = client.post(URL, data)
     assert response.status_code == 302 and response["Location"] == "/manage/partnerships/health-creation-alliance/"
-    assert DeclarationPolicy.objects.get(partnership=alliance).gift_threshold == Decimal("50")
+    assert DeclarationPolicy.objects.get(partnership=alliance).gift_threshold == Decimal("40")
     policy = BreachPolicy.objects.get(partnership=alliance)
     assert (policy.panel_size, policy.panel_unanimous, policy.triage_target_working_days) == (5, True, 5)
     summaries = list(
@@ -55,7 +55,7 @@ def test_an_administrator_changes_the_gift_threshold_and_the_panel_size(client, 
         .values_list("summary", flat=True)
     )
     assert summaries == [
-        "Declaration policy of The Health Creation Alliance: gift threshold (£): 25.00 to 50",
+        "Declaration policy of The Health Creation Alliance: gift threshold (£): 50.00 to 40",
         "Breach policy of The Health Creation Alliance: panel size (members): 3 to 5; "
         "a panel decides only when unanimous: False to True",
     ]
