@@ -63,8 +63,11 @@ def test_hospitality_under_25_is_voluntary_and_up_to_75_needs_no_approval(alice,
 
 def test_hospitality_over_75_needs_approval_in_advance(alice):
     with pytest.raises(services.DeclarationError) as raised:
-        declare(alice, **HOSPITALITY, value=Decimal("75.01"))
+        declare(alice, **HOSPITALITY, value=Decimal("75.01"), approved_by="", approved_on=None)
     assert set(raised.value.message_dict) == {"approved_by", "approved_on"}
+    # Submitted without the approval (the question answered before the partnership lowered its limit).
+    with pytest.raises(services.DeclarationError, match="is accepted only with approval in advance"):
+        declare(alice, **HOSPITALITY, value=Decimal("75.01"))
     with pytest.raises(services.DeclarationError, match="approval must be given before the hospitality"):
         declare(
             alice,
