@@ -102,6 +102,11 @@ class ItemRecord:
         return [conflict for conflict in self.conflicts if conflict.handling is None]
 
     @property
+    def took_part(self) -> str:
+        """Who took part in the decision, as one line (a decision of a large board names dozens)."""
+        return ", ".join(person.display_name for person in self.decision.participants.all()) if self.decision else ""
+
+    @property
     def concerns(self) -> str:
         return ", ".join(subject.name for subject in self.item.concerned) or "Nobody named"
 
@@ -158,7 +163,12 @@ def meeting_items(meeting: Meeting, *, item_id: int | None = None) -> list[Agend
             Prefetch(
                 "decision",
                 queryset=ItemDecision.objects.prefetch_related(
-                    Prefetch("participants", queryset=User.objects.order_by("last_name", "first_name", "pk"))
+                    Prefetch(
+                        "participants",
+                        queryset=User.objects.only("first_name", "last_name", "username").order_by(
+                            "last_name", "first_name", "pk"
+                        ),
+                    )
                 ),
             ),
         ).order_by("number")
