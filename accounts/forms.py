@@ -1,4 +1,5 @@
 from crispy_forms_gds.layout import Field
+from django import forms
 from django.contrib.auth.forms import SetPasswordForm
 
 from govuk.error_summary import ErrorSummaryMixin
@@ -17,3 +18,26 @@ class InvitationPasswordForm(ErrorSummaryMixin, SetPasswordForm):
             Field.text("new_password2", field_width=20, autocomplete="new-password"),
             button="Set my password",
         )
+
+
+class SecondFactorCodeForm(ErrorSummaryMixin, forms.Form):
+    """A code from the authenticator app (or a recovery code): the service says whether it is right."""
+
+    code = forms.CharField(
+        max_length=40,
+        error_messages={
+            "required": "Enter the code your authenticator app shows",
+            "max_length": "Enter the 6-digit code your authenticator app shows, or a recovery code",
+        },
+    )
+
+    def __init__(self, *args, label: str, hint: str, button: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].label = label
+        self.fields["code"].help_text = hint
+        self.helper = form_helper(
+            Field.text("code", field_width=10, autocomplete="one-time-code", spellcheck="false", inputmode="numeric"),
+            button=button,
+        )
+        # The page's own form carries the page to go to next.
+        self.helper.form_tag = False

@@ -1,6 +1,8 @@
-"""Reads for signing in: whose invitation is still waiting."""
+"""Reads for signing in: whose invitation is still waiting, who has a second factor."""
 
 from django.db.models import Exists, OuterRef, QuerySet
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import Invitation
 
@@ -14,3 +16,11 @@ def with_invitation_waiting(partners: QuerySet) -> QuerySet:
 
 def invitation_of(user) -> Invitation | None:
     return Invitation.objects.filter(user=user).first()
+
+
+def has_authenticator(user) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def recovery_codes_left(user) -> int:
+    return StaticToken.objects.filter(device__user=user).count()

@@ -1,4 +1,4 @@
-"""State changes for signing in: inviting people and accepting an invitation."""
+"""State changes for signing in: inviting people, accepting an invitation, and the second factor."""
 
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
@@ -10,6 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django_otp import devices_for_user
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from conduct.models import User
 from conduct.outbox import task_enqueue
@@ -168,3 +172,97 @@ def password_reset_email(*, email: str) -> int:
             context={"user": user, "uid": urlsafe_base64_encode(force_bytes(user.pk)), "token": token},
         )
     return sent
+
+
+RECOVERY_CODES = 10
+WRONG_CODE = "The code is not right: enter the 6 digits your authenticator app shows now, or a recovery code"
+
+
+class TwoFactorError(ValidationError):
+    """A code that does not match: the message says what to do."""
+
+
+def _recovery_codes_replace(user: User) -> list[str]:
+    device, _ = StaticDevice.objects.get_or_create(user=user, name="Recovery codes")
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    return codes
+
+
+def authenticator_enrol(*, user: User, key: str, code: str) -> tuple[TOTPDevice, list[str]]:
+    """Add the authenticator app that showed `code` for the secret `key`.
+
+    Before: the person has no authenticator yet, and the code matches the key.
+    After: a confirmed TOTP device and ten new recovery codes (returned to be shown once;
+    earlier ones stop working), audited. TwoFactorError when the code is wrong.
+    """
+    with transaction.atomic():
+        User.objects.select_for_update().get(pk=user.pk)
+        if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            raise TwoFactorError("You already have an authenticator app set up.")
+        device = TOTPDevice(user=user, name="Authenticator app", key=key, confirmed=True)
+        # Checked by hand: the device's own check saves it, even when the code is wrong.
+        totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+        code = "".join(code.split())
+        if not (code.isdigit() and totp.verify(int(code), device.tolerance)):
+            raise TwoFactorError("The code is not right: enter the 6 digits your authenticator app shows now")
+        device.last_t = totp.t()
+        device.save()
+        codes = _recovery_codes_replace(user)
+        audit_record(
+            actor=user, action="two_factor.enrolled", subject=user, summary=f"{user.display_name} set up two-factor"
+        )
+    return device, codes
+
+
+def second_factor_check(*, user: User, code: str):
+    """The device (authenticator or recovery codes) that accepts `code`, or TwoFactorError.
+
+    A recovery code is used up by this; an authenticator code cannot be used twice; after a
+    wrong code each device waits longer before it accepts another (django-otp's throttling).
+    """
+    code = "".join(code.split()).lower()
+    with transaction.atomic():
+        for device in devices_for_user(user, confirmed=True, for_verify=True):
+            allowed, _ = device.verify_is_allowed()
+            if not allowed:
+                raise TwoFactorError("Too many wrong codes: wait a minute, then enter the code your app shows then")
+            if device.verify_token(code):
+                if isinstance(device, StaticDevice):
+                    audit_record(
+                        actor=user,
+                        action="two_factor.recovery_code_used",
+                        subject=user,
+                        summary=f"{user.display_name} signed in with a recovery code",
+                    )
+                return device
+    raise TwoFactorError(WRONG_CODE)
+
+
+def recovery_codes_renew(*, user: User) -> list[str]:
+    """Ten new recovery codes for someone with an authenticator; the old ones stop working. Audited."""
+    with transaction.atomic():
+        User.objects.select_for_update().get(pk=user.pk)
+        codes = _recovery_codes_replace(user)
+        audit_record(
+            actor=user,
+            action="two_factor.recovery_codes_renewed",
+            subject=user,
+            summary=f"{user.display_name} made new recovery codes",
+        )
+    return codes
+
+
+def work_account_signed_in(*, user: User) -> None:
+    """A person's work account vouched for their email: an open invitation has served its
+    purpose (they need no password) and closes, audited; nothing changes on later sign-ins."""
+    with transaction.atomic():
+        closed = Invitation.objects.filter(user=user, accepted_at__isnull=True).update(accepted_at=timezone.now())
+        if closed:
+            audit_record(
+                actor=user,
+                action="invitation.accepted",
+                subject=user,
+                summary=f"{user.display_name} signed in with a work account",
+            )

@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "govuk",
     "conduct",
     "accounts",
@@ -89,6 +92,9 @@ MIDDLEWARE = [
     # Before anything reads the body (CSRF reads the form in process_view); after
     # authentication, so that its page shows the header of whoever is asking.
     "govuk.request_size.RequestSizeLimitMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # No page opens to someone who must give a second factor until they have (accounts/two_factor.py).
+    "accounts.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -100,7 +106,27 @@ MIDDLEWARE = [
 AUTHENTICATION_BACKENDS = [
     "conduct.authentication.LoginThrottleBackend",
     "conduct.authentication.PartnerModelBackend",
+    # Does nothing unless OIDC_CLIENT_ID is set.
+    "accounts.work_accounts.WorkAccountBackend",
 ]
+
+# Signing in with a work account through OpenID Connect (mozilla-django-oidc): the endpoints are
+# in the provider's /.well-known/openid-configuration (for Microsoft Entra ID,
+# https://login.microsoftonline.com/<tenant id>/v2.0/.well-known/openid-configuration).
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+# Only people already invited sign in: an unknown email gets no account.
+OIDC_CREATE_USER = False
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:work-account-callback"
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/"
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -141,6 +167,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "conduct.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "conduct:home"
+# The name authenticator apps show beside Conduct's codes.
+OTP_TOTP_ISSUER = "Conduct"
 LOGOUT_REDIRECT_URL = "conduct:home"
 
 AUTH_PASSWORD_VALIDATORS = [

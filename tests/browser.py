@@ -4,6 +4,10 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
+from accounts.two_factor import two_factor_required
+from conduct.models import User
+from tests.conftest import authenticator_code, authenticator_for
+
 AXE_PATH = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
 
 
@@ -21,11 +25,24 @@ def assert_accessible(page) -> None:
     assert not problems, f"axe-core found problems on {page.url}:\n" + "\n".join(problems)
 
 
+def _authenticator_of(username: str):
+    """The authenticator app of someone who must use one (set up for them if need be), else None."""
+    user = User.objects.filter(username=username).first()
+    return authenticator_for(user) if user and two_factor_required(user) else None
+
+
 def log_in(page, live_server, username: str, password: str = "correct horse battery") -> None:
+    """Log in with the password and, for those who must use one, the authenticator's code."""
+    device = _authenticator_of(username)
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
+    if device is not None:
+        page.wait_for_url("**/accounts/two-factor/verify/**")
+        page.get_by_label("Code from your authenticator app").fill(authenticator_code(device))
+        page.get_by_role("button", name="Continue").click()
+        page.wait_for_url(lambda url: "/two-factor/" not in url)
 
 
 def log_out(page) -> None:
@@ -82,6 +99,7 @@ def log_out_by_keyboard(page) -> None:
 
 
 def log_in_by_keyboard(page, live_server, username: str, password: str = "correct horse battery") -> None:
+    device = _authenticator_of(username)
     page.goto(f"{live_server.url}/accounts/login/")
     tab_to(page, page.get_by_label("Username"))
     page.keyboard.type(username)
@@ -89,6 +107,11 @@ def log_in_by_keyboard(page, live_server, username: str, password: str = "correc
     page.keyboard.type(password)
     page.keyboard.press("Enter")
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    if device is not None:
+        tab_to(page, page.get_by_label("Code from your authenticator app"))
+        page.keyboard.type(authenticator_code(device))
+        page.keyboard.press("Enter")
+        page.wait_for_url(lambda url: "/two-factor/" not in url)
 
 
 def choose_radio_by_keyboard(page, radio, limit: int = 30) -> None:

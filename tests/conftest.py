@@ -5,15 +5,21 @@ Alliance; charlie's organisation belongs only to the Coalition for Personalised
 Care; priya is the Alliance's programme manager; ada is an administrator.
 """
 
+import contextlib
 import datetime
 import os
 import shutil
+import socket
 import subprocess
 from pathlib import Path
 from uuid import uuid4
 
 import pytest
 from django.conf import settings
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from conduct.models import Membership, Organisation, Partner, Partnership, PartnershipRole, User
 from conduct.seed_codes import seed_codes_import
@@ -55,6 +61,40 @@ def _fast_and_local(settings):
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = False
+
+
+def authenticator_for(user: User) -> TOTPDevice:
+    """The person's authenticator app, set up (with a fixed key) if they have none, and
+    ready for a fresh code: a code once used cannot be used again."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="Test authenticator", key="3132333435363738393031323334353637383930", confirmed=True
+    )
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1, throttling_failure_count=0)
+    return device
+
+
+def authenticator_code(device: TOTPDevice) -> str:
+    """The code the person's app shows now."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():06d}"
+
+
+force_login_without_second_factor = Client.force_login
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_the_second_factor(monkeypatch):
+    """Tests that log someone in directly have them give their second factor too, as every
+    administrator, programme manager, reviewer, panel member and chair must before any page
+    opens. Tests of two-factor itself use force_login_without_second_factor."""
+
+    def force_login(client, user, backend=None):
+        force_login_without_second_factor(client, user, backend)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = authenticator_for(user).persistent_id
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
 
 
 @pytest.fixture
@@ -242,3 +282,48 @@ def clamd_socket(settings):
         pytest.skip(f"clamd at {path} is not answering: {error}")
     settings.CLAMD_SOCKET = path
     return path
+
+
+@contextlib.contextmanager
+def oidc_provider_running(*redirect_uris: str):
+    """A real OpenID provider (npm oidc-provider, tests/oidc/idp.mjs) on a free port; yields its issuer URL."""
+    node = shutil.which("node")
+    if not node or not (BASE_DIR / "node_modules" / "oidc-provider").exists():
+        pytest.skip("Node.js or the npm package oidc-provider is missing (bin/setup installs it)")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [node, str(BASE_DIR / "tests" / "oidc" / "idp.mjs"), str(port), *redirect_uris],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        if "ready" not in process.stdout.readline():
+            pytest.fail("the OpenID provider did not start")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def configure_work_accounts(settings, issuer: str) -> None:
+    """Point Conduct at the provider, from its discovery document, as an operator would."""
+    import requests
+
+    discovery = requests.get(f"{issuer}/.well-known/openid-configuration", timeout=10).json()
+    settings.OIDC_RP_CLIENT_ID = "conduct"
+    settings.OIDC_RP_CLIENT_SECRET = "conduct-test-secret"
+    settings.OIDC_OP_AUTHORIZATION_ENDPOINT = discovery["authorization_endpoint"]
+    settings.OIDC_OP_TOKEN_ENDPOINT = discovery["token_endpoint"]
+    settings.OIDC_OP_USER_ENDPOINT = discovery["userinfo_endpoint"]
+    settings.OIDC_OP_JWKS_ENDPOINT = discovery["jwks_uri"]
+
+
+@pytest.fixture
+def oidc_provider(settings):
+    """The provider, with Conduct (on the test client's http://testserver) registered with it."""
+    with oidc_provider_running("http://testserver/accounts/oidc/callback/") as issuer:
+        configure_work_accounts(settings, issuer)
+        yield issuer

@@ -173,6 +173,14 @@ GET_MATRIX = [
     ),
     # A link that is not a valid invitation is refused to everyone alike.
     ("accounts:invitation-accept", "/accounts/invitation/not-a-token/", "410 410 410 410 410 410"),
+    # Two-factor: everyone logged in here has an authenticator and has given its code.
+    ("accounts:two-factor", "/accounts/two-factor/", "302L 200 200 200 200 200"),
+    ("accounts:two-factor-setup", "/accounts/two-factor/setup/", "302L 302 302 302 302 302"),
+    ("accounts:two-factor-verify", "/accounts/two-factor/verify/", "302L 200 200 200 200 200"),
+    ("accounts:recovery-codes", "/accounts/two-factor/recovery-codes/", "302L 302 302 302 302 302"),
+    # Work accounts: no OpenID provider is configured here (tests/accounts/test_work_accounts.py starts one).
+    ("accounts:work-account-sign-in", "/accounts/oidc/authenticate/", "404 404 404 404 404 404"),
+    ("accounts:work-account-callback", "/accounts/oidc/callback/", "404 404 404 404 404 404"),
     ("healthz", "/healthz", "200 200 200 200 200 200"),
     ("login", "/accounts/login/", "200 200 200 200 200 200"),
     ("logout", "/accounts/logout/", "405 405 405 405 405 405"),
