@@ -2,11 +2,13 @@
 
 import datetime
 import hashlib
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, Max, OuterRef, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -41,6 +43,7 @@ from .models import (
 )
 from .outbox import task_enqueue
 from .selectors import (
+    RunningSuspensions,
     active_signature,
     partner_may_sign,
     partners_expected_to_sign,
@@ -1090,10 +1093,61 @@ def people_record_many(*, partnership: Partnership, actor: User | None, people: 
     """
     with transaction.atomic():
         Partnership.objects.select_for_update().get(pk=partnership.pk)
+        batch = _PeopleBatch(
+            partnership=partnership,
+            organisation_names=dict(
+                Organisation.objects.filter(pk__in={person.organisation_id for person in people}).values_list(
+                    "pk", "name"
+                )
+            ),
+            held=set(PartnershipRole.objects.filter(partnership=partnership).values_list("user_id", "role")),
+            suspensions=running_suspensions(),
+        )
+        # A thousand people at a time, so the accounts held in memory stay few however long the list;
+        # a problem anywhere still undoes everything, as the transaction does.
+        for chunk in _chunks(people):
+            batch.record(chunk)
+        if batch.problems:
+            raise ConductError(batch.problems)
+        counts = {
+            "created": len(batch.created_ids),
+            "updated": batch.updated,
+            "unchanged": len(people) - len(batch.created_ids) - batch.updated,
+        }
+        if counts["created"] or counts["updated"]:
+            audit_record(
+                actor=actor,
+                action="people.imported",
+                subject=partnership,
+                summary=(
+                    f"{source} imported into {partnership}: {counts['created']} people created, "
+                    f"{counts['updated']} updated, {counts['unchanged']} unchanged"
+                ),
+            )
+    return {**counts, "created_ids": sorted(batch.created_ids)}
+
+
+@dataclass
+class _PeopleBatch:
+    """What people_record_many carries from one chunk of the list to the next."""
+
+    partnership: Partnership
+    organisation_names: dict[int, str]
+    held: set[tuple[int, str]]
+    suspensions: RunningSuspensions
+    created_ids: list[int] = field(default_factory=list)
+    updated: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    def record(self, people: list) -> None:
         known = {}
-        for emails in _chunks([person.email for person in people]):
-            for user in User.objects.filter(email__in=emails).select_related("partner"):
-                known[user.email.lower()] = user
+        # Accounts made elsewhere (the admin, older imports) may keep capitals in their email.
+        for user in (
+            User.objects.annotate(email_lower=Lower("email"))
+            .filter(email_lower__in=[person.email for person in people])
+            .select_related("partner__organisation")
+        ):
+            known[user.email_lower] = user
         conflicts = []
         for person in people:
             user = known.get(person.email)
@@ -1101,10 +1155,8 @@ def people_record_many(*, partnership: Partnership, actor: User | None, people: 
             if partner is not None and partner.organisation_id != person.organisation_id:
                 conflicts.append(f"Row {person.number}: {person.email} is already a partner at {partner.organisation}")
         if conflicts:
-            raise ConductError(conflicts)
-        organisation_names = dict(
-            Organisation.objects.filter(pk__in={person.organisation_id for person in people}).values_list("pk", "name")
-        )
+            self.problems.extend(conflicts)
+            return
 
         new_users = []
         for person in people:
@@ -1118,6 +1170,7 @@ def people_record_many(*, partnership: Partnership, actor: User | None, people: 
         User.objects.bulk_create(new_users, batch_size=1000)
         # PostgreSQL and SQLite both return the new primary keys from a bulk insert.
         created_ids = {user.pk for user in new_users}
+        self.created_ids.extend(created_ids)
         known.update((user.email, user) for user in new_users)
 
         new_partners, changed_users, changed_partners, updated = [], [], [], set()
@@ -1143,43 +1196,24 @@ def people_record_many(*, partnership: Partnership, actor: User | None, people: 
         Partner.objects.bulk_create(new_partners, batch_size=1000)
         Partner.objects.bulk_update(changed_partners, ["job_title"], batch_size=1000)
 
-        held = set(PartnershipRole.objects.filter(partnership=partnership).values_list("user_id", "role"))
-        new_roles, suspensions, refused = [], running_suspensions(), []
+        new_roles = []
         for person in people:
             user = known[person.email]
             for role in person.roles:
-                if (user.pk, role) not in held:
+                if (user.pk, role) not in self.held:
                     if role in JUDGING_ROLES and (
-                        suspension := suspensions.of(
-                            organisation_name=organisation_names.get(person.organisation_id),
+                        suspension := self.suspensions.of(
+                            organisation_name=self.organisation_names.get(person.organisation_id),
                             person_name=user.display_name,
                         )
                     ):
-                        refused.append(f"Row {person.number}: {_appointment_refused(user, role, suspension)}")
-                    new_roles.append(PartnershipRole(partnership=partnership, user=user, role=role))
-                    held.add((user.pk, role))
+                        self.problems.append(f"Row {person.number}: {_appointment_refused(user, role, suspension)}")
+                    new_roles.append(PartnershipRole(partnership=self.partnership, user=user, role=role))
+                    self.held.add((user.pk, role))
                     if user.pk not in created_ids:
                         updated.add(person.email)
-        if refused:
-            raise ConductError(refused)
         PartnershipRole.objects.bulk_create(new_roles, batch_size=1000)
-
-        counts = {
-            "created": len(new_users),
-            "updated": len(updated),
-            "unchanged": len(people) - len(new_users) - len(updated),
-        }
-        if counts["created"] or counts["updated"]:
-            audit_record(
-                actor=actor,
-                action="people.imported",
-                subject=partnership,
-                summary=(
-                    f"{source} imported into {partnership}: {counts['created']} people created, "
-                    f"{counts['updated']} updated, {counts['unchanged']} unchanged"
-                ),
-            )
-    return {**counts, "created_ids": sorted(created_ids)}
+        self.updated += len(updated)
 
 
 # --- Retention: erasing personal data ------------------------------------------------------

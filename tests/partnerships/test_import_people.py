@@ -247,3 +247,13 @@ def test_a_suspended_organisations_partner_is_not_made_a_panel_member_by_import(
     ):
         run(write(tmp_path, GOOD))
     assert not User.objects.filter(email="dev@example.org").exists()
+
+
+def test_a_person_whose_account_has_their_email_in_capitals_is_matched_not_made_twice(tmp_path, members, riverside):
+    known = User.objects.create_user(username="dev", email="Dev@Example.org", first_name="Dev", last_name="Shah")
+    Partner.objects.create(user=known, organisation=riverside, job_title="Director")
+    out = run(write(tmp_path, GOOD))
+    assert "1 created, 1 updated, 0 unchanged" in out
+    assert User.objects.filter(email__iexact="dev@example.org").get() == known
+    assert set(PartnershipRole.objects.filter(user=known).values_list("role", flat=True)) == {"panel_member", "chair"}
+    assert "0 created, 0 updated, 2 unchanged" in run(write(tmp_path, GOOD))
