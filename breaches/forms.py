@@ -396,11 +396,17 @@ class TriageForm(CaseActionForm):
         "What the respondent will be told",
         "Write what the respondent will be told the concern is",
         help_text=(
-            "They see this and the parts of the code cited, never who reported it. "
-            "Leave out anything that would identify the reporter."
+            "They see only this, the parts of the code cited and the day of the report: never who reported it "
+            "nor the reporter's own words. Say when and where it happened if they need that to respond, and leave "
+            "out anything that would identify the reporter."
         ),
     )
-    note = _text("Notes on the triage (optional)", "", required=False, help_text="Kept in the case history.")
+    note = _text(
+        "Notes on the triage (optional)",
+        "",
+        required=False,
+        help_text="Kept in the case history, where only those handling the case read it.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -663,3 +669,30 @@ class AppealDecisionForm(CaseActionForm):
         else:
             del self.fields["suspended_until"]
         self.helper = form_helper(*fields, "version", button="Record the appeal's decision")
+
+
+# --- Need to know ---------------------------------------------------------------------------------
+
+
+class RevealForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
+    reason = _text(
+        "Why do you need to know who reported this concern?",
+        "Enter why you need to know who reported this concern",
+        help_text="For example, to ask them about a date only they can confirm.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(Field.textarea("reason", rows=4), button="Reveal who reported it")
+
+
+class NoteForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
+    text = _text(
+        "Note",
+        "Write the note",
+        help_text="Only those handling the case read it: never the reporter or the respondent.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(Field.textarea("text", rows=5), button="Add the note")

@@ -164,6 +164,8 @@ class BreachCase(models.Model):
         APPEAL_CONVENE = "appeal_convene", "Appeal panel convened"
         APPEAL_DECIDE = "appeal_decide", "Appeal decided"
         PUBLISH = "publish", "Published on the anonymised register"
+        # Not a move: the case stays where it is, and the history keeps who needed to know and why.
+        REVEAL = "reveal", "Reporter's identity revealed to someone handling the case"
 
     class Track(models.TextChoices):
         INFORMAL = "informal", "Informal, by the programme manager"
@@ -502,6 +504,21 @@ class CaseMessage(AppendOnlyModel):
     @property
     def is_to_reporter(self) -> bool:
         return self.kind in self.TO_REPORTER
+
+
+class CaseNote(AppendOnlyModel):
+    """A note those handling a case keep for each other: never shown to the reporter or the respondent."""
+
+    case = models.ForeignKey(BreachCase, on_delete=models.PROTECT, related_name="notes")
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(max_length=TEXT_MAX_LENGTH)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Note on {self.case}"
 
 
 class Panel(models.Model):

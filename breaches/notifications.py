@@ -25,15 +25,14 @@ def _recipients(email: CaseEmail) -> list[tuple[str, str]]:
     case = email.case
     case_url = settings.SITE_URL + case.get_absolute_url()
 
-    def users(*querysets) -> list[tuple[str, str]]:
-        addresses = [
-            address for queryset in querysets for address in queryset.exclude(email="").values_list("email", flat=True)
-        ]
+    def users(*groups) -> list[tuple[str, str]]:
+        addresses = [user.email for group in groups for user in group if user.email]
         return [(address, case_url) for address in dict.fromkeys(addresses)]
 
+    # Only those who may handle the case hear of it: never someone from the organisation it is about.
     managers = selectors.programme_managers(case)
-    panel = selectors.role_holders(case.partnership_id, selectors.PANEL_MEMBER)
-    respondents = selectors.respondent_users(case)
+    panel = selectors.case_handlers(case, selectors.PANEL_MEMBER)
+    respondents = list(selectors.respondent_users(case))
     address = selectors.reporter_email(case)
     reporter = [(address, _reporter_url(case))] if address else []
     if email.kind in (Kind.REPORTED, Kind.CONFIDENTIALITY):
@@ -44,17 +43,17 @@ def _recipients(email: CaseEmail) -> list[tuple[str, str]]:
         return users(respondents)
     if email.kind == Kind.PANEL_REFERRAL:
         # With no panel yet, the programme manager must find one.
-        return users(panel) if panel.exists() else users(managers)
+        return users(panel) if panel else users(managers)
     if email.kind in (Kind.REPORTER_INFORMATION, Kind.RESPONSE):
         return users(managers, panel) if case.track == case.Track.FORMAL else users(managers)
     if email.kind in (Kind.DECISION, Kind.APPEAL_DECISION):
         return users(respondents, managers)
     if email.kind == Kind.APPEAL:
-        return users(managers, selectors.role_holders(case.partnership_id, PartnershipRole.Role.CHAIR))
+        return users(managers, selectors.case_handlers(case, PartnershipRole.Role.CHAIR))
     if email.kind in (Kind.TRIAGE_OVERDUE, Kind.ACKNOWLEDGEMENT_DUE, Kind.FEEDBACK_DUE):
         return users(managers)
     if email.kind == Kind.DECISION_OVERDUE:
-        return users(panel) if case.track == case.Track.FORMAL and panel.exists() else users(managers)
+        return users(panel) if case.track == case.Track.FORMAL and panel else users(managers)
     if email.kind == Kind.CLOSED:
         return reporter + (users(respondents) if case.respondent_notified_at else [])
     raise ValueError(f"Unknown email kind {email.kind}")

@@ -13,12 +13,15 @@ from django.utils import timezone
 from conduct.item_tree import items_in_tree_order
 from conduct.models import CodeVersion, Item, Organisation, Partnership, Principle, Section, User
 from conduct.selectors import (
+    Connection,
     current_memberships,
     is_administrator,
     partner_for_user,
     partnership_ids_where,
     partnerships_where,
+    personal_connection,
     roles_held,
+    unconnected,
 )
 
 from .deadlines import months_before
@@ -30,6 +33,7 @@ from .models import (
     BreachPolicy,
     CaseEvent,
     CaseMessage,
+    CaseNote,
     Evidence,
     Panel,
     PanelMember,
@@ -94,29 +98,43 @@ def holds_role(user: User, partnership_id: int, role: str) -> bool:
     return is_administrator(user) or (partnership_id, role) in roles_held(user)
 
 
+# Who handles a case is decided here and nowhere else: the pages, the services and the
+# emails to those handling a case all ask `handles_case`, `cases_handled_by` or `case_handlers`.
+
+
 def cases_handled_by(user: User) -> QuerySet[BreachCase]:
     """Every case in the partnerships the user manages, and the formal ones in
-    those whose panel they sit on (administrators: every case)."""
+    those whose panel they sit on (administrators: every case); never one about
+    the organisation they work for or naming them (`personal_connection`)."""
     if not user.is_authenticated:
         return BreachCase.objects.none()
+    not_about_them = unconnected(
+        user, organisation_field="respondent_organisation_id", person_field="respondent_person_name"
+    )
     if is_administrator(user):
-        return BreachCase.objects.all()
+        return BreachCase.objects.filter(not_about_them)
     # Plain partnership ids: as subqueries inside an OR they stop PostgreSQL
     # using the index, and it scans every case.
     managed = partnership_ids_where(user, PROGRAMME_MANAGER)
     panels = partnership_ids_where(user, PANEL_MEMBER)
     return BreachCase.objects.filter(
         Q(partnership__in=managed) | Q(partnership__in=panels, track=BreachCase.Track.FORMAL)
-    )
+    ).filter(not_about_them)
 
 
 def handles_case(user: User, case: BreachCase) -> bool:
     """The same rule as cases_handled_by, for a case already read."""
-    return (
+    holds = (
         is_administrator(user)
         or holds_role(user, case.partnership_id, PROGRAMME_MANAGER)
         or (case.track == BreachCase.Track.FORMAL and holds_role(user, case.partnership_id, PANEL_MEMBER))
     )
+    return holds and not connection_to_case(user, case)
+
+
+def connection_to_case(user: User, case: BreachCase) -> Connection:
+    """Whether the user works for the organisation the case is about, or is the person it names."""
+    return personal_connection(user, organisation=case.respondent_organisation, person_name=case.respondent_person_name)
 
 
 def manages_any_partnership(user: User) -> bool:
@@ -191,17 +209,15 @@ def evidence_for_user(user: User, pk: int, receipt_case_ids: list[int]) -> Evide
 
 
 def may_take(user: User, case: BreachCase, action: str) -> bool:
-    """Whether the case's status allows the action and the user holds the role for it."""
+    """Whether the case's status allows the action and the user handles the case and holds the role for it."""
     rule = BreachCase.TRANSITIONS.get((action, case.status))
-    return rule is not None and holds_role(user, case.partnership_id, rule[1])
+    return rule is not None and holds_role(user, case.partnership_id, rule[1]) and handles_case(user, case)
 
 
 def may_message_reporter(user: User, case: BreachCase) -> bool:
     if case.status in (BreachCase.Status.CLOSED, BreachCase.Status.WITHDRAWN):
         return False
-    return holds_role(user, case.partnership_id, PROGRAMME_MANAGER) or (
-        case.track == BreachCase.Track.FORMAL and holds_role(user, case.partnership_id, PANEL_MEMBER)
-    )
+    return handles_case(user, case)
 
 
 # --- The respondent's history, for triage -----------------------------------------------
@@ -381,6 +397,16 @@ def concerning_organisation_of(user: User) -> QuerySet[BreachCase]:
     ).select_related("partnership")
 
 
+def reporter_known_to(user: User, case: BreachCase) -> bool:
+    """Whether the page may name a confidential reporter to this person handling the case: only
+    once they have revealed the identity, for a recorded reason (or they reported it themselves)."""
+    return case.reporter_id == user.pk or case.events.filter(action=BreachCase.Action.REVEAL, actor=user).exists()
+
+
+def case_notes(case: BreachCase) -> QuerySet[CaseNote]:
+    return case.notes.select_related("author")
+
+
 def case_messages(case: BreachCase, *, kinds) -> QuerySet[CaseMessage]:
     return case.messages.filter(kind__in=kinds).select_related("author")
 
@@ -431,13 +457,24 @@ def role_holders(partnership_id: int, role: str) -> QuerySet[User]:
     ).distinct()
 
 
-def programme_managers(case: BreachCase) -> QuerySet[User]:
-    """The partnership's programme managers; administrators when it has none,
-    so that a report never goes unseen."""
-    managers = role_holders(case.partnership_id, PROGRAMME_MANAGER)
-    if managers.exists():
+def case_handlers(case: BreachCase, role: str) -> list[User]:
+    """The holders of the role who may handle the case (`handles_case`): what the emails
+    to those handling a case go to."""
+    holders = role_holders(case.partnership_id, role).select_related("partner__organisation")
+    return [user for user in holders if not connection_to_case(user, case)]
+
+
+def programme_managers(case: BreachCase) -> list[User]:
+    """The partnership's programme managers who may handle the case; administrators
+    (likewise) when it has none, so that a report never goes unseen."""
+    managers = case_handlers(case, PROGRAMME_MANAGER)
+    if managers:
         return managers
-    return User.objects.filter(is_active=True, is_staff=True)
+    return [
+        user
+        for user in User.objects.filter(is_active=True, is_staff=True).select_related("partner__organisation")
+        if not connection_to_case(user, case)
+    ]
 
 
 def respondent_users(case: BreachCase) -> QuerySet[User]:
@@ -501,9 +538,11 @@ def involvement(user: User, case: BreachCase) -> str:
     handled it cannot judge it fairly."""
     if case.reporter_id == user.pk:
         return "reported the concern"
-    partner = partner_for_user(user)
-    if partner is not None and partner.organisation_id == case.respondent_organisation_id:
-        return f"are a partner at {case.respondent_organisation}, which the case concerns"
+    connection = connection_to_case(user, case)
+    if connection.organisation:
+        return f"are a partner at {connection.organisation}, which the case concerns"
+    if connection:
+        return "are the person the case names"
     handled = (
         case.events.filter(actor=user).exclude(action=BreachCase.Action.REPORT).exists()
         or case.messages.filter(author=user, kind__in=CaseMessage.TO_REPORTER).exists()

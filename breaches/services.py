@@ -42,6 +42,7 @@ from .models import (
     CaseEmail,
     CaseEvent,
     CaseMessage,
+    CaseNote,
     Evidence,
     Panel,
     PanelMember,
@@ -1250,6 +1251,52 @@ def breach_case_add_information(*, case: BreachCase, actor: User | None, text: s
     return message
 
 
+# --- Need to know ----------------------------------------------------------------------------
+
+
+def breach_case_reporter_reveal(*, case: BreachCase, actor: User, reason: str) -> CaseEvent:
+    """Reveal a confidential reporter's identity to one person handling the case, who needs it.
+
+    Before: the case was reported confidentially; the actor handles it (`handles_case`) and no
+    conflict stops them. After: the case's history and the audit log record who needed to know,
+    when and why, and the reporter's view of the case shows that it was revealed (never to
+    whom); the page names the reporter to the actor from then on. Once is enough: a second
+    reveal by the same person records nothing and returns the first.
+    """
+    reason = _required(reason, "Enter why you need to know who reported this concern.")
+    with transaction.atomic():
+        case = _locked(case, None)
+        if case.identity != BreachCase.Identity.CONFIDENTIAL:
+            raise BreachError("This concern was reported anonymously: there is no identity to reveal.")
+        if not selectors.handles_case(actor, case):
+            raise BreachError("Only those handling this case can reveal who reported it.")
+        _check_no_conflict(case, actor)
+        earlier = case.events.filter(action=Action.REVEAL, actor=actor).first()
+        if earlier is not None:
+            return earlier
+        return _event(
+            case, action=Action.REVEAL, from_status=case.status, to_status=case.status, actor=actor, reason=reason
+        )
+
+
+def breach_case_note_add(*, case: BreachCase, actor: User, text: str) -> CaseNote:
+    """Keep a note for the others handling the case.
+
+    Before: the actor handles the case and no conflict stops them. After: the note, which
+    only those handling the case read (never the reporter or the respondent), and the audit
+    entry (which says a note was added, not what it says).
+    """
+    text = _required(text, "Write the note.")
+    with transaction.atomic():
+        case = _locked(case, None)
+        if not selectors.handles_case(actor, case):
+            raise BreachError("Only those handling this case can keep notes on it.")
+        _check_no_conflict(case, actor)
+        note = CaseNote.objects.create(case=case, author=actor, text=text)
+        audit_record(actor=actor, action="breach_case.note", subject=case, summary=f"Case {case.reference}: note added")
+    return note
+
+
 # --- Emails -----------------------------------------------------------------------------------
 
 
@@ -1373,4 +1420,5 @@ def breach_case_erase_personal_data(*, case_id: int, reason: str) -> None:
         case.save()
         CaseEvent.objects.filter(case_id=case_id).exclude(reason="").erase_personal_data(reason=ERASED)
         CaseMessage.objects.filter(case_id=case_id).erase_personal_data(text=ERASED)
+        CaseNote.objects.filter(case_id=case_id).erase_personal_data(text=ERASED)
         audit_entries_erase(subject_type="breaches.breachcase", subject_id=str(case_id), actor=None, reason=reason)

@@ -22,6 +22,7 @@ from .forms import (
     ConveneForm,
     DecisionForm,
     InformationForm,
+    NoteForm,
     PanelViewForm,
     PublishForm,
     ReasonForm,
@@ -30,6 +31,7 @@ from .forms import (
     ReporterMessageForm,
     ReportStartForm,
     ResponseForm,
+    RevealForm,
     TriageForm,
 )
 from .models import BreachCase, CaseMessage, Evidence, PublishedCase
@@ -280,6 +282,8 @@ def _handler_context(request, case: BreachCase) -> dict:
         "actions": actions,
         "refusals": refusals,
         "may_message": selectors.may_message_reporter(request.user, case) and not refusals,
+        "reporter_known": selectors.reporter_known_to(request.user, case),
+        "notes": selectors.case_notes(case),
         "cited_items": selectors.cited_items(case),
         "cited_principles": case.cited_principles.all(),
         "messages_list": case.messages.select_related("author"),
@@ -321,7 +325,8 @@ def _respondent_context(case: BreachCase, form, *, user) -> dict:
         "cited_principles": case.cited_principles.all(),
         "responses": selectors.case_messages(case, kinds=[CaseMessage.Kind.RESPONSE]),
         "evidence": selectors.case_evidence(case, sources=[Evidence.Source.RESPONDENT]),
-        "events": case.events.all(),
+        # Who needed to know the reporter is none of the respondent's business.
+        "events": case.events.exclude(action=Action.REVEAL),
     }
 
 
@@ -686,6 +691,40 @@ def case_message(request, pk):
             messages.success(request, "Your message is on the reporter's page.")
             return redirect(case)
     return render(request, "breaches/case_message.html", {"case": case, "form": form})
+
+
+@login_required
+def case_reporter_reveal(request, pk):
+    case = _handled_case(request, pk)
+    if case.identity != BreachCase.Identity.CONFIDENTIAL:
+        return _refused(request, case, "This concern was reported anonymously: there is no identity to reveal.")
+    if request.method == "GET" and selectors.reporter_known_to(request.user, case):
+        return redirect(case)
+    form = RevealForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.breach_case_reporter_reveal(case=case, actor=request.user, reason=form.cleaned_data["reason"])
+        except services.BreachError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "You can now see who reported this concern. Your reason is in the case history.")
+            return redirect(case)
+    return render(request, "breaches/case_reveal.html", {"case": case, "form": form})
+
+
+@login_required
+def case_note_add(request, pk):
+    case = _handled_case(request, pk)
+    form = NoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.breach_case_note_add(case=case, actor=request.user, text=form.cleaned_data["text"])
+        except services.BreachError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Your note is on the case, for those handling it.")
+            return redirect(case)
+    return render(request, "breaches/case_note.html", {"case": case, "form": form})
 
 
 # --- Evidence ----------------------------------------------------------------------------------

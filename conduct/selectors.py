@@ -118,6 +118,68 @@ def partner_for_user(user: User) -> Partner | None:
         return None
 
 
+def _name_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+@dataclass(frozen=True)
+class Connection:
+    """How someone is bound to what a decision or a case concerns: they work for the
+    organisation, or they are the person (or their organisation is the body) it names."""
+
+    organisation: str = ""  # the organisation they work for, which it concerns
+    named: str = ""  # the name under which it names them or their organisation
+
+    def __bool__(self) -> bool:
+        return bool(self.organisation or self.named)
+
+    def sentence(self, person: User | None = None) -> str:
+        """Why they may not take part, addressed to them, or about them for whoever would assign them."""
+        if self.organisation:
+            who = f"{person.display_name} works" if person else "You work"
+            return f"{who} for {self.organisation}, which this concerns: someone else must take part instead."
+        whom = person.display_name if person else "you"
+        return f"It names {whom} ({self.named}): someone else must take part instead."
+
+
+def personal_connection(user: User, *, organisation: Organisation | None = None, person_name: str = "") -> Connection:
+    """Whether the user works for the organisation a decision or a case concerns, or is the
+    person it names (their name, or their organisation's, whatever its case and spacing).
+    Such a person is a party, not a judge: they handle no case about it, see no reporter,
+    decide nothing about it and review no declaration naming it (penetration test, finding 1).
+    `unconnected` is the same rule as a filter on cases."""
+    if not user.is_authenticated:
+        return Connection()
+    partner = partner_for_user(user)
+    if partner is not None and organisation is not None and partner.organisation_id == organisation.pk:
+        return Connection(organisation=organisation.name)
+    name = _name_key(person_name)
+    if name and name in _own_name_keys(user, partner):
+        return Connection(named=" ".join(person_name.split()))
+    return Connection()
+
+
+def _own_name_keys(user: User, partner: Partner | None) -> set[str]:
+    keys = {_name_key(user.display_name)}
+    if partner is not None:
+        keys.add(_name_key(partner.organisation.name))
+    return keys
+
+
+def unconnected(user: User, *, organisation_field: str, person_field: str) -> Q:
+    """Rows (cases) about neither the user's organisation nor the user by name: the rule of
+    `personal_connection`, as a filter."""
+    if not user.is_authenticated:
+        return Q()
+    partner = partner_for_user(user)
+    connected = Q()
+    for key in _own_name_keys(user, partner):
+        connected |= Q(**{f"{person_field}__iexact": key})
+    if partner is not None:
+        connected |= Q(**{organisation_field: partner.organisation_id})
+    return ~connected
+
+
 def _roles_with_codes(user: User) -> frozenset[tuple[int, str, int | None]]:
     """(partnership id, role, id of the code the partnership adopts) for every
     role the user holds, read once per user object, so once per request however

@@ -13,12 +13,14 @@ from django.utils import dateformat, timezone
 
 from conduct.models import Organisation, Partner, Partnership, PartnershipRole, User
 from conduct.selectors import (
+    Connection,
     is_administrator,
     partner_for_user,
     partnership_ids_where,
     partnerships_managed_by,
     partnerships_of_partner,
     partnerships_where,
+    personal_connection,
     suspension_of,
     suspensions_stopping,
 )
@@ -389,6 +391,7 @@ class DecisionCheck:
     allowed: bool
     conflicts: tuple  # the Declaration objects that stop this person taking part
     suspension: object = None  # the conduct.Suspension that stops them, if one does
+    connection: Connection = Connection()  # they work for whom it concerns, or it names them
 
     @property
     def reason(self) -> str:
@@ -401,12 +404,16 @@ class DecisionCheck:
         """Why the person may not take part, addressed to them; "" if they may."""
         if self.suspension is not None:
             return suspension_sentence(self.suspension)
+        if self.connection:
+            return self.connection.sentence()
         return " ".join(conflict_sentence(declaration) for declaration in self.conflicts)
 
     def reason_about(self, person: User) -> str:
         """Why this other person may not take part (for whoever would assign them); "" if they may."""
         if self.suspension is not None:
             return suspension_sentence(self.suspension, person=person)
+        if self.connection:
+            return self.connection.sentence(person)
         return " ".join(conflict_sentence(declaration, person=person) for declaration in self.conflicts)
 
 
@@ -511,12 +518,17 @@ def decision_participation_check(*, user, organisation=None, person_name: str = 
     any decision … until the potential conflict is resolved"; the same holds for everyone who
     decides, partner or not (programme managers, reviewers, panel members, chairs,
     administrators). So the user may not take part while a declaration of theirs naming that
-    organisation or person stands (see `standing_conflicts`). Names match whatever their case.
+    organisation or person stands (see `standing_conflicts`), nor while they work for that
+    organisation or are the person named (`personal_connection`): a party is never a judge,
+    and no dispensation changes that. Names match whatever their case.
     """
     # A suspension decided on a breach case stops a partner taking part in any decision while it runs.
     suspension = suspension_of(user)
     if suspension is not None:
         return DecisionCheck(allowed=False, conflicts=(), suspension=suspension)
+    connection = personal_connection(user, organisation=organisation, person_name=person_name)
+    if connection:
+        return DecisionCheck(allowed=False, conflicts=(), connection=connection)
     organisations = [organisation] if organisation is not None else []
     if not user.is_authenticated or not (organisations or normalised_name(person_name)):
         return DecisionCheck(allowed=True, conflicts=())

@@ -71,11 +71,14 @@ def test_the_respondent_sees_nothing_before_triage_and_no_handling_pages_after(c
         assert client.get(f"/breaches/cases/{case.pk}/{page}").status_code == 404, page
 
 
-def test_those_handling_the_case_see_who_reported(client, people, named_case):
+def test_those_handling_the_case_see_who_reported_once_they_reveal_it(client, people, named_case):
     client.force_login(people["priya"])
     body = client.get(named_case.get_absolute_url()).content.decode()
-    assert "Dee Witness (dee@example.org)" in body and "dee.pdf" in body
+    assert "Confidential reporter" in body and "Dee Witness" not in body and "dee.pdf" in body
+    services.breach_case_reporter_reveal(case=named_case, actor=people["priya"], reason="To ask about the date.")
+    assert "Dee Witness (dee@example.org)" in client.get(named_case.get_absolute_url()).content.decode()
     client.force_login(people["ada"])
+    services.breach_case_reporter_reveal(case=named_case, actor=people["ada"], reason="To check the date.")
     assert "Dee Witness" in client.get(named_case.get_absolute_url()).content.decode()
 
 
@@ -86,7 +89,7 @@ def test_the_panel_sees_formal_cases_only(client, people, named_case):
         case=named_case, expected_version=2, actor=people["priya"], reason="Deliberate after all."
     )
     body = client.get(named_case.get_absolute_url()).content.decode()
-    assert "Dee Witness" in body
+    assert "Confidential reporter" in body
     assert client.get(Evidence.objects.get().get_absolute_url()).status_code == 200
 
 

@@ -210,3 +210,43 @@ def test_a_serious_case_goes_to_the_panel_and_is_decided_by_keyboard(
     decide_by_keyboard(page, outcome="Formal warning", javascript=javascript, check=check)
     case.refresh_from_db()
     assert (case.status, case.track, case.outcome, case.decided_by) == ("decided", "formal", "formal_warning", pam)
+
+
+def test_a_handler_reveals_a_confidential_reporter_for_a_reason_by_keyboard(
+    page_with_or_without_javascript, javascript, live_server, static_built, alice, bob, priya
+):
+    page = page_with_or_without_javascript
+    check = assert_accessible if javascript else assert_focus_visible
+    case = report(reporter=alice.user)
+
+    open_case_by_keyboard(page, live_server, "priya", case, check=check)
+    expect(page.locator("#reporter")).to_contain_text("Confidential reporter")
+    expect(page.locator("#reporter")).not_to_contain_text("Alice")
+    follow(page, page.get_by_role("link", name=re.compile("^Reveal who reported it")))
+    expect(page.get_by_role("heading", name="Reveal who reported this concern")).to_be_visible()
+    check(page)
+    follow(page, page.get_by_role("button", name="Reveal who reported it"))  # no reason given yet
+    fix_from_the_error_summary(
+        page,
+        "Enter why you need to know who reported this concern",
+        page.get_by_label("Why do you need to know who reported this concern?"),
+        javascript=javascript,
+        check=check,
+    )
+    page.keyboard.type("To ask the reporter which meeting it was.")
+    follow(page, page.get_by_role("button", name="Reveal who reported it"))
+    expect_success(page, "You can now see who reported this concern.", javascript=javascript)
+    expect(page.locator("#reporter")).to_contain_text("Alice Adams")
+    expect(page.get_by_text("To ask the reporter which meeting it was.")).to_be_visible()
+    check(page)
+    event = case.events.get(action="reveal")
+    assert (event.actor, event.reason) == (priya, "To ask the reporter which meeting it was.")
+    log_out_by_keyboard(page)
+
+    # Alice sees that her identity was revealed, not to whom nor why.
+    log_in_by_keyboard(page, live_server, "alice")
+    page.goto(f"{live_server.url}{case.get_absolute_url()}")
+    expect(page.get_by_text("Reporter's identity revealed to someone handling the case")).to_be_visible()
+    expect(page.get_by_text("Priya")).to_have_count(0)
+    expect(page.get_by_text("which meeting it was")).to_have_count(0)
+    check(page)

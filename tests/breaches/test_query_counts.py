@@ -146,9 +146,14 @@ def queries_for(client, url: str) -> tuple[int, str]:
 
 @pytest.fixture
 def respondents(alliance, westbrook, people):
-    """The Alliance's members, Bob's Northfield and Westbrook among them, and many more."""
+    """The Alliance's members, Bob's Northfield among them, and many more; not Alice's Riverside, nor
+    Pam's Westbrook (she handles no case about the organisation she works for)."""
     add_organisations(20, alliance)
-    return list(Organisation.objects.filter(memberships__partnership=alliance).exclude(partners__user=people["alice"]))
+    return list(
+        Organisation.objects.filter(memberships__partnership=alliance).exclude(
+            partners__user__in=[people["alice"], people["pam"]]
+        )
+    )
 
 
 # --- Those who handle cases ----------------------------------------------------------------
@@ -173,6 +178,7 @@ def test_the_queue_takes_as_many_queries_for_500_cases_as_for_5(
                 states=states,
                 handler=people["priya"],
                 reporters=[people["alice"], None, people["bob"], None, people["pam"]],
+                respondents=respondents,
             )
         )
         return [case for case in made if who == "ada" or case.partnership_id == alliance.pk]

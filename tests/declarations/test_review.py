@@ -159,6 +159,27 @@ def test_a_reviewer_with_an_unresolved_interest_in_whom_a_declaration_names_may_
     assert Declaration.objects.get(pk=declaration.pk).status == "accepted"
 
 
+def test_a_reviewer_does_not_review_a_declaration_about_the_organisation_they_work_for(client, alice, rita, bob):
+    """Penetration test, finding 1: belonging to the organisation a declaration is about excludes a reviewer."""
+    from conduct.models import Partner
+
+    Partner.objects.create(user=rita, organisation=bob.organisation)
+    declaration = declare(alice, counterparty_organisation=bob.organisation, counterparty_name="")
+    client.force_login(rita)
+    response = client.get(f"/declarations/{declaration.pk}/review/")
+    assert response.status_code == 403
+    assert "You work for Northfield Wellbeing Trust" in response.content.decode()
+    with pytest.raises(services.DeclarationError, match="You work for Northfield Wellbeing Trust"):
+        services.declaration_accept(declaration=declaration, actor=rita)
+    assert Declaration.objects.get(pk=declaration.pk).status == "submitted"
+
+
+def test_a_reviewer_does_not_review_a_declaration_naming_them(client, alice, rita):
+    declaration = declare(alice, counterparty_name="rita reviewer")
+    with pytest.raises(services.DeclarationError, match="names you"):
+        services.declaration_accept(declaration=declaration, actor=rita)
+
+
 def test_the_programme_manager_of_another_partnership_cannot_review(client, charlie, priya):
     declaration = declare(charlie)
     client.force_login(priya)

@@ -108,6 +108,10 @@ GET_MATRIX = [
     ("breaches:case-publish", "/breaches/cases/{case}/publish/", "302L 404 404 302 302 302"),
     ("breaches:case-withdraw", "/breaches/cases/{case}/withdraw/", "302L 404 404 200 302 200"),
     ("breaches:case-message", "/breaches/cases/{case}/message/", "302L 404 404 200 200 200"),
+    # Those handling the case reveal a confidential reporter for a reason; an anonymous one has none.
+    ("breaches:case-reveal-reporter", "/breaches/cases/{case}/reveal-reporter/", "302L 404 404 200 200 200"),
+    ("breaches:case-reveal-reporter", "/breaches/cases/{anonymous_case}/reveal-reporter/", "302L 404 404 302 404 302"),
+    ("breaches:case-note-add", "/breaches/cases/{case}/notes/new/", "302L 404 404 200 200 200"),
     ("breaches:case-respond", "/breaches/cases/{case}/respond/", "302L 404 200 404 404 404"),
     # The case is not decided: the respondent is sent back to it (nothing to appeal), handlers likewise.
     ("breaches:case-appeal", "/breaches/cases/{case}/appeal/", "302L 404 302 404 404 404"),
@@ -299,6 +303,16 @@ POST_REFUSALS = [
     ("breaches:case-publish", "/breaches/cases/{case}/publish/", {"anonymous": "302L", "alice": "404", "bob": "404"}),
     ("breaches:case-message", "/breaches/cases/{case}/message/", {"anonymous": "302L", "alice": "404", "bob": "404"}),
     (
+        "breaches:case-reveal-reporter",
+        "/breaches/cases/{case}/reveal-reporter/",
+        {"anonymous": "302L", "alice": "404", "bob": "404"},
+    ),
+    (
+        "breaches:case-note-add",
+        "/breaches/cases/{case}/notes/new/",
+        {"anonymous": "302L", "alice": "404", "bob": "404"},
+    ),
+    (
         "breaches:case-respond",
         "/breaches/cases/{case}/respond/",
         {"anonymous": "302L", "alice": "404", "priya": "404", "pam": "404"},
@@ -462,6 +476,8 @@ def test_the_respondent_never_learns_who_reported(client, world):
     for path in ["/breaches/cases/{case}/", "/breaches/cases/{case}/respond/", "/breaches/mine/", "/breaches/"]:
         page = client.get(path.format(**world)).content.decode()
         assert "Alice" not in page and "alice@example.org" not in page and "Riverside" not in page, path
-    # The programme manager, who handles it, does see who reported.
+    # The programme manager, who handles it, sees who reported only once she reveals it, for a reason.
     client.force_login(world["users"]["priya"])
+    assert "Alice Adams" not in client.get("/breaches/cases/{case}/".format(**world)).content.decode()
+    client.post("/breaches/cases/{case}/reveal-reporter/".format(**world), {"reason": "To ask her about the date."})
     assert "Alice Adams" in client.get("/breaches/cases/{case}/".format(**world)).content.decode()
