@@ -66,14 +66,24 @@ def benchmark_pages() -> list[tuple[str, str, str | None]]:
             f"/breaches/cases/{_a_case_of_the_first_partnership()}/",
             "bench-manager",
         ),
+        (
+            "Reveal a confidential reporter (programme manager)",
+            f"/breaches/cases/{_a_case_of_the_first_partnership(identity='confidential')}/reveal-reporter/",
+            "bench-manager",
+        ),
+        (
+            "Add a note to a breach case (programme manager)",
+            f"/breaches/cases/{_a_case_of_the_first_partnership()}/notes/new/",
+            "bench-manager",
+        ),
     ]
 
 
-def _a_case_of_the_first_partnership() -> int:
+def _a_case_of_the_first_partnership(**more) -> int:
     from breaches.models import BreachCase
 
     return (
-        BreachCase.objects.filter(partnership__slug="bench-partnership-0", status="formal")
+        BreachCase.objects.filter(partnership__slug="bench-partnership-0", status="formal", **more)
         .values_list("pk", flat=True)
         .first()
     )

@@ -5,8 +5,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, Concat, Trim
 from django.http import Http404
 from django.utils import timezone
 
@@ -145,14 +145,50 @@ def handles_any_case(user: User) -> bool:
     return is_administrator(user) or bool(partnership_ids_where(user, PROGRAMME_MANAGER, PANEL_MEMBER))
 
 
-def is_respondent(user: User, case: BreachCase) -> bool:
-    """A partner in the respondent organisation, once it has been told of the case."""
+# Who speaks for the respondent: every partner of the organisation when the case names nobody;
+# when it names a person, that person if they are a partner there, or else the organisation's
+# named contact. Never every partner: the person named is entitled to their privacy too.
+# `respondent_users` (whom the notice goes to) and `told_to` (who then sees the case) say it.
+
+
+def _full_name():
+    return Trim(Concat("first_name", Value(" "), "last_name"))
+
+
+def respondent_users(case: BreachCase) -> QuerySet[User]:
+    partners = User.objects.filter(is_active=True, partner__organisation_id=case.respondent_organisation_id)
+    if not case.respondent_person_name:
+        return partners
+    named = partners.annotate(full_name=_full_name()).filter(full_name__iexact=case.respondent_person_name)
+    if named.exists():
+        return named
+    return partners.filter(partner__organisation__contact_id=F("partner__id"))
+
+
+def told_to(user: User) -> Q:
+    """The cases told to the user as (or for) the respondent: the rule of `respondent_users`, as a filter."""
     partner = partner_for_user(user)
-    return (
-        partner is not None
-        and partner.organisation_id == case.respondent_organisation_id
-        and case.respondent_notified_at is not None
+    if partner is None:
+        return Q(pk__in=[])
+    named_partner = User.objects.annotate(full_name=_full_name()).filter(
+        is_active=True,
+        partner__organisation_id=OuterRef("respondent_organisation_id"),
+        full_name__iexact=OuterRef("respondent_person_name"),
     )
+    speaks = (
+        Q(respondent_person_name="")
+        | Q(respondent_person_name__iexact=user.display_name)
+        | (Q(respondent_organisation__contact_id=partner.pk) & ~Exists(named_partner))
+    )
+    return Q(respondent_organisation_id=partner.organisation_id, respondent_notified_at__isnull=False) & speaks
+
+
+def is_respondent(user: User, case: BreachCase) -> bool:
+    """Someone the respondent notice went to, once it went."""
+    partner = partner_for_user(user)
+    if partner is None or partner.organisation_id != case.respondent_organisation_id:
+        return False
+    return case.respondent_notified_at is not None and BreachCase.objects.filter(told_to(user), pk=case.pk).exists()
 
 
 HANDLER, REPORTER, RESPONDENT = "handler", "reporter", "respondent"
@@ -389,12 +425,7 @@ def reported_by(user: User) -> QuerySet[BreachCase]:
 
 
 def concerning_organisation_of(user: User) -> QuerySet[BreachCase]:
-    partner = partner_for_user(user)
-    if partner is None:
-        return BreachCase.objects.none()
-    return BreachCase.objects.filter(
-        respondent_organisation_id=partner.organisation_id, respondent_notified_at__isnull=False
-    ).select_related("partnership")
+    return BreachCase.objects.filter(told_to(user)).select_related("partnership")
 
 
 def reporter_known_to(user: User, case: BreachCase) -> bool:
@@ -475,10 +506,6 @@ def programme_managers(case: BreachCase) -> list[User]:
         for user in User.objects.filter(is_active=True, is_staff=True).select_related("partner__organisation")
         if not connection_to_case(user, case)
     ]
-
-
-def respondent_users(case: BreachCase) -> QuerySet[User]:
-    return User.objects.filter(is_active=True, partner__organisation_id=case.respondent_organisation_id)
 
 
 def reporter_email(case: BreachCase) -> str:

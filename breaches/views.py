@@ -428,6 +428,7 @@ def case_triage(request, pk):
         template="breaches/case_triage.html",
         context={
             "history": selectors.respondent_history(case),
+            "told": list(selectors.respondent_users(case)),
             "cited_items": selectors.cited_items(case),
             "cited_principles": case.cited_principles.all(),
         },

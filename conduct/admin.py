@@ -81,6 +81,8 @@ class PartnershipAdmin(admin.ModelAdmin):
 class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+    # Named on the person's page, through organisation_contact_set, which audits it.
+    readonly_fields = ["contact"]
     inlines = [MembershipInline]
 
 

@@ -111,6 +111,14 @@ class Partnership(models.Model):
 class Organisation(models.Model):
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
+    contact = models.ForeignKey(
+        "Partner",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The partner told of a concern that names someone with no account here (organisation_contact_set).",
+    )
 
     class Meta:
         ordering = ["name"]

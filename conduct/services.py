@@ -1061,6 +1061,31 @@ def person_roles_set(
                 role_revoke(partnership=partnership, user=user, role=role, actor=actor)
 
 
+def organisation_contact_set(*, organisation: Organisation, partner: Partner | None, actor: User) -> Organisation:
+    """Name the partner who is told of a concern about the organisation that names someone with no
+    account there (rather than every partner of it), or name nobody.
+
+    Before: the partner works for the organisation. After: they are its one contact (replacing
+    any other), with an audit entry; naming the contact there already is changes nothing.
+    """
+    if partner is not None and partner.organisation_id != organisation.pk:
+        raise ConductError(f"{partner.user.display_name} works for {partner.organisation}, not {organisation}.")
+    with transaction.atomic():
+        organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        if organisation.contact_id == (partner.pk if partner else None):
+            return organisation
+        organisation.contact = partner
+        organisation.save(update_fields=["contact"])
+        audit_record(
+            actor=actor,
+            action="organisation.contact_set",
+            subject=organisation,
+            summary=f"{organisation}: contact for concerns "
+            + (f"is {partner.user.display_name}" if partner else "removed"),
+        )
+    return organisation
+
+
 def person_details_set(
     *,
     partner: Partner,
@@ -1070,11 +1095,18 @@ def person_details_set(
     job_title: str,
     roles: list[str],
     grantable: list[str],
+    organisation_contact: bool | None = None,
 ) -> None:
-    """A partner's name, job title and roles in the partnership, all saved or (a role refused) none."""
+    """A partner's name, job title and roles in the partnership, and whether they are their
+    organisation's contact for concerns (None: leave it as it is); all saved or (a role refused) none."""
     with transaction.atomic():
         person_update(partner=partner, actor=actor, name=name, job_title=job_title)
         person_roles_set(partnership=partnership, user=partner.user, roles=roles, grantable=grantable, actor=actor)
+        is_contact = Organisation.objects.filter(pk=partner.organisation_id, contact=partner).exists()
+        if organisation_contact is not None and organisation_contact != is_contact:
+            organisation_contact_set(
+                organisation=partner.organisation, partner=partner if organisation_contact else None, actor=actor
+            )
 
 
 def _chunks(items: list, size: int = 1000):

@@ -129,14 +129,23 @@ class PersonUpdateForm(GovForm):
     roles = forms.MultipleChoiceField(
         label="Roles", required=False, widget=forms.CheckboxSelectMultiple, help_text="Select all that apply."
     )
+    organisation_contact = forms.BooleanField(
+        required=False,
+        help_text=(
+            "When a concern names someone there who has no account, this person is told of it instead of "
+            "every partner. One contact per organisation: choosing this person replaces any other."
+        ),
+    )
 
-    def __init__(self, *args, role_choices, **kwargs):
+    def __init__(self, *args, role_choices, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["roles"].choices = role_choices
+        self.fields["organisation_contact"].label = f"The contact at {organisation} for concerns raised about it"
         self.helper = form_helper(
             Field.text("name"),
             Field.text("job_title"),
             Field.checkboxes("roles", legend_size=Size.SMALL),
+            Field.checkbox("organisation_contact"),
             button="Save",
         )
 

@@ -227,8 +227,14 @@ def person_edit(request, slug, partner_id):
     held = [held.role for held in partner.user.roles_here]
     form = PersonUpdateForm(
         request.POST or None,
-        initial={"name": partner.user.display_name, "job_title": partner.job_title, "roles": held},
+        initial={
+            "name": partner.user.display_name,
+            "job_title": partner.job_title,
+            "roles": held,
+            "organisation_contact": partner.organisation.contact_id == partner.pk,
+        },
         role_choices=role_choices,
+        organisation=partner.organisation,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -240,6 +246,7 @@ def person_edit(request, slug, partner_id):
                 job_title=form.cleaned_data["job_title"],
                 roles=form.cleaned_data["roles"],
                 grantable=[role for role, _ in role_choices],
+                organisation_contact=form.cleaned_data["organisation_contact"],
             )
         except services.ConductError as error:
             _form_errors_from(form, error)

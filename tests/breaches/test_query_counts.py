@@ -309,3 +309,34 @@ def test_a_partners_own_cases_take_as_many_queries_for_500_as_for_5(client, peop
     assert len(REFERENCE.findall(page)) == 500
     assert f">{reported.reference}<" in page and f">{concerning.reference}<" in page
     assert few == many, f"/breaches/mine/: {few} queries for 5 cases, {many} for 500"
+
+
+# --- One case, as those handling it see it ---------------------------------------------------
+
+
+def test_a_case_page_takes_as_many_queries_with_50_notes_and_reveals_as_with_1(client, people):
+    from breaches import services
+
+    from .conftest import report, triage
+
+    case = triage(report(reporter=people["alice"]), people["priya"])
+    client.force_login(people["priya"])
+
+    def note(n):
+        services.breach_case_note_add(case=case, actor=people["priya" if n % 2 else "ada"], text=f"Note {n:03}")
+
+    note(1)
+    services.breach_case_reporter_reveal(case=case, actor=people["priya"], reason="To ask about the date.")
+    few, page = queries_for(client, case.get_absolute_url())
+    assert "Note 001" in page and "Alice Adams" in page
+    for n in range(2, 51):
+        note(n)
+    services.breach_case_reporter_reveal(case=case, actor=people["ada"], reason="To check the date too.")
+    many, page = queries_for(client, case.get_absolute_url())
+    assert "Note 050" in page
+    assert few == many, f"the case page: {few} queries with 1 note, {many} with 50"
+    # The note form reads nothing that grows with the case; the reveal form is as light.
+    other = report(reporter=people["alice"])
+    form = queries_for(client, f"{other.get_absolute_url()}notes/new/")[0]
+    assert queries_for(client, f"{case.get_absolute_url()}notes/new/")[0] == form
+    assert queries_for(client, f"{other.get_absolute_url()}reveal-reporter/")[0] <= form + 1
