@@ -597,7 +597,8 @@ class ReporterMessageForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
         "Message",
         "Write the message",
         help_text=(
-            "The reporter sees it on their report's page and, if they gave an email address, is told it is there."
+            "Written for the reporter: they read it as it is on their report's page and, if they gave an email "
+            "address, are told it is there. Anything only those handling the case should read goes in a note."
         ),
     )
 

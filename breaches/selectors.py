@@ -456,11 +456,15 @@ def evidence_held_ids(limit: int = 500) -> list[int]:
 
 
 def lessons_cases(user: User) -> QuerySet[BreachCase]:
-    """Decided cases in the partnerships the user manages, newest decision first."""
+    """Decided cases in the partnerships the user manages, newest decision first; none about
+    their own organisation or naming them, which they never handled."""
     return (
         BreachCase.objects.filter(
             partnership__in=partnerships_where(user, PROGRAMME_MANAGER),
             status__in=[BreachCase.Status.DECIDED, BreachCase.Status.CLOSED],
+        )
+        .filter(
+            unconnected(user, organisation_field="respondent_organisation_id", person_field="respondent_person_name")
         )
         .select_related("partnership", "respondent_organisation")
         .order_by("-decided_at", "-pk")
@@ -698,6 +702,10 @@ def cases_concerning_person(user: User) -> QuerySet[BreachCase]:
 
 def case_events_by(user: User) -> QuerySet[CaseEvent]:
     return CaseEvent.objects.filter(actor=user).select_related("case").order_by("at", "pk")
+
+
+def case_notes_by(user: User) -> QuerySet[CaseNote]:
+    return CaseNote.objects.filter(author=user).select_related("case").order_by("at", "pk")
 
 
 def case_messages_to_reporters_by(user: User) -> QuerySet[CaseMessage]:

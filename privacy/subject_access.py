@@ -243,6 +243,10 @@ def _case_work(subject: User) -> list[dict]:
         }
         for message in breach_selectors.case_messages_to_reporters_by(subject)
     ]
+    notes = [
+        {"Case": note.case.reference, "When": note.at, "What": "Note for those handling the case", "Reason": note.text}
+        for note in breach_selectors.case_notes_by(subject)
+    ]
     views = [
         {
             "Case": view.panel.case.reference,
@@ -252,7 +256,7 @@ def _case_work(subject: User) -> list[dict]:
         }
         for view in breach_selectors.panel_views_by(subject)
     ]
-    return sorted(moves + messages + views, key=lambda record: record["When"])
+    return sorted(moves + messages + notes + views, key=lambda record: record["When"])
 
 
 def _files(subject: User) -> list[dict]:

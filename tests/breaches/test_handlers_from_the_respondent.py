@@ -61,6 +61,14 @@ def test_once_told_she_sees_it_as_the_respondent_does_never_who_reported(client,
     assert "Alice" not in body and "alice@example.org" not in body
 
 
+def test_nor_does_she_read_the_lessons_of_cases_about_her_organisation(client, people, nina):
+    case_in("decided", people=people)
+    client.force_login(nina)
+    assert "No rule said which figures were confidential." not in client.get("/breaches/lessons/").content.decode()
+    client.force_login(people["priya"])
+    assert "No rule said which figures were confidential." in client.get("/breaches/lessons/").content.decode()
+
+
 def test_she_cannot_triage_write_to_the_reporter_or_decide(client, people, nina):
     informal = case_in("informal", people=people)
     case = report(reporter=people["alice"])
@@ -117,11 +125,13 @@ def test_a_panel_member_from_the_respondent_organisation_neither_sees_nor_sits(c
 
 
 def test_the_person_a_case_names_neither_handles_it_nor_sits_on_its_panel(client, people):
-    case = triage(
-        report(reporter=people["alice"], respondent_person_name="quinn  QUARRY"), people["priya"], severity="serious"
+    case = fresh(
+        triage(
+            report(reporter=people["alice"], respondent_person_name="quinn  QUARRY"),
+            people["priya"],
+            severity="serious",
+        )
     )
-    respond(case, people["bob"])
-    case = fresh(case)
     quinn = people["quinn"]
     assert not selectors.handles_case(quinn, case)
     assert not selectors.cases_handled_by(quinn).filter(pk=case.pk).exists()

@@ -8,6 +8,7 @@ Alice reports Northfield (Bob's organisation) confidentially; Priya handles it.
 import pytest
 
 from breaches import services
+from conduct import services as conduct_services
 from conduct.models import AuditEntry
 from tests.breaches.conftest import report, triage
 
@@ -20,7 +21,11 @@ WORDS = "He pushed the papers across the table at 11:15 and laughed"
 
 @pytest.fixture
 def told(people):
-    """Alice's report, in her own words, triaged: Northfield has been told of it."""
+    """Alice's report, in her own words, triaged: Bob, Northfield's contact, has been told of it
+    (it names someone with no account there)."""
+    conduct_services.organisation_contact_set(
+        organisation=people["bob"].partner.organisation, partner=people["bob"].partner, actor=people["priya"]
+    )
     case = report(reporter=people["alice"], incident_place=PLACE, respondent_person_name=PERSON, description=WORDS)
     return triage(case, people["priya"])
 
@@ -146,3 +151,20 @@ def test_an_empty_note_is_refused_with_a_govuk_error(client, people, told):
     body = client.post(f"/breaches/cases/{told.pk}/notes/new/", {"text": ""}).content.decode()
     assert "govuk-error-summary" in body and "Write the note" in body
     assert not told.notes.exists()
+
+
+def test_a_handlers_notes_are_in_their_own_subject_access_export(client, people, told):
+    import json
+
+    from privacy import services as privacy_services
+
+    services.breach_case_note_add(case=told, actor=people["priya"], text="Northfield's chair is on leave.")
+    request = privacy_services.subject_access_request_record(
+        subject=people["priya"], asked_by="Priya herself", received_on=told.reported_at.date(), actor=people["ada"]
+    )
+    client.force_login(people["ada"])
+    export = json.loads(client.get(f"/privacy/subject-access/{request.pk}/export.json").content)
+    [work] = [part["records"] for part in export["sections"] if part["key"] == "case_work"]
+    assert {"Case": told.reference, "What": "Note for those handling the case"}.items() <= next(
+        record for record in work if record["What"].startswith("Note")
+    ).items()

@@ -277,10 +277,13 @@ def test_the_anonymised_register_takes_as_many_queries_for_500_entries_as_for_5(
 
 
 def test_a_partners_own_cases_take_as_many_queries_for_500_as_for_5(client, people, respondents, alliance):
-    """Half the concerns Alice reported, about others; half raised about her organisation, Riverside."""
+    """Half the concerns Alice reported, about others; half raised about her organisation, Riverside,
+    whose contact she is (so she is told of those naming people with no account there)."""
     alice = people["alice"]
     client.force_login(alice)
     riverside = alice.partner.organisation
+    riverside.contact = alice.partner
+    riverside.save(update_fields=["contact"])
 
     def add(count):
         mine = add_cases(
