@@ -566,14 +566,15 @@ def panel_candidates(case: BreachCase) -> QuerySet[User]:
 def involvement(user: User, case: BreachCase) -> str:
     """How the user is involved in the case ("they …"), or "" if they are not.
     Whoever reported it, speaks for the respondent's organisation or has already
-    handled it cannot judge it fairly."""
+    handled it cannot judge it fairly. The reporter and the person the case names are
+    refused in the same words, so that convening a panel never tells who reported."""
     if case.reporter_id == user.pk:
-        return "reported the concern"
+        return "are a party to the case"
     connection = connection_to_case(user, case)
     if connection.organisation:
         return f"are a partner at {connection.organisation}, which the case concerns"
     if connection:
-        return "are the person the case names"
+        return "are a party to the case"
     handled = (
         case.events.filter(actor=user).exclude(action=BreachCase.Action.REPORT).exists()
         or case.messages.filter(author=user, kind__in=CaseMessage.TO_REPORTER).exists()

@@ -153,7 +153,8 @@ def test_people_involved_in_the_case_are_refused(people, alliance, formal_case):
     colleague = make_panel_member("nora", "Nora", "North")
     Partner.objects.create(user=colleague, organisation=Organisation.objects.get(name="Northfield Wellbeing Trust"))
     refusals = {
-        "alice": "Alice Adams cannot sit on the panel: they reported the concern.",
+        # Not "reported the concern": convening a panel is no back door to the reporter's identity.
+        "alice": "Alice Adams cannot sit on the panel: they are a party to the case.",
         "bob": "Bob Brown cannot sit on the panel: they are a partner at Northfield Wellbeing Trust, which the case",
         "nora": "Nora North cannot sit on the panel: they are a partner at Northfield Wellbeing Trust",
         "priya": "Priya Patel cannot sit on the panel: they have already handled the case.",
