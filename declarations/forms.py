@@ -17,6 +17,7 @@ from .models import (
     MAX_GIFT_VALUE,
     NAME_MAX_LENGTH,
     NOTE_MAX_LENGTH,
+    PERMITTED_SITUATIONS,
     DeclarationPolicy,
     DeclarationRevision,
     Kind,
@@ -159,6 +160,9 @@ class SituationForm(QuestionForm):
         hints = {
             Situation.GIFT: gift_hint,
             Situation.HOSPITALITY: "Meals, travel, tickets or accommodation offered to you.",
+            Situation.SHAREHOLDING: "Shares in a company. Pension funds and unit trusts are excluded.",
+            Situation.OUTSIDE_EMPLOYMENT: "Work outside your role here. It needs permission before it starts.",
+            Situation.PRIVATE_PRACTICE: "Practice on your own account. It needs permission before it starts.",
             Situation.OTHER: "You will describe it on a later page.",
         }
         self.fields["situation"].choices = [
@@ -293,6 +297,56 @@ class DetailsForm(QuestionForm):
         required=False,
     )
 
+    permitted_by = forms.CharField(
+        label="Who gave you permission?",
+        help_text="Outside employment and private practice need permission before they start: name who gave it.",
+        max_length=NAME_MAX_LENGTH,
+        error_messages={
+            "required": "Enter who gave you permission",
+            "max_length": f"The name must be {NAME_MAX_LENGTH:,} characters or fewer",
+        },
+    )
+    permitted_on = DayMonthYearField(
+        what="the date permission was given", label="When was permission given?", help_text="For example, 1 3 2026"
+    )
+    practice_place = forms.CharField(
+        label="Where do you practise?",
+        max_length=NAME_MAX_LENGTH,
+        error_messages={
+            "required": "Enter where you practise",
+            "max_length": f"Where you practise must be {NAME_MAX_LENGTH:,} characters or fewer",
+        },
+    )
+    practice_times = forms.CharField(
+        label="When do you practise?",
+        help_text="The days and times, for example Tuesday and Thursday afternoons.",
+        max_length=NAME_MAX_LENGTH,
+        error_messages={
+            "required": "Enter when you practise",
+            "max_length": f"When you practise must be {NAME_MAX_LENGTH:,} characters or fewer",
+        },
+    )
+    practice_hours = forms.DecimalField(
+        label="How many hours a week?",
+        max_digits=4,
+        decimal_places=1,
+        min_value=Decimal("0.5"),
+        max_value=Decimal("168"),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter how many hours a week you practise",
+            "invalid": "Enter the hours a week as a number, for example 8 or 7.5",
+            "min_value": "Enter at least half an hour a week",
+            "max_value": "A week has 168 hours: enter 168 or fewer",
+            "max_digits": "A week has 168 hours: enter 168 or fewer",
+            "max_whole_digits": "A week has 168 hours: enter 168 or fewer",
+            "max_decimal_places": "Enter the hours to the nearest half hour, for example 7.5",
+        },
+    )
+
+    PERMISSION_FIELDS = ("permitted_by", "permitted_on")
+    PRACTICE_FIELDS = ("practice_place", "practice_times", "practice_hours")
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         policy = self.policy
@@ -343,6 +397,27 @@ class DetailsForm(QuestionForm):
             self.title = "About the interest"
             for name in ("value", "cash_or_vouchers", "from_supplier", "outcome", "approved_by", "approved_on"):
                 del self.fields[name]
+        if self.situation in PERMITTED_SITUATIONS:
+            layout += [
+                Field.text("permitted_by"),
+                Field("permitted_on", context={"legend_size": "govuk-fieldset__legend--s"}),
+            ]
+        else:
+            for name in self.PERMISSION_FIELDS:
+                del self.fields[name]
+        if self.situation == Situation.PRIVATE_PRACTICE:
+            layout += [
+                Field.text("practice_place"),
+                Field.text("practice_times"),
+                Field.text("practice_hours", field_width=4),
+            ]
+        else:
+            for name in self.PRACTICE_FIELDS:
+                del self.fields[name]
+        if self.situation == Situation.SHAREHOLDING:
+            self.fields["description"].help_text = (
+                "The company and the shares you hold. Pension funds and unit trusts are excluded: do not declare them."
+            )
         self.helper = form_helper(*layout, button="Continue")
 
     @staticmethod
@@ -358,6 +433,11 @@ class DetailsForm(QuestionForm):
             "outcome": revision.outcome,
             "approved_by": revision.approved_by,
             "approved_on": revision.approved_on,
+            "permitted_by": revision.permitted_by,
+            "permitted_on": revision.permitted_on,
+            "practice_place": revision.practice_place,
+            "practice_times": revision.practice_times,
+            "practice_hours": revision.practice_hours,
         }
 
     def clean_description(self):

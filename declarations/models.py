@@ -139,6 +139,8 @@ SITUATION_LABELS = dict(Situation.choices)
 
 # Situations that have an estimated value and were accepted or declined.
 VALUED_SITUATIONS = {Situation.GIFT, Situation.HOSPITALITY}
+# Situations that need prior permission, recorded with the declaration.
+PERMITTED_SITUATIONS = {Situation.OUTSIDE_EMPLOYMENT, Situation.PRIVATE_PRACTICE}
 
 
 # At module level, so that the model's constraints can name the values.
@@ -324,6 +326,18 @@ class DeclarationRevision(models.Model):
         max_length=NAME_MAX_LENGTH, blank=True, help_text="Hospitality above the approval limit: who approved it."
     )
     approved_on = models.DateField(null=True, blank=True, help_text="And on what day.")
+    # Outside employment and private practice need prior permission (NHS England's guidance).
+    permitted_by = models.CharField(
+        max_length=NAME_MAX_LENGTH, blank=True, help_text="Outside employment or private practice: who permitted it."
+    )
+    permitted_on = models.DateField(null=True, blank=True, help_text="And on what day.")
+    practice_place = models.CharField(max_length=NAME_MAX_LENGTH, blank=True, help_text="Private practice: where.")
+    practice_times = models.CharField(
+        max_length=NAME_MAX_LENGTH, blank=True, help_text="Private practice: when (days and times)."
+    )
+    practice_hours = models.DecimalField(
+        "hours a week of private practice", max_digits=4, decimal_places=1, null=True, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -356,6 +370,10 @@ class DeclarationRevision(models.Model):
             models.CheckConstraint(
                 condition=Q(value__isnull=True) | (Q(value__gte=0) & Q(value__lte=MAX_GIFT_VALUE)),
                 name="declaration_revision_value_plausible",
+            ),
+            models.CheckConstraint(
+                condition=Q(practice_hours__isnull=True) | (Q(practice_hours__gt=0) & Q(practice_hours__lte=168)),
+                name="declaration_revision_practice_hours_plausible",
             ),
             models.CheckConstraint(
                 condition=Q(is_nil=False)

@@ -31,6 +31,7 @@ from conduct.services import (
 
 from .models import (
     NOTE_MAX_LENGTH,
+    PERMITTED_SITUATIONS,
     VALUED_SITUATIONS,
     AnnualConfirmation,
     Declaration,
@@ -80,6 +81,11 @@ ANSWER_FIELDS = {
     "outcome",
     "approved_by",
     "approved_on",
+    "permitted_by",
+    "permitted_on",
+    "practice_place",
+    "practice_times",
+    "practice_hours",
 }
 INTEREST_FIELDS = ANSWER_FIELDS - {"is_nil"}
 
@@ -255,6 +261,10 @@ def declaration_draft_save(
             revision.cash_or_vouchers = revision.from_supplier = None
         if revision.situation != Situation.HOSPITALITY or revision.outcome != DeclarationRevision.Outcome.ACCEPTED:
             revision.approved_by, revision.approved_on = "", None
+        if revision.situation not in PERMITTED_SITUATIONS:
+            revision.permitted_by, revision.permitted_on = "", None
+        if revision.situation != Situation.PRIVATE_PRACTICE:
+            revision.practice_place, revision.practice_times, revision.practice_hours = "", "", None
         # Refused by the question that gave the answer; the rest wait for the submission.
         refused = {
             field: message

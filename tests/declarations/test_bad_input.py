@@ -115,6 +115,8 @@ def test_other_interests_may_start_in_the_future(client, alice):
             "description": "Non-executive director from April",
             **date_fields("arose_on", datetime.date(2026, 4, 1)),
             **date_fields("ends_on", None),
+            "permitted_by": "The chair",
+            **date_fields("permitted_on", datetime.date(2026, 3, 1)),
         },
     )
     assert response.status_code == 302

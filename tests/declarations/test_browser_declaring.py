@@ -169,6 +169,11 @@ def test_declaring_and_reviewing_work_without_javascript(
     ends.get_by_label("Day").fill(str(started.day))
     ends.get_by_label("Month").fill(str(started.month))
     ends.get_by_label("Year").fill(str(started.year - 1))
+    page.get_by_label("Who gave you permission?").fill("Dr Jo Medical Director")
+    permitted = page.get_by_role("group", name="When was permission given?")
+    permitted.get_by_label("Day").fill(str(started.day))
+    permitted.get_by_label("Month").fill(str(started.month))
+    permitted.get_by_label("Year").fill(str(started.year))
     page.get_by_role("button", name="Continue").click()
     expect(
         page.get_by_role("link", name="The end date must be the same as or after the date the interest arose")
