@@ -2,7 +2,6 @@ from crispy_forms_gds.layout import Field
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.core.validators import MaxLengthValidator
-from django.utils import timezone
 
 from govuk.error_summary import ErrorSummaryMixin
 from govuk.form_inputs import KeepsWhatIsTypedMixin
@@ -118,13 +117,6 @@ def set_review_cadence_fields(form) -> None:
         )
 
 
-def check_review_cadence(form, data: dict) -> dict:
-    light, full = data.get("light_touch_review_months"), data.get("full_review_months")
-    if light and full and light > full:
-        form.add_error("light_touch_review_months", "Light-touch reviews must come at least as often as full reviews")
-    return data
-
-
 def date_picker() -> forms.DateInput:
     """The browser's date picker. Its value is ISO whatever the language: given en-GB's
     01/03/2026, Chrome shows an empty field, and saving the form would then clear the date."""
@@ -180,9 +172,6 @@ class DraftForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.ModelForm):
             Field.text("full_review_months", field_width=3),
             button="Save draft",
         )
-
-    def clean(self):
-        return check_review_cadence(self, super().clean())
 
 
 class ParentChoiceField(forms.ModelChoiceField):
@@ -298,15 +287,6 @@ class ReviewScheduleForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.ModelFo
             Field.text("full_review_months", field_width=3),
             button="Save the review schedule",
         )
-
-    def clean_last_full_review_on(self):
-        day = self.cleaned_data["last_full_review_on"]
-        if day and day > timezone.localdate():
-            raise forms.ValidationError("The date of the last full review must be today or in the past")
-        return day
-
-    def clean(self):
-        return check_review_cadence(self, super().clean())
 
 
 class CodeCreateForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):

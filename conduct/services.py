@@ -272,9 +272,20 @@ DRAFT_FIELDS = (
 )
 
 
+def _review_schedule_refused(version: CodeVersion) -> dict[str, str]:
+    """What the rules of a review schedule refuse in the version's, by field."""
+    refused = {}
+    light, full = version.light_touch_review_months, version.full_review_months
+    if light and full and light > full:
+        refused["light_touch_review_months"] = "Light-touch reviews must come at least as often as full reviews"
+    return refused
+
+
 def code_version_edit_draft(
     *, version: CodeVersion, actor: User, summary: str = "Draft details edited", **fields
 ) -> CodeVersion:
+    """Before: the version is a draft; light-touch reviews come at least as often as full ones.
+    After: the fields given are saved under the draft's lock, with an audit entry."""
     unknown = set(fields) - set(DRAFT_FIELDS)
     if unknown:
         raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
@@ -284,6 +295,9 @@ def code_version_edit_draft(
             raise ConductError("This version has been published and can never be changed.")
         for name, value in fields.items():
             setattr(version, name, value)
+        refused = {name: message for name, message in _review_schedule_refused(version).items() if name in fields}
+        if refused:
+            raise ConductError(refused)
         version.save()
         audit_record(actor=actor, action="version.draft_edited", subject=version, summary=summary)
     return version
@@ -805,7 +819,10 @@ def code_version_set_review_schedule(
     light_touch_review_months: int,
     full_review_months: int,
 ) -> CodeVersion:
-    """Set the review bookkeeping of a published version (its text is untouched)."""
+    """Set the review bookkeeping of a published version (its text is untouched).
+
+    Before: light-touch reviews come at least as often as full ones, and the last full
+    review has happened (else ConductError by field). After: saved, with an audit entry."""
     with transaction.atomic():
         version = CodeVersion.objects.select_for_update().get(pk=version.pk)
         if version.status not in (CodeVersion.Status.PUBLISHED, CodeVersion.Status.DRAFT):
@@ -813,6 +830,11 @@ def code_version_set_review_schedule(
         version.last_full_review_on = last_full_review_on
         version.light_touch_review_months = light_touch_review_months
         version.full_review_months = full_review_months
+        refused = _review_schedule_refused(version)
+        if last_full_review_on and last_full_review_on > timezone.localdate():
+            refused["last_full_review_on"] = "The date of the last full review must be today or in the past"
+        if refused:
+            raise ConductError(refused)
         version.save(update_fields=sorted(CodeVersion.REVIEW_FIELDS))
         audit_record(
             actor=actor,

@@ -503,11 +503,15 @@ def draft_edit(request, code_slug, number):
     draft = _draft_or_404(code_slug, number)
     form = DraftForm(request.POST or None, instance=draft)
     if request.method == "POST" and form.is_valid():
-        services.code_version_edit_draft(
-            version=draft, actor=request.user, **{name: form.cleaned_data[name] for name in DraftForm.Meta.fields}
-        )
-        messages.success(request, "Draft saved.")
-        return redirect("conduct:draft-edit", code_slug=code_slug, number=number)
+        try:
+            services.code_version_edit_draft(
+                version=draft, actor=request.user, **{name: form.cleaned_data[name] for name in DraftForm.Meta.fields}
+            )
+        except services.ConductError as error:
+            form.add_error(None, error)  # tied to the field the rule refuses, when it is one
+        else:
+            messages.success(request, "Draft saved.")
+            return redirect("conduct:draft-edit", code_slug=code_slug, number=number)
     return render(
         request, "conduct/draft_edit.html", {"draft": draft, "form": form, "outline": selectors.version_outline(draft)}
     )
@@ -695,9 +699,13 @@ def review_schedule_edit(request, code_slug, number):
     )
     form = ReviewScheduleForm(request.POST or None, instance=version)
     if request.method == "POST" and form.is_valid():
-        services.code_version_set_review_schedule(version=version, actor=request.user, **form.cleaned_data)
-        messages.success(request, "The review schedule is saved.")
-        return redirect("conduct:review-calendar")
+        try:
+            services.code_version_set_review_schedule(version=version, actor=request.user, **form.cleaned_data)
+        except services.ConductError as error:
+            form.add_error(None, error)  # tied to the field the rule refuses
+        else:
+            messages.success(request, "The review schedule is saved.")
+            return redirect("conduct:review-calendar")
     return render(request, "conduct/review_schedule_form.html", {"version": version, "form": form})
 
 

@@ -305,3 +305,18 @@ def test_completing_a_review_in_the_browser_form(client, seed_codes, ada):
     review.refresh_from_db()
     assert review.status == "completed" and review.draft.number == 3
     assert review.draft.last_full_review_on == timezone.localdate()
+
+
+def test_the_review_schedule_rules_hold_whatever_the_door(seed_codes, ada):
+    version = current("c4pc-shared-code")
+    with pytest.raises(services.ConductError) as refused:
+        services.code_version_set_review_schedule(
+            version=version,
+            actor=ada,
+            last_full_review_on=datetime.date(2099, 1, 1),
+            light_touch_review_months=12,
+            full_review_months=6,
+        )
+    assert set(refused.value.message_dict) == {"last_full_review_on", "light_touch_review_months"}
+    assert current("c4pc-shared-code").last_full_review_on is None
+    assert not AuditEntry.objects.filter(action="version.review_schedule_set").exists()
