@@ -415,7 +415,9 @@ class DetailsForm(QuestionForm):
             for name in self.PRACTICE_FIELDS:
                 del self.fields[name]
         if self.situation == Situation.SHAREHOLDING:
-            self.fields["description"].help_text = (
+            self.fields[
+                "description"
+            ].help_text = (
                 "The company and the shares you hold. Pension funds and unit trusts are excluded: do not declare them."
             )
         self.helper = form_helper(*layout, button="Continue")
@@ -634,3 +636,32 @@ class AnnualConfirmationFilterForm(ErrorSummaryMixin, forms.Form):
         self.fields["partnership"].choices = [("", "All your partnerships")] + [
             (partnership.slug, partnership.name) for partnership in partnerships
         ]
+
+
+class WithholdingRequestForm(GovForm):
+    """The declarant's request to withhold, or the programme manager's refusal of one."""
+
+    reason = forms.CharField(
+        widget=forms.Textarea,
+        max_length=NOTE_MAX_LENGTH,
+        error_messages={"max_length": f"The reason must be {NOTE_MAX_LENGTH:,} characters or fewer"},
+    )
+
+    def __init__(self, *args, refusing: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["reason"]
+        if refusing:
+            field.label = "Why is it not withheld?"
+            field.help_text = "The declarant sees this in the declaration's history."
+            field.error_messages["required"] = "Enter why it is not withheld"
+        else:
+            field.label = "Why should it be withheld from the public register?"
+            field.help_text = (
+                "For example, a risk to your or someone's personal safety. "
+                "The programme manager decides; the public does not see this."
+            )
+            field.error_messages["required"] = "Enter why it should be withheld from the public register"
+        self.helper = form_helper(
+            Field.textarea("reason", label_size=Size.MEDIUM, rows=4, max_characters=NOTE_MAX_LENGTH),
+            button="Refuse the request" if refusing else "Ask for it to be withheld",
+        )

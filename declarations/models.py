@@ -220,6 +220,9 @@ class Declaration(models.Model):
     ended_on = models.DateField(null=True, blank=True)
     withheld_at = models.DateTimeField(null=True, blank=True)
     withheld_reason = models.CharField(max_length=NOTE_MAX_LENGTH, blank=True)
+    # The declarant asks for it to be withheld; the programme manager grants (withholds) or refuses.
+    withholding_asked_at = models.DateTimeField(null=True, blank=True)
+    withholding_asked_reason = models.CharField(max_length=NOTE_MAX_LENGTH, blank=True)
     # The one-off value the start page carried: the same page sent twice (a double
     # click, a retry) starts one declaration, not two.
     start_token = models.CharField(max_length=64, blank=True, default="")
@@ -252,6 +255,10 @@ class Declaration(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(withheld_at__isnull=True) | ~Q(withheld_reason=""), name="declaration_withheld_has_reason"
+            ),
+            models.CheckConstraint(
+                condition=Q(withholding_asked_at__isnull=True) | ~Q(withholding_asked_reason=""),
+                name="declaration_withholding_asked_has_reason",
             ),
         ]
         indexes = [
@@ -567,6 +574,8 @@ class DeclarationEvent(models.Model):
         ENDED = "ended", "Ended"
         WITHHELD = "withheld", "Withheld from the public register"
         RELEASED = "released", "Released for the public register"
+        WITHHOLDING_ASKED = "withholding_asked", "Asked to be withheld from the public register"
+        WITHHOLDING_REFUSED = "withholding_refused", "Withholding refused"
 
     declaration = models.ForeignKey(Declaration, on_delete=models.PROTECT, related_name="events")
     revision = models.ForeignKey(DeclarationRevision, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -595,6 +604,8 @@ class DeclarationEvent(models.Model):
                         "ended",
                         "withheld",
                         "released",
+                        "withholding_asked",
+                        "withholding_refused",
                     ]
                 ),
                 name="declaration_event_action_valid",

@@ -650,10 +650,67 @@ def declaration_withhold(*, declaration: Declaration, actor: User, reason: str) 
         if declaration.is_withheld:
             return declaration
         declaration.withheld_at, declaration.withheld_reason = timezone.now(), reason
-        declaration.save(update_fields=["withheld_at", "withheld_reason"])
+        # Withholding grants the declarant's request, if they made one.
+        declaration.withholding_asked_at, declaration.withholding_asked_reason = None, ""
+        declaration.save(
+            update_fields=["withheld_at", "withheld_reason", "withholding_asked_at", "withholding_asked_reason"]
+        )
         _record(
             declaration,
             action=DeclarationEvent.Action.WITHHELD,
+            from_status=declaration.status,
+            actor=actor,
+            note=reason,
+        )
+    return declaration
+
+
+def declaration_withholding_ask(*, declaration: Declaration, actor: User, reason: str) -> Declaration:
+    """The declarant asks for their declaration to be kept off the public register, for a reason.
+
+    Before: the actor made the declaration, which is submitted (not a draft, not ended) and is
+    neither withheld nor already asked about. After: the request and its reason, waiting for
+    the programme manager to withhold it or refuse; a history row.
+    """
+    reason = _check_note(reason, required="Enter why it should be withheld from the public register.")
+    with transaction.atomic():
+        declaration = _locked(declaration)
+        _check_own(declaration, actor)
+        if declaration.status in (Declaration.Status.DRAFT, Declaration.Status.ENDED):
+            raise DeclarationError("Only a declaration that has been submitted and has not ended can be withheld.")
+        if declaration.is_withheld:
+            raise DeclarationError("This declaration is already withheld from the public register.")
+        if declaration.withholding_asked_at is not None:
+            raise DeclarationError("You have already asked: the programme manager will decide.")
+        declaration.withholding_asked_at, declaration.withholding_asked_reason = timezone.now(), reason
+        declaration.save(update_fields=["withholding_asked_at", "withholding_asked_reason"])
+        _record(
+            declaration,
+            action=DeclarationEvent.Action.WITHHOLDING_ASKED,
+            from_status=declaration.status,
+            actor=actor,
+            note=reason,
+        )
+    return declaration
+
+
+def declaration_withholding_refuse(*, declaration: Declaration, actor: User, reason: str) -> Declaration:
+    """The programme manager refuses the declarant's request to withhold, saying why.
+
+    Before: the declarant asked and the actor manages the partnership. After: the request is
+    closed; the history keeps it and the refusal with its reason.
+    """
+    reason = _check_note(reason, required="Enter why it is not withheld.")
+    with transaction.atomic():
+        declaration = _locked(declaration)
+        _check_manager(declaration, actor)
+        if declaration.withholding_asked_at is None:
+            raise DeclarationError("There is no request to withhold this declaration.")
+        declaration.withholding_asked_at, declaration.withholding_asked_reason = None, ""
+        declaration.save(update_fields=["withholding_asked_at", "withholding_asked_reason"])
+        _record(
+            declaration,
+            action=DeclarationEvent.Action.WITHHOLDING_REFUSED,
             from_status=declaration.status,
             actor=actor,
             note=reason,

@@ -23,6 +23,7 @@ from .forms import (
     StartForm,
     SubmitForm,
     WithholdForm,
+    WithholdingRequestForm,
 )
 from .models import Declaration
 
@@ -308,6 +309,40 @@ def _withholding(request, declaration, *, withholding: bool):
         return redirect(declaration)
     return render(
         request, "declarations/withhold.html", {"form": form, "declaration": declaration, "withholding": withholding}
+    )
+
+
+@login_required
+def declaration_withholding_ask(request, pk):
+    declaration = selectors.own_declaration(request.user, pk)
+    return _withholding_request(request, declaration, refusing=False)
+
+
+@login_required
+def declaration_withholding_refuse(request, pk):
+    return _withholding_request(request, _managed(request, pk), refusing=True)
+
+
+def _withholding_request(request, declaration, *, refusing: bool):
+    form = WithholdingRequestForm(_posted(request), refusing=refusing)
+    if request.method == "POST" and form.is_valid():
+        change = services.declaration_withholding_refuse if refusing else services.declaration_withholding_ask
+        try:
+            change(declaration=declaration, actor=request.user, reason=form.cleaned_data["reason"])
+        except services.DeclarationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                "The request is refused; the declaration stays on the public register once accepted."
+                if refusing
+                else "Your request is sent. The programme manager will decide.",
+            )
+            return redirect(declaration)
+    return render(
+        request,
+        "declarations/withholding_request.html",
+        {"form": form, "declaration": declaration, "refusing": refusing},
     )
 
 

@@ -77,6 +77,16 @@ GET_MATRIX = [
     ("declarations:declaration-release", "/declarations/{declaration}/release/", "302L 403 404 302 404 302"),
     ("declarations:annual-confirmations", "/declarations/annual/", "302L 403 403 200 403 200"),
     ("declarations:annual-confirm", "/declarations/annual/{alliance}/", "302L 200 200 403 403 403"),
+    (
+        "declarations:declaration-withholding-ask",
+        "/declarations/{declaration}/ask-to-withhold/",
+        "302L 200 404 404 404 404",
+    ),
+    (
+        "declarations:declaration-withholding-refuse",
+        "/declarations/{declaration}/refuse-to-withhold/",
+        "302L 403 404 200 404 200",
+    ),
     ("declarations:register", "/declarations/register/", "302L 403 403 200 403 200"),
     ("declarations:register-export", "/declarations/register.csv", "302L 403 403 200 403 200"),
     ("declarations:public-register-list", "/declarations/public/", "200 200 200 200 200 200"),
@@ -279,6 +289,16 @@ POST_REFUSALS = [
     (
         "declarations:declaration-review",
         "/declarations/{declaration}/review/",
+        {"anonymous": "302L", "alice": "403", "bob": "404", "pam": "404"},
+    ),
+    (
+        "declarations:declaration-withholding-ask",
+        "/declarations/{declaration}/ask-to-withhold/",
+        {"anonymous": "302L", "bob": "404", "priya": "404", "pam": "404", "ada": "404"},
+    ),
+    (
+        "declarations:declaration-withholding-refuse",
+        "/declarations/{declaration}/refuse-to-withhold/",
         {"anonymous": "302L", "alice": "403", "bob": "404", "pam": "404"},
     ),
     (
