@@ -5,39 +5,80 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('conduct', '0016_organisation_contact_for_concerns'),
-        ('declarations', '0010_permission_for_outside_work'),
+        ("conduct", "0016_organisation_contact_for_concerns"),
+        ("declarations", "0010_permission_for_outside_work"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='declarationevent',
-            name='declaration_event_action_valid',
+            model_name="declarationevent",
+            name="declaration_event_action_valid",
         ),
         migrations.AddField(
-            model_name='declaration',
-            name='withholding_asked_at',
+            model_name="declaration",
+            name="withholding_asked_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='declaration',
-            name='withholding_asked_reason',
+            model_name="declaration",
+            name="withholding_asked_reason",
             field=models.CharField(blank=True, max_length=1000),
         ),
         migrations.AlterField(
-            model_name='declarationevent',
-            name='action',
-            field=models.CharField(choices=[('started', 'Started'), ('submitted', 'Submitted'), ('resubmitted', 'Answered and resubmitted'), ('updated', 'Updated'), ('returned', 'Returned with a question'), ('accepted', 'Accepted'), ('ended', 'Ended'), ('withheld', 'Withheld from the public register'), ('released', 'Released for the public register'), ('withholding_asked', 'Asked to be withheld from the public register'), ('withholding_refused', 'Withholding refused')], max_length=20),
+            model_name="declarationevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("started", "Started"),
+                    ("submitted", "Submitted"),
+                    ("resubmitted", "Answered and resubmitted"),
+                    ("updated", "Updated"),
+                    ("returned", "Returned with a question"),
+                    ("accepted", "Accepted"),
+                    ("ended", "Ended"),
+                    ("withheld", "Withheld from the public register"),
+                    ("released", "Released for the public register"),
+                    ("withholding_asked", "Asked to be withheld from the public register"),
+                    ("withholding_refused", "Withholding refused"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='declaration',
-            constraint=models.CheckConstraint(condition=models.Q(('withholding_asked_at__isnull', True), models.Q(('withholding_asked_reason', ''), _negated=True), _connector='OR'), name='declaration_withholding_asked_has_reason'),
+            model_name="declaration",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("withholding_asked_at__isnull", True),
+                    models.Q(("withholding_asked_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="declaration_withholding_asked_has_reason",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='declarationevent',
-            constraint=models.CheckConstraint(condition=models.Q(('action__in', ['started', 'submitted', 'resubmitted', 'updated', 'returned', 'accepted', 'ended', 'withheld', 'released', 'withholding_asked', 'withholding_refused'])), name='declaration_event_action_valid'),
+            model_name="declarationevent",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "action__in",
+                        [
+                            "started",
+                            "submitted",
+                            "resubmitted",
+                            "updated",
+                            "returned",
+                            "accepted",
+                            "ended",
+                            "withheld",
+                            "released",
+                            "withholding_asked",
+                            "withholding_refused",
+                        ],
+                    )
+                ),
+                name="declaration_event_action_valid",
+            ),
         ),
     ]
