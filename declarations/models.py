@@ -72,6 +72,12 @@ class DeclarationPolicy(models.Model):
             "approved it in advance."
         ),
     )
+    historic_months = models.PositiveSmallIntegerField(
+        "months an ended interest stays on the public register",
+        validators=[MinValueValidator(0), MaxValueValidator(120)],
+        default=6,
+        help_text="An interest that has ended leaves the public register this many months later; the record stays.",
+    )
     public_register_lists_voluntary = models.BooleanField(
         "the public register lists voluntary declarations",
         default=True,

@@ -366,12 +366,17 @@ def public_partnerships() -> QuerySet[Partnership]:
 
 def public_register(partnership: Partnership) -> QuerySet[Declaration]:
     """What the public sees: every accepted declaration, as it was accepted,
-    except those withheld with a recorded reason, and voluntary ones if the partnership leaves them out."""
+    except those withheld with a recorded reason, voluntary ones if the partnership leaves them out, and
+    interests that ended longer ago than the partnership's historic window."""
     declarations = Declaration.objects.filter(
         partnership=partnership, accepted_revision__isnull=False, withheld_at__isnull=True
     )
-    if not policy_for(partnership).public_register_lists_voluntary:
+    policy = policy_for(partnership)
+    if not policy.public_register_lists_voluntary:
         declarations = declarations.filter(is_voluntary=False)
+    # NHS England: an interest that has ended stays public for a while (6 months by default), then leaves.
+    left_before = add_months(timezone.localdate(), -policy.historic_months)
+    declarations = declarations.exclude(ended_on__lt=left_before).exclude(accepted_revision__ends_on__lt=left_before)
     return (
         declarations.select_related("declarant", "organisation", "accepted_revision__counterparty_organisation")
         .prefetch_related(
