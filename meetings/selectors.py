@@ -57,15 +57,19 @@ def meetings_for_user(user: User) -> QuerySet[Meeting]:
 
 def meeting_for_user(user: User, pk: int) -> Meeting:
     """A meeting, for those who run it; 404 for anyone else."""
-    meeting = Meeting.objects.select_related("partnership", "chair").filter(pk=pk).first()
+    meeting = Meeting.objects.select_related("partnership__meeting_policy", "chair").filter(pk=pk).first()
     if meeting is None or not may_run(user, meeting):
         raise Http404("No such meeting")
     return meeting
 
 
 def policy_for(partnership: Partnership) -> MeetingPolicy:
-    """The partnership's rule for conflicted attendees, or the defaults (not saved) if it set none."""
-    return MeetingPolicy.objects.filter(partnership=partnership).first() or MeetingPolicy(partnership=partnership)
+    """The partnership's rule for conflicted attendees, or the defaults (not saved) if it set none.
+    Read with the partnership where it was selected with it (`meeting_for_user`)."""
+    try:
+        return partnership.meeting_policy
+    except MeetingPolicy.DoesNotExist:
+        return MeetingPolicy(partnership=partnership)
 
 
 # --- The conflicts list -------------------------------------------------------------------
@@ -242,6 +246,11 @@ def meeting_record(meeting: Meeting, *, items=None, attendees=None, policy=None)
                 if conflict.handling is None:
                     conflict.declarations.append(declaration)
                     conflict.dispensations.extend(declaration.dispensations_in_force)
+    if meeting.is_published:
+        # What the rule asked is no part of the published record.
+        for record in records:
+            record.conflicts = _in_order(by_item[record.item.pk].values())
+        return records
     policy = policy or policy_for(meeting.partnership)
     for record in records:
         for conflict in by_item[record.item.pk].values():
@@ -249,11 +258,15 @@ def meeting_record(meeting: Meeting, *, items=None, attendees=None, policy=None)
                 (policy.required_for(declaration.revision.kind) for declaration in conflict.declarations),
                 key=STRICTNESS.index,
             )
-        record.conflicts = sorted(
-            by_item[record.item.pk].values(),
-            key=lambda conflict: (conflict.attendee.last_name, conflict.attendee.first_name, conflict.attendee.pk),
-        )
+        record.conflicts = _in_order(by_item[record.item.pk].values())
     return records
+
+
+def _in_order(conflicts) -> list[ItemConflict]:
+    return sorted(
+        conflicts,
+        key=lambda conflict: (conflict.attendee.last_name, conflict.attendee.first_name, conflict.attendee.pk),
+    )
 
 
 def _decision(item: AgendaItem) -> ItemDecision | None:
