@@ -225,17 +225,6 @@ class ItemForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.ModelForm):
             button="Save item",
         )
 
-    def clean(self):
-        data = super().clean()
-        kind = data.get("kind")
-        if kind == Item.Kind.PRINCIPLE and not data.get("principle"):
-            self.add_error("principle", "Choose which principle of public life this is")
-        if kind != Item.Kind.PRINCIPLE and data.get("principle"):
-            self.add_error("principle", "Only a principle links to a principle of public life")
-        if kind != Item.Kind.RULE and data.get("topic"):
-            self.add_error("topic", "Only a rule has a topic")
-        return data
-
 
 class ReviewCompleteForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
     considered = forms.CharField(

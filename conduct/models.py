@@ -557,14 +557,23 @@ class Item(ContentOfDraftOnlyMixin, models.Model):
         return CodeVersion._base_manager.values_list("status", flat=True).get(sections__pk=self.section_id)
 
     def clean(self):
+        # The item's rules, all at once: the services' full_clean enforces them and the ModelForm
+        # shows each beside its field.
+        refused = {}
         if self.parent_id and self.parent.parent_id:
-            raise ValidationError({"parent": "Items nest one level only: choose a top-level item."})
-        if self.parent_id and self.parent.section_id != self.section_id:
-            raise ValidationError({"parent": "A sub-point must be in the same section as its item."})
+            refused["parent"] = "Items nest one level only: choose a top-level item."
+        elif self.parent_id and self.parent.section_id != self.section_id:
+            refused["parent"] = "A sub-point must be in the same section as its item."
         if self.kind == self.Kind.PRINCIPLE and not self.principle_id:
-            raise ValidationError({"principle": "Choose which principle of public life this is."})
+            refused["principle"] = "Choose which principle of public life this is"
+        elif self.kind != self.Kind.PRINCIPLE and self.principle_id:
+            refused["principle"] = "Only a principle links to a principle of public life"
         if self.kind != self.Kind.PRINCIPLE and not self.text.strip():
-            raise ValidationError({"text": "Enter the item's text."})
+            refused["text"] = "Enter the item's text."
+        if self.kind != self.Kind.RULE and self.topic:
+            refused["topic"] = "Only a rule has a topic"
+        if refused:
+            raise ValidationError(refused)
 
 
 class SignedText(models.Model):
