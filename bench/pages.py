@@ -54,6 +54,8 @@ def benchmark_pages() -> list[tuple[str, str, str | None]]:
         ("Annual report (programme manager)", "/reports/bench-partnership-0/2026/", "bench-manager"),
         ("Anonymised register of breaches (anyone)", "/breaches/published/bench-partnership-0/", None),
         ("Retention schedule (administrator)", "/privacy/retention/", "bench-admin"),
+        ("Create a code (administrator)", "/manage/codes/new/", "bench-admin"),
+        ("Import a code's document (administrator)", "/manage/codes/bench-code-0/import/", "bench-admin"),
         ("Privacy notice (anyone)", "/privacy/", None),
         ("Subject access requests (administrator)", "/privacy/subject-access/", "bench-admin"),
         (

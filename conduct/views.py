@@ -448,6 +448,7 @@ def _import_preview(request, code, document: str, proposal, formset, problems=()
             "proposal": proposal,
             "rows": list(zip(proposal.items(), formset, strict=True)),
             "formset": formset,
+            "kinds": Item.Kind.choices,
             "problems": problems,
         },
     )

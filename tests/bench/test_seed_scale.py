@@ -70,3 +70,11 @@ def test_the_import_benchmark_runs_at_a_small_size(db, seed_codes, ada):
     out = io.StringIO()
     call_command("bench_import_people", sizes="40", stdout=out)
     assert "40 people: imported in" in out.getvalue() and "(40 unchanged)" in out.getvalue()
+
+
+def test_the_code_import_benchmark_runs_at_a_small_size(db, seed_codes, ada):
+    import io
+
+    out = io.StringIO()
+    call_command("bench_import_code", clauses=12, runs=1, stdout=out)
+    assert "A 12-clause document" in out.getvalue() and "pasted and previewed in" in out.getvalue()
