@@ -110,10 +110,13 @@ def cases_by_month(partnership: Partnership, months: list[datetime.date]) -> lis
         .annotate(n=Count("pk"))
     )
     result = {month: MonthOfCases(month, {}, {}) for month in months}
+    # A date after this month (a clock put right, imported data) falls outside the chart.
     for month, track, count in reported:
-        result[_as_date(month)].by_track[track] = count
+        if _as_date(month) in result:
+            result[_as_date(month)].by_track[track] = count
     for month, outcome, count in decided:
-        result[_as_date(month)].by_outcome[outcome] = count
+        if _as_date(month) in result:
+            result[_as_date(month)].by_outcome[outcome] = count
     return list(result.values())
 
 

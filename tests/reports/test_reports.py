@@ -155,3 +155,12 @@ def test_the_reports_take_as_many_queries_for_many_records_as_for_few(client, pe
     few = queries()
     add(6)
     assert few == queries()
+
+
+def test_a_case_dated_after_this_month_stays_off_the_charts(client, people):
+    future = report(reporter=people["alice"])
+    BreachCase.objects.filter(pk=future.pk).update(reported_at=timezone.now() + datetime.timedelta(days=60))
+    client.force_login(people["priya"])
+    response = client.get(INSIGHT)
+    assert response.status_code == 200
+    assert sum(row.reported for row in response.context["cases"]) == 0
