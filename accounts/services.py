@@ -134,23 +134,22 @@ def invitations_send_many(*, user_ids: list[int], actor: User | None, batch_size
     """Invite many new people at once (an import): one invitation each, their emails queued in batches."""
     now = timezone.now()
     with transaction.atomic():
-        invitations = Invitation.objects.bulk_create(
-            [
-                Invitation(
-                    user_id=user_id,
-                    invited_by=actor,
-                    created_at=now,
-                    sent_at=now,
-                    expires_at=now + INVITATION_VALID_FOR,
-                )
-                for user_id in user_ids
-            ],
-            batch_size=1000,
-        )
-        for start in range(0, len(invitations), batch_size):
-            batch = invitations[start : start + batch_size]
+        # A batch at a time, so that a list of 20,000 holds 500 invitations in memory, not all.
+        for start in range(0, len(user_ids), batch_size):
+            batch = Invitation.objects.bulk_create(
+                [
+                    Invitation(
+                        user_id=user_id,
+                        invited_by=actor,
+                        created_at=now,
+                        sent_at=now,
+                        expires_at=now + INVITATION_VALID_FOR,
+                    )
+                    for user_id in user_ids[start : start + batch_size]
+                ]
+            )
             task_enqueue("accounts.tasks.send_invitations", invitations=[[i.pk, i.nonce] for i in batch])
-    return len(invitations)
+    return len(user_ids)
 
 
 def password_reset_request(*, email: str) -> None:

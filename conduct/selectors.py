@@ -755,7 +755,8 @@ def accounts_left_before(*, day: datetime.date) -> QuerySet:
 
 
 def partners_missing_from(partnership: Partnership, emails: set[str]) -> list[Partner]:
-    """The partnership's people with open accounts whom a full list leaves out."""
+    """The partnership's people with open accounts whom a full list leaves out. Read in chunks and
+    only those missing kept, so that a partnership of 20,000 is not all held in memory at once."""
     return [
         partner
         for partner in Partner.objects.filter(
@@ -764,6 +765,7 @@ def partners_missing_from(partnership: Partnership, emails: set[str]) -> list[Pa
         )
         .select_related("user", "organisation")
         .order_by("user__last_name", "user__first_name")
+        .iterator(chunk_size=2000)
         if partner.user.email.lower() not in emails
     ]
 

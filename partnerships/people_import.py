@@ -7,6 +7,7 @@ in any order, headers in any case. Dates are 2025-03-01 or 01/03/2025."""
 import csv
 import datetime
 import io
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import openpyxl
@@ -52,8 +53,10 @@ class ImportCheck:
         return not self.problems
 
 
-def read_table(*, name: str, content: bytes) -> list[dict[str, str]]:
-    """The file's rows as dicts keyed by lower-case header, every value as stripped text."""
+def read_table(*, name: str, content: bytes) -> Iterator[dict[str, str]]:
+    """The file's rows as dicts keyed by lower-case header, every value as stripped text, read one
+    at a time so that a long list is never all in memory; a file that cannot be read, or lacks a
+    column, is refused at once."""
     if len(content) > MAX_BYTES:
         raise ImportFileError(f"The file must be smaller than {MAX_BYTES // (1024 * 1024)} MB")
     if not content.strip():
@@ -76,7 +79,7 @@ def read_table(*, name: str, content: bytes) -> list[dict[str, str]]:
     missing = [column for column in REQUIRED if column not in header]
     if missing:
         raise ImportFileError(f"The file has no column called {', '.join(missing)}")
-    return [dict(zip(header, row, strict=False)) for row in lines if any(row)]
+    return (dict(zip(header, row, strict=False)) for row in lines if any(row))
 
 
 def _cell_text(value) -> str:
@@ -98,7 +101,7 @@ def parse_date(text: str) -> datetime.date:
     raise ValueError(text)
 
 
-def check_rows(*, partnership: Partnership, table: list[dict[str, str]]) -> ImportCheck:
+def check_rows(*, partnership: Partnership, table: Iterable[dict[str, str]]) -> ImportCheck:
     """Every row checked; row numbers count the header as row 1, as a spreadsheet shows them."""
     organisations = {org.name.lower(): org for org in current_member_organisations(partnership)}
     roles_by_name = {}
@@ -167,6 +170,6 @@ def check_rows(*, partnership: Partnership, table: list[dict[str, str]]) -> Impo
                 ended_on=dates.get("end_date"),
             )
         )
-    if not table:
+    if not check.rows and not check.problems:
         check.problems.append((1, "The file has a header but no people"))
     return check

@@ -61,13 +61,17 @@ def people_import(
             partnership=partnership, actor=actor, people=check.rows, source=source
         )
         ended_emails = {row.email for row in check.rows if row.ended_on is not None and row.ended_on <= today}
-        leaving = [
-            partner
-            for partner in conduct_selectors.partners_missing_from(
-                partnership, {row.email for row in check.rows} - ended_emails
-            )
-            if full_list or partner.user.email.lower() in ended_emails
-        ]
+        leaving = (
+            [
+                partner
+                for partner in conduct_selectors.partners_missing_from(
+                    partnership, {row.email for row in check.rows} - ended_emails
+                )
+                if full_list or partner.user.email.lower() in ended_emails
+            ]
+            if full_list or ended_emails
+            else []
+        )
         counts["leaving"] = [f"{partner.user.display_name} ({partner.organisation})" for partner in leaving]
         conduct_services.partners_leave(
             partner_ids=[partner.pk for partner in leaving],
