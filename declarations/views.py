@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +12,7 @@ from conduct.selectors import partner_for_user, partnerships_of_partner, running
 from govuk.counts import tallies_by
 from govuk.csv_export import csv_response
 
-from . import selectors, services
+from . import open_data, selectors, services
 from .filters import RegisterFilter
 from .forms import (
     QUESTION_FORMS,
@@ -411,6 +411,42 @@ def register_export(request):
 
 def public_register_list(request):
     return render(request, "declarations/public_register_list.html", {"partnerships": selectors.public_partnerships()})
+
+
+def _public_partnership(partnership_slug):
+    return get_object_or_404(selectors.public_partnerships(), slug=partnership_slug)
+
+
+def public_register_csv(request, partnership_slug):
+    partnership = _public_partnership(partnership_slug)
+    rows = open_data.register_rows(selectors.public_register(partnership))
+    return csv_response(
+        filename=f"declarations-{partnership.slug}-{timezone.localdate().isoformat()}.csv",
+        header=open_data.HEADER,
+        rows=(
+            ["yes" if value is True else "no" if value is False else value for value in row.values()] for row in rows
+        ),
+    )
+
+
+def public_register_json(request, partnership_slug):
+    partnership = _public_partnership(partnership_slug)
+    return JsonResponse(
+        {
+            "schema": request.build_absolute_uri(reverse("declarations:public-register-schema")),
+            "schema_version": open_data.SCHEMA_VERSION,
+            "partnership": partnership.name,
+            "generated_at": timezone.now().isoformat(timespec="seconds"),
+            "declarations": open_data.register_rows(selectors.public_register(partnership)),
+        },
+        json_dumps_params={"ensure_ascii": False, "indent": 1},
+    )
+
+
+def public_register_schema(request):
+    return JsonResponse(
+        open_data.schema(url=request.build_absolute_uri()), json_dumps_params={"ensure_ascii": False, "indent": 1}
+    )
 
 
 def public_register(request, partnership_slug):
