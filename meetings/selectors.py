@@ -6,7 +6,7 @@ from django.db.models import Prefetch, QuerySet
 from django.db.models.functions import Lower
 from django.http import Http404
 
-from conduct.models import Organisation, Partnership, PartnershipRole, User
+from conduct.models import Organisation, Partnership, PartnershipRole, User, display_name
 from conduct.selectors import is_administrator, partnerships_where, roles_held
 from declarations.services import current_dispensations, declared_interests, normalised_name
 
@@ -108,7 +108,7 @@ class ItemRecord:
     @property
     def took_part(self) -> str:
         """Who took part in the decision, as one line (a decision of a large board names dozens)."""
-        return ", ".join(person.display_name for person in self.decision.participants.all()) if self.decision else ""
+        return ", ".join(self.item.took_part)
 
     @property
     def concerns(self) -> str:
@@ -164,17 +164,7 @@ def meeting_items(meeting: Meeting, *, item_id: int | None = None) -> list[Agend
                     "attendee", "dispensation", "declaration__revision__counterparty_organisation"
                 ),
             ),
-            Prefetch(
-                "decision",
-                queryset=ItemDecision.objects.prefetch_related(
-                    Prefetch(
-                        "participants",
-                        queryset=User.objects.only("first_name", "last_name", "username").order_by(
-                            "last_name", "first_name", "pk"
-                        ),
-                    )
-                ),
-            ),
+            "decision",
         ).order_by("number")
     )
     # Plain values: an agenda names dozens of organisations and people, and only their names are read.
@@ -184,8 +174,19 @@ def meeting_items(meeting: Meeting, *, item_id: int | None = None) -> list[Agend
     ).values_list("item_id", "kind", "name", "organisation_id", "organisation__name"):
         organisation = Named(organisation_id, organisation_name) if organisation_id else None
         concerned[item_id].append(Subject(kind, name, organisation))
+    # Who took part, as names: a board's decisions name hundreds of people, and nothing else of them is read.
+    took_part: dict[int, list[str]] = {}
+    decisions = [decision.pk for item in items if (decision := _decision(item))]
+    for decision_id, first_name, last_name, username in (
+        ItemDecision.participants.through.objects.filter(itemdecision_id__in=decisions)
+        .order_by("user__last_name", "user__first_name", "user_id")
+        .values_list("itemdecision_id", "user__first_name", "user__last_name", "user__username")
+    ):
+        took_part.setdefault(decision_id, []).append(display_name(first_name, last_name, username))
     for item in items:
         item.concerned = concerned[item.pk]
+        decision = _decision(item)
+        item.took_part = took_part.get(decision.pk, []) if decision else []
     return items
 
 

@@ -41,6 +41,7 @@ def test_the_record_shows_the_purpose_decisions_conflicts_and_dispensations(clie
     assert "Record of the meeting on 25 March 2026" in page
     assert "To award the community transport contract and agree the carers&#x27; strategy." in page
     assert "Item 1: Community transport contract" in page and "Awarded to Acme Health Supplies." in page
+    assert "Took part:</span> Bob Brown</p>" in page
     assert (
         "Alice Adams declared an interest (Financial interest: outside employment concerning Acme Health Supplies):"
         " left the room for the item." in page
