@@ -14,7 +14,16 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from conduct.models import CodeVersion, Item, Organisation, Partnership, PartnershipRole, Principle, Suspension, User
+from conduct.models import (
+    CodeVersion,
+    Item,
+    Organisation,
+    Partnership,
+    Principle,
+    Role,
+    Suspension,
+    User,
+)
 from govuk.object_urls import object_url
 
 from .deadlines import ACKNOWLEDGEMENT_WARNING_DAYS, FEEDBACK_WARNING_DAYS
@@ -114,10 +123,6 @@ class BreachPolicy(models.Model):
         return f"Breach policy of {self.partnership}"
 
 
-PROGRAMME_MANAGER = PartnershipRole.Role.PROGRAMME_MANAGER
-PANEL_MEMBER = PartnershipRole.Role.PANEL_MEMBER
-
-
 @dataclass(frozen=True)
 class CaseDeadlines:
     age_days: int
@@ -194,18 +199,18 @@ class BreachCase(models.Model):
     # The only moves a case can make: (action, from status) -> (to statuses, the
     # role that may make it). Administrators hold every role. Services enforce it.
     TRANSITIONS = {
-        (Action.TRIAGE, Status.REPORTED): ({Status.INFORMAL, Status.FORMAL}, PROGRAMME_MANAGER),
-        (Action.ESCALATE, Status.INFORMAL): ({Status.FORMAL}, PROGRAMME_MANAGER),
-        (Action.DE_ESCALATE, Status.FORMAL): ({Status.INFORMAL}, PROGRAMME_MANAGER),
-        (Action.DECIDE, Status.INFORMAL): ({Status.DECIDED}, PROGRAMME_MANAGER),
-        (Action.DECIDE, Status.FORMAL): ({Status.DECIDED}, PANEL_MEMBER),
-        (Action.CLOSE, Status.DECIDED): ({Status.CLOSED}, PROGRAMME_MANAGER),
-        (Action.WITHDRAW, Status.REPORTED): ({Status.WITHDRAWN}, PROGRAMME_MANAGER),
-        (Action.WITHDRAW, Status.INFORMAL): ({Status.WITHDRAWN}, PROGRAMME_MANAGER),
-        (Action.WITHDRAW, Status.FORMAL): ({Status.WITHDRAWN}, PROGRAMME_MANAGER),
+        (Action.TRIAGE, Status.REPORTED): ({Status.INFORMAL, Status.FORMAL}, Role.PROGRAMME_MANAGER),
+        (Action.ESCALATE, Status.INFORMAL): ({Status.FORMAL}, Role.PROGRAMME_MANAGER),
+        (Action.DE_ESCALATE, Status.FORMAL): ({Status.INFORMAL}, Role.PROGRAMME_MANAGER),
+        (Action.DECIDE, Status.INFORMAL): ({Status.DECIDED}, Role.PROGRAMME_MANAGER),
+        (Action.DECIDE, Status.FORMAL): ({Status.DECIDED}, Role.PANEL_MEMBER),
+        (Action.CLOSE, Status.DECIDED): ({Status.CLOSED}, Role.PROGRAMME_MANAGER),
+        (Action.WITHDRAW, Status.REPORTED): ({Status.WITHDRAWN}, Role.PROGRAMME_MANAGER),
+        (Action.WITHDRAW, Status.INFORMAL): ({Status.WITHDRAWN}, Role.PROGRAMME_MANAGER),
+        (Action.WITHDRAW, Status.FORMAL): ({Status.WITHDRAWN}, Role.PROGRAMME_MANAGER),
         # Publishing an anonymised account leaves the case where it is.
-        (Action.PUBLISH, Status.DECIDED): ({Status.DECIDED}, PROGRAMME_MANAGER),
-        (Action.PUBLISH, Status.CLOSED): ({Status.CLOSED}, PROGRAMME_MANAGER),
+        (Action.PUBLISH, Status.DECIDED): ({Status.DECIDED}, Role.PROGRAMME_MANAGER),
+        (Action.PUBLISH, Status.CLOSED): ({Status.CLOSED}, Role.PROGRAMME_MANAGER),
     }
     OPEN = (Status.REPORTED, Status.INFORMAL, Status.FORMAL)
     OUTCOMES = {

@@ -5,7 +5,7 @@ what the concern is and who raised it stay on the site, behind its access checks
 from django.conf import settings
 from django.urls import reverse
 
-from conduct.models import PartnershipRole
+from conduct.models import Role
 from conduct.services import OutgoingEmail
 
 from . import selectors
@@ -31,7 +31,7 @@ def _recipients(email: CaseEmail) -> list[tuple[str, str]]:
 
     # Only those who may handle the case hear of it: never someone from the organisation it is about.
     managers = selectors.programme_managers(case)
-    panel = selectors.case_handlers(case, selectors.PANEL_MEMBER)
+    panel = selectors.case_handlers(case, Role.PANEL_MEMBER)
     respondents = list(selectors.respondent_users(case))
     address = selectors.reporter_email(case)
     reporter = [(address, _reporter_url(case))] if address else []
@@ -49,7 +49,7 @@ def _recipients(email: CaseEmail) -> list[tuple[str, str]]:
     if email.kind in (Kind.DECISION, Kind.APPEAL_DECISION):
         return users(respondents, managers)
     if email.kind == Kind.APPEAL:
-        return users(managers, selectors.case_handlers(case, PartnershipRole.Role.CHAIR))
+        return users(managers, selectors.case_handlers(case, Role.CHAIR))
     if email.kind in (Kind.TRIAGE_OVERDUE, Kind.ACKNOWLEDGEMENT_DUE, Kind.FEEDBACK_DUE):
         return users(managers)
     if email.kind == Kind.DECISION_OVERDUE:

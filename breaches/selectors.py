@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from conduct.item_tree import items_in_tree_order
-from conduct.models import CodeVersion, Item, Organisation, Partnership, Principle, Section, User
+from conduct.models import CodeVersion, Item, Organisation, Partnership, Principle, Role, Section, User
 from conduct.selectors import (
     Connection,
     current_memberships,
@@ -26,8 +26,6 @@ from conduct.selectors import (
 
 from .deadlines import months_before
 from .models import (
-    PANEL_MEMBER,
-    PROGRAMME_MANAGER,
     Appeal,
     BreachCase,
     BreachPolicy,
@@ -115,8 +113,8 @@ def cases_handled_by(user: User) -> QuerySet[BreachCase]:
         return BreachCase.objects.filter(not_about_them)
     # Plain partnership ids: as subqueries inside an OR they stop PostgreSQL
     # using the index, and it scans every case.
-    managed = partnership_ids_where(user, PROGRAMME_MANAGER)
-    panels = partnership_ids_where(user, PANEL_MEMBER)
+    managed = partnership_ids_where(user, Role.PROGRAMME_MANAGER)
+    panels = partnership_ids_where(user, Role.PANEL_MEMBER)
     return BreachCase.objects.filter(
         Q(partnership__in=managed) | Q(partnership__in=panels, track=BreachCase.Track.FORMAL)
     ).filter(not_about_them)
@@ -126,8 +124,8 @@ def handles_case(user: User, case: BreachCase) -> bool:
     """The same rule as cases_handled_by, for a case already read."""
     holds = (
         is_administrator(user)
-        or holds_role(user, case.partnership_id, PROGRAMME_MANAGER)
-        or (case.track == BreachCase.Track.FORMAL and holds_role(user, case.partnership_id, PANEL_MEMBER))
+        or holds_role(user, case.partnership_id, Role.PROGRAMME_MANAGER)
+        or (case.track == BreachCase.Track.FORMAL and holds_role(user, case.partnership_id, Role.PANEL_MEMBER))
     )
     return holds and not connection_to_case(user, case)
 
@@ -138,11 +136,11 @@ def connection_to_case(user: User, case: BreachCase) -> Connection:
 
 
 def manages_any_partnership(user: User) -> bool:
-    return is_administrator(user) or bool(partnership_ids_where(user, PROGRAMME_MANAGER))
+    return is_administrator(user) or bool(partnership_ids_where(user, Role.PROGRAMME_MANAGER))
 
 
 def handles_any_case(user: User) -> bool:
-    return is_administrator(user) or bool(partnership_ids_where(user, PROGRAMME_MANAGER, PANEL_MEMBER))
+    return is_administrator(user) or bool(partnership_ids_where(user, Role.PROGRAMME_MANAGER, Role.PANEL_MEMBER))
 
 
 # Who speaks for the respondent: every partner of the organisation when the case names nobody;
@@ -417,7 +415,8 @@ def cases_csv_rows(cases: QuerySet[BreachCase], *, chunk_size: int = 2000):
 
 def queue_partnerships(user: User) -> list[tuple[int, str]]:
     """(id, name) of the partnerships whose cases the user handles, by name."""
-    return list(partnerships_where(user, PROGRAMME_MANAGER, PANEL_MEMBER).order_by("name").values_list("pk", "name"))
+    partnerships = partnerships_where(user, Role.PROGRAMME_MANAGER, Role.PANEL_MEMBER)
+    return list(partnerships.order_by("name").values_list("pk", "name"))
 
 
 def reported_by(user: User) -> QuerySet[BreachCase]:
@@ -460,7 +459,7 @@ def lessons_cases(user: User) -> QuerySet[BreachCase]:
     their own organisation or naming them, which they never handled."""
     return (
         BreachCase.objects.filter(
-            partnership__in=partnerships_where(user, PROGRAMME_MANAGER),
+            partnership__in=partnerships_where(user, Role.PROGRAMME_MANAGER),
             status__in=[BreachCase.Status.DECIDED, BreachCase.Status.CLOSED],
         )
         .filter(
@@ -502,7 +501,7 @@ def case_handlers(case: BreachCase, role: str) -> list[User]:
 def programme_managers(case: BreachCase) -> list[User]:
     """The partnership's programme managers who may handle the case; administrators
     (likewise) when it has none, so that a report never goes unseen."""
-    managers = case_handlers(case, PROGRAMME_MANAGER)
+    managers = case_handlers(case, Role.PROGRAMME_MANAGER)
     if managers:
         return managers
     return [
@@ -560,7 +559,7 @@ def original_deciders(case: BreachCase) -> set[int]:
 
 def panel_candidates(case: BreachCase) -> QuerySet[User]:
     """The partnership's panel members, for the programme manager to choose from."""
-    return role_holders(case.partnership_id, PANEL_MEMBER).order_by("last_name", "first_name", "pk")
+    return role_holders(case.partnership_id, Role.PANEL_MEMBER).order_by("last_name", "first_name", "pk")
 
 
 def involvement(user: User, case: BreachCase) -> str:
