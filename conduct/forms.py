@@ -3,6 +3,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.core.validators import MaxLengthValidator
 
+from govuk.date_input import DayMonthYearField
 from govuk.error_summary import ErrorSummaryMixin
 from govuk.form_inputs import KeepsWhatIsTypedMixin
 from govuk.form_layout import form_helper
@@ -132,6 +133,22 @@ def date_picker_field(name: str) -> Field:
 class DraftForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.ModelForm):
     """Validates a draft's details; `code_version_edit_draft` saves them."""
 
+    # GOV.UK's date input: codes are dated by month ("October 2023") as often as by day.
+    version_date = DayMonthYearField(
+        label="Version date",
+        what="the version's date",
+        optional_day=True,
+        required=False,
+        help_text="The date the version carries, for example 10 2023. Leave the day empty if it gives only a month.",
+    )
+    last_full_review_on = DayMonthYearField(
+        label="Date of last full review",
+        what="the date of the last full review",
+        optional_day=True,
+        required=False,
+        help_text="Leave empty where the code gives none; leave the day empty if it gives only a month.",
+    )
+
     class Meta:
         model = CodeVersion
         fields = [
@@ -143,20 +160,12 @@ class DraftForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.ModelForm):
             "light_touch_review_months",
             "full_review_months",
         ]
-        widgets = {
-            "version_date": date_picker(),
-            "last_full_review_on": date_picker(),
-        }
         error_messages = {
             "title": {
                 "required": "Enter the title of the code",
                 "max_length": "The title must be 200 characters or fewer",
             },
             "label": {"max_length": "The label must be 100 characters or fewer"},
-            "version_date": {"invalid": "Enter the version's date as a real date, for example 2026-10-31"},
-            "last_full_review_on": {
-                "invalid": "Enter the date of the last full review as a real date, for example 2026-10-31"
-            },
         }
 
     def __init__(self, *args, **kwargs):
@@ -165,9 +174,9 @@ class DraftForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.ModelForm):
         self.helper = form_helper(
             Field.text("title"),
             Field.text("label", field_width=20),
-            date_picker_field("version_date"),
+            Field("version_date"),
             Field.textarea("preamble", rows=5),
-            date_picker_field("last_full_review_on"),
+            Field("last_full_review_on"),
             Field.text("light_touch_review_months", field_width=3),
             Field.text("full_review_months", field_width=3),
             button="Save draft",

@@ -5,11 +5,15 @@ from django import forms
 
 
 class DayMonthYearField(DateInputField):
-    """GOV.UK's date input (day, month, year) with messages that say which date is wrong and how."""
+    """GOV.UK's date input (day, month, year) with messages that say which date is wrong and how;
+    with `optional_day`, a month and year alone are enough."""
 
-    def __init__(self, *, what: str, **kwargs):
+    def __init__(self, *, what: str, optional_day: bool = False, **kwargs):
         super().__init__(require_all_fields=False, **kwargs)
         self.what = what
+        # A document dated "March 2025" gives no day: the date is then the first of the month.
+        self.optional_day = optional_day
+        self.fields[0].required = not optional_day
         self.error_messages.update(
             {"required": f"Enter {what}", "incomplete": f"Enter {what} as a day, month and year"}
         )
@@ -19,6 +23,9 @@ class DayMonthYearField(DateInputField):
             field.validators[0].message = f"{capitalised} must be a real date, in numbers"
 
     def compress(self, data_list):
+        day, month, year = (list(data_list) + [None, None, None])[:3]
+        if self.optional_day and not day and month and year:
+            data_list = ["1", month, year]
         try:
             value = super().compress(data_list)
         # A year too large for the calendar overflows rather than failing validation.
