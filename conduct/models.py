@@ -203,6 +203,9 @@ class Role(models.TextChoices):
     PANEL_MEMBER = "panel_member", "Panel member (formal breach cases)"
     CHAIR = "chair", "Chair"
     ADMINISTRATOR = "administrator", "Administrator"
+    # NHS England's guidance: staff who take decisions (on spending, contracts, commissioning)
+    # declare on appointment and at least yearly, and the published register covers them.
+    DECISION_MAKER = "decision_maker", "Decision-making staff"
 
 
 class PartnershipRole(models.Model):

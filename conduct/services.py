@@ -1039,6 +1039,14 @@ def role_grant(*, partnership: Partnership, user: User, role: str, actor: User) 
         held, created = PartnershipRole.objects.get_or_create(partnership=partnership, user=user, role=role)
         if created:
             audit_record(actor=actor, action="role.granted", subject=held, summary=f"{held} granted")
+            if role == Role.DECISION_MAKER and user.email:
+                # Decision-makers declare on appointment (NHS England's guidance).
+                email_queue(
+                    purpose=f"decision-maker-appointed:{held.pk}",
+                    to=user.email,
+                    template="emails/decision_maker_appointed",
+                    context={"partnership": partnership.name, "url": settings.SITE_URL + "/declarations/new/"},
+                )
     return held
 
 

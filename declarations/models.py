@@ -78,6 +78,11 @@ class DeclarationPolicy(models.Model):
         default=6,
         help_text="An interest that has ended leaves the public register this many months later; the record stays.",
     )
+    public_register_decision_makers_only = models.BooleanField(
+        "the public register covers decision-making staff only",
+        default=False,
+        help_text="Publish only the declarations of those holding the decision-making role; otherwise everyone's.",
+    )
     public_register_lists_voluntary = models.BooleanField(
         "the public register lists voluntary declarations",
         default=True,

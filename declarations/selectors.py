@@ -374,6 +374,8 @@ def public_register(partnership: Partnership) -> QuerySet[Declaration]:
     policy = policy_for(partnership)
     if not policy.public_register_lists_voluntary:
         declarations = declarations.filter(is_voluntary=False)
+    if policy.public_register_decision_makers_only:
+        declarations = declarations.filter(declarant__in=decision_makers(partnership).values("pk"))
     # NHS England: an interest that has ended stays public for a while (6 months by default), then leaves.
     left_before = add_months(timezone.localdate(), -policy.historic_months)
     declarations = declarations.exclude(ended_on__lt=left_before).exclude(accepted_revision__ends_on__lt=left_before)
@@ -383,6 +385,28 @@ def public_register(partnership: Partnership) -> QuerySet[Declaration]:
             Prefetch("accepted_revision__management_actions", queryset=ManagementAction.objects.order_by("pk"))
         )
         .order_by("declarant__last_name", "declarant__first_name", "declarant_id", "-accepted_at", "-pk")
+    )
+
+
+def decision_makers(partnership: Partnership) -> QuerySet[User]:
+    """Those the partnership marks as its decision-making staff."""
+    return User.objects.filter(
+        is_active=True,
+        partnership_roles__partnership=partnership,
+        partnership_roles__role=PartnershipRole.Role.DECISION_MAKER,
+    ).distinct()
+
+
+def decision_makers_not_declared(partnership: Partnership) -> QuerySet[User]:
+    """Decision-making staff who have submitted no declaration to the partnership, not even a nil one."""
+    declared = Declaration.objects.filter(partnership=partnership, declarant=OuterRef("pk")).exclude(
+        status=Declaration.Status.DRAFT
+    )
+    return (
+        decision_makers(partnership)
+        .exclude(Exists(declared))
+        .select_related("partner__organisation")
+        .order_by("last_name", "first_name", "pk")
     )
 
 

@@ -26,6 +26,7 @@ urlpatterns = [
     # Before the partnerships' downloads, so that no partnership's slug can hide it.
     path("public/schema.json", views.public_register_schema, name="public-register-schema"),
     path("public/<slug:partnership_slug>/", views.public_register, name="public-register"),
+    path("public/<slug:partnership_slug>/not-declared/", views.public_not_declared, name="public-not-declared"),
     path("public/<slug:partnership_slug>.csv", views.public_register_csv, name="public-register-csv"),
     path("public/<slug:partnership_slug>.json", views.public_register_json, name="public-register-json"),
 ]

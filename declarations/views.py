@@ -449,6 +449,15 @@ def public_register_schema(request):
     )
 
 
+def public_not_declared(request, partnership_slug):
+    partnership = _public_partnership(partnership_slug)
+    return render(
+        request,
+        "declarations/public_not_declared.html",
+        {"partnership": partnership, "people": selectors.decision_makers_not_declared(partnership)},
+    )
+
+
 def public_register(request, partnership_slug):
     partnership = get_object_or_404(selectors.public_partnerships(), slug=partnership_slug)
     return render(

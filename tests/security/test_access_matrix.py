@@ -87,6 +87,7 @@ GET_MATRIX = [
         "/declarations/{declaration}/refuse-to-withhold/",
         "302L 403 404 200 404 200",
     ),
+    ("declarations:public-not-declared", "/declarations/public/{alliance}/not-declared/", "200 200 200 200 200 200"),
     ("declarations:public-register-csv", "/declarations/public/{alliance}.csv", "200 200 200 200 200 200"),
     ("declarations:public-register-json", "/declarations/public/{alliance}.json", "200 200 200 200 200 200"),
     ("declarations:public-register-schema", "/declarations/public/schema.json", "200 200 200 200 200 200"),
