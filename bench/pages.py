@@ -53,6 +53,13 @@ def benchmark_pages() -> list[tuple[str, str, str | None]]:
         ("Figures as charts (programme manager)", "/reports/bench-partnership-0/", "bench-manager"),
         ("Annual report (programme manager)", "/reports/bench-partnership-0/2026/", "bench-manager"),
         ("Anonymised register of breaches (anyone)", "/breaches/published/bench-partnership-0/", None),
+        ("Public register as CSV (anyone)", "/declarations/public/bench-partnership-0.csv", None),
+        ("Public register as JSON (anyone)", "/declarations/public/bench-partnership-0.json", None),
+        (
+            "Decision-makers who have not declared (anyone)",
+            "/declarations/public/bench-partnership-0/not-declared/",
+            None,
+        ),
         ("Retention schedule (administrator)", "/privacy/retention/", "bench-admin"),
         ("Create a code (administrator)", "/manage/codes/new/", "bench-admin"),
         ("Import a code's document (administrator)", "/manage/codes/bench-code-0/import/", "bench-admin"),
