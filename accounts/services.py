@@ -15,11 +15,13 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from conduct.models import User
+from conduct.models import Partnership, User
 from conduct.outbox import task_enqueue
+from conduct.selectors import may_administer
 from conduct.services import audit_record, email_queue
 
 from .models import INVITATION_VALID_FOR, Invitation, new_nonce
+from .two_factor import two_factor_required
 
 SALT = "conduct.accounts.invitation"
 
@@ -251,6 +253,57 @@ def recovery_codes_renew(*, user: User) -> list[str]:
             summary=f"{user.display_name} made new recovery codes",
         )
     return codes
+
+
+def _second_factor_remove(user: User) -> None:
+    for device in devices_for_user(user, confirmed=None):
+        device.delete()
+
+
+def two_factor_turn_off(*, user: User, code: str) -> None:
+    """A partner stops using a second factor, proving with a current code that it is theirs.
+
+    Before: no role of theirs requires two-factor, and the code (authenticator or recovery)
+    matches. After: their authenticator and recovery codes are gone, audited.
+    TwoFactorError when a role requires it or the code is wrong.
+    """
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if two_factor_required(user):
+            raise TwoFactorError("Your role needs two-factor authentication, so you cannot turn it off")
+        second_factor_check(user=user, code=code)
+        _second_factor_remove(user)
+        audit_record(
+            actor=user,
+            action="two_factor.turned_off",
+            subject=user,
+            summary=f"{user.display_name} turned off two-factor",
+        )
+
+
+def authenticator_reset(*, user: User, actor: User, partnership: Partnership, reason: str) -> None:
+    """An administrator removes the authenticator and recovery codes of someone who lost them.
+
+    Before: the actor administers the partnership, is not the person, and gives a reason.
+    After: the person has no second factor, audited with the reason; at their next sign-in
+    they set up a new one (or, as a partner, may choose not to). TwoFactorError otherwise.
+    """
+    if actor.pk == user.pk:
+        raise TwoFactorError("You cannot reset your own authenticator: ask another administrator")
+    if not may_administer(actor, partnership):
+        raise TwoFactorError("Only the partnership's administrators reset an authenticator")
+    if not reason.strip():
+        raise TwoFactorError("Enter why the authenticator is being reset")
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        _second_factor_remove(user)
+        audit_record(
+            actor=actor,
+            action="two_factor.reset",
+            subject=user,
+            summary=f"{user.display_name}'s authenticator was reset",
+            reason=reason.strip(),
+        )
 
 
 def work_account_signed_in(*, user: User) -> None:

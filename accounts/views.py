@@ -88,20 +88,39 @@ def _next_page(request) -> str:
     return resolve_url("conduct:home")
 
 
+@never_cache
 @login_required
 def two_factor(request):
-    """Whether the person has a second factor, and new recovery codes for one who has."""
+    """Whether the person has a second factor, new recovery codes for one who has, and (for
+    a partner, whose role does not require it) turning it off with a current code."""
     has_authenticator = selectors.has_authenticator(request.user)
+    required = two_factor_required(request.user)
+    turn_off = SecondFactorCodeForm(
+        request.POST if request.POST.get("action") == "turn-off" else None,
+        label="Code from your authenticator app",
+        hint="To turn two-factor off, enter the 6 digits your app shows now, or one of your recovery codes.",
+        button="Turn off two-factor",
+    )
     if request.method == "POST" and has_authenticator:
-        request.session[NEW_CODES_SESSION_KEY] = services.recovery_codes_renew(user=request.user)
-        return redirect("accounts:recovery-codes")
+        if request.POST.get("action") != "turn-off":
+            request.session[NEW_CODES_SESSION_KEY] = services.recovery_codes_renew(user=request.user)
+            return redirect("accounts:recovery-codes")
+        if turn_off.is_valid():
+            try:
+                services.two_factor_turn_off(user=request.user, code=turn_off.cleaned_data["code"])
+            except services.TwoFactorError as error:
+                turn_off.add_error("code", error.message)
+            else:
+                messages.success(request, "Two-factor authentication is off. You sign in with your password only.")
+                return redirect("accounts:two-factor")
     return render(
         request,
         "accounts/two_factor.html",
         {
             "has_authenticator": has_authenticator,
             "codes_left": selectors.recovery_codes_left(request.user),
-            "required": two_factor_required(request.user),
+            "required": required,
+            "form": turn_off,
         },
     )
 

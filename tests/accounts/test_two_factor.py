@@ -164,3 +164,49 @@ def test_signing_in_and_out_need_no_second_factor(client, priya):
     log_in_with_password(client, priya)
     assert client.get("/accounts/login/").status_code == 200
     assert client.post("/accounts/logout/").status_code == 302
+
+
+TWO_FACTOR = "/accounts/two-factor/"
+
+
+def test_a_partner_turns_two_factor_off_with_a_current_code_and_signs_in_with_a_password_only(client, alice):
+    log_in_with_password(client, alice.user)
+    client.get("/")
+    enrol(client)
+    code = authenticator_code(authenticator_for(alice.user))
+    response = client.post(TWO_FACTOR, {"action": "turn-off", "code": code})
+    assert response.status_code == 302 and response["Location"] == TWO_FACTOR
+    page = client.get(TWO_FACTOR).content.decode()
+    assert "Two-factor authentication is off" in page and "Set up an authenticator app" in page
+    assert not TOTPDevice.objects.filter(user=alice.user).exists()
+    assert not StaticToken.objects.filter(device__user=alice.user).exists()
+    assert AuditEntry.objects.filter(action="two_factor.turned_off", actor=alice.user).exists()
+    client.logout()
+    log_in_with_password(client, alice.user)
+    assert client.get("/declarations/").status_code == 200
+
+
+def test_a_wrong_code_does_not_turn_two_factor_off(client, alice):
+    log_in_with_password(client, alice.user)
+    client.get("/")
+    enrol(client)
+    response = client.post(TWO_FACTOR, {"action": "turn-off", "code": "000000"})
+    html = response.content.decode()
+    assert response.status_code == 200 and "There is a problem" in html and "The code is not right" in html
+    assert 'href="#id_code"' in html
+    assert TOTPDevice.objects.filter(user=alice.user).exists()
+    assert not AuditEntry.objects.filter(action="two_factor.turned_off").exists()
+
+
+def test_someone_whose_role_requires_two_factor_cannot_turn_it_off(client, priya):
+    log_in_with_password(client, priya)
+    enrol(client)
+    page = client.get(TWO_FACTOR).content.decode()
+    assert "requires two-factor authentication, so you cannot turn it off" in page
+    assert "Turn off two-factor</button>" not in page
+    code = authenticator_code(authenticator_for(priya))
+    response = client.post(TWO_FACTOR, {"action": "turn-off", "code": code})
+    html = response.content.decode()
+    assert response.status_code == 200 and "There is a problem" in html
+    assert "Your role needs two-factor authentication, so you cannot turn it off" in html
+    assert TOTPDevice.objects.filter(user=priya).exists()
