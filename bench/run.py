@@ -257,6 +257,8 @@ def main() -> None:
         return
     exports = manage("bench_exports")
     print(exports)
+    annual_report = manage("bench_annual_report")
+    print(annual_report)
     publishing = manage("bench_publish")
     print(publishing)
     if args.write_docs:
@@ -277,6 +279,8 @@ def main() -> None:
             f"```\n{seeding.strip() or 'already seeded'}\n```\n\n"
             "## CSV downloads (`manage.py bench_exports`)\n\n"
             f"{exports.strip()}\n\n"
+            "## The annual report of a partnership of 20,000 people (`manage.py bench_annual_report`)\n\n"
+            f"{annual_report.strip()}\n\n"
             "## Publishing to 20,000 partners (`manage.py bench_publish`)\n\n"
             f"{publishing.strip()}\n"
         )

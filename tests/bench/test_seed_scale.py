@@ -78,3 +78,17 @@ def test_the_code_import_benchmark_runs_at_a_small_size(db, seed_codes, ada):
     out = io.StringIO()
     call_command("bench_import_code", clauses=12, runs=1, stdout=out)
     assert "A 12-clause document" in out.getvalue() and "pasted and previewed in" in out.getvalue()
+
+
+def test_the_annual_report_benchmark_runs_at_a_small_scale_and_leaves_the_data_as_it_was(db):
+    import io
+
+    from conduct.models import Partnership
+
+    call_command("seed_scale", scale=0.01)
+    partnerships = Partnership.objects.count()
+    out = io.StringIO()
+    call_command("bench_annual_report", runs=1, stdout=out)
+    assert "as a page: median" in out.getvalue() and "as a PDF: median" in out.getvalue()
+    assert "200 partners" in out.getvalue()
+    assert Partnership.objects.count() == partnerships
