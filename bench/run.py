@@ -80,6 +80,7 @@ def pages_and_sessions() -> list[tuple[str, str, str]]:
     script = r"""
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
+from accounts.two_factor import PROVIDER_MFA_SESSION_KEY
 from conduct.models import CodeVersion, User
 from bench import pages
 
@@ -90,6 +91,8 @@ def session(username):
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = "conduct.authentication.PartnerModelBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    # Managers and administrators must have given a second factor: as a work account's provider would.
+    store[PROVIDER_MFA_SESSION_KEY] = True
     store.create()
     return store.session_key
 
