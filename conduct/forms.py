@@ -118,18 +118,6 @@ def set_review_cadence_fields(form) -> None:
         )
 
 
-def date_picker() -> forms.DateInput:
-    """The browser's date picker. Its value is ISO whatever the language: given en-GB's
-    01/03/2026, Chrome shows an empty field, and saving the form would then clear the date."""
-    return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
-
-
-def date_picker_field(name: str) -> Field:
-    """crispy-forms-gds gives GOV.UK's class only to text inputs; without it a date picker
-    has neither the GOV.UK look nor a visible focus."""
-    return Field(name, css_class="govuk-input govuk-input--width-10")
-
-
 class DraftForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.ModelForm):
     """Validates a draft's details; `code_version_edit_draft` saves them."""
 
@@ -264,23 +252,22 @@ class ReviewCompleteForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
 class ReviewScheduleForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.ModelForm):
     """Validates a version's review schedule; `code_version_set_review_schedule` saves it."""
 
+    last_full_review_on = DayMonthYearField(
+        label="Date of last full review",
+        what="the date of the last full review",
+        optional_day=True,
+        help_text="For example 6 2024. Leave the day empty if the code gives only a month.",
+    )
+
     class Meta:
         model = CodeVersion
         fields = ["last_full_review_on", "light_touch_review_months", "full_review_months"]
-        widgets = {"last_full_review_on": date_picker()}
-        error_messages = {
-            "last_full_review_on": {
-                "invalid": "Enter the date of the last full review as a real date, for example 2026-10-31"
-            },
-        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["last_full_review_on"].required = True
-        self.fields["last_full_review_on"].error_messages["required"] = "Enter the date of the last full review"
         set_review_cadence_fields(self)
         self.helper = form_helper(
-            date_picker_field("last_full_review_on"),
+            Field("last_full_review_on"),
             Field.text("light_touch_review_months", field_width=3),
             Field.text("full_review_months", field_width=3),
             button="Save the review schedule",

@@ -225,7 +225,14 @@ def test_setting_a_review_date_schedules_the_code_without_changing_its_text(clie
     client.force_login(ada)
     url = "/manage/codes/c4pc-shared-code/versions/1/review-schedule/"
     response = client.post(
-        url, {"last_full_review_on": "2099-01-01", "light_touch_review_months": "12", "full_review_months": "6"}
+        url,
+        {
+            "last_full_review_on_0": "1",
+            "last_full_review_on_1": "1",
+            "last_full_review_on_2": "2099",
+            "light_touch_review_months": "12",
+            "full_review_months": "6",
+        },
     )
     page = response.content.decode()
     assert "There is a problem" in page
@@ -234,7 +241,14 @@ def test_setting_a_review_date_schedules_the_code_without_changing_its_text(clie
     assert current("c4pc-shared-code").last_full_review_on is None
 
     response = client.post(
-        url, {"last_full_review_on": "2024-06-30", "light_touch_review_months": "12", "full_review_months": "36"}
+        url,
+        {
+            "last_full_review_on_0": "30",
+            "last_full_review_on_1": "6",
+            "last_full_review_on_2": "2024",
+            "light_touch_review_months": "12",
+            "full_review_months": "36",
+        },
     )
     assert response.status_code == 302
     version = current("c4pc-shared-code")
