@@ -143,7 +143,7 @@ def check_page(path: str, session: str) -> None:
         f"http://127.0.0.1:{PORT}{path}", headers={"Cookie": f"sessionid={session}"} if session else {}
     )
     with urllib.request.urlopen(request, timeout=30) as response:
-        if response.status != 200 or response.url.endswith("/accounts/login/"):
+        if response.status != 200 or response.url.endswith("/accounts/login/") or "/two-factor/" in response.url:
             raise RuntimeError(f"{path} did not answer 200 for its role")
 
 
