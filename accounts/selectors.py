@@ -1,6 +1,7 @@
 """Reads for signing in: whose invitation is still waiting, who has a second factor."""
 
 from django.db.models import Exists, OuterRef, QuerySet
+from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -20,6 +21,11 @@ def invitation_of(user) -> Invitation | None:
 
 def has_authenticator(user) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def has_second_factor(user) -> bool:
+    """Whether the person has any authenticator or recovery codes, confirmed or not."""
+    return user_has_device(user, confirmed=None)
 
 
 def recovery_codes_left(user) -> int:

@@ -81,6 +81,11 @@ def benchmark_pages() -> list[tuple[str, str, str | None]]:
             "bench-manager",
         ),
         (
+            "Reset a person's authenticator (administrator)",
+            f"/manage/partnerships/bench-partnership-0/people/{_a_partner_of_the_first_partnership()}/authenticator-reset/",
+            "bench-admin",
+        ),
+        (
             "Add a note to a breach case (programme manager)",
             f"/breaches/cases/{_a_case_of_the_first_partnership()}/notes/new/",
             "bench-manager",
@@ -96,6 +101,13 @@ def _a_case_of_the_first_partnership(**more) -> int:
         .values_list("pk", flat=True)
         .first()
     )
+
+
+def _a_partner_of_the_first_partnership() -> int:
+    from conduct.models import Partnership
+    from conduct.selectors import partnership_people
+
+    return partnership_people(Partnership.objects.get(slug="bench-partnership-0")).values_list("pk", flat=True)[0]
 
 
 def _a_subject_access_request() -> int:

@@ -307,3 +307,22 @@ class BreachPolicyForm(PolicyForm):
     class Meta:
         model = BreachPolicy
         fields = _policy_fields(BreachPolicy)
+
+
+class AuthenticatorResetForm(GovForm):
+    reason = forms.CharField(
+        label="Why are you resetting their authenticator?",
+        help_text="For example, how they told you they lost their phone and recovery codes. It goes in the audit log.",
+        max_length=1000,
+        widget=forms.Textarea,
+        error_messages={
+            "required": "Enter why you are resetting their authenticator",
+            "max_length": "The reason must be 1000 characters or fewer",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper(
+            Field.textarea("reason", rows=4), button="Reset their authenticator", button_class="warning"
+        )

@@ -17,6 +17,11 @@ urlpatterns = [
     path("<slug:slug>/people/new/", views.person_add, name="person-add"),
     path("<slug:slug>/people/<int:partner_id>/", views.person_edit, name="person-edit"),
     path("<slug:slug>/people/<int:partner_id>/invite/", views.person_invite, name="person-invite"),
+    path(
+        "<slug:slug>/people/<int:partner_id>/authenticator-reset/",
+        views.person_authenticator_reset,
+        name="person-authenticator-reset",
+    ),
     path("<slug:slug>/role-names/", views.role_labels, name="role-labels"),
     path("<slug:slug>/policies/", views.policies, name="policies"),
 ]

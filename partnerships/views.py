@@ -19,6 +19,7 @@ from meetings.selectors import policy_for as meeting_policy_for
 
 from . import services as partnership_services
 from .forms import (
+    AuthenticatorResetForm,
     BreachPolicyForm,
     DeclarationPolicyForm,
     MeetingPolicyForm,
@@ -261,6 +262,9 @@ def person_edit(request, slug, partner_id):
             "partnership": partnership,
             "partner": partner,
             "invitation": account_selectors.invitation_of(partner.user),
+            "has_second_factor": account_selectors.has_second_factor(partner.user),
+            "may_reset_authenticator": partner.user_id != request.user.pk
+            and selectors.may_administer(request.user, partnership),
         },
     )
 
@@ -277,6 +281,39 @@ def person_invite(request, slug, partner_id):
     else:
         messages.info(request, f"{partner.user.display_name} already signs in: there is nothing to send.")
     return redirect("partnerships:person-edit", slug=partnership.slug, partner_id=partner.pk)
+
+
+@login_required
+def person_authenticator_reset(request, slug, partner_id):
+    """An administrator removes the second factor of someone who lost it, giving a reason."""
+    partnership = _partnership_to_administer(request, slug)
+    partner = selectors.partner_in_partnership(partnership, partner_id)
+    if partner.user_id == request.user.pk:
+        raise PermissionDenied("Nobody resets their own authenticator: ask another administrator.")
+    form = AuthenticatorResetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account_services.authenticator_reset(
+                user=partner.user, actor=request.user, partnership=partnership, reason=form.cleaned_data["reason"]
+            )
+        except account_services.TwoFactorError as error:
+            form.add_error("reason", error.message)
+        else:
+            messages.success(
+                request,
+                f"{partner.user.display_name}'s authenticator is reset. They set up a new one when they next sign in.",
+            )
+            return redirect("partnerships:person-edit", slug=partnership.slug, partner_id=partner.pk)
+    return render(
+        request,
+        "partnerships/person_authenticator_reset.html",
+        {
+            "form": form,
+            "partnership": partnership,
+            "partner": partner,
+            "has_second_factor": account_selectors.has_second_factor(partner.user),
+        },
+    )
 
 
 @login_required

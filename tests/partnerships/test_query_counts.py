@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from conduct.models import Membership, Organisation, Partner, PartnershipRole, User
+from tests.conftest import authenticator_for
 
 
 def add_people(partnership, n: int) -> None:
@@ -30,6 +31,16 @@ def queries_for(client, url: str) -> int:
 def test_the_page_makes_as_many_queries_for_200_people_as_for_5(client, ada, alliance, page):
     client.force_login(ada)
     url = f"/manage/partnerships/{alliance.slug}/{page}"
+    add_people(alliance, 5)
+    few = queries_for(client, url)
+    add_people(alliance, 195)
+    assert queries_for(client, url) == few
+
+
+def test_the_authenticator_reset_page_makes_as_many_queries_for_200_people_as_for_5(client, ada, alliance, alice):
+    authenticator_for(alice.user)
+    client.force_login(ada)
+    url = f"/manage/partnerships/{alliance.slug}/people/{alice.pk}/authenticator-reset/"
     add_people(alliance, 5)
     few = queries_for(client, url)
     add_people(alliance, 195)

@@ -182,6 +182,11 @@ GET_MATRIX = [
         "302L 403 403 403 403 200",
     ),
     ("partnerships:person-edit", "/manage/partnerships/{alliance}/people/{partner}/", "302L 403 403 200 403 200"),
+    (
+        "partnerships:person-authenticator-reset",
+        "/manage/partnerships/{alliance}/people/{partner}/authenticator-reset/",
+        "302L 403 403 403 403 200",
+    ),
     ("partnerships:role-labels", "/manage/partnerships/{alliance}/role-names/", "302L 403 403 403 403 200"),
     ("partnerships:policies", "/manage/partnerships/{alliance}/policies/", "302L 403 403 403 403 200"),
     (
@@ -421,6 +426,11 @@ POST_REFUSALS = [
         "partnerships:person-invite",
         "/manage/partnerships/{alliance}/people/{partner}/invite/",
         {"anonymous": "302L", "alice": "403", "bob": "403", "pam": "403"},
+    ),
+    (
+        "partnerships:person-authenticator-reset",
+        "/manage/partnerships/{alliance}/people/{partner}/authenticator-reset/",
+        {"anonymous": "302L", "alice": "403", "bob": "403", "priya": "403", "pam": "403"},
     ),
     (
         "partnerships:people-import-preview",
