@@ -40,6 +40,7 @@ def test_an_administrator_edits_a_partnerships_thresholds(client, ada, alliance)
             "hospitality_threshold": "25.00",
             "hospitality_approval_above": "75.00",
             "public_register_lists_voluntary": "on",
+            "historic_months": "6",
             "late_after_days": "14",
             "cash_must_be_declined": "",
             "annual_confirmation_month": "9",
