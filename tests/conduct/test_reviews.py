@@ -277,7 +277,10 @@ def test_the_review_calendar_shows_overdue_due_and_upcoming_reviews(client, seed
         services.code_reviews_open_due(today=timezone.localdate())
         client.force_login(ada)
         response = client.get("/reviews/")
-    chart, page = response.content.decode().split('<h2 class="govuk-heading-l">Overdue</h2>')
+    html = response.content.decode()
+    title = html.split("<title>")[1].split("</title>")[0]
+    assert "Review calendar" in title and "<" not in title and html.count("Done in the last year") == 1
+    chart, page = html.split('<h2 class="govuk-heading-l">Overdue</h2>')
     overdue, rest = page.split('<h2 class="govuk-heading-l">Due</h2>')
     due, upcoming = rest.split('<h2 class="govuk-heading-l">Upcoming</h2>')
     assert "The Health Creation Alliance Code of Conduct" in overdue  # full review due 1 October 2026
