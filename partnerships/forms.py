@@ -14,6 +14,8 @@ from govuk.form_inputs import KeepsWhatIsTypedMixin
 from govuk.form_layout import form_helper
 from meetings.models import MeetingPolicy
 
+from .people_import import MAX_BYTES
+
 NAME_MAX_LENGTH = 200
 
 
@@ -191,6 +193,13 @@ class PeopleUploadForm(GovForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = form_helper(Field("file"), Field.checkbox("full_list"), button="Check the list")
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        # The size Django counted as it wrote the file to disk: nothing of it is read to know.
+        if file.size > MAX_BYTES:
+            raise forms.ValidationError(f"The file must be smaller than {MAX_BYTES // (1024 * 1024)} MB")
+        return file
 
 
 class PeopleFilterForm(ErrorSummaryMixin, forms.Form):

@@ -15,6 +15,7 @@ from breaches.selectors import policy_for as breach_policy_for
 from conduct import selectors, services
 from conduct.models import Membership, Partnership, Role
 from declarations.selectors import policy_for as declaration_policy_for
+from govuk.request_size import size_checked_by_form
 from meetings.selectors import policy_for as meeting_policy_for
 
 from . import services as partnership_services
@@ -33,7 +34,7 @@ from .forms import (
     RoleLabelsForm,
 )
 from .models import PeopleUpload
-from .people_import import MAX_BYTES, ImportFileError, check_rows, read_table
+from .people_import import ImportFileError, check_rows, read_table
 
 PAGE_SIZE = 50
 
@@ -331,14 +332,14 @@ def role_labels(request, slug):
     return render(request, "partnerships/role_labels.html", {"form": form, "partnership": partnership})
 
 
+@size_checked_by_form
 @login_required
 def people_import(request, slug):
     partnership = _partnership_to_administer(request, slug)
     form = PeopleUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        # One byte more than allowed is enough to tell a file that it is too large.
-        content = upload.read(MAX_BYTES + 1)
+        content = upload.read()
         try:
             read_table(name=upload.name, content=content)
         except ImportFileError as error:

@@ -2,10 +2,12 @@
 and the same file twice changes nothing. riverside and northfield are members of the alliance."""
 
 import io
+from unittest import mock
 
 import openpyxl
 import pytest
 from django.core import mail
+from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.core.management import CommandError, call_command
 
 from accounts.models import Invitation
@@ -257,3 +259,52 @@ def test_a_person_whose_account_has_their_email_in_capitals_is_matched_not_made_
     assert User.objects.filter(email__iexact="dev@example.org").get() == known
     assert set(PartnershipRole.objects.filter(user=known).values_list("role", flat=True)) == {"panel_member", "chair"}
     assert "0 created, 0 updated, 2 unchanged" in run(write(tmp_path, GOOD))
+
+
+def test_a_50_mb_upload_is_an_error_by_the_file_field_and_nothing_is_kept(client, ada, members):
+    """Larger than the import takes but within what the import page reads to disk: the form again,
+    with its error summary and the message by the field, not the generic page for large requests."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from partnerships.models import PeopleUpload
+
+    client.force_login(ada)
+    big = GOOD.encode() + b"x" * (50 * 1024 * 1024)
+    with mock.patch.object(
+        TemporaryFileUploadHandler, "new_file", autospec=True, side_effect=TemporaryFileUploadHandler.new_file
+    ) as to_disk:
+        response = client.post(
+            f"/manage/partnerships/{members.slug}/people/import/",
+            {"file": SimpleUploadedFile("people.csv", big, content_type="text/csv")},
+        )
+    assert to_disk.called, "the file should go to a temporary file, not memory"
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "govuk-error-summary" in page and 'href="#id_file"' in page
+    assert page.count("The file must be smaller than 10 MB") == 2  # in the summary and by the field
+    assert "<title>Error: " in page
+    assert not PeopleUpload.objects.exists()
+    assert not User.objects.filter(email="dev@example.org").exists()
+
+
+def test_an_upload_larger_than_the_import_page_reads_is_refused_before_it_is_read(client, ada, members):
+    from tests.security.test_request_size import UnreadableBody
+
+    client.force_login(ada)
+    response = client.post(
+        f"/manage/partnerships/{members.slug}/people/import/",
+        content_type="multipart/form-data; boundary=x",
+        **{"CONTENT_LENGTH": str(500 * 1024 * 1024), "wsgi.input": UnreadableBody()},
+    )
+    assert response.status_code == 413
+
+
+def test_a_50_mb_file_on_the_command_line_is_refused_without_reading_it(tmp_path, members):
+    path = tmp_path / "people.csv"
+    with open(path, "wb") as file:
+        file.write(GOOD.encode())
+        file.truncate(50 * 1024 * 1024)
+    with pytest.raises(CommandError, match="the file must be smaller than 10 MB") as raised:
+        run(str(path))
+    assert "Nothing was imported" in str(raised.value) and raised.value.returncode == 1
+    assert not User.objects.filter(email="dev@example.org").exists()

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from conduct.models import Partnership
 from conduct.services import ConductError
 from partnerships import services
-from partnerships.people_import import ImportFileError, check_rows, read_table
+from partnerships.people_import import MAX_BYTES, ImportFileError, check_rows, read_table
 
 
 class Command(BaseCommand):
@@ -28,10 +28,13 @@ class Command(BaseCommand):
         file = Path(path)
         if not file.is_file():
             raise CommandError(f"There is no file {path}")
+        # Refused by its size before a byte of it is read.
+        if file.stat().st_size > MAX_BYTES:
+            raise CommandError(f"Nothing was imported: the file must be smaller than {MAX_BYTES // (1024 * 1024)} MB")
         try:
             table = read_table(name=file.name, content=file.read_bytes())
         except ImportFileError as error:
-            raise CommandError(str(error)) from None
+            raise CommandError(f"Nothing was imported: {error}") from None
         check = check_rows(partnership=target, table=table)
         try:
             counts = services.people_import(
