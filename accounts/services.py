@@ -296,6 +296,8 @@ def authenticator_reset(*, user: User, actor: User, partnership: Partnership, re
         raise TwoFactorError("Enter why the authenticator is being reset")
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
+        # A session that gave a code keeps only its device's id (django-otp), looked up on every
+        # request: with the devices gone, sessions already open are no longer verified either.
         _second_factor_remove(user)
         audit_record(
             actor=actor,

@@ -7,12 +7,13 @@ ada administers everything; priya is the alliance's programme manager; alice is 
 """
 
 import pytest
+from django.test import Client
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import services
 from conduct.models import AuditEntry, PartnershipRole
-from tests.conftest import authenticator_for, force_login_without_second_factor
+from tests.conftest import authenticator_code, authenticator_for, force_login_without_second_factor
 
 
 @pytest.fixture
@@ -85,3 +86,48 @@ def test_a_programme_manager_cannot_reset_an_authenticator(client, priya, allian
 def test_the_admin_site_has_no_pages_for_second_factors(client, ada, path):
     client.force_login(ada)
     assert client.get(path).status_code == 404
+
+
+def signed_in_and_verified(alice, code: str) -> Client:
+    """alice's own browser: signed in, and past the code page with `code` as a person would be."""
+    browser = Client()
+    force_login_without_second_factor(browser, alice.user)
+    response = browser.post("/accounts/two-factor/verify/?next=/declarations/", {"code": code})
+    assert response["Location"] == "/declarations/"
+    assert browser.get("/declarations/").status_code == 200
+    return browser
+
+
+@pytest.mark.parametrize("second_factor", ["authenticator", "recovery code"])
+def test_a_reset_ends_the_second_factor_of_a_session_already_open(client, ada, alliance, reviewer_alice, second_factor):
+    code = (
+        authenticator_code(authenticator_for(reviewer_alice.user))
+        if second_factor == "authenticator"
+        else StaticToken.objects.filter(device__user=reviewer_alice.user).first().token
+    )
+    alices_browser = signed_in_and_verified(reviewer_alice, code)
+
+    client.force_login(ada)
+    client.post(reset_url(alliance, reviewer_alice), {"reason": "Lost her phone"})
+
+    # Still signed in in her open session, but sent to set up a new authenticator before any page opens.
+    assert alices_browser.get("/declarations/")["Location"] == "/accounts/two-factor/setup/?next=/declarations/"
+    assert alices_browser.get("/accounts/two-factor/verify/")["Location"].startswith("/accounts/two-factor/setup/")
+
+    # Once she has set up a new authenticator on another computer, the open session is asked for its code.
+    key = "3132333435363738393031323334353637383931"
+    services.authenticator_enrol(user=reviewer_alice.user, key=key, code=authenticator_code(TOTPDevice(key=key)))
+    assert alices_browser.get("/declarations/")["Location"] == "/accounts/two-factor/verify/?next=/declarations/"
+
+
+def test_a_partner_whose_authenticator_was_reset_is_no_longer_verified_in_an_open_session(client, ada, alliance, alice):
+    """A partner's two-factor is their choice: after a reset their open session goes on without a
+    second factor (they have none), and is not taken as having given one."""
+    code = authenticator_code(authenticator_for(alice.user))
+    alices_browser = signed_in_and_verified(alice, code)
+    client.force_login(ada)
+    client.post(reset_url(alliance, alice), {"reason": "Lost her phone"})
+    page = alices_browser.get("/accounts/two-factor/")
+    assert page.status_code == 200
+    assert "You sign in with your password only" in page.content.decode()
+    assert not page.wsgi_request.user.is_verified()
