@@ -9,6 +9,9 @@ No chart library drew accessible SVG without JavaScript, so this is ours, kept s
 import datetime
 from dataclasses import dataclass, field
 
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+
 # Each line of a horizontal bar chart: its label above, the bar and its figure below.
 ROW_HEIGHT = 46
 BAR_HEIGHT = 18
@@ -50,6 +53,28 @@ class BarChart:
     height: int = 0
     width: int = WIDTH
     empty: bool = False
+
+    @property
+    def marks(self) -> SafeString:
+        """The bars as SVG, written here rather than by a template loop: a chart of 200
+        organisations took longer to draw through the template than the rest of its page."""
+        return mark_safe("".join(_bar_svg(bar) for bar in self.bars))
+
+
+def _bar_svg(bar: Bar) -> str:
+    target = (
+        f'\n    <line x1="{bar.target_x}" x2="{bar.target_x}" y1="{bar.y + 18}" y2="{bar.y + 44}" '
+        'class="conduct-chart__target"></line>\n    '
+        if bar.target_x is not None
+        else ""
+    )
+    return (
+        f'\n    <text x="0" y="{bar.y + 16}" class="conduct-chart__label">{conditional_escape(bar.label)}</text>'
+        f'\n    <rect x="0" y="{bar.bar_y}" width="{bar.width}" height="18" class="conduct-chart__bar"></rect>'
+        f'\n    <text x="{bar.figure_x}" y="{bar.y + 36}" class="conduct-chart__figure">'
+        f"{conditional_escape(bar.figure)}</text>"
+        f"\n    {target}\n    "
+    )
 
 
 def bar_chart(chart_id: str, *, title: str, description: str, bars: list[Bar], maximum: float = 0) -> BarChart:
