@@ -128,7 +128,7 @@ class CodeAdmin(admin.ModelAdmin):
             except services.ConductError as error:
                 self.message_user(request, f"{code}: {error.message}", messages.ERROR)
             else:
-                self.message_user(request, f"{code}: draft version {draft.number} started.")
+                self.message_user(request, f"{code}: {draft.draft_name} started.")
 
 
 class SectionInline(admin.TabularInline):

@@ -402,6 +402,12 @@ class CodeVersion(models.Model):
         or its number where the document gives none. The number itself is internal."""
         return self.label or f"version {self.number}"
 
+    @property
+    def draft_name(self) -> str:
+        """A draft as people call it ("draft version 3", "draft Version 2"), without saying
+        "draft" twice where the document's label already does ("Draft October 2020")."""
+        return self.name if self.label.lower().startswith("draft") else f"draft {self.name}"
+
     @classmethod
     def statuses_that_cannot_become(cls, status: str) -> list[str]:
         return [current for current, allowed in cls.TRANSITIONS.items() if current != status and status not in allowed]

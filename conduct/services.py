@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, Max, OuterRef, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.text import capfirst, slugify
 
 from . import notifications, review_schedule
 from .audit_log import audit_entries_erase, audit_entry_append
@@ -154,7 +154,7 @@ def code_version_start_draft(*, code: Code, actor: User) -> CodeVersion:
             actor=actor,
             action="version.draft_started",
             subject=draft,
-            summary=f"Draft version {draft.number} started" + (f" from version {source.number}" if source else ""),
+            summary=f"{capfirst(draft.draft_name)} started" + (f" from {source.name}" if source else ""),
         )
     return draft
 
@@ -238,7 +238,7 @@ def code_draft_import(*, code: Code, proposal: Proposal, actor: User | None, sou
             actor=actor,
             action="version.draft_imported",
             subject=draft,
-            summary=f"Draft version {draft.number} imported from {source}: "
+            summary=f"{capfirst(draft.draft_name)} imported from {source}: "
             f"{len(proposal.sections)} sections, {counted} items",
         )
     return draft
@@ -454,7 +454,7 @@ def code_version_publish(*, version: CodeVersion, actor: User) -> CodeVersion:
                 actor=actor,
                 action="version.superseded",
                 subject=previous,
-                summary=f"Version {previous.number} superseded by version {version.number}",
+                summary=f"{capfirst(previous.name)} superseded by {version.name}",
             )
         version.status = CodeVersion.Status.PUBLISHED
         version.published_at = now
@@ -463,7 +463,7 @@ def code_version_publish(*, version: CodeVersion, actor: User) -> CodeVersion:
         version.canonical_sha256 = text_sha256(version_canonical_text(version))
         version.save(update_fields=["status", "published_at", "published_by", "canonical_format", "canonical_sha256"])
         audit_record(
-            actor=actor, action="version.published", subject=version, summary=f"Version {version.number} published"
+            actor=actor, action="version.published", subject=version, summary=f"{capfirst(version.name)} published"
         )
         task_enqueue("conduct.tasks.send_signature_requests", version_id=version.pk)
         # A version whose review is already due (its last full review long ago) shows it
@@ -487,7 +487,7 @@ def code_version_withdraw(*, version: CodeVersion, actor: User, reason: str) -> 
             actor=actor,
             action="version.withdrawn",
             subject=version,
-            summary=f"Version {version.number} withdrawn",
+            summary=f"{capfirst(version.name)} withdrawn",
             reason=reason,
         )
     return version

@@ -10,6 +10,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.views.decorators.http import require_POST
 
 from govuk.charts import Bar, Mark, Timeline, TimelineRow, bar_chart, line_chart, timeline
@@ -482,7 +483,7 @@ def code_import_confirm(request, code_slug):
     except services.ConductError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("conduct:code-import", code_slug=code.slug)
-    messages.success(request, f"Draft version {draft.number} made from the document. Check it, then publish it.")
+    messages.success(request, f"{capfirst(draft.draft_name)} made from the document. Check it, then publish it.")
     return redirect("conduct:draft-edit", code_slug=code.slug, number=draft.number)
 
 
@@ -495,7 +496,7 @@ def draft_start(request, code_slug):
     except services.ConductError as error:
         messages.error(request, error.message)
         return redirect("conduct:manage-codes")
-    messages.success(request, f"Draft version {draft.number} started from the latest version.")
+    messages.success(request, f"{capfirst(draft.draft_name)} started from the latest version.")
     return redirect("conduct:draft-edit", code_slug=code.slug, number=draft.number)
 
 
@@ -612,7 +613,7 @@ def version_publish(request, code_slug, number):
         except services.ConductError as error:
             messages.error(request, error.message)
             return redirect("conduct:draft-edit", code_slug=code_slug, number=number)
-        messages.success(request, f"Version {draft.number} is published. Partners are being asked to sign it.")
+        messages.success(request, f"{capfirst(draft.name)} is published. Partners are being asked to sign it.")
         return redirect(draft)
     changes = None
     if current:

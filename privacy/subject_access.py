@@ -86,7 +86,7 @@ def _signatures(subject: User) -> list[dict]:
     return [
         {
             "Code": signature.version.code.title,
-            "Version": signature.version.number,
+            "Version": signature.version.name,
             "Signed": signature.signed_at,
             "Name typed": signature.typed_name,
             "Status": signature.get_status_display(),

@@ -49,13 +49,13 @@ def test_a_code_pasted_in_is_signed_as_numbered_and_cited_by_its_numbers(
     page.get_by_label("Kind of item 1", exact=True).select_option("text")
     page.get_by_role("button", name="Make the draft").click()
 
-    expect(page.get_by_text("Draft version 1 made from the document")).to_be_visible()
+    expect(page.get_by_text("Draft Version 2, March 2025 made from the document")).to_be_visible()
     assert Item.objects.get(number="1.1", section__version__code__slug="riverside-members-code-of-conduct").kind == (
         "text"
     )
     page.get_by_role("link", name="Publish…").click()
-    page.get_by_role("button", name="Publish version 1").click()
-    expect(page.get_by_text("Version 1 is published")).to_be_visible()
+    page.get_by_role("button", name="Publish Version 2, March 2025").click()
+    expect(page.get_by_text("Version 2, March 2025 is published")).to_be_visible()
     log_out(page)
 
     log_in(page, live_server, "alice")

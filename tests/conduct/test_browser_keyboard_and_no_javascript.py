@@ -103,11 +103,11 @@ def test_an_administrator_edits_and_publishes_a_version_and_a_partner_signs_it_a
     check(page)
 
     follow(page, page.get_by_role("link", name="Publish…"))
-    expect(page.get_by_role("heading", name="Publish version 3?")).to_be_visible()
+    expect(page.get_by_role("heading", name="Publish November 2026?")).to_be_visible()
     expect(page.get_by_text("1 partner will be asked to sign it")).to_be_visible()
     check(page)
-    follow(page, page.get_by_role("button", name="Publish version 3"))
-    expect_success(page, "Version 3 is published", javascript=javascript)
+    follow(page, page.get_by_role("button", name="Publish November 2026"))
+    expect_success(page, "November 2026 is published", javascript=javascript)
     check(page)
     version_3 = CodeVersion.objects.get(code__slug="health-creation-alliance", number=3)
     assert (version_3.status, version_3.label) == ("published", "November 2026")
@@ -115,13 +115,13 @@ def test_an_administrator_edits_and_publishes_a_version_and_a_partner_signs_it_a
     log_out_by_keyboard(page)
 
     log_in_by_keyboard(page, live_server, "alice")
-    expect(page.get_by_text("A new version has been published since you signed version 2")).to_be_visible()
+    expect(page.get_by_text("A new version has been published since you signed October 2023")).to_be_visible()
     check(page)
     follow(
         page,
         page.get_by_role("link", name="Read and sign the new version – The Health Creation Alliance Code of Conduct"),
     )
-    expect(page.get_by_role("heading", name="What changed since version 2")).to_be_visible()
+    expect(page.get_by_role("heading", name="What changed since October 2023")).to_be_visible()
     expect(page.locator("ins", has_text="especially")).to_be_visible()
     check(page)
     # Signed without ticking the box first: the summary's link takes focus to the box.

@@ -49,21 +49,21 @@ def test_a_partner_signs_and_signs_again_after_a_new_version(page, live_server, 
     page.get_by_label("Text").fill("We always try to be positive role models, especially when no one is looking.")
     page.get_by_role("button", name="Save item").click()
     page.get_by_role("link", name="Publish…").click()
-    expect(page.get_by_role("heading", name="Publish version 3?")).to_be_visible()
+    expect(page.get_by_role("heading", name="Publish November 2026?")).to_be_visible()
     expect(page.get_by_text("2 partners will be asked to sign it")).to_be_visible()
     assert_accessible(page)
-    page.get_by_role("button", name="Publish version 3").click()
-    expect(page.get_by_text("Version 3 is published")).to_be_visible()
+    page.get_by_role("button", name="Publish November 2026").click()
+    expect(page.get_by_text("November 2026 is published")).to_be_visible()
     assert CodeVersion.objects.get(code__slug="health-creation-alliance", number=3).status == "published"
     assert CodeVersion.objects.get(code__slug="health-creation-alliance", number=2).status == "superseded"
     log_out(page)
 
     log_in(page, live_server, "alice")
-    expect(page.get_by_text("A new version has been published since you signed version 2")).to_be_visible()
+    expect(page.get_by_text("A new version has been published since you signed October 2023")).to_be_visible()
     page.get_by_role(
         "link", name="Read and sign the new version – The Health Creation Alliance Code of Conduct"
     ).click()
-    expect(page.get_by_role("heading", name="What changed since version 2")).to_be_visible()
+    expect(page.get_by_role("heading", name="What changed since October 2023")).to_be_visible()
     expect(page.locator("ins", has_text="especially")).to_be_visible()
     expect(page.locator("del", has_text="even")).to_be_visible()
     assert_accessible(page)

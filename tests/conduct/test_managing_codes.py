@@ -302,9 +302,10 @@ def test_the_publish_page_shows_the_changes_and_how_many_partners_will_be_asked(
     assert response.status_code == 200
     html = response.content.decode()
     assert "Publish version 3?" in html
-    assert "Once published, this version can never be changed. Version 2 will be superseded." in html
+    # The current version is named by its label, "October 2023", not by its number.
+    assert "Once published, this version can never be changed. October 2023 will be superseded." in html
     assert "2 partners will be asked to sign it." in html
-    assert "What changes from version 2" in html
+    assert "What changes from October 2023" in html
     assert "give as well as take" in html
     assert "Listening and responding" not in html  # unchanged entries are left out
     assert version(3).status == "draft"  # looking is not publishing

@@ -240,7 +240,7 @@ def test_a_partner_who_signed_version_2_is_shown_what_changed_in_version_3(
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert "What changed since version 2" in html
+    assert "What changed since October 2023" in html
     assert "give as well as take" in html
     assert "<ins" in html and "<del" in html
     assert 'name="typed_name"' in html
@@ -265,7 +265,8 @@ def test_the_home_page_asks_a_partner_to_sign_again_after_a_new_version(
     html = client.get("/").content.decode()
 
     assert (
-        "A new version has been published since you signed version 2. Please read what changed and sign again." in html
+        "A new version has been published since you signed October 2023. Please read what changed and sign again."
+        in html
     )
     assert "/codes/health-creation-alliance/changes/?from=2&amp;to=3" in html
     assert 'href="/codes/health-creation-alliance/versions/3/sign/"' in html

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.text import capfirst
 
 from conduct import services
 from conduct.code_import import DocumentError, document_text, read_code
@@ -47,7 +48,7 @@ class Command(BaseCommand):
     def _report(self, code, draft, proposal, *, created: bool) -> None:
         write = self.stdout.write
         write(f"{'Created code' if created else 'Code'} {code.title} ({code.slug}), adopted by {code.owner}.")
-        write(f"Draft version {draft.number}: {draft.title}" + (f" ({draft.label})" if draft.label else ""))
+        write(f"{capfirst(draft.draft_name)}: {draft.title}")
         cadence = "as the document states" if proposal.cadence_stated else "not stated: the defaults"
         write(
             f"Reviews: light-touch every {draft.light_touch_review_months} months, "
