@@ -1,4 +1,4 @@
-from crispy_forms_gds.layout import Field
+from crispy_forms_gds.layout import Field, Layout
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.core.validators import MaxLengthValidator
@@ -169,6 +169,30 @@ class DraftForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.ModelForm):
             Field.text("full_review_months", field_width=3),
             button="Save draft",
         )
+
+
+class ProposedDetailsForm(DraftForm):
+    """The title, label, dates and review cadence the importer proposes, as the administrator
+    confirms them on the import preview: the draft page's fields and rules, less the preamble.
+    `code_draft_import` saves them with the items."""
+
+    class Meta(DraftForm.Meta):
+        fields = [name for name in DraftForm.Meta.fields if name != "preamble"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="details", **kwargs)
+        self.fields["label"].label = "The document's own label"
+        self.fields["label"].help_text = 'How the document names this version, for example "Version 2".'
+        self.helper.layout = Layout(
+            Field.text("title"),
+            Field.text("label", field_width=20),
+            Field("version_date"),
+            Field("last_full_review_on"),
+            Field.text("light_touch_review_months", field_width=3),
+            Field.text("full_review_months", field_width=3),
+        )
+        # Inside the preview's own <form>, whose one button makes the draft with its items.
+        self.helper.form_tag = False
 
 
 class ParentChoiceField(forms.ModelChoiceField):
@@ -363,3 +387,15 @@ def proposal_rows(proposal) -> list[dict]:
         {"number": item.number, "kind": item.kind, "nested": parent is not None}
         for _section, item, parent in proposal.items()
     ]
+
+
+def proposal_details(proposal, *, code) -> dict:
+    """The preview's details form's initial values: what the importer read from the document."""
+    return {
+        "title": proposal.title or code.title,
+        "label": proposal.label,
+        "version_date": proposal.version_date,
+        "last_full_review_on": proposal.last_full_review_on,
+        "light_touch_review_months": proposal.light_touch_review_months,
+        "full_review_months": proposal.full_review_months,
+    }

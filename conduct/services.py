@@ -200,7 +200,8 @@ def _principles_by_slug(slugs: set[str]) -> dict[str, Principle]:
 def code_draft_import(*, code: Code, proposal: Proposal, actor: User | None, source: str) -> CodeVersion:
     """Make a draft of the code from an imported document, as the administrator corrected it.
 
-    Before: the code has no draft, and the proposal holds at least one item.
+    Before: the code has no draft, the proposal holds at least one item, and its
+    light-touch reviews come at least as often as its full ones.
     After: a draft numbered one above the latest version holds the proposal's
     details, sections and items in the document's order, each sub-point under
     its clause; it is audited. Nothing is saved if any of it fails.
@@ -214,7 +215,7 @@ def code_draft_import(*, code: Code, proposal: Proposal, actor: User | None, sou
         if code.versions.filter(status=CodeVersion.Status.DRAFT).exists():
             raise ConductError("This code already has a draft. Publish or finish that draft before importing another.")
         latest = code.versions.order_by("-number").first()
-        draft = CodeVersion.objects.create(
+        draft = CodeVersion(
             code=code,
             number=(latest.number + 1) if latest else 1,
             title=proposal.title[:200] or code.title,
@@ -226,6 +227,10 @@ def code_draft_import(*, code: Code, proposal: Proposal, actor: User | None, sou
             full_review_months=proposal.full_review_months,
             created_from=latest,
         )
+        refused = _review_schedule_refused(draft)
+        if refused:
+            raise ConductError(refused)
+        draft.save()
         counted = 0
         for section_position, proposed in enumerate(proposal.sections, start=1):
             section = Section.objects.create(version=draft, position=section_position, heading=proposed.heading[:300])

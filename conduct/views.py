@@ -1,3 +1,4 @@
+from dataclasses import replace
 from functools import wraps
 
 from django.conf import settings
@@ -26,11 +27,13 @@ from .forms import (
     CodeDocumentForm,
     DraftForm,
     ItemForm,
+    ProposedDetailsForm,
     ProposedItemFormSet,
     ReviewCompleteForm,
     ReviewScheduleForm,
     SignatureForm,
     VersionCompareForm,
+    proposal_details,
     proposal_rows,
 )
 from .models import Code, CodeReview, CodeVersion, Item, Partner, Section
@@ -434,12 +437,17 @@ def code_import(request, code_slug):
     form = CodeDocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and draft is None and form.is_valid():
         return _import_preview(
-            request, code, form.document, form.proposal, ProposedItemFormSet(initial=proposal_rows(form.proposal))
+            request,
+            code,
+            form.document,
+            form.proposal,
+            ProposedItemFormSet(initial=proposal_rows(form.proposal)),
+            ProposedDetailsForm(initial=proposal_details(form.proposal, code=code)),
         )
     return render(request, "conduct/code_import.html", {"code": code, "draft": draft, "form": form})
 
 
-def _import_preview(request, code, document: str, proposal, formset, problems=()):
+def _import_preview(request, code, document: str, proposal, formset, details, problems=()):
     return render(
         request,
         "conduct/code_import_preview.html",
@@ -449,6 +457,7 @@ def _import_preview(request, code, document: str, proposal, formset, problems=()
             "proposal": proposal,
             "rows": list(zip(proposal.items(), formset, strict=True)),
             "formset": formset,
+            "details": details,
             "kinds": Item.Kind.choices,
             "problems": problems,
         },
@@ -469,20 +478,24 @@ def code_import_confirm(request, code_slug):
     if len(formset.forms) != len(proposal.items()):
         messages.error(request, "The document changed while it was being checked. Paste or upload it again.")
         return redirect("conduct:code-import", code_slug=code.slug)
-    if not formset.is_valid():
-        return _import_preview(request, code, request.POST["document"], proposal, formset)
+    details = ProposedDetailsForm(request.POST)
+    document = request.POST["document"]
+    if not all([formset.is_valid(), details.is_valid()]):  # a list, so that both show their problems
+        return _import_preview(request, code, document, proposal, formset, details)
     try:
         corrected = proposal_corrected(proposal, [form.cleaned_data for form in formset])
+        corrected = replace(corrected, **details.cleaned_data)
         draft = services.code_draft_import(code=code, proposal=corrected, actor=request.user, source="the import page")
     except CorrectionError as error:
         for row, message in error.problems:
             formset.forms[row].add_error(None, message)
-        return _import_preview(
-            request, code, request.POST["document"], read_code(request.POST["document"]), formset, error.problems
-        )
+        return _import_preview(request, code, document, read_code(document), formset, details, error.problems)
     except services.ConductError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("conduct:code-import", code_slug=code.slug)
+        if not hasattr(error, "error_dict"):
+            messages.error(request, " ".join(error.messages))
+            return redirect("conduct:code-import", code_slug=code.slug)
+        _form_errors_from(details, error)  # a rule of the details, by its field
+        return _import_preview(request, code, document, read_code(document), formset, details)
     messages.success(request, f"{capfirst(draft.draft_name)} made from the document. Check it, then publish it.")
     return redirect("conduct:draft-edit", code_slug=code.slug, number=draft.number)
 

@@ -47,20 +47,36 @@ def test_a_code_pasted_in_is_signed_as_numbered_and_cited_by_its_numbers(
     # 1.1 "sets out the standards": a statement about the code, not a commitment.
     expect(page.get_by_label("Kind of item 1", exact=True)).to_have_value("commitment")
     page.get_by_label("Kind of item 1", exact=True).select_option("text")
+    # The details read from the document are proposed for the administrator to confirm.
+    expect(page.get_by_label("The document's own label")).to_have_value("Version 2, March 2025")
+    expect(page.get_by_label("Full review every (months)")).to_have_value("24")
+    page.get_by_label("The document's own label").fill("Version 2")
+    page.get_by_label("Full review every (months)").fill("0")
     page.get_by_role("button", name="Make the draft").click()
 
-    expect(page.get_by_text("Draft Version 2, March 2025 made from the document")).to_be_visible()
+    expect(page.get_by_role("alert").get_by_text("There is a problem")).to_be_visible()
+    page.get_by_role("link", name="Enter a number of months of at least 1").click()
+    expect(page.get_by_label("Full review every (months)")).to_be_focused()
+    assert_accessible(page)
+    # Nothing was saved, and what was changed on the page is kept.
+    assert not Item.objects.filter(section__version__code__slug="riverside-members-code-of-conduct").exists()
+    expect(page.get_by_label("Kind of item 1", exact=True)).to_have_value("text")
+    expect(page.get_by_label("The document's own label")).to_have_value("Version 2")
+    page.get_by_label("Full review every (months)").fill("24")
+    page.get_by_role("button", name="Make the draft").click()
+
+    expect(page.get_by_text("Draft Version 2 made from the document")).to_be_visible()
     assert Item.objects.get(number="1.1", section__version__code__slug="riverside-members-code-of-conduct").kind == (
         "text"
     )
     page.get_by_role("link", name="Publish…").click()
-    page.get_by_role("button", name="Publish Version 2, March 2025").click()
-    expect(page.get_by_text("Version 2, March 2025 is published")).to_be_visible()
+    page.get_by_role("button", name="Publish Version 2").click()
+    expect(page.get_by_text("Version 2 is published")).to_be_visible()
     log_out(page)
 
     log_in(page, live_server, "alice")
     page.get_by_role("link", name="Read and sign the code – Riverside Members' Code of Conduct").click()
-    expect(page.get_by_text("Version 2, March 2025").first).to_be_visible()
+    expect(page.get_by_text("Riverside Members' Code of Conduct · Version 2", exact=True)).to_be_visible()
     page.get_by_label("Your full name").fill("Alice Adams")
     page.get_by_label("I have read this code of conduct and agree to follow it").check()
     page.get_by_role("button", name="Sign the code").click()

@@ -1,7 +1,9 @@
 """An administrator creates a code for a partnership and gives it its first draft from the
 document: pasted or uploaded, checked and corrected on a preview, saved only on confirming."""
 
+import datetime
 import re
+from html import unescape
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -47,11 +49,12 @@ def confirm_url(code) -> str:
 
 
 def preview_post(response) -> dict:
-    """What the preview's form would send unchanged: the document and the proposed value of each item."""
+    """What the preview's form would send unchanged: the document, the proposed details and
+    the proposed value of each item."""
     html = response.content.decode()
     data = {"document": response.context["document"]}
-    for name, value in re.findall(r'name="(form-[^"]+)" value="([^"]*)"', html):
-        data[name] = value
+    for name, value in re.findall(r'name="((?:form|details)-[^"]+)"[^>]*? value="([^"]*)"', html):
+        data[name] = unescape(value)
     for form in response.context["formset"]:
         data[form.add_prefix("kind")] = form.initial["kind"]
         data[form.add_prefix("number")] = form.initial["number"]
@@ -92,7 +95,75 @@ def test_pasting_the_text_shows_the_structure_and_saves_nothing(admin_client, ri
     assert "Check the structure" in html
     assert "4. Conflicts of interest" in html
     assert 'value="4.2"' in html and 'value="(a)"' in html
-    assert "Version 2, March 2025" in html and "full every 24 months" in html
+    assert not riverside_code.versions.exists()
+
+
+def test_the_preview_proposes_the_details_for_the_administrator_to_confirm(admin_client, riverside_code):
+    response = admin_client.post(import_url(riverside_code), {"text": TWO_LEVEL})
+
+    proposed = preview_post(response)
+    assert proposed["details-title"] == "Riverside Members' Code of Conduct"
+    assert proposed["details-label"] == "Version 2, March 2025"
+    # "March 2025": the first of the month, shown as the draft page shows it.
+    assert [proposed[f"details-version_date_{part}"] for part in range(3)] == ["1", "3", "2025"]
+    assert [proposed.get(f"details-last_full_review_on_{part}") for part in range(3)] == [None, None, None]
+    # "lightly every year and in full every two years"
+    assert (proposed["details-light_touch_review_months"], proposed["details-full_review_months"]) == ("12", "24")
+    html = response.content.decode()
+    assert "The document's own label" in unescape(html)
+    assert "The document states no review cadence" not in html
+
+
+def test_details_changed_on_the_preview_reach_the_draft(admin_client, riverside_code):
+    preview = admin_client.post(import_url(riverside_code), {"text": TWO_LEVEL})
+    data = preview_post(preview)
+    data["details-label"] = "Version 2"
+    data["details-version_date_0"] = ""  # the document gives only a month
+    data["details-last_full_review_on_1"], data["details-last_full_review_on_2"] = "1", "2025"
+    data["details-light_touch_review_months"], data["details-full_review_months"] = "6", "36"
+
+    response = admin_client.post(confirm_url(riverside_code), data)
+
+    draft = riverside_code.versions.get(status=CodeVersion.Status.DRAFT)
+    assert response.url == f"/manage/codes/{riverside_code.slug}/versions/1/edit/"
+    assert (draft.title, draft.label) == ("Riverside Members' Code of Conduct", "Version 2")
+    assert (draft.version_date, draft.last_full_review_on) == (datetime.date(2025, 3, 1), datetime.date(2025, 1, 1))
+    assert (draft.light_touch_review_months, draft.full_review_months) == (6, 36)
+    assert "Draft Version 2 made from the document" in admin_client.get(response.url).content.decode()
+
+
+def test_a_bad_date_on_the_preview_is_shown_by_its_field_and_nothing_is_saved(admin_client, riverside_code):
+    preview = admin_client.post(import_url(riverside_code), {"text": TWO_LEVEL})
+    data = preview_post(preview)
+    row = row_of(preview, "This code sets out")
+    data[f"form-{row}-kind"] = "text"
+    data["details-version_date_1"] = "13"
+    data["details-label"] = "Version 2"
+
+    response = admin_client.post(confirm_url(riverside_code), data)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>Error: " in html
+    assert '<a href="#id_details-version_date_0">The version&#x27;s date must be a real date</a>' in html
+    assert html.count("The version&#x27;s date must be a real date") == 2  # in the summary and by the field
+    # What the administrator changed is kept: the corrected kind, the new label.
+    assert preview_post(response)["details-label"] == "Version 2"
+    assert '<option value="text" selected>' in html.split(f'id="id_form-{row}-kind"')[1].split("</select>")[0]
+    assert not riverside_code.versions.exists()
+    assert not AuditEntry.objects.filter(action="version.draft_imported").exists()
+
+
+def test_reviews_lighter_than_full_ones_less_often_are_refused_by_the_field(admin_client, riverside_code):
+    preview = admin_client.post(import_url(riverside_code), {"text": TWO_LEVEL})
+    data = preview_post(preview)
+    data["details-light_touch_review_months"], data["details-full_review_months"] = "36", "12"
+
+    response = admin_client.post(confirm_url(riverside_code), data)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<a href="#id_details-light_touch_review_months">Light-touch reviews must come at least as often' in html
     assert not riverside_code.versions.exists()
 
 

@@ -1,5 +1,6 @@
 import re
 import time
+from html import unescape
 
 from django.core.management.base import BaseCommand
 from django.test import Client
@@ -11,6 +12,8 @@ from conduct import services
 from conduct.code_import import read_code
 from conduct.forms import proposal_rows
 from conduct.models import Code, Partnership, User
+
+DETAILS = re.compile(r'name="(details-[^"]+)"[^>]*? value="([^"]*)"')
 
 
 class Command(BaseCommand):
@@ -51,6 +54,8 @@ class Command(BaseCommand):
             data = {"document": document}
             html = preview.content.decode()
             data.update(re.findall(r'name="(form-[A-Z_]+)" value="(\d+)"', html))
+            # The details the preview proposes (title, label, dates, reviews), confirmed as they are.
+            data.update((name, unescape(value)) for name, value in re.findall(DETAILS, html))
             # What the preview's form sends back unchanged: the proposed value of each item.
             for index, row in enumerate(proposal_rows(read_code(document))):
                 data[f"form-{index}-number"], data[f"form-{index}-kind"] = row["number"], row["kind"]
