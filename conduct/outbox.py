@@ -42,7 +42,10 @@ class QueuedWork(Task):
 def task_enqueue(task_name: str, **kwargs) -> QueuedTask:
     """Record the task in the current transaction and hand it to the broker once that commits."""
     queued = QueuedTask.objects.create(task_name=task_name, kwargs=kwargs)
-    transaction.on_commit(lambda: queued_task_deliver(queued_id=queued.pk))
+    # Only the id waits for the commit: a long transaction (an import of 20,000 people) queues many
+    # tasks, and their arguments should not all stay in memory until it ends.
+    queued_id = queued.pk
+    transaction.on_commit(lambda: queued_task_deliver(queued_id=queued_id))
     return queued
 
 

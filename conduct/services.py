@@ -2,7 +2,9 @@
 
 import datetime
 import hashlib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -1146,42 +1148,44 @@ def person_details_set(
             )
 
 
-def _chunks(items: list, size: int = 1000):
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def _chunks(items: Iterable, size: int = 1000) -> Iterator[list]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
 
 
-def people_record_many(*, partnership: Partnership, actor: User | None, people: list, source: str) -> dict:
+def people_record_many(
+    *,
+    partnership: Partnership,
+    actor: User | None,
+    people: Iterable,
+    source: str,
+    on_created: Callable[[list[int]], None] | None = None,
+) -> dict:
     """Record a checked list of people (each with email, name, organisation_id, job_title, roles, number)
     in one transaction: new people are created, changed ones updated, the same ones left alone, so
     recording the same list twice changes nothing. People are matched by email across partnerships.
+    `people` is read once, a thousand at a time, and nothing of a chunk is kept once it is written;
+    `on_created` is given the ids of each chunk's new accounts (to invite them in the same transaction).
 
     Before: each person is new or a partner of the same organisation as listed (or of none).
     After: every person, partner record and role exists as listed, and one audit entry counts them.
-    Returns the counts and the ids of the accounts created.
+    Returns the counts.
     """
     with transaction.atomic():
         Partnership.objects.select_for_update().get(pk=partnership.pk)
-        batch = _PeopleBatch(
-            partnership=partnership,
-            organisation_names=dict(
-                Organisation.objects.filter(pk__in={person.organisation_id for person in people}).values_list(
-                    "pk", "name"
-                )
-            ),
-            held=set(PartnershipRole.objects.filter(partnership=partnership).values_list("user_id", "role")),
-            suspensions=running_suspensions(),
-        )
-        # A thousand people at a time, so the accounts held in memory stay few however long the list;
-        # a problem anywhere still undoes everything, as the transaction does.
+        batch = _PeopleBatch(partnership=partnership, suspensions=running_suspensions())
+        # A problem anywhere still undoes everything, as the transaction does.
         for chunk in _chunks(people):
-            batch.record(chunk)
+            created_ids = batch.record(chunk)
+            if created_ids and on_created is not None:
+                on_created(created_ids)
         if batch.problems:
             raise ConductError(batch.problems)
         counts = {
-            "created": len(batch.created_ids),
+            "created": batch.created,
             "updated": batch.updated,
-            "unchanged": len(people) - len(batch.created_ids) - batch.updated,
+            "unchanged": batch.people - batch.created - batch.updated,
         }
         if counts["created"] or counts["updated"]:
             audit_record(
@@ -1193,22 +1197,28 @@ def people_record_many(*, partnership: Partnership, actor: User | None, people: 
                     f"{counts['updated']} updated, {counts['unchanged']} unchanged"
                 ),
             )
-    return {**counts, "created_ids": sorted(batch.created_ids)}
+    return counts
 
 
 @dataclass
 class _PeopleBatch:
-    """What people_record_many carries from one chunk of the list to the next."""
+    """What people_record_many carries from one chunk of the list to the next: counts, and nothing
+    that grows with the list."""
 
     partnership: Partnership
-    organisation_names: dict[int, str]
-    held: set[tuple[int, str]]
     suspensions: RunningSuspensions
-    created_ids: list[int] = field(default_factory=list)
+    organisation_names: dict[int, str] = field(default_factory=dict)
+    people: int = 0
+    created: int = 0
     updated: int = 0
     problems: list[str] = field(default_factory=list)
 
-    def record(self, people: list) -> None:
+    def record(self, people: list) -> list[int]:
+        """Record one chunk; the ids of the accounts it created."""
+        self.people += len(people)
+        missing_names = {person.organisation_id for person in people} - self.organisation_names.keys()
+        if missing_names:
+            self.organisation_names.update(Organisation.objects.filter(pk__in=missing_names).values_list("pk", "name"))
         known = {}
         # Accounts made elsewhere (the admin, older imports) may keep capitals in their email.
         for user in (
@@ -1225,7 +1235,13 @@ class _PeopleBatch:
                 conflicts.append(f"Row {person.number}: {person.email} is already a partner at {partner.organisation}")
         if conflicts:
             self.problems.extend(conflicts)
-            return
+            return []
+        # The roles this chunk's people already hold here: read a chunk at a time, not for the partnership.
+        held = set(
+            PartnershipRole.objects.filter(
+                partnership=self.partnership, user_id__in=[user.pk for user in known.values()]
+            ).values_list("user_id", "role")
+        )
 
         new_users = []
         for person in people:
@@ -1239,7 +1255,7 @@ class _PeopleBatch:
         User.objects.bulk_create(new_users, batch_size=1000)
         # PostgreSQL and SQLite both return the new primary keys from a bulk insert.
         created_ids = {user.pk for user in new_users}
-        self.created_ids.extend(created_ids)
+        self.created += len(created_ids)
         known.update((user.email, user) for user in new_users)
 
         new_partners, changed_users, changed_partners, updated = [], [], [], set()
@@ -1269,7 +1285,7 @@ class _PeopleBatch:
         for person in people:
             user = known[person.email]
             for role in person.roles:
-                if (user.pk, role) not in self.held:
+                if (user.pk, role) not in held:
                     if role in JUDGING_ROLES and (
                         suspension := self.suspensions.of(
                             organisation_name=self.organisation_names.get(person.organisation_id),
@@ -1278,11 +1294,12 @@ class _PeopleBatch:
                     ):
                         self.problems.append(f"Row {person.number}: {_appointment_refused(user, role, suspension)}")
                     new_roles.append(PartnershipRole(partnership=self.partnership, user=user, role=role))
-                    self.held.add((user.pk, role))
+                    held.add((user.pk, role))
                     if user.pk not in created_ids:
                         updated.add(person.email)
         PartnershipRole.objects.bulk_create(new_roles, batch_size=1000)
         self.updated += len(updated)
+        return sorted(created_ids)
 
 
 # --- Retention: erasing personal data ------------------------------------------------------

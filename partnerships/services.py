@@ -1,5 +1,8 @@
 """Changes that span the floors below: adding a person (conduct) and inviting them (accounts) in one transaction."""
 
+import io
+from collections.abc import Container
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -12,7 +15,7 @@ from declarations import services as declaration_services
 from meetings import services as meeting_services
 
 from .models import PeopleUpload
-from .people_import import ImportCheck, check_rows, read_table
+from .people_import import ImportCheck, ImportFileError, check_file
 
 
 def person_add_and_invite(
@@ -52,20 +55,37 @@ def people_import(
     """Record every row of a checked list, invite the people new to Conduct, and end those who have
     left: rows whose end_date has come and, for a full list, everyone of the partnership not on it.
     Nothing at all when any row is bad. A dry run works out the same counts and names and writes nothing.
+
+    The file is read a second time and written a chunk at a time inside the one transaction, so
+    that what is held as the list grows is the check's emails, not the people.
     """
     if not check.is_valid:
         raise conduct_services.ConductError([f"Row {number}: {message}" for number, message in check.problems])
     today = timezone.localdate()
+    ended_emails = set()
+
+    def people():
+        for person in check.people_listed():
+            if person.ended_on is not None and person.ended_on <= today:
+                ended_emails.add(person.email)
+            yield person
+
+    def invite(user_ids: list[int]) -> None:
+        account_services.invitations_send_many(user_ids=user_ids, actor=actor)
+
     with transaction.atomic():
         counts = conduct_services.people_record_many(
-            partnership=partnership, actor=actor, people=check.rows, source=source
+            partnership=partnership,
+            actor=actor,
+            people=people(),
+            source=source,
+            on_created=None if dry_run else invite,
         )
-        ended_emails = {row.email for row in check.rows if row.ended_on is not None and row.ended_on <= today}
         leaving = (
             [
                 partner
                 for partner in conduct_selectors.partners_missing_from(
-                    partnership, {row.email for row in check.rows} - ended_emails
+                    partnership, _StillListed(listed=check.emails, ended=ended_emails)
                 )
                 if full_list or partner.user.email.lower() in ended_emails
             ]
@@ -80,9 +100,17 @@ def people_import(
         )
         if dry_run:
             transaction.set_rollback(True)
-        else:
-            account_services.invitations_send_many(user_ids=counts["created_ids"], actor=actor)
     return counts
+
+
+class _StillListed:
+    """The emails on a list less those whose row ended them: a view of both, not a copy of the list."""
+
+    def __init__(self, *, listed: Container[str], ended: Container[str]):
+        self.listed, self.ended = listed, ended
+
+    def __contains__(self, email: str) -> bool:
+        return email in self.listed and email not in self.ended
 
 
 def people_upload_keep(
@@ -94,14 +122,21 @@ def people_upload_keep(
     )
 
 
+def people_upload_check(upload: PeopleUpload) -> ImportCheck:
+    """The first reading of a kept list. ImportFileError when it cannot be read at all."""
+    return check_file(partnership=upload.partnership, name=upload.filename, file=io.BytesIO(upload.content))
+
+
 def people_upload_import(*, upload: PeopleUpload, actor: User) -> dict:
     """Import a previewed list once it is confirmed; confirming twice imports once."""
     with transaction.atomic():
         upload = PeopleUpload.objects.select_for_update().select_related("partnership").get(pk=upload.pk)
         if upload.imported_at is not None:
             raise conduct_services.ConductError("This list has been imported already.")
-        table = read_table(name=upload.filename, content=bytes(upload.content))
-        check = check_rows(partnership=upload.partnership, table=table)
+        try:
+            check = people_upload_check(upload)
+        except ImportFileError as error:
+            raise conduct_services.ConductError(str(error)) from None
         counts = people_import(
             actor=actor, partnership=upload.partnership, check=check, source=upload.filename, full_list=upload.full_list
         )

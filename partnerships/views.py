@@ -34,7 +34,7 @@ from .forms import (
     RoleLabelsForm,
 )
 from .models import PeopleUpload
-from .people_import import ImportFileError, check_rows, read_table
+from .people_import import ImportFileError, read_table
 
 PAGE_SIZE = 50
 
@@ -339,17 +339,17 @@ def people_import(request, slug):
     form = PeopleUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        content = upload.read()
         try:
-            read_table(name=upload.name, content=content)
+            read_table(name=upload.name, file=upload)
         except ImportFileError as error:
             form.add_error("file", str(error))
         else:
+            upload.seek(0)
             kept = partnership_services.people_upload_keep(
                 actor=request.user,
                 partnership=partnership,
                 filename=upload.name,
-                content=content,
+                content=upload.read(),
                 full_list=form.cleaned_data["full_list"],
             )
             return redirect("partnerships:people-import-preview", slug=partnership.slug, upload_id=kept.pk)
@@ -371,15 +371,13 @@ def people_import_preview(request, slug, upload_id):
                 f"{counts['created']} people created, {counts['updated']} updated and {counts['unchanged']} unchanged.",
             )
             return redirect("partnerships:people", slug=partnership.slug)
-    counts, rows = None, []
+    counts, people = None, 0
     try:
-        check = check_rows(
-            partnership=partnership, table=read_table(name=upload.filename, content=bytes(upload.content))
-        )
+        check = partnership_services.people_upload_check(upload)
     except ImportFileError as error:
         check, problems = None, [(None, str(error))]
     else:
-        problems, rows = list(check.problems), check.rows
+        problems, people = check.problems, check.people
     if check is not None and check.is_valid:
         try:
             counts = partnership_services.people_import(
@@ -395,7 +393,7 @@ def people_import_preview(request, slug, upload_id):
     return render(
         request,
         "partnerships/people_import_preview.html",
-        {"partnership": partnership, "upload": upload, "problems": problems, "counts": counts, "rows": rows},
+        {"partnership": partnership, "upload": upload, "problems": problems, "counts": counts, "people": people},
     )
 
 

@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 
 from accounts.models import Invitation
 from conduct.models import AuditEntry, Partner, PartnershipRole, User
-from partnerships.people_import import ImportFileError, check_rows, read_table
+from partnerships.people_import import ImportFileError, check_file, read_table
 
 GOOD = (
     "Email,Name,Organisation,Job title,Roles,Start date,End date\n"
@@ -125,11 +125,11 @@ def test_an_excel_workbook_imports_the_same_way(tmp_path, members):
 )
 def test_a_file_that_cannot_be_read_says_why(name, content, message):
     with pytest.raises(ImportFileError, match=message.replace("(", r"\(").replace(")", r"\)").replace(".", r"\.")):
-        read_table(name=name, content=content)
+        read_table(name=name, file=io.BytesIO(content))
 
 
 def test_a_header_without_people_is_a_problem(members):
-    check = check_rows(partnership=members, table=[])
+    check = check_file(partnership=members, name="people.csv", file=io.BytesIO(GOOD.splitlines()[0].encode()))
     assert check.problems == [(1, "The file has a header but no people")]
 
 
@@ -308,3 +308,55 @@ def test_a_50_mb_file_on_the_command_line_is_refused_without_reading_it(tmp_path
         run(str(path))
     assert "Nothing was imported" in str(raised.value) and raised.value.returncode == 1
     assert not User.objects.filter(email="dev@example.org").exists()
+
+
+def long_list(count: int, *, extra: str = "") -> str:
+    rows = [GOOD.splitlines()[0]]
+    rows += [f"person{i}@example.org,Person {i},Riverside Community Health,Officer,,2025-03-01," for i in range(count)]
+    return "\n".join(rows) + "\n" + extra
+
+
+def test_a_list_longer_than_a_chunk_is_imported_whole_and_each_new_person_invited_once(
+    client, ada, members, django_capture_on_commit_callbacks
+):
+    client.force_login(ada)
+    response = upload(client, members, long_list(2500))
+    preview = client.get(response["Location"]).content.decode()
+    assert "Import 2500 people" in preview
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(response["Location"])
+    assert User.objects.filter(email__startswith="person").count() == 2500
+    assert Invitation.objects.count() == 2500
+    assert Invitation.objects.values("user").distinct().count() == 2500
+    assert "2500 people created" in AuditEntry.objects.get(action="people.imported").summary
+
+
+def test_an_email_listed_again_far_down_the_list_is_found_with_its_first_row(client, ada, members):
+    client.force_login(ada)
+    response = upload(
+        client, members, long_list(2500, extra="person3@example.org,Again,Riverside Community Health,,,2025-03-01,\n")
+    )
+    preview = client.get(response["Location"]).content.decode()
+    assert "Row 2502: email person3@example.org is also on row 5" in preview
+    assert "Import 2500 people" not in preview
+
+
+def test_a_bad_byte_at_the_end_of_a_csv_is_found_before_any_row_is_read():
+    content = long_list(100).encode() + b"\xff\n"
+    with pytest.raises(ImportFileError, match="The file must be a CSV saved as UTF-8"):
+        read_table(name="people.csv", file=io.BytesIO(content))
+
+
+def test_a_list_that_changed_between_its_check_and_its_import_imports_nothing(members):
+    """The import reads the file again rather than keep every row from the check: a row that is
+    bad by then stops it all."""
+    from conduct.services import ConductError
+    from partnerships import services
+
+    check = check_file(partnership=members, name="people.csv", file=io.BytesIO(long_list(1500).encode()))
+    assert check.is_valid and check.people == 1500
+    check.file = io.BytesIO(long_list(1500).replace("person1499@", "person0@").encode())
+    with pytest.raises(ConductError, match="Row 1501: email person0@example.org is also on row 2"):
+        services.people_import(actor=None, partnership=members, check=check, source="people.csv")
+    assert not User.objects.filter(email__startswith="person").exists()
+    assert not Invitation.objects.exists()

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from conduct.models import Partnership
 from conduct.services import ConductError
 from partnerships import services
-from partnerships.people_import import MAX_BYTES, ImportFileError, check_rows, read_table
+from partnerships.people_import import MAX_BYTES, ImportFileError, check_file
 
 
 class Command(BaseCommand):
@@ -31,25 +31,26 @@ class Command(BaseCommand):
         # Refused by its size before a byte of it is read.
         if file.stat().st_size > MAX_BYTES:
             raise CommandError(f"Nothing was imported: the file must be smaller than {MAX_BYTES // (1024 * 1024)} MB")
-        try:
-            table = read_table(name=file.name, content=file.read_bytes())
-        except ImportFileError as error:
-            raise CommandError(f"Nothing was imported: {error}") from None
-        check = check_rows(partnership=target, table=table)
-        try:
-            counts = services.people_import(
-                actor=None,
-                partnership=target,
-                check=check,
-                source=f"{file.name} (command line)",
-                dry_run=dry_run,
-                full_list=full_list,
-            )
-        except ConductError as error:
-            raise CommandError("Nothing was imported:\n" + "\n".join(error.messages)) from None
+        # Read twice, a row at a time: once to check it, once to import it.
+        with file.open("rb") as opened:
+            try:
+                check = check_file(partnership=target, name=file.name, file=opened)
+            except ImportFileError as error:
+                raise CommandError(f"Nothing was imported: {error}") from None
+            try:
+                counts = services.people_import(
+                    actor=None,
+                    partnership=target,
+                    check=check,
+                    source=f"{file.name} (command line)",
+                    dry_run=dry_run,
+                    full_list=full_list,
+                )
+            except ConductError as error:
+                raise CommandError("Nothing was imported:\n" + "\n".join(error.messages)) from None
         verb = "Would import" if dry_run else "Imported"
         self.stdout.write(
-            f"{verb} {len(check.rows)} people into {target}: {counts['created']} created, "
+            f"{verb} {check.people} people into {target}: {counts['created']} created, "
             f"{counts['updated']} updated, {counts['unchanged']} unchanged."
         )
         if counts["leaving"]:
