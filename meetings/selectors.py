@@ -151,22 +151,46 @@ def _names(declaration) -> set[str]:
     return names
 
 
+# What the pages read of a recorded handling: the whole rows of five tables cost a
+# published record more to read than its items, names and decisions together.
+_HANDLING_COLUMNS = (
+    "item_id",
+    "attendee_id",
+    "declaration_id",
+    "handling",
+    "dispensation_id",
+    "attendee__first_name",
+    "attendee__last_name",
+    "attendee__username",
+    "dispensation__starts_on",
+    "dispensation__ends_on",
+    "dispensation__reason",
+    "declaration__status",
+    "declaration__revision__is_nil",
+    "declaration__revision__kind",
+    "declaration__revision__situation",
+    "declaration__revision__counterparty_name",
+    "declaration__revision__counterparty_organisation__name",
+)
+
+
 def meeting_items(meeting: Meeting, *, item_id: int | None = None) -> list[AgendaItem]:
     """The agenda, or one item of it, with whom each item concerns, what happened and its decision."""
     items = AgendaItem.objects.filter(meeting=meeting)
     if item_id is not None:
         items = items.filter(pk=item_id)
-    items = list(
-        items.prefetch_related(
-            Prefetch(
-                "handlings",
-                queryset=ConflictHandling.objects.select_related(
-                    "attendee", "dispensation", "declaration__revision__counterparty_organisation"
-                ),
-            ),
-            "decision",
-        ).order_by("number")
-    )
+    items = list(items.select_related("decision").order_by("number"))
+    # What was recorded, read in one query and shared out here: prefetch_related builds a
+    # related manager and a filtered queryset per item, which cost more than the query.
+    handlings: dict[int, list[ConflictHandling]] = {item.pk: [] for item in items}
+    if handlings:
+        recorded = (
+            ConflictHandling.objects.filter(item__in=list(handlings))
+            .select_related("attendee", "dispensation", "declaration__revision__counterparty_organisation")
+            .only(*_HANDLING_COLUMNS)
+        )
+        for handling in recorded:
+            handlings[handling.item_id].append(handling)
     # Plain values: an agenda names dozens of organisations and people, and only their names are read.
     concerned: dict[int, list[Subject]] = {item.pk: [] for item in items}
     for item_id, kind, name, organisation_id, organisation_name in ItemSubject.objects.filter(
@@ -184,6 +208,7 @@ def meeting_items(meeting: Meeting, *, item_id: int | None = None) -> list[Agend
     ):
         took_part.setdefault(decision_id, []).append(display_name(first_name, last_name, username))
     for item in items:
+        item.recorded_handlings = handlings[item.pk]
         item.concerned = concerned[item.pk]
         decision = _decision(item)
         item.took_part = took_part.get(decision.pk, []) if decision else []
@@ -212,7 +237,7 @@ def meeting_record(meeting: Meeting, *, items=None, attendees=None, policy=None)
     records = [ItemRecord(item=item, conflicts=[], decision=_decision(item)) for item in items]
     by_item = {record.item.pk: {} for record in records}
     for record in records:
-        for handling in record.item.handlings.all():
+        for handling in record.item.recorded_handlings:
             by_item[record.item.pk][handling.attendee_id] = ItemConflict(
                 attendee=handling.attendee, declarations=[handling.declaration], handling=handling
             )
@@ -294,8 +319,13 @@ def public_meetings(partnership: Partnership) -> QuerySet[Meeting]:
     )
 
 
-def public_meeting(partnership: Partnership, pk: int) -> Meeting:
-    meeting = public_meetings(partnership).select_related("partnership", "chair").filter(pk=pk).first()
+def public_meeting(partnership_slug: str, pk: int) -> Meeting:
+    """A published meeting of the partnership, read with it in one query (404 for any other)."""
+    meeting = (
+        Meeting.objects.filter(partnership__slug=partnership_slug, status=Meeting.Status.PUBLISHED, pk=pk)
+        .select_related("partnership", "chair")
+        .first()
+    )
     if meeting is None:
         raise Http404("No such published meeting")
     return meeting

@@ -243,10 +243,13 @@ def public_meetings(request, partnership_slug):
 
 
 def public_record(request, partnership_slug, pk):
-    partnership = get_object_or_404(Partnership, slug=partnership_slug)
-    meeting = selectors.public_meeting(partnership, pk)
+    meeting = selectors.public_meeting(partnership_slug, pk)
     return render(
         request,
         "meetings/public_record.html",
-        {"partnership": partnership, "meeting": meeting, "records": selectors.meeting_record(meeting, attendees=[])},
+        {
+            "partnership": meeting.partnership,
+            "meeting": meeting,
+            "records": selectors.meeting_record(meeting, attendees=[]),
+        },
     )
