@@ -38,6 +38,11 @@ def benchmark_pages() -> list[tuple[str, str, str | None]]:
         ("Code version page (anyone)", f"/codes/bench-code-0/versions/{version.number}/", None),
         ("Diff of versions 1 and 5 (anyone)", "/codes/bench-code-0/changes/?from=1&to=5", None),
         ("Register of interests (programme manager)", "/declarations/register/", "bench-manager"),
+        (
+            "Confirming one's declarations, as a decision-maker who is not a partner (programme manager)",
+            "/declarations/annual/bench-partnership-0/",
+            "bench-manager",
+        ),
         ("Breach queue (programme manager)", "/breaches/cases/", "bench-manager"),
         (
             "People of a partnership (programme manager)",

@@ -216,6 +216,9 @@ class PartnershipRole(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="partnership_roles")
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="roles")
     role = models.CharField(max_length=30, choices=Role.choices)
+    # A decision-maker appointed during a round of annual confirmations was asked on appointment:
+    # that round does not ask again. Empty for roles granted before it was recorded.
+    granted_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
 
     class Meta:
         constraints = [

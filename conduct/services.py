@@ -20,7 +20,7 @@ from .canonical_text import CURRENT_FORMAT, text_sha256, version_canonical_text
 from .code_import import Proposal
 
 # Every app sends email through these (see email_delivery): offered to the others from here.
-from .email_delivery import OutgoingEmail, email_fan_out, email_queue, emails_queue  # noqa: F401
+from .email_delivery import OutgoingEmail, email_fan_out, email_queue, emails_queue
 from .item_tree import items_in_tree_order
 from .models import (
     AuditEntry,
@@ -1046,15 +1046,25 @@ def role_grant(*, partnership: Partnership, user: User, role: str, actor: User) 
         held, created = PartnershipRole.objects.get_or_create(partnership=partnership, user=user, role=role)
         if created:
             audit_record(actor=actor, action="role.granted", subject=held, summary=f"{held} granted")
-            if role == Role.DECISION_MAKER and user.email:
-                # Decision-makers declare on appointment (NHS England's guidance).
-                email_queue(
-                    purpose=f"decision-maker-appointed:{held.pk}",
-                    to=user.email,
-                    template="emails/decision_maker_appointed",
-                    context={"partnership": partnership.name, "url": settings.SITE_URL + "/declarations/new/"},
-                )
+            _decision_makers_ask_on_appointment([held], partnership=partnership)
     return held
+
+
+def _decision_makers_ask_on_appointment(roles: list[PartnershipRole], *, partnership: Partnership) -> None:
+    """Decision-makers declare on appointment (NHS England's guidance): each newly appointed one
+    is asked, once; the round of annual confirmations under way counts this as its ask."""
+    emails_queue(
+        [
+            OutgoingEmail(
+                purpose=f"decision-maker-appointed:{role.pk}",
+                to=role.user.email,
+                template="emails/decision_maker_appointed",
+                context={"partnership": partnership.name, "url": settings.SITE_URL + "/declarations/new/"},
+            )
+            for role in roles
+            if role.role == Role.DECISION_MAKER and role.user.email
+        ]
+    )
 
 
 def role_revoke(*, partnership: Partnership, user: User, role: str, actor: User) -> None:
@@ -1298,6 +1308,7 @@ class _PeopleBatch:
                     if user.pk not in created_ids:
                         updated.add(person.email)
         PartnershipRole.objects.bulk_create(new_roles, batch_size=1000)
+        _decision_makers_ask_on_appointment(new_roles, partnership=self.partnership)
         self.updated += len(updated)
         return sorted(created_ids)
 

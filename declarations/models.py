@@ -641,15 +641,16 @@ class DeclarationEvent(models.Model):
 
 
 class AnnualConfirmation(models.Model):
-    """Once a year a partner is asked to confirm that their declarations to a
-    partnership are complete and up to date (or to update them, or to make a nil
-    declaration), and is reminded until they do."""
+    """Once a year each partner, and each of a partnership's decision-making staff whatever
+    their role, is asked to confirm that their declarations to the partnership are complete
+    and up to date (or to update them, or to make a nil declaration), and is reminded until
+    they do."""
 
     class How(models.TextChoices):
         CONFIRMED = "confirmed", "Confirmed as complete"
         DECLARED = "declared", "Made or updated a declaration"
 
-    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="annual_confirmations")
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="annual_confirmations")
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="annual_confirmations")
     year = models.PositiveSmallIntegerField()
     requested_at = models.DateTimeField()
@@ -662,7 +663,7 @@ class AnnualConfirmation(models.Model):
     class Meta:
         ordering = ["-year", "partnership__name"]
         constraints = [
-            models.UniqueConstraint(fields=["partner", "partnership", "year"], name="one_annual_confirmation_a_year"),
+            models.UniqueConstraint(fields=["person", "partnership", "year"], name="one_annual_confirmation_a_year"),
             models.CheckConstraint(
                 condition=(Q(confirmed_at__isnull=True) & Q(how=""))
                 | (Q(confirmed_at__isnull=False) & Q(how__in=["confirmed", "declared"])),
@@ -671,4 +672,4 @@ class AnnualConfirmation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.partner} – {self.partnership}, {self.year}"
+        return f"{self.person.display_name} – {self.partnership}, {self.year}"

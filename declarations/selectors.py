@@ -11,11 +11,13 @@ from django.db.models.functions import Lower
 from django.http import Http404
 from django.utils import dateformat, timezone
 
-from conduct.models import Organisation, Partner, Partnership, PartnershipRole, User
+from conduct.models import Organisation, Partnership, PartnershipRole, User
 from conduct.selectors import (
     Connection,
+    current_memberships,
     is_administrator,
     partner_for_user,
+    partners_of_partnership,
     partnership_ids_where,
     partnerships_managed_by,
     partnerships_of_partner,
@@ -588,20 +590,57 @@ def decision_participation_checks(*, users, organisations=(), person_names=(), o
     return checks
 
 
-def open_annual_confirmations(partner: Partner) -> QuerySet[AnnualConfirmation]:
+def open_annual_confirmations(person: User) -> QuerySet[AnnualConfirmation]:
     return (
-        AnnualConfirmation.objects.filter(partner=partner, confirmed_at__isnull=True)
+        AnnualConfirmation.objects.filter(person=person, confirmed_at__isnull=True)
         .select_related("partnership")
         .order_by("partnership__name", "-year")
     )
 
 
 def latest_round(confirmations: QuerySet[AnnualConfirmation]) -> QuerySet[AnnualConfirmation]:
-    """Only the newest round's request for each partner and partnership."""
+    """Only the newest round's request for each person and partnership."""
     newer = AnnualConfirmation.objects.filter(
-        partner_id=OuterRef("partner_id"), partnership_id=OuterRef("partnership_id"), year__gt=OuterRef("year")
+        person_id=OuterRef("person_id"), partnership_id=OuterRef("partnership_id"), year__gt=OuterRef("year")
     )
     return confirmations.exclude(Exists(newer))
+
+
+def asked_to_confirm(partnership: Partnership) -> dict[int, datetime.datetime | None]:
+    """Who a round of annual confirmations asks: every partner of the partnership and every
+    one of its decision-making staff, whatever else they are, once each. For a decision-maker
+    who is not a partner, when they were appointed (None if before that was recorded)."""
+    asked = dict.fromkeys(partners_of_partnership(partnership).values_list("user_id", flat=True))
+    appointed = PartnershipRole.objects.filter(
+        partnership=partnership, role=PartnershipRole.Role.DECISION_MAKER, user__is_active=True
+    ).values_list("user_id", "granted_at")
+    for user_id, granted_at in appointed:
+        asked.setdefault(user_id, granted_at)
+    return asked
+
+
+def _asks_to_confirm(*, person_id, partnership_id) -> Q:
+    """The partnership asks the person (ids, or references to them) to confirm: they are a
+    partner of a current member organisation, or one of its decision-makers."""
+    decision_maker = PartnershipRole.objects.filter(
+        user_id=person_id, partnership_id=partnership_id, role=PartnershipRole.Role.DECISION_MAKER
+    )
+    partner = current_memberships().filter(partnership_id=partnership_id, organisation__partners__user_id=person_id)
+    return Q(Exists(decision_maker)) | Q(Exists(partner))
+
+
+def still_asked_to_confirm(confirmations: QuerySet[AnnualConfirmation]) -> QuerySet[AnnualConfirmation]:
+    """Requests whose person the partnership still asks; someone who is neither a partner of it
+    nor a decision-maker any more is not reminded."""
+    return confirmations.filter(
+        _asks_to_confirm(person_id=OuterRef("person_id"), partnership_id=OuterRef("partnership_id"))
+    )
+
+
+def is_asked_to_confirm(person: User, partnership: Partnership) -> bool:
+    return Partnership.objects.filter(
+        _asks_to_confirm(person_id=person.pk, partnership_id=OuterRef("pk")), pk=partnership.pk
+    ).exists()
 
 
 def annual_confirmation_overview(user: User, *, partnership: Partnership | None = None) -> QuerySet[AnnualConfirmation]:
@@ -611,8 +650,15 @@ def annual_confirmation_overview(user: User, *, partnership: Partnership | None 
         confirmations = confirmations.filter(partnership=partnership)
     return (
         latest_round(confirmations)
-        .select_related("partner__user", "partner__organisation", "partnership")
-        .order_by("partnership__name", "confirmed_at", "partner__organisation__name", "partner__user__last_name", "pk")
+        .select_related("person__partner__organisation", "partnership")
+        .order_by(
+            "partnership__name",
+            "confirmed_at",
+            "person__partner__organisation__name",
+            "person__last_name",
+            "person__first_name",
+            "pk",
+        )
     )
 
 
@@ -772,4 +818,4 @@ def declarations_made_by(user: User) -> QuerySet[Declaration]:
 
 
 def annual_confirmations_of(user: User) -> QuerySet[AnnualConfirmation]:
-    return AnnualConfirmation.objects.filter(partner__user=user).select_related("partnership").order_by("year", "pk")
+    return AnnualConfirmation.objects.filter(person=user).select_related("partnership").order_by("year", "pk")

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from conduct.models import Partnership, PartnershipRole, User
-from conduct.selectors import partner_for_user, partners_of_partnership
+from conduct.selectors import partner_for_user
 from conduct.services import (
     ERASED,
     ConductError,
@@ -44,12 +44,14 @@ from .models import (
 )
 from .selectors import (  # noqa: F401 (other apps ask through services)
     DecisionCheck,
+    asked_to_confirm,
     current_dispensations,
     days_late,
     decision_participation_check,
     decision_participation_checks,
     declared_interests,
     declaring_partnerships,
+    is_asked_to_confirm,
     latest_round,
     may_grant_dispensation,
     may_review,
@@ -58,6 +60,7 @@ from .selectors import (  # noqa: F401 (other apps ask through services)
     policy_for,
     review_refusal,
     standing_conflicts,
+    still_asked_to_confirm,
     value_assessment,
 )
 
@@ -361,14 +364,10 @@ def declaration_submit(*, declaration: Declaration, actor: User, note: str = "")
         event = _record(declaration, action=action, from_status=from_status, actor=actor, note=note, revision=revision)
         if declaration.is_late and not was_late:
             _queue_event_email(event.pk)
-        if declaration.partner_id is not None:
-            # A partner declaring answers this year's request to confirm.
-            annual_confirmation_confirm(
-                partner=declaration.partner,
-                partnership=declaration.partnership,
-                actor=actor,
-                how=AnnualConfirmation.How.DECLARED,
-            )
+        # Declaring answers this round's request to confirm, or stands for it if none was made yet.
+        annual_confirmation_confirm(
+            person=actor, partnership=declaration.partnership, actor=actor, how=AnnualConfirmation.How.DECLARED
+        )
     return declaration
 
 
@@ -809,23 +808,37 @@ def annual_confirmation_year(*, policy: DeclarationPolicy, today: datetime.date)
     return today.year if today.month >= policy.annual_confirmation_month else today.year - 1
 
 
+def _round_began(*, policy: DeclarationPolicy, year: int) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime(year, policy.annual_confirmation_month, 1))
+
+
 def annual_confirmations_request(*, today: datetime.date) -> int:
-    """Ask every partner of every partnership, once a year, to confirm their
-    declarations. Safe to run again: a partner is asked once a round. Returns
-    how many partners were emailed."""
+    """Ask every partner and every decision-maker (whatever their role) of every partnership,
+    once a round, to confirm their declarations. Safe to run again: a person is asked once a
+    round, however many ways they declare to the partnership. A decision-maker appointed since
+    the round began was asked on appointment: that is this round's ask, and reminders count
+    from it. Returns how many people were emailed."""
     now = timezone.now()
     for partnership in Partnership.objects.all():
-        year = annual_confirmation_year(policy=policy_for(partnership), today=today)
-        AnnualConfirmation.objects.bulk_create(
-            [
-                AnnualConfirmation(partner_id=partner_id, partnership=partnership, year=year, requested_at=now)
-                for partner_id in partners_of_partnership(partnership).values_list("pk", flat=True)
-            ],
-            ignore_conflicts=True,
-        )
+        policy = policy_for(partnership)
+        year = annual_confirmation_year(policy=policy, today=today)
+        began = _round_began(policy=policy, year=year)
+        requests = []
+        for person_id, appointed_at in asked_to_confirm(partnership).items():
+            asked_on_appointment = appointed_at is not None and appointed_at >= began
+            requests.append(
+                AnnualConfirmation(
+                    person_id=person_id,
+                    partnership=partnership,
+                    year=year,
+                    requested_at=appointed_at if asked_on_appointment else now,
+                    emailed_at=appointed_at if asked_on_appointment else None,
+                )
+            )
+        AnnualConfirmation.objects.bulk_create(requests, ignore_conflicts=True)
     return email_fan_out(
         AnnualConfirmation.objects.filter(emailed_at__isnull=True, confirmed_at__isnull=True).select_related(
-            "partner__user", "partnership"
+            "person", "partnership"
         ),
         emails_for=lambda confirmation: [_annual_confirmation_email(confirmation, reminder=False)],
         mark={"emailed_at": now},
@@ -833,8 +846,9 @@ def annual_confirmations_request(*, today: datetime.date) -> int:
 
 
 def annual_confirmations_remind(*, now: datetime.datetime) -> int:
-    """Remind partners who have not confirmed this round's declarations, every
-    reminder interval, until they confirm or declare. Returns how many were reminded."""
+    """Remind those who have not confirmed this round's declarations, every reminder interval,
+    until they confirm or declare, while the partnership still asks them (a partner of a member,
+    or a decision-maker). Returns how many were reminded."""
     interval = datetime.timedelta(days=settings.DECLARATION_CONFIRMATION_REMINDER_DAYS)
     due = latest_round(
         AnnualConfirmation.objects.filter(
@@ -842,7 +856,7 @@ def annual_confirmations_remind(*, now: datetime.datetime) -> int:
         )
     ).filter(Q(last_reminded_at__isnull=True) | Q(last_reminded_at__lte=now - interval))
     return email_fan_out(
-        due.select_related("partner__user", "partnership"),
+        still_asked_to_confirm(due).select_related("person", "partnership"),
         emails_for=lambda confirmation: [_annual_confirmation_email(confirmation, reminder=True)],
         mark={"last_reminded_at": now, "reminder_count": F("reminder_count") + 1},
     )
@@ -855,7 +869,7 @@ def _annual_confirmation_email(confirmation: AnnualConfirmation, *, reminder: bo
             if reminder
             else f"annual-confirmation:{confirmation.pk}"
         ),
-        to=confirmation.partner.user.email,
+        to=confirmation.person.email,
         template="emails/declaration_confirmation_reminder" if reminder else "emails/declaration_confirmation_request",
         context={
             "confirmation": confirmation,
@@ -866,20 +880,33 @@ def _annual_confirmation_email(confirmation: AnnualConfirmation, *, reminder: bo
 
 
 def annual_confirmation_confirm(
-    *, partner, partnership: Partnership, actor: User, how: str = AnnualConfirmation.How.CONFIRMED
+    *, person: User, partnership: Partnership, actor: User, how: str = AnnualConfirmation.How.CONFIRMED
 ) -> int:
-    """Record that the partner has confirmed their declarations to the
-    partnership, or made or updated one; reminders stop. Returns how many open
-    requests this settled (0 when none was open)."""
+    """Record that the person has confirmed their declarations to the partnership, or made or
+    updated one; reminders stop. A declaration made by someone the partnership asks (a partner
+    or decision-maker) before this round asked them stands for the round: it is recorded as
+    confirmed, so the round does not ask again. Returns how many requests this settled."""
+    now = timezone.now()
     with transaction.atomic():
         open_requests = list(
             AnnualConfirmation.objects.select_for_update().filter(
-                partner=partner, partnership=partnership, confirmed_at__isnull=True
+                person=person, partnership=partnership, confirmed_at__isnull=True
             )
         )
+        if how == AnnualConfirmation.How.DECLARED and is_asked_to_confirm(person, partnership):
+            year = annual_confirmation_year(policy=policy_for(partnership), today=timezone.localdate(now))
+            declared, created = AnnualConfirmation.objects.get_or_create(
+                person=person,
+                partnership=partnership,
+                year=year,
+                defaults={"requested_at": now, "confirmed_at": now, "how": how},
+            )
+            if created:
+                open_requests.append(declared)
         for confirmation in open_requests:
-            confirmation.confirmed_at, confirmation.how = timezone.now(), how
-            confirmation.save(update_fields=["confirmed_at", "how"])
+            if confirmation.confirmed_at is None:
+                confirmation.confirmed_at, confirmation.how = now, how
+                confirmation.save(update_fields=["confirmed_at", "how"])
             audit_record(
                 actor=actor,
                 action="declarations.annual_confirmation",

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from conduct.selectors import partner_for_user, partnerships_of_partner, running_suspensions
+from conduct.selectors import partner_for_user, running_suspensions
 from govuk.counts import tallies_by
 from govuk.csv_export import csv_response
 
@@ -28,13 +28,6 @@ from .forms import (
 from .models import Declaration
 
 PAGE_SIZE = 50
-
-
-def _partner_or_403(request):
-    partner = partner_for_user(request.user)
-    if partner is None:
-        raise PermissionDenied("Only partners make declarations.")
-    return partner
 
 
 def _own_draft(request, pk):
@@ -85,7 +78,7 @@ def index(request):
     reviewable = selectors.reviewable_partnerships(request.user)
     may_declare = selectors.declaring_partnerships(request.user).exists()
     context = {
-        "open_confirmations": list(selectors.open_annual_confirmations(partner)) if partner else [],
+        "open_confirmations": list(selectors.open_annual_confirmations(request.user)),
         "page": _page(request, selectors.own_declarations(request.user)) if partner or may_declare else None,
         "may_declare": may_declare,
         "to_review": selectors.declarations_for_review(request.user).filter(status=Declaration.Status.SUBMITTED).count()
@@ -469,10 +462,10 @@ def public_register(request, partnership_slug):
 
 @login_required
 def annual_confirm(request, partnership_slug):
-    partner = _partner_or_403(request)
-    partnership = get_object_or_404(partnerships_of_partner(partner), slug=partnership_slug)
+    # Everyone who declares to the partnership, partner or not: decision-makers of any role are asked too.
+    partnership = get_object_or_404(selectors.declaring_partnerships(request.user), slug=partnership_slug)
     if request.method == "POST":
-        if services.annual_confirmation_confirm(partner=partner, partnership=partnership, actor=request.user):
+        if services.annual_confirmation_confirm(person=request.user, partnership=partnership, actor=request.user):
             messages.success(
                 request, f"Thank you: your declarations to {partnership.name} are confirmed for this year."
             )
@@ -487,7 +480,7 @@ def annual_confirm(request, partnership_slug):
             "declarations": selectors.own_declarations(request.user)
             .filter(partnership=partnership)
             .exclude(status=Declaration.Status.DRAFT),
-            "open_request": selectors.open_annual_confirmations(partner).filter(partnership=partnership).first(),
+            "open_request": selectors.open_annual_confirmations(request.user).filter(partnership=partnership).first(),
         },
     )
 

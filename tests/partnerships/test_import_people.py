@@ -360,3 +360,18 @@ def test_a_list_that_changed_between_its_check_and_its_import_imports_nothing(me
         services.people_import(actor=None, partnership=members, check=check, source="people.csv")
     assert not User.objects.filter(email__startswith="person").exists()
     assert not Invitation.objects.exists()
+
+
+def test_a_decision_maker_imported_is_asked_to_declare_on_appointment_once(
+    tmp_path, members, django_capture_on_commit_callbacks
+):
+    path = write(
+        tmp_path,
+        "Email,Name,Organisation,Job title,Roles,Start date,End date\n"
+        "dev@example.org,Dev Shah,Riverside Community Health,Director,Decision-making staff,2025-03-01,\n",
+    )
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            run(path)
+    asked = [message.to for message in mail.outbox if "you are a decision-maker" in message.subject]
+    assert asked == [["dev@example.org"]]

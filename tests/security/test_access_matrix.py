@@ -76,7 +76,7 @@ GET_MATRIX = [
     ("declarations:declaration-withhold", "/declarations/{declaration}/withhold/", "302L 403 404 200 404 200"),
     ("declarations:declaration-release", "/declarations/{declaration}/release/", "302L 403 404 302 404 302"),
     ("declarations:annual-confirmations", "/declarations/annual/", "302L 403 403 200 403 200"),
-    ("declarations:annual-confirm", "/declarations/annual/{alliance}/", "302L 200 200 403 403 403"),
+    ("declarations:annual-confirm", "/declarations/annual/{alliance}/", "302L 200 200 200 200 200"),
     (
         "declarations:declaration-withholding-ask",
         "/declarations/{declaration}/ask-to-withhold/",
