@@ -19,9 +19,12 @@ _STAND_INS = {int: 9081726354, uuid.UUID: uuid.UUID("5f0c1a2e-9b8d-4c7a-a6e5-3d2
 
 
 def object_url(viewname: str, **kwargs: int | uuid.UUID) -> str:
-    ((name, value),) = kwargs.items()
-    before, after = _url_either_side(viewname, name, type(value), get_script_prefix(), settings.ROOT_URLCONF)
-    return f"{before}{value}{after}"
+    if len(kwargs) == 1:
+        ((name, value),) = kwargs.items()
+        before, after = _url_either_side(viewname, name, type(value), get_script_prefix(), settings.ROOT_URLCONF)
+        return f"{before}{value}{after}"
+    arguments = tuple((name, type(value)) for name, value in kwargs.items())
+    return _url_template(viewname, arguments, get_script_prefix(), settings.ROOT_URLCONF).format(**kwargs)
 
 
 @lru_cache(maxsize=256)
@@ -29,6 +32,22 @@ def _url_either_side(viewname: str, name: str, kind: type, script_prefix: str, u
     stand_in = str(_STAND_INS[kind])
     before, _, after = reverse(viewname, kwargs={name: stand_in}, urlconf=urlconf).rpartition(stand_in)
     return before, after
+
+
+@lru_cache(maxsize=256)
+def _url_template(viewname: str, arguments: tuple, script_prefix: str, urlconf: str) -> str:
+    """The URL with a named place for each argument (a pattern of several, such as an item of
+    a meeting), from one reverse() with a different stand-in for each."""
+    stand_ins = {name: str(_stand_in(kind, index)) for index, (name, kind) in enumerate(arguments)}
+    url = reverse(viewname, kwargs=stand_ins, urlconf=urlconf).replace("{", "{{").replace("}", "}}")
+    for name, stand_in in stand_ins.items():
+        url = url.replace(stand_in, "{" + name + "}")
+    return url
+
+
+def _stand_in(kind: type, index: int) -> int | uuid.UUID:
+    # Ten digits that differ only in the last: none is found inside another.
+    return _STAND_INS[kind] + index if kind is int else uuid.UUID(int=_STAND_INS[kind].int + index)
 
 
 def page_url(viewname: str) -> str:

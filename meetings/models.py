@@ -148,6 +148,9 @@ class AgendaItem(models.Model):
     def __str__(self) -> str:
         return f"Item {self.number}: {self.title}"
 
+    def get_decision_url(self) -> str:
+        return object_url("meetings:item-decide", pk=self.meeting_id, item_id=self.pk)
+
 
 class ItemSubject(models.Model):
     """An organisation or person an agenda item concerns, named as typed (spacing tidied);

@@ -2,13 +2,14 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.db.models.functions import Lower
 from django.http import Http404
 
 from conduct.models import Organisation, Partnership, PartnershipRole, User, display_name
 from conduct.selectors import is_administrator, partnerships_where, roles_held
 from declarations.services import current_dispensations, declared_interests, normalised_name
+from govuk.object_urls import object_url
 
 from .models import (
     STRICTNESS,
@@ -85,6 +86,7 @@ class ItemConflict:
     required: str = Handling.STAYED_NOT_VOTING
     dispensations: list = field(default_factory=list)
     handling: ConflictHandling | None = None
+    handling_url: str = ""  # where the chair records what happened, while the meeting is open
 
     @property
     def required_label(self) -> str:
@@ -201,11 +203,14 @@ def meeting_items(meeting: Meeting, *, item_id: int | None = None) -> list[Agend
     # Who took part, as names: a board's decisions name hundreds of people, and nothing else of them is read.
     took_part: dict[int, list[str]] = {}
     decisions = [decision.pk for item in items if (decision := _decision(item))]
-    for decision_id, first_name, last_name, username in (
+    participants = (
         ItemDecision.participants.through.objects.filter(itemdecision_id__in=decisions)
         .order_by("user__last_name", "user__first_name", "user_id")
         .values_list("itemdecision_id", "user__first_name", "user__last_name", "user__username")
-    ):
+        if decisions
+        else ()
+    )
+    for decision_id, first_name, last_name, username in participants:
         took_part.setdefault(decision_id, []).append(display_name(first_name, last_name, username))
     for item in items:
         item.recorded_handlings = handlings[item.pk]
@@ -249,13 +254,17 @@ def meeting_record(meeting: Meeting, *, items=None, attendees=None, policy=None)
             organisations=organisations,
             person_names=[subject.name for subject in subjects],
             on=meeting.held_on,
-        ).prefetch_related(
-            Prefetch(
-                "dispensations",
-                queryset=current_dispensations(on=meeting.held_on).order_by("ends_on", "pk"),
-                to_attr="dispensations_in_force",
-            )
         )
+        interests = list(interests)
+        # Shared out here rather than by prefetch_related, whose machinery cost more than the query.
+        in_force = {declaration.pk: [] for declaration in interests}
+        if in_force:
+            for dispensation in (
+                current_dispensations(on=meeting.held_on)
+                .filter(declaration__in=list(in_force))
+                .order_by("ends_on", "pk")
+            ):
+                in_force[dispensation.declaration_id].append(dispensation)
         people = {user.pk: user for user in attendees}
         keys = {item.pk: _keys(item.concerned) for item in items}
         for declaration in interests:
@@ -271,7 +280,7 @@ def meeting_record(meeting: Meeting, *, items=None, attendees=None, policy=None)
                 )
                 if conflict.handling is None:
                     conflict.declarations.append(declaration)
-                    conflict.dispensations.extend(declaration.dispensations_in_force)
+                    conflict.dispensations.extend(in_force[declaration.pk])
     if meeting.is_published:
         # What the rule asked is no part of the published record.
         for record in records:
@@ -280,6 +289,9 @@ def meeting_record(meeting: Meeting, *, items=None, attendees=None, policy=None)
     policy = policy or policy_for(meeting.partnership)
     for record in records:
         for conflict in by_item[record.item.pk].values():
+            conflict.handling_url = object_url(
+                "meetings:conflict-handle", pk=meeting.pk, item_id=record.item.pk, user_id=conflict.attendee.pk
+            )
             conflict.required = min(
                 (policy.required_for(declaration.revision.kind) for declaration in conflict.declarations),
                 key=STRICTNESS.index,

@@ -16,6 +16,8 @@ from govuk.object_urls import object_url, page_url
         ("breaches:case-detail", {"pk": 42}),
         ("conduct:review-detail", {"review_id": 7}),
         ("conduct:signature-receipt", {"reference": uuid.UUID("12345678-1234-5678-1234-567812345678")}),
+        ("meetings:item-decide", {"pk": 3, "item_id": 90817263}),
+        ("meetings:conflict-handle", {"pk": 12, "item_id": 1, "user_id": 9081726354}),
     ],
 )
 def test_the_url_is_the_one_reverse_writes(viewname, kwargs):
