@@ -187,11 +187,14 @@ def docx_text(content: bytes) -> str:
             lines.append("")
             continue
         style = (paragraph.style.name or "") if paragraph.style is not None else ""
-        if style == "Title" or style.startswith("Heading"):
-            level = 1 if style == "Title" else int(re.sub(r"\D", "", style) or 1) + 1
-            lines += ["#" * min(level, 6) + " " + text.replace("**", ""), ""]
-            continue
+        # Read even for a heading: Word's outline lists number headings ("2.") as their first
+        # level, and the clauses under them count on from those numbers ("2.1").
         marker, level = numbering.label(paragraph)
+        if style == "Title" or style.startswith("Heading"):
+            heading = 1 if style == "Title" else int(re.sub(r"\D", "", style) or 1) + 1
+            number = f"{marker} " if marker not in (None, "-") else ""
+            lines += ["#" * min(heading, 6) + " " + number + text.replace("**", ""), ""]
+            continue
         if marker is None and style.startswith("List Bullet"):
             marker, level = "-", 0
         if marker is None and style.startswith("List Number"):
@@ -316,7 +319,9 @@ CLAUSE = re.compile(r"^(\d{1,3}(?:\.\d{1,3})+\.?|\d{1,3}[.)])\s+(.*)$")
 SUB_POINT = re.compile(r"^(\(([a-zA-Z]{1,4})\)|([a-zA-Z]{1,4})[.)])\s+(.*)$")
 MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*$")
 BOLD_LINE = re.compile(r"^(\*\*|__)(.+?)(\*\*|__)[.:]?$")
-BOLD_LEAD = re.compile(r"^(?:\*\*|__)(.+?)(?:\*\*|__)\s*[.:]?\s*(.*)$")
+# "**Honesty** – we tell the truth": the stop, colon or dash between lead-in and wording is neither's.
+LEAD_PUNCTUATION = " .:-–—"
+BOLD_LEAD = re.compile(r"^(?:\*\*|__)(.+?)(?:\*\*|__)\s*[.:\-–—]?\s*(.*)$")
 LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 RULE_LINE = re.compile(r"^[\s\-*_=|:#~.]+$")
 ROMAN = re.compile(r"^(?=[ivxl])(x{0,3})(ix|iv|v?i{0,3})$")
@@ -389,6 +394,7 @@ def _logical_lines(text: str) -> list[Line | None]:
             and previous is not None
             and previous.kind in ("text", "bullet", "clause", "sub")
             and (len(previous.text) >= 60 or line.indent > previous.indent or line.text[:1].islower())
+            and not PRINCIPLE_LEAD.match(line.text)
         ):
             previous.text = f"{previous.text} {line.text}"
             continue
@@ -450,6 +456,10 @@ def review_cadence(text: str) -> tuple[int | None, int | None]:
 def principle_named(text: str) -> str:
     """The slug of the principle a line names on its own ("Integrity", "Integrity:"), or ""."""
     return next((slug for slug, name in PRINCIPLES.items() if text.rstrip(" .:").lower() == name.lower()), "")
+
+
+# "Openness: Holders of public office…", a principle's name and its wording on one line.
+PRINCIPLE_LEAD = re.compile(r"^(" + "|".join(PRINCIPLES) + r")\s*[:\-–—]\s+(\S.*)$", re.I)
 
 
 def topic_of(text: str) -> str:
@@ -593,7 +603,11 @@ class _Reader:
     def _is_heading(self, index: int, line: Line) -> bool:
         if line.kind == "clause":
             # "4. Gifts and hospitality": a clause is a sentence, a numbered heading is not.
-            return len(line.text.split()) <= 8 and _heading_like(Line(0, "text", line.text), self.following(index))
+            following = self.following(index)
+            if "." not in line.marker and following is not None and following.kind == "bullet":
+                # "1. Our values" straight above its bullets: a clause would say what the list is ("1. We will:").
+                following = None
+            return len(line.text.split()) <= 8 and _heading_like(Line(0, "text", line.text), following)
         return not principle_named(line.text) and _heading_like(line, self.following(index))
 
     def _new_section(self, heading: str) -> None:
@@ -664,7 +678,7 @@ class _Reader:
         lead = BOLD_LEAD.match(line.text) if line.text.startswith(("**", "__")) else None
         marker = line.marker if line.kind == "sub" else ""
         if lead and lead.group(2):
-            title, text = lead.group(1).rstrip(" .:"), lead.group(2)
+            title, text = lead.group(1).rstrip(LEAD_PUNCTUATION), lead.group(2)
             slug = principle_named(title)
             item = ProposedItem("principle" if slug else "value", text, title=title, principle=slug, line=line.number)
             item.number = marker
@@ -718,6 +732,7 @@ class _Reader:
                 following is not None
                 and following.kind == "text"
                 and not principle_named(following.text)
+                and not PRINCIPLE_LEAD.match(following.text)
                 and not self._is_heading(self.lines.index(following), following)
             ):
                 wording = _strip_bold(following.text)
@@ -726,9 +741,13 @@ class _Reader:
             title = PRINCIPLES[slug] if wording else ""
             self._add(ProposedItem("principle", wording, title=title, principle=slug, line=line.number))
             return
+        if match := PRINCIPLE_LEAD.match(text):
+            slug, wording = match.group(1).lower(), match.group(2)
+            self._add(ProposedItem("principle", wording, title=PRINCIPLES[slug], principle=slug, line=line.number))
+            return
         lead = BOLD_LEAD.match(line.text) if line.text.startswith(("**", "__")) else None
         if lead and lead.group(2):
-            title = lead.group(1).rstrip(" .:")
+            title = lead.group(1).rstrip(LEAD_PUNCTUATION)
             slug = principle_named(title)
             self._add(
                 ProposedItem(

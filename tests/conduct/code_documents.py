@@ -100,3 +100,41 @@ def numbered_docx() -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def outline_numbered_docx() -> bytes:
+    """A Word document numbered as Word's own outline list numbers one: the headings are the
+    list's first level ("1."), clauses its second ("1.1"), sub-points its third ("(a)")."""
+    document = docx.Document()
+    document.add_paragraph("Lakeside Partnership Code of Conduct", style="Title")
+    document.add_paragraph("Version 3, March 2025")
+    numbering = document.part.numbering_part.element
+    numbering.append(
+        parse_xml(
+            f'<w:abstractNum {nsdecls("w")} w:abstractNumId="70"><w:multiLevelType w:val="multilevel"/>'
+            '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/>'
+            '<w:pStyle w:val="Heading1"/></w:lvl>'
+            '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1.%2"/></w:lvl>'
+            '<w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="lowerLetter"/><w:lvlText w:val="(%3)"/></w:lvl>'
+            "</w:abstractNum>"
+        )
+    )
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="70"><w:abstractNumId w:val="70"/></w:num>'))
+
+    def numbered(paragraph, level: int) -> None:
+        paragraph._p.get_or_add_pPr().append(
+            parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="70"/></w:numPr>')
+        )
+
+    numbered(document.add_heading("Purpose", level=1), 0)
+    numbered(document.add_paragraph("This code sets out the standards members will uphold."), 1)
+    numbered(document.add_paragraph("Members will act in the interests of the people the partnership serves."), 1)
+    numbered(document.add_heading("Conflicts of interest", level=1), 0)
+    numbered(document.add_paragraph("Members must declare any interest as soon as they become aware of it."), 1)
+    numbered(document.add_paragraph("A member with a financial interest in a matter:"), 1)
+    numbered(document.add_paragraph("will not take part in the discussion; and"), 2)
+    numbered(document.add_paragraph("will leave the room for the decision."), 2)
+    numbered(document.add_paragraph("The chair decides whether an interest is a conflict."), 1)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()

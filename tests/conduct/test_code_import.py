@@ -15,7 +15,7 @@ from conduct.code_import import DocumentError, document_text, read_code
 from conduct.models import AuditEntry, Code, CodeVersion, Item, Partnership
 from conduct.selectors import with_content
 
-from .code_documents import ROMAN, TWO_LEVEL, numbered_docx
+from .code_documents import ROMAN, TWO_LEVEL, numbered_docx, outline_numbered_docx
 
 FIXTURE = json.loads((Path(settings.BASE_DIR) / "fixtures" / "codes.json").read_text(encoding="utf-8"))
 SEEDS = Path(settings.BASE_DIR) / "fixtures" / "seeds"
@@ -110,6 +110,22 @@ def test_two_level_clauses_keep_their_numbers_and_sub_points_nest_under_their_cl
     assert [(item.number, item.kind) for item in gifts] == [("2.1", "prohibition"), ("2.2", "commitment")]
 
 
+def test_a_numbered_heading_straight_above_its_list_is_a_heading_and_the_prose_above_it_the_preamble():
+    proposal = read_code(
+        "Westbrook Code of Conduct\n\nThis code applies to every member of the partnership.\n\n"
+        "1. Our values\n\n- **Kindness** – we treat everyone with warmth.\n- **Courage** – we speak up.\n\n"
+        "2. Our commitments\n\n2.1 Members will prepare for meetings by:\n"
+        "(a) reading the papers\n(b) arriving on time\n"
+    )
+
+    assert proposal.preamble == "This code applies to every member of the partnership."
+    values, commitments = proposal.sections
+    assert values.heading == "1. Our values"
+    assert [(item.kind, item.title) for item in values.items] == [("value", "Kindness"), ("value", "Courage")]
+    assert commitments.heading == "2. Our commitments"
+    assert [child.number for child in commitments.items[0].children] == ["(a)", "(b)"]
+
+
 def test_principles_named_without_wording_link_to_the_catalogue_with_no_words_of_their_own():
     principles = read_code(TWO_LEVEL).sections[2].items
 
@@ -117,6 +133,25 @@ def test_principles_named_without_wording_link_to_the_catalogue_with_no_words_of
         ("principle", "selflessness", "", ""),
         ("principle", "integrity", "", ""),
         ("principle", "honesty", "", ""),
+    ]
+
+
+def test_a_principle_named_alone_does_not_take_the_next_principle_as_its_wording():
+    proposal = read_code(
+        "Principles\n\nSelflessness\n"
+        "Openness: Holders of public office should act and take decisions in an open and transparent manner.\n"
+        "Honesty – Holders of public office should be truthful.\n"
+    )
+
+    assert [(item.kind, item.principle, item.title, item.text) for item in proposal.sections[0].items] == [
+        ("principle", "selflessness", "", ""),
+        (
+            "principle",
+            "openness",
+            "Openness",
+            "Holders of public office should act and take decisions in an open and transparent manner.",
+        ),
+        ("principle", "honesty", "Honesty", "Holders of public office should be truthful."),
     ]
 
 
@@ -155,6 +190,32 @@ def test_a_word_document_is_read_with_its_headings_and_list_numbering():
     ]
     assert [(item.kind, item.title, item.text) for item in values.items] == [
         ("value", "Kindness", "We treat everyone we meet with warmth.")
+    ]
+
+
+def test_word_headings_numbered_by_the_list_keep_their_numbers_and_number_their_clauses():
+    proposal = read_code(document_text(name="Lakeside code.docx", content=outline_numbered_docx()))
+
+    assert [section.heading for section in proposal.sections] == ["1. Purpose", "2. Conflicts of interest"]
+    purpose, conflicts = proposal.sections
+    assert [item.number for item in purpose.items] == ["1.1", "1.2"]
+    assert [(item.number, [child.number for child in item.children]) for item in conflicts.items] == [
+        ("2.1", []),
+        ("2.2", ["(a)", "(b)"]),
+        ("2.3", []),
+    ]
+
+
+@pytest.mark.parametrize("dash", ["–", "—", "-", ":"])
+def test_a_bold_lead_in_is_the_title_and_the_words_after_its_dash_the_wording(dash):
+    proposal = read_code(
+        f"Our values\n\n- **Kindness** {dash} we treat everyone with warmth.\n"
+        f"- **Honesty {dash}** we tell the truth, even when it is uncomfortable.\n"
+    )
+
+    assert [(item.kind, item.title, item.text) for item in proposal.sections[0].items] == [
+        ("value", "Kindness", "we treat everyone with warmth."),
+        ("principle", "Honesty", "we tell the truth, even when it is uncomfortable."),
     ]
 
 
