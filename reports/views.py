@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
 
 from govuk.pdf import pdf_response
@@ -14,9 +14,13 @@ FIRST_YEAR = 2020
 
 def _partnership(request, slug: str):
     partnerships = selectors.reportable_partnerships(request.user)
-    if not partnerships.exists():
-        raise PermissionDenied("Only programme managers and administrators see a partnership's reports.")
-    return get_object_or_404(partnerships, slug=slug)
+    # The partnership asked for first: whether the user may see any is only asked when it is not found.
+    partnership = partnerships.select_related("breach_policy").filter(slug=slug).first()
+    if partnership is None:
+        if not partnerships.exists():
+            raise PermissionDenied("Only programme managers and administrators see a partnership's reports.")
+        raise Http404("No such partnership")
+    return partnership
 
 
 @login_required
