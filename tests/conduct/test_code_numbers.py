@@ -100,6 +100,9 @@ def test_the_diff_compares_sub_points_under_their_own_clause_and_shows_numbers(c
     html = client.get(f"/codes/{riverside.code.slug}/changes/?from=1&to=2").content.decode()
 
     assert "4.2(b) will leave the room for the" in html
+    # Set in under its clause, as the code's page sets it.
+    entry = html[: html.index("4.2(b) will leave the room for the")].rsplit("<div ", 1)[1]
+    assert "conduct-diff__entry--nested govuk-!-margin-left-6" in entry
 
 
 def test_publishing_a_version_whose_review_is_overdue_opens_it_at_once(seed_codes, ada, time_machine):

@@ -192,6 +192,26 @@ def test_previewing_an_imported_code_takes_as_many_queries_for_200_clauses_as_fo
     assert preview(5) == preview(200)
 
 
+def test_making_the_draft_of_a_200_clause_code_takes_a_few_queries_more_than_of_a_5_clause_one(seed_codes, ada):
+    from bench.code_documents import numbered_code
+    from conduct import services
+    from conduct.code_import import read_code
+
+    partnership = Partnership.objects.create(name="Bench", slug="bench", kind="other", code=Code.objects.first())
+
+    def draft(clauses: int) -> int:
+        code = services.code_create(title=f"A code of {clauses} clauses", partnership=partnership, actor=ada)
+        proposal = read_code(numbered_code(clauses))
+        with CaptureQueriesContext(connection) as captured:
+            made = services.code_draft_import(code=code, proposal=proposal, actor=ada, source="test")
+        assert Item.objects.filter(section__version=made).count() == len(proposal.items())
+        return len(captured)
+
+    few = draft(5)
+    # A handful more where SQLite takes the rows in several batches; never a query an item.
+    assert draft(200) <= few + 6
+
+
 def test_the_create_a_code_page_takes_as_many_queries_for_500_partnerships_as_for_5(client, seed_codes, ada):
     client.force_login(ada)
     code = Code.objects.first()
