@@ -505,6 +505,9 @@ def _kind_of_clause(text: str) -> tuple[str, str]:
 # Structure
 
 
+LIST_INTRO_WORDS = re.compile(r"\b(will|must|shall|should|may|can|not|never|to|by|are|is|do)\b", re.I)
+
+
 def _heading_like(line: Line, following: Line | None) -> bool:
     if line.kind == "heading":
         return True
@@ -512,8 +515,13 @@ def _heading_like(line: Line, following: Line | None) -> bool:
         return False
     if line.text.endswith((".", ":", ";", ",", "?", "!")) or not (line.text[:1].isupper() or line.text[:1].isdigit()):
         return False
-    # A line that introduces a list is the list's intro, not a heading.
-    return following is None or following.kind not in ("bullet", "sub")
+    # A line that introduces a list is the list's intro, not a heading, unless it is a name ("Our values")
+    # rather than the start of a sentence the list finishes ("Members will").
+    return (
+        following is None
+        or following.kind not in ("bullet", "sub")
+        or (following.kind == "bullet" and len(line.text.split()) <= 3 and not LIST_INTRO_WORDS.search(line.text))
+    )
 
 
 class _Reader:
@@ -555,6 +563,9 @@ class _Reader:
         labels = []
         while position < len(body):
             index, line = body[position]
+            if self._review_date(line):
+                position += 1
+                continue
             if not _heading_like(line, self.following(index)) or (line.kind == "heading" and line.level > 1):
                 break
             words = _strip_bold(line.text)
@@ -589,6 +600,8 @@ class _Reader:
         paragraphs = []
         for position in range(start, len(body)):
             index, line = body[position]
+            if self._review_date(line):
+                continue
             if self._is_heading(index, line):
                 if paragraphs:
                     self.proposal.preamble = "\n\n".join(paragraphs)
@@ -628,6 +641,8 @@ class _Reader:
         if line.kind == "rule":
             self.proposal.unplaced.append((line.number, line.text))
             return
+        if self._review_date(line):
+            return
         if self._is_heading(index, line):
             heading = line.text if line.kind != "clause" else f"{line.marker}. {line.text}"
             self._new_section(_strip_bold(heading))
@@ -638,6 +653,14 @@ class _Reader:
             self._list_item(line)
         else:
             self._paragraph(index, line)
+
+    def _review_date(self, line: Line) -> bool:
+        """A line such as "Date of last full review: October 2023" gives the review's date, wherever it stands."""
+        match = REVIEW_DATE.match(_strip_bold(line.text)) if line.kind in ("text", "heading") else None
+        date = parse_date(match.group(1)) if match else None
+        if date:
+            self.proposal.last_full_review_on = date
+        return date is not None
 
     def _section_topic(self) -> str:
         return topic_of(self.section.heading) if self.section else ""
@@ -721,11 +744,6 @@ class _Reader:
         following = self.following(index)
         self.clause = None
         self._current_section()
-        if match := REVIEW_DATE.match(text):
-            date = parse_date(match.group(1))
-            if date:
-                self.proposal.last_full_review_on = date
-                return
         if slug := principle_named(text):
             wording = ""
             if (

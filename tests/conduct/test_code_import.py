@@ -126,6 +126,23 @@ def test_a_numbered_heading_straight_above_its_list_is_a_heading_and_the_prose_a
     assert [child.number for child in commitments.items[0].children] == ["(a)", "(b)"]
 
 
+def test_a_short_name_straight_above_its_bullets_is_a_heading_and_a_sentence_begun_there_is_not():
+    proposal = read_code(
+        "Hillside Code of Conduct\n\nThis code applies to all partners.\n\n"
+        "Our values\n\n- **Kindness** – we treat everyone with warmth.\n\n"
+        "Members will\n\n- listen to one another;\n- share what they learn.\n"
+    )
+
+    assert proposal.preamble == "This code applies to all partners."
+    assert [section.heading for section in proposal.sections] == ["Our values"]
+    assert [(item.kind, item.title or item.text) for item in proposal.sections[0].items] == [
+        ("value", "Kindness"),
+        ("text", "Members will"),
+        ("commitment", "listen to one another;"),
+        ("commitment", "share what they learn."),
+    ]
+
+
 def test_principles_named_without_wording_link_to_the_catalogue_with_no_words_of_their_own():
     principles = read_code(TWO_LEVEL).sections[2].items
 
@@ -216,6 +233,31 @@ def test_a_bold_lead_in_is_the_title_and_the_words_after_its_dash_the_wording(da
     assert [(item.kind, item.title, item.text) for item in proposal.sections[0].items] == [
         ("value", "Kindness", "we treat everyone with warmth."),
         ("principle", "Honesty", "we tell the truth, even when it is uncomfortable."),
+    ]
+
+
+@pytest.mark.parametrize(
+    "where",
+    ["title block", "before the first heading", "at the end"],
+)
+def test_the_date_of_the_last_full_review_is_read_wherever_the_document_states_it(where):
+    review = "Date of last full review: June 2024"
+    document = {
+        "title block": f"Hillside Code of Conduct\nVersion 2\n{review}\n\nThis code applies to all partners.\n\n",
+        "before the first heading": f"Hillside Code of Conduct\nVersion 2\n\nThis code applies to all partners.\n\n"
+        f"{review}\n\n",
+        "at the end": "Hillside Code of Conduct\nVersion 2\n\nThis code applies to all partners.\n\n",
+    }[where] + "## Values\n\n- **Kindness** – we treat everyone with warmth.\n"
+    if where == "at the end":
+        document += f"\n{review.replace('Date of last full review', 'Last reviewed')}\n"
+
+    proposal = read_code(document)
+
+    assert proposal.last_full_review_on == datetime.date(2024, 6, 1)
+    assert (proposal.label, proposal.version_date) == ("Version 2", None)
+    assert proposal.preamble == "This code applies to all partners."
+    assert [(section.heading, [item.title for item in section.items]) for section in proposal.sections] == [
+        ("Values", ["Kindness"])
     ]
 
 
