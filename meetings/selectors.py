@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.functions import Lower
 from django.http import Http404
 
@@ -181,11 +181,14 @@ def meeting_items(meeting: Meeting, *, item_id: int | None = None) -> list[Agend
     items = AgendaItem.objects.filter(meeting=meeting)
     if item_id is not None:
         items = items.filter(pk=item_id)
-    items = list(items.select_related("decision").order_by("number"))
+    # Whether anything was recorded on each item is asked with the items: before a meeting
+    # nothing is, and the query for what was is then not made.
+    recorded_on = ConflictHandling.objects.filter(item=OuterRef("pk"))
+    items = list(items.select_related("decision").annotate(anything_recorded=Exists(recorded_on)).order_by("number"))
     # What was recorded, read in one query and shared out here: prefetch_related builds a
     # related manager and a filtered queryset per item, which cost more than the query.
     handlings: dict[int, list[ConflictHandling]] = {item.pk: [] for item in items}
-    if handlings:
+    if any(item.anything_recorded for item in items):
         recorded = (
             ConflictHandling.objects.filter(item__in=list(handlings))
             .select_related("attendee", "dispensation", "declaration__revision__counterparty_organisation")
