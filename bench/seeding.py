@@ -293,6 +293,9 @@ def seed_declarations(*, scale: float, now: datetime.datetime) -> int:
                         value=60 if gift else None,
                         cash_or_vouchers=False if gift else None,
                         outcome="accepted" if gift else "",
+                        # Outside employment records its prior permission, as the services require.
+                        permitted_by="" if gift else "The medical director",
+                        permitted_on=None if gift else arose_on,
                         submitted_at=submitted,
                         submitted_by_id=user_id,
                     )

@@ -297,47 +297,42 @@ class DetailsForm(QuestionForm):
         required=False,
     )
 
+    # Required by the service, which says by each answer what is missing (DeclarationRevision.permission_problems):
+    # the same rule for this page, a meeting's record of a declaration and any other way in.
     permitted_by = forms.CharField(
         label="Who gave you permission?",
         help_text="Outside employment and private practice need permission before they start: name who gave it.",
         max_length=NAME_MAX_LENGTH,
-        error_messages={
-            "required": "Enter who gave you permission",
-            "max_length": f"The name must be {NAME_MAX_LENGTH:,} characters or fewer",
-        },
+        required=False,
+        error_messages={"max_length": f"The name must be {NAME_MAX_LENGTH:,} characters or fewer"},
     )
     permitted_on = DayMonthYearField(
-        what="the date permission was given", label="When was permission given?", help_text="For example, 1 3 2026"
+        what="the date permission was given",
+        label="When was permission given?",
+        help_text="For example, 1 3 2026",
+        required=False,
     )
     practice_place = forms.CharField(
         label="Where do you practise?",
         max_length=NAME_MAX_LENGTH,
-        error_messages={
-            "required": "Enter where you practise",
-            "max_length": f"Where you practise must be {NAME_MAX_LENGTH:,} characters or fewer",
-        },
+        required=False,
+        error_messages={"max_length": f"Where you practise must be {NAME_MAX_LENGTH:,} characters or fewer"},
     )
     practice_times = forms.CharField(
         label="When do you practise?",
         help_text="The days and times, for example Tuesday and Thursday afternoons.",
         max_length=NAME_MAX_LENGTH,
-        error_messages={
-            "required": "Enter when you practise",
-            "max_length": f"When you practise must be {NAME_MAX_LENGTH:,} characters or fewer",
-        },
+        required=False,
+        error_messages={"max_length": f"When you practise must be {NAME_MAX_LENGTH:,} characters or fewer"},
     )
     practice_hours = forms.DecimalField(
         label="How many hours a week?",
         max_digits=4,
         decimal_places=1,
-        min_value=Decimal("0.5"),
-        max_value=Decimal("168"),
+        required=False,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
         error_messages={
-            "required": "Enter how many hours a week you practise",
             "invalid": "Enter the hours a week as a number, for example 8 or 7.5",
-            "min_value": "Enter at least half an hour a week",
-            "max_value": "A week has 168 hours: enter 168 or fewer",
             "max_digits": "A week has 168 hours: enter 168 or fewer",
             "max_whole_digits": "A week has 168 hours: enter 168 or fewer",
             "max_decimal_places": "Enter the hours to the nearest half hour, for example 7.5",

@@ -17,6 +17,8 @@ DESCRIPTION_MAX_LENGTH = 2000
 NOTE_MAX_LENGTH = 1000
 # A gift or hospitality worth more than this is a typing mistake, not a gift.
 MAX_GIFT_VALUE = Decimal("100000")
+# Private practice is recorded in hours a week, to the half hour.
+MIN_PRACTICE_HOURS, HOURS_IN_A_WEEK = Decimal("0.5"), Decimal("168")
 
 
 class DeclarationPolicy(models.Model):
@@ -443,7 +445,34 @@ class DeclarationRevision(models.Model):
             return "details"
         if self.situation == Situation.GIFT and self.cash_or_vouchers is None:
             return "details"
+        if self.permission_problems:
+            return "details"
         return None
+
+    @property
+    def permission_problems(self) -> dict[str, str]:
+        """What outside employment or private practice still lacks, by answer: NHS England's
+        guidance wants prior permission recorded (who gave it, when), and for private practice
+        where, when and how many hours a week. The services refuse a declaration without it,
+        whichever page, command or meeting it comes from."""
+        problems = {}
+        if self.situation in PERMITTED_SITUATIONS:
+            if not self.permitted_by.strip():
+                problems["permitted_by"] = "Enter who gave you permission"
+            if self.permitted_on is None:
+                problems["permitted_on"] = "Enter the date permission was given"
+        if self.situation == Situation.PRIVATE_PRACTICE:
+            if not self.practice_place.strip():
+                problems["practice_place"] = "Enter where you practise"
+            if not self.practice_times.strip():
+                problems["practice_times"] = "Enter when you practise"
+            if self.practice_hours is None:
+                problems["practice_hours"] = "Enter how many hours a week you practise"
+            elif self.practice_hours < MIN_PRACTICE_HOURS:
+                problems["practice_hours"] = "Enter at least half an hour a week"
+            elif self.practice_hours > HOURS_IN_A_WEEK:
+                problems["practice_hours"] = "A week has 168 hours: enter 168 or fewer"
+        return problems
 
     @property
     def is_valued(self) -> bool:

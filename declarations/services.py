@@ -148,7 +148,8 @@ def _check_transition(declaration: Declaration, to_status: str, refusal: str) ->
 
 def _answers_refused(revision: DeclarationRevision, policy: DeclarationPolicy) -> dict[str, str]:
     """What the rules of declaring refuse in a revision's answers, by the answer's field."""
-    refused = {}
+    # Outside employment and private practice: prior permission, and the practice's where, when and hours.
+    refused = dict(revision.permission_problems)
     if revision.arose_on and revision.ends_on and revision.ends_on < revision.arose_on:
         refused["ends_on"] = "The end date must be the same as or after the date the interest arose"
     accepted = revision.outcome == DeclarationRevision.Outcome.ACCEPTED
@@ -227,6 +228,24 @@ def declaration_start(*, actor: User, partnership: Partnership, is_nil: bool, st
     return declaration
 
 
+def _clear_answers_that_do_not_apply(revision: DeclarationRevision) -> None:
+    """A nil declaration has no interest; only gifts and hospitality have a value, only outside
+    employment and private practice a permission, only private practice its place and hours."""
+    if revision.is_nil:
+        for name in INTEREST_FIELDS:
+            setattr(revision, name, DeclarationRevision._meta.get_field(name).get_default())
+    if revision.situation not in VALUED_SITUATIONS:
+        revision.value, revision.outcome = None, ""
+    if revision.situation != Situation.GIFT:
+        revision.cash_or_vouchers = revision.from_supplier = None
+    if revision.situation != Situation.HOSPITALITY or revision.outcome != DeclarationRevision.Outcome.ACCEPTED:
+        revision.approved_by, revision.approved_on = "", None
+    if revision.situation not in PERMITTED_SITUATIONS:
+        revision.permitted_by, revision.permitted_on = "", None
+    if revision.situation != Situation.PRIVATE_PRACTICE:
+        revision.practice_place, revision.practice_times, revision.practice_hours = "", "", None
+
+
 def declaration_draft_save(
     *, declaration: Declaration, actor: User, partnership: Partnership | None = None, **answers
 ) -> DeclarationRevision:
@@ -255,19 +274,7 @@ def declaration_draft_save(
             answers["counterparty_name"] = normalised_name(answers["counterparty_name"])
         for name, value in answers.items():
             setattr(revision, name, value)
-        if revision.is_nil:
-            for name in INTEREST_FIELDS:
-                setattr(revision, name, DeclarationRevision._meta.get_field(name).get_default())
-        if revision.situation not in VALUED_SITUATIONS:
-            revision.value, revision.outcome = None, ""
-        if revision.situation != Situation.GIFT:
-            revision.cash_or_vouchers = revision.from_supplier = None
-        if revision.situation != Situation.HOSPITALITY or revision.outcome != DeclarationRevision.Outcome.ACCEPTED:
-            revision.approved_by, revision.approved_on = "", None
-        if revision.situation not in PERMITTED_SITUATIONS:
-            revision.permitted_by, revision.permitted_on = "", None
-        if revision.situation != Situation.PRIVATE_PRACTICE:
-            revision.practice_place, revision.practice_times, revision.practice_hours = "", "", None
+        _clear_answers_that_do_not_apply(revision)
         # Refused by the question that gave the answer; the rest wait for the submission.
         refused = {
             field: message
@@ -334,12 +341,13 @@ def declaration_submit(*, declaration: Declaration, actor: User, note: str = "")
         revision = DeclarationRevision.objects.filter(declaration=declaration, submitted_at__isnull=True).first()
         if revision is None:
             raise DeclarationError("There is nothing new to submit: update the declaration first.")
-        if revision.unanswered:
-            raise DeclarationError("Answer every question before submitting the declaration.")
         policy = policy_for(declaration.partnership)
+        # By the answer refused (or missing, like a permission), before the catch-all below.
         refused = _answers_refused(revision, policy)
         if refused:
-            raise DeclarationError(" ".join(f"{message}." for message in refused.values()))
+            raise DeclarationError(refused)
+        if revision.unanswered:
+            raise DeclarationError("Answer every question before submitting the declaration.")
         from_status = declaration.status
         note = _check_note(
             note,
@@ -379,7 +387,9 @@ def declaration_record_for(
 
     Before: the declarant declares to the partnership; the answers describe a complete interest
     that has no estimated value (gifts and hospitality are declared by the person themselves,
-    with their value). After: a submitted declaration in the declarant's name, unresolved until
+    with their value), and outside employment or private practice says who permitted it and
+    when (and where, when and how many hours a week a practice runs), else DeclarationError by
+    the answer. After: a submitted declaration in the declarant's name, unresolved until
     a reviewer accepts it; its history says who recorded it and on what occasion.
     """
     unknown = set(answers) - INTEREST_FIELDS
@@ -389,6 +399,16 @@ def declaration_record_for(
         raise DeclarationError(f"{declarant.display_name} does not declare to {partnership}.")
     answers["counterparty_name"] = normalised_name(answers.get("counterparty_name", ""))
     occasion = _check_note(occasion, required="Say where the declaration was made.")
+    revision = DeclarationRevision(number=1, **answers)
+    _clear_answers_that_do_not_apply(revision)
+    if revision.is_valued:
+        raise DeclarationError(
+            {"situation": "A gift or hospitality is declared by the person themselves, with its value"}
+        )
+    if revision.permission_problems:
+        raise DeclarationError(revision.permission_problems)
+    if revision.unanswered:
+        raise DeclarationError("Record what the interest is, whom it concerns, what it is about and when it arose.")
     partner = partner_for_user(declarant)
     with transaction.atomic():
         declaration = Declaration.objects.create(
@@ -397,12 +417,8 @@ def declaration_record_for(
             organisation_id=partner.organisation_id if partner else None,
             partnership=partnership,
         )
-        revision = DeclarationRevision.objects.create(declaration=declaration, number=1, **answers)
-        if revision.is_valued or revision.unanswered:
-            raise DeclarationError(
-                "Record what the interest is, whom it concerns, what it is about and when it arose; "
-                "a gift or hospitality is declared by the person themselves."
-            )
+        revision.declaration = declaration
+        revision.save()
         _record(declaration, action=DeclarationEvent.Action.STARTED, from_status="", actor=actor, revision=revision)
         now = timezone.now()
         revision.submitted_at, revision.submitted_by = now, actor

@@ -173,7 +173,8 @@ def declaration_check(request, pk):
                 declaration=declaration, actor=request.user, note=form.cleaned_data.get("note", "")
             )
         except services.DeclarationError as error:
-            form.add_error(None, error.message)
+            # The answers refused are on the earlier pages: their messages go in the summary here.
+            form.add_error(None, error.messages)
         else:
             messages.success(request, "Your declaration has been submitted for review.")
             return redirect(declaration)

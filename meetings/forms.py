@@ -2,7 +2,7 @@
 
 import re
 
-from crispy_forms_gds.layout import Field
+from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 from django.core.validators import validate_email
 
@@ -170,6 +170,7 @@ class AgendaItemForm(GovForm):
 
 # Gifts and hospitality carry a value and a choice to accept them, which only their recipient gives.
 SPOKEN_SITUATIONS = [(value, label) for value, label in Situation.choices if value not in VALUED_SITUATIONS]
+ONLY_FOR_WORK = "Outside employment and private practice only"
 
 
 class MeetingDeclarationForm(GovForm):
@@ -206,6 +207,42 @@ class MeetingDeclarationForm(GovForm):
     arose_on = DayMonthYearField(
         what="the date the interest arose", label="When did the interest arise?", help_text="For example, 1 4 2025"
     )
+    # Required for outside employment and private practice by the declarations service, which
+    # says by each answer what is missing; optional here, as every other interest has none.
+    permitted_by = _text(
+        "Who gave them permission?",
+        "",
+        limit=NAME_MAX_LENGTH,
+        help_text="Outside employment and private practice need permission before they start.",
+        optional=True,
+    )
+    permitted_on = DayMonthYearField(
+        what="the date permission was given",
+        label="When was permission given?",
+        help_text="For example, 1 3 2026",
+        required=False,
+    )
+    practice_place = _text("Private practice: where?", "", limit=NAME_MAX_LENGTH, optional=True)
+    practice_times = _text(
+        "Private practice: when?",
+        "",
+        limit=NAME_MAX_LENGTH,
+        help_text="The days and times, for example Tuesday and Thursday afternoons.",
+        optional=True,
+    )
+    practice_hours = forms.DecimalField(
+        label="Private practice: how many hours a week?",
+        max_digits=4,
+        decimal_places=1,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
+        error_messages={
+            "invalid": "Enter the hours a week as a number, for example 8 or 7.5",
+            "max_digits": "A week has 168 hours: enter 168 or fewer",
+            "max_whole_digits": "A week has 168 hours: enter 168 or fewer",
+            "max_decimal_places": "Enter the hours to the nearest half hour, for example 7.5",
+        },
+    )
 
     def __init__(self, *args, attendees, **kwargs):
         super().__init__(*args, **kwargs)
@@ -217,6 +254,15 @@ class MeetingDeclarationForm(GovForm):
             Field.text("concerning", field_width="two-thirds"),
             Field.textarea("description", rows=3, max_characters=DESCRIPTION_MAX_LENGTH),
             Field("arose_on", context={"legend_size": "govuk-fieldset__legend--s"}),
+            Fieldset(
+                Field.text("permitted_by", field_width="two-thirds"),
+                Field("permitted_on", context={"legend_size": "govuk-fieldset__legend--s"}),
+                Field.text("practice_place", field_width="two-thirds"),
+                Field.text("practice_times", field_width="two-thirds"),
+                Field.text("practice_hours", field_width=4),
+                legend=ONLY_FOR_WORK,
+                legend_size=Size.MEDIUM,
+            ),
             button="Record the declaration",
         )
 

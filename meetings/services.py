@@ -2,6 +2,7 @@
 what happened to each conflict, each item's decision, and publishing the record."""
 
 import datetime
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Max
@@ -162,11 +163,18 @@ def meeting_declaration_record(
     concerning: str,
     description: str,
     arose_on: datetime.date,
+    permitted_by: str = "",
+    permitted_on: datetime.date | None = None,
+    practice_place: str = "",
+    practice_times: str = "",
+    practice_hours: Decimal | None = None,
 ):
     """Record a declaration an attendee makes at the meeting: it goes onto the register through
     the declarations service, submitted in the attendee's name, and joins the conflicts list.
 
-    Before: the record is open and the attendee attends. After: the declaration (naming the
+    Before: the record is open and the attendee attends; outside employment or private practice
+    says who permitted it and when (private practice also where, when and how many hours a week),
+    else MeetingError by the answer, as the declarations service rules. After: the declaration (naming the
     organisation Conduct knows by that name, or else the name as given), its history saying it
     was made at this meeting; an audit entry.
     """
@@ -191,9 +199,15 @@ def meeting_declaration_record(
                 counterparty_name="" if organisation else concerning,
                 description=description.strip(),
                 arose_on=arose_on,
+                permitted_by=" ".join(permitted_by.split()),
+                permitted_on=permitted_on,
+                practice_place=" ".join(practice_place.split()),
+                practice_times=" ".join(practice_times.split()),
+                practice_hours=practice_hours,
             )
         except DeclarationError as error:
-            raise MeetingError(error.message) from error
+            # Tied to the answer the rule refuses, when it is one.
+            raise MeetingError(getattr(error, "error_dict", None) or error.messages) from error
         _audit(
             meeting,
             actor=actor,

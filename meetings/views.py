@@ -123,7 +123,7 @@ def declaration_record(request, pk):
         try:
             declaration = services.meeting_declaration_record(meeting=meeting, actor=request.user, **form.cleaned_data)
         except services.MeetingError as error:
-            form.add_error(None, error.message)
+            form.add_error(None, error)  # by the answer refused, when it is one
         else:
             messages.success(
                 request,

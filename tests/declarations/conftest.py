@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from conduct.models import Organisation, PartnershipRole
 from declarations import selectors, services
-from declarations.models import Declaration, ManagementAction
+from declarations.models import PERMITTED_SITUATIONS, Declaration, ManagementAction, Situation
 from tests.conftest import make_organisation, make_user
 
 TODAY = datetime.date(2026, 3, 20)
@@ -53,13 +53,24 @@ GIFT = {
 }
 
 
+# Outside employment and private practice need prior permission; private practice its place and hours.
+PERMISSION = {"permitted_by": "The medical director", "permitted_on": datetime.date(2026, 1, 5)}
+PRACTICE = {"practice_place": "Harley Street", "practice_times": "Saturday mornings", "practice_hours": 4}
+
+
 def declare(declarant, *, partnership=None, submit=True, nil=False, **answers):
-    """A declaration by the partner (or any other user), with the answers given (a gift from Acme by default)."""
+    """A declaration by the partner (or any other user), with the answers given (a gift from Acme by default;
+    with permission, and a practice's place and hours, when the situation needs them)."""
     user = getattr(declarant, "user", declarant)
     partnership = partnership or selectors.declaring_partnerships(user).first()
     declaration = services.declaration_start(actor=user, partnership=partnership, is_nil=nil)
     if not nil:
-        services.declaration_draft_save(declaration=declaration, actor=user, **{**GIFT, **answers})
+        situation = answers.get("situation", GIFT["situation"])
+        needed = {
+            **(PERMISSION if situation in PERMITTED_SITUATIONS else {}),
+            **(PRACTICE if situation == Situation.PRIVATE_PRACTICE else {}),
+        }
+        services.declaration_draft_save(declaration=declaration, actor=user, **{**GIFT, **needed, **answers})
     if submit:
         services.declaration_submit(declaration=declaration, actor=user)
     return Declaration.objects.get(pk=declaration.pk)

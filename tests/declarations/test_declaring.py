@@ -161,14 +161,16 @@ def test_what_is_typed_on_a_page_is_shown_again_when_coming_back_to_it(client, a
     assert 'name="arose_on_2"' in page and 'value="2026"' in page
 
 
-def test_a_gift_that_becomes_outside_employment_loses_its_value_and_needs_no_value(client, alice):
+def test_a_gift_that_becomes_outside_employment_loses_its_value_and_asks_for_permission_instead(client, alice):
     declaration = declare(alice, submit=False)
     client.force_login(alice.user)
     response = client.post(question_url(declaration, "situation"), {"situation": "outside_employment"})
-    assert response["Location"] == f"/declarations/{declaration.pk}/check/"
+    # Outside employment needs prior permission, recorded: the details are asked again.
+    assert response["Location"] == question_url(declaration, "details")
     revision = DeclarationRevision.objects.get(declaration=declaration)
     assert (revision.value, revision.outcome, revision.cash_or_vouchers) == (None, "", None)
-    assert "Estimated value" not in client.get(response["Location"]).content.decode()
+    page = client.get(response["Location"]).content.decode()
+    assert "Estimated value" not in page and "Who gave you permission?" in page
 
 
 def test_outside_employment_that_becomes_a_gift_asks_for_its_value(client, alice):

@@ -65,9 +65,12 @@ def test_hospitality_over_75_needs_approval_in_advance(alice):
     with pytest.raises(services.DeclarationError) as raised:
         declare(alice, **HOSPITALITY, value=Decimal("75.01"), approved_by="", approved_on=None)
     assert set(raised.value.message_dict) == {"approved_by", "approved_on"}
-    # Submitted without the approval (the question answered before the partnership lowered its limit).
-    with pytest.raises(services.DeclarationError, match="is accepted only with approval in advance"):
+    # Submitted without the approval (the question answered before the partnership lowered its limit):
+    # the service refuses the submission itself, by the answers missing, and nothing is submitted.
+    with pytest.raises(services.DeclarationError, match="is accepted only with approval in advance") as raised:
         declare(alice, **HOSPITALITY, value=Decimal("75.01"))
+    assert set(raised.value.message_dict) == {"approved_by", "approved_on"}
+    assert not Declaration.objects.filter(declarant=alice.user).exclude(status="draft").exists()
     with pytest.raises(services.DeclarationError, match="approval must be given before the hospitality"):
         declare(
             alice,

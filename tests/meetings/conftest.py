@@ -69,4 +69,6 @@ OUTSIDE_EMPLOYMENT = {
     "value": None,
     "cash_or_vouchers": None,
     "outcome": "",
+    "permitted_by": "The chair",
+    "permitted_on": datetime.date(2025, 1, 6),
 }

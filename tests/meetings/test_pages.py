@@ -2,9 +2,12 @@
 GOV.UK error summary, and saves nothing, when the input is wrong."""
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from declarations.models import Declaration
 from meetings.models import AgendaItem, ConflictHandling, ItemDecision, Meeting, MeetingPolicy
+from tests.security.test_hostile_input import HOSTILE_NUMBER, HOSTILE_TEXT, assert_handled
 
 from .conftest import OUTSIDE_EMPLOYMENT, add_item, declare
 
@@ -146,3 +149,103 @@ def test_a_meeting_page_is_for_those_who_run_it(client, meeting, cara, alice):
     client.force_login(alice.user)
     assert client.get(meeting.get_absolute_url()).status_code == 404
     assert client.get("/meetings/").status_code == 403
+
+
+def test_private_practice_declared_at_the_meeting_needs_its_permission_and_hours_by_each_field(
+    client, meeting, cara, bob
+):
+    from tests.declarations.test_bad_input import field_error, summary_links
+
+    client.force_login(cara)
+    url = f"/meetings/{meeting.pk}/declarations/new/"
+    spoken = {
+        "attendee": bob.user.pk,
+        "kind": "financial",
+        "situation": "private_practice",
+        "concerning": "Acme Health Supplies",
+        "description": "Runs a clinic the bidder refers patients to",
+        "arose_on_0": "1",
+        "arose_on_1": "1",
+        "arose_on_2": "2024",
+        "practice_place": "Harley Street",
+        "practice_hours": "300",
+    }
+    response = client.post(url, spoken)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Enter who gave you permission" in field_error(page, "id_permitted_by")
+    assert "Enter when you practise" in field_error(page, "id_practice_times")
+    assert ("id_permitted_by", "Enter who gave you permission") in summary_links(page)
+    # The last field of its fieldset, so read from its form group to the fieldset's end.
+    assert ("id_practice_hours", "A week has 168 hours: enter 168 or fewer") in summary_links(page)
+    hours = page[page.index('<div id="div_id_practice_hours" class="govuk-form-group govuk-form-group--error">') :]
+    assert "A week has 168 hours" in hours[: hours.index("</fieldset>")]
+    assert 'value="Harley Street"' in page
+    assert not Declaration.objects.exists()
+
+    response = client.post(
+        url,
+        {
+            **spoken,
+            "permitted_by": "The medical director",
+            "permitted_on_0": "2",
+            "permitted_on_1": "12",
+            "permitted_on_2": "2023",
+            "practice_times": "Saturday mornings",
+            "practice_hours": "4",
+        },
+    )
+    assert response.status_code == 302
+    revision = Declaration.objects.get(declarant=bob.user).revision
+    assert (revision.permitted_by, revision.practice_times, revision.practice_hours) == (
+        "The medical director",
+        "Saturday mornings",
+        4,
+    )
+
+
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
+@given(
+    situation=st.sampled_from(["outside_employment", "private_practice", "shareholding", "gift", "<b>"]),
+    permitted_by=HOSTILE_TEXT,
+    year=st.one_of(st.sampled_from(["2025", "", "0", "99999"]), st.text(max_size=6)),
+    place=HOSTILE_TEXT,
+    hours=HOSTILE_NUMBER,
+)
+def test_an_on_the_spot_declaration_with_hostile_permission_and_practice_never_fails(
+    client, meeting, cara, bob, situation, permitted_by, year, place, hours
+):
+    client.force_login(cara)
+    before = Declaration.objects.count()
+    response = client.post(
+        f"/meetings/{meeting.pk}/declarations/new/",
+        {
+            "attendee": bob.user.pk,
+            "kind": "financial",
+            "situation": situation,
+            "concerning": "Acme Health Supplies",
+            "description": "Declared at the meeting",
+            "arose_on_0": "1",
+            "arose_on_1": "1",
+            "arose_on_2": "2024",
+            "permitted_by": permitted_by,
+            "permitted_on_0": "2",
+            "permitted_on_1": "12",
+            "permitted_on_2": year,
+            "practice_place": place,
+            "practice_times": "Saturdays",
+            "practice_hours": hours,
+        },
+    )
+    assert_handled(response, permitted_by, place)
+    if response.status_code == 200:
+        assert Declaration.objects.count() == before, "a refused form saved something"
+    else:
+        revision = Declaration.objects.latest("pk").revision
+        assert not revision.permission_problems and revision.situation in (
+            "outside_employment",
+            "private_practice",
+            "shareholding",
+        )

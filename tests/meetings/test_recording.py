@@ -238,3 +238,20 @@ def test_every_attendee_must_declare_to_the_partnership(alliance, priya, cara, c
             attendees=[charlie.user],
         )
     assert not Meeting.objects.exists()
+
+
+def test_outside_employment_declared_on_the_spot_without_permission_is_refused_by_the_answer(meeting, cara, bob):
+    with pytest.raises(services.MeetingError) as raised:
+        services.meeting_declaration_record(
+            meeting=meeting,
+            actor=cara,
+            attendee=bob.user,
+            kind="financial",
+            situation="outside_employment",
+            concerning="Acme Health Supplies",
+            description="Non-executive director of the bidder",
+            arose_on=datetime.date(2025, 6, 1),
+        )
+    assert set(raised.value.message_dict) == {"permitted_by", "permitted_on"}
+    assert not Declaration.objects.exists()
+    assert not AuditEntry.objects.filter(action="meeting.declaration_recorded").exists()
