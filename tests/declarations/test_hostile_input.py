@@ -108,3 +108,70 @@ def test_answering_a_question_with_hostile_input(client, alice, priya, answer):
     client.post(f"/declarations/{declaration.pk}/update/")
     response = client.post(f"/declarations/{declaration.pk}/check/", {"note": answer})
     assert_handled(response, answer)
+
+
+# --- The fields NHS England's guidance added (#19) ------------------------------------------
+
+
+@HYPOTHESIS
+@given(
+    permitted_by=HOSTILE_TEXT,
+    day=DATE_PART,
+    month=DATE_PART,
+    year=DATE_PART,
+    place=HOSTILE_TEXT,
+    times=HOSTILE_TEXT,
+    hours=st.one_of(HOSTILE_NUMBER, st.sampled_from(["0.5", "168", "168.5", "0.4", "7.25", "1e2", "-0"])),
+)
+def test_permission_and_private_practice_with_hostile_input(
+    client, alice, permitted_by, day, month, year, place, times, hours
+):
+    client.force_login(alice.user)
+    draft = Declaration.objects.filter(declarant=alice.user, status="draft").first() or declare(
+        alice, submit=False, situation="private_practice"
+    )
+    before = DeclarationRevision.objects.get(declaration=draft)
+    response = client.post(
+        question_url(draft, "details"),
+        {
+            "description": "Locum work",
+            "arose_on_0": "1",
+            "arose_on_1": "3",
+            "arose_on_2": "2026",
+            "permitted_by": permitted_by,
+            "permitted_on_0": day,
+            "permitted_on_1": month,
+            "permitted_on_2": year,
+            "practice_place": place,
+            "practice_times": times,
+            "practice_hours": hours,
+        },
+    )
+    assert_handled(response, permitted_by, place, times)
+    after = DeclarationRevision.objects.get(declaration=draft)
+    if response.status_code == 200:
+        assert (after.permitted_by, after.practice_place, after.practice_hours) == (
+            before.permitted_by,
+            before.practice_place,
+            before.practice_hours,
+        ), "a refused form saved something"
+    else:
+        assert after.permitted_by == permitted_by.strip() and after.permitted_on is not None
+        assert 0.5 <= after.practice_hours <= 168 and len(after.practice_place) <= 200
+        assert not after.permission_problems
+
+
+@HYPOTHESIS
+@given(reason=HOSTILE_TEXT)
+def test_asking_for_withholding_with_hostile_input(client, alice, reason):
+    declaration = Declaration.objects.filter(partner=alice, withholding_asked_at__isnull=True).exclude(
+        status="draft"
+    ).first() or declare(alice)
+    client.force_login(alice.user)
+    response = client.post(f"/declarations/{declaration.pk}/ask-to-withhold/", {"reason": reason})
+    assert_handled(response, reason)
+    asked = Declaration.objects.get(pk=declaration.pk)
+    if response.status_code == 200:
+        assert asked.withholding_asked_at is None, "a refused form saved something"
+    else:
+        assert asked.withholding_asked_reason and len(asked.withholding_asked_reason) <= 1000

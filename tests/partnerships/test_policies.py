@@ -5,11 +5,14 @@ ada administers everything; priya is the alliance's programme manager; alice is 
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from breaches.models import BreachPolicy
 from breaches.selectors import policy_for
 from conduct.models import AuditEntry
 from declarations.models import DeclarationPolicy
+from tests.security.test_hostile_input import HOSTILE_NUMBER, assert_handled
 
 URL = "/manage/partnerships/health-creation-alliance/policies/"
 
@@ -132,3 +135,30 @@ def test_the_admin_saves_a_policy_through_the_same_service(client, ada, alliance
     policy.refresh_from_db()
     assert policy.panel_size == 7
     assert AuditEntry.objects.get(action="breach_policy.changed").summary.endswith("panel size (members): 3 to 7")
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
+@given(
+    field=st.sampled_from(
+        [
+            "declarations-supplier_gift_limit",
+            "declarations-hospitality_threshold",
+            "declarations-hospitality_approval_above",
+            "declarations-gift_period_months",
+            "declarations-historic_months",
+            "declarations-annual_confirmation_month",
+        ]
+    ),
+    typed=HOSTILE_NUMBER,
+    ticked=st.sampled_from(["on", "", "<script>", "\x00"]),
+)
+def test_the_declaration_policy_with_hostile_input(client, ada, alliance, field, typed, ticked):
+    client.force_login(ada)
+    data = current_values(client.get(URL))
+    data.update({field: typed, "declarations-public_register_lists_voluntary": ticked})
+    response = client.post(URL, data)
+    assert_handled(response, typed)
+    if response.status_code == 200:
+        assert "There is a problem" in response.content.decode()
