@@ -1240,16 +1240,21 @@ class _PeopleBatch:
             self.organisation_names.update(Organisation.objects.filter(pk__in=missing_names).values_list("pk", "name"))
         known = {}
         # Accounts made elsewhere (the admin, older imports) may keep capitals in their email.
-        for user in (
-            User.objects.annotate(email_lower=Lower("email"))
-            .filter(email_lower__in=[person.email for person in people])
-            .select_related("partner__organisation")
+        for user in User.objects.annotate(email_lower=Lower("email")).filter(
+            email_lower__in=[person.email for person in people]
         ):
             known[user.email_lower] = user
+        # Read apart from their accounts, and new ones made by id: an account and its partner record
+        # that point at each other are a cycle, which only the garbage collector frees, long after
+        # its chunk is written; the memory of a long list would grow with it.
+        partners = {
+            partner.user_id: partner
+            for partner in Partner.objects.filter(user__in=known.values()).select_related("organisation")
+        }
         conflicts = []
         for person in people:
             user = known.get(person.email)
-            partner = getattr(user, "partner", None) if user else None
+            partner = partners.get(user.pk) if user else None
             if partner is not None and partner.organisation_id != person.organisation_id:
                 conflicts.append(f"Row {person.number}: {person.email} is already a partner at {partner.organisation}")
         if conflicts:
@@ -1281,14 +1286,14 @@ class _PeopleBatch:
         for person in people:
             user = known[person.email]
             first_name, last_name = name_parts(person.name)
-            partner = getattr(user, "partner", None) if user.pk not in created_ids else None
+            partner = partners.get(user.pk)
             if user.pk not in created_ids and (user.first_name, user.last_name) != (first_name, last_name):
                 user.first_name, user.last_name = first_name, last_name
                 changed_users.append(user)
                 updated.add(person.email)
             if partner is None:
                 new_partners.append(
-                    Partner(user=user, organisation_id=person.organisation_id, job_title=person.job_title)
+                    Partner(user_id=user.pk, organisation_id=person.organisation_id, job_title=person.job_title)
                 )
                 if user.pk not in created_ids:
                     updated.add(person.email)
