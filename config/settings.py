@@ -325,8 +325,9 @@ BREACH_REPORTS_PER_SESSION = env_int("BREACH_REPORTS_PER_SESSION", 3)
 # form around it. Anything larger is refused with a 413 page before it is read (govuk.request_size);
 # the proxy's client_max_body_size should say the same (docs/deployment.md).
 REQUEST_MAX_BYTES = env_int("REQUEST_MAX_BYTES", max(BREACH_EVIDENCE_MAX_BYTES, 10 * 1024 * 1024) + 2 * 1024 * 1024)
-# A page whose form checks a file's size itself (the import of people) reads up to this much, to a
-# temporary file, so that a 50 MB list gets the form's own message by the field rather than the 413 page.
+# A page whose form checks a file's size itself (the import of people) reads up to this much from
+# someone signed in, to a temporary file, so that a 50 MB list gets the form's own message by the
+# field rather than the 413 page.
 SIZE_CHECKED_BY_FORM_MAX_BYTES = env_int("SIZE_CHECKED_BY_FORM_MAX_BYTES", 100 * 1024 * 1024)
 # Form fields other than files may hold this much; files over this size go to a temporary file, not memory.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

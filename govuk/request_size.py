@@ -8,9 +8,10 @@ from django.urls import Resolver404, resolve
 
 
 def size_checked_by_form(view):
-    """Mark a view whose form says by its file field when a file is too large: its requests
-    pass up to settings.SIZE_CHECKED_BY_FORM_MAX_BYTES, the file going to a temporary file on
-    disk (FILE_UPLOAD_MAX_MEMORY_SIZE), so that the person sees the form again with the reason."""
+    """Mark a view whose form says by its file field when a file is too large: requests to it
+    from someone signed in pass up to settings.SIZE_CHECKED_BY_FORM_MAX_BYTES, the file going to
+    a temporary file on disk (FILE_UPLOAD_MAX_MEMORY_SIZE), so that the person sees the form again
+    with the reason. Nobody signed out can make the server write that much to disk."""
     view.size_checked_by_form = True
     return view
 
@@ -31,7 +32,7 @@ class RequestSizeLimitMiddleware:
         except ValueError:
             length = 0
         largest = settings.REQUEST_MAX_BYTES
-        if length > largest and _size_checked_by_form(request):
+        if length > largest and request.user.is_authenticated and _size_checked_by_form(request):
             largest = settings.SIZE_CHECKED_BY_FORM_MAX_BYTES
         if length > largest:
             return render(

@@ -288,14 +288,18 @@ def test_a_50_mb_upload_is_an_error_by_the_file_field_and_nothing_is_kept(client
     assert not User.objects.filter(email="dev@example.org").exists()
 
 
-def test_an_upload_larger_than_the_import_page_reads_is_refused_before_it_is_read(client, ada, members):
+@pytest.mark.parametrize("signed_in, megabytes", [(True, 500), (False, 50)], ids=["larger than it reads", "signed out"])
+def test_an_upload_the_import_page_does_not_read_is_refused_before_it_is_read(
+    client, ada, members, signed_in, megabytes
+):
     from tests.security.test_request_size import UnreadableBody
 
-    client.force_login(ada)
+    if signed_in:
+        client.force_login(ada)
     response = client.post(
         f"/manage/partnerships/{members.slug}/people/import/",
         content_type="multipart/form-data; boundary=x",
-        **{"CONTENT_LENGTH": str(500 * 1024 * 1024), "wsgi.input": UnreadableBody()},
+        **{"CONTENT_LENGTH": str(megabytes * 1024 * 1024), "wsgi.input": UnreadableBody()},
     )
     assert response.status_code == 413
 
