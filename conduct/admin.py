@@ -2,6 +2,8 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -209,34 +211,55 @@ class CodeVersionAdmin(admin.ModelAdmin):
 
 
 class ItemInline(admin.TabularInline):
+    """A section's items, shown in the one item tree's order. They are changed in the app, whose item
+    form creates, moves and nests them through the services, with an audit entry for each change."""
+
     model = Item
-    fields = ["position", "parent", "kind", "topic", "principle", "title", "text"]
-    extra = 1
-    ordering = ["position", "pk"]
+    fields = ["number", "kind", "parent", "principle", "title", "text"]
+    readonly_fields = fields
+    extra = 0
+
+    def get_queryset(self, request):
+        # items_in_tree_order as SQL, items nesting one level only: each clause's place, then the
+        # clause before its sub-points (test_admin checks the two agree).
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("parent", "principle")
+            .order_by(
+                Coalesce("parent__position", "position"),
+                Coalesce("parent_id", "id"),
+                F("parent_id").asc(nulls_first=True),
+                "position",
+                "pk",
+            )
+        )
 
     def has_add_permission(self, request, obj=None):
-        return _is_draft(obj.version if obj else None) and super().has_add_permission(request, obj)
+        return False
 
     def has_change_permission(self, request, obj=None):
-        return _is_draft(obj.version if obj else None) and super().has_change_permission(request, obj)
+        return False
 
     def has_delete_permission(self, request, obj=None):
-        return _is_draft(obj.version if obj else None) and super().has_delete_permission(request, obj)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "parent":
-            section_id = request.resolver_match.kwargs.get("object_id")
-            kwargs["queryset"] = Item.objects.filter(section_id=section_id, parent__isnull=True)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        return False
 
 
 @admin.register(Section)
 class SectionAdmin(admin.ModelAdmin):
     list_display = ["__str__", "version", "position"]
     list_select_related = ["version__code"]
-    fields = ["version", "position", "heading"]
-    readonly_fields = ["version"]
+    fields = ["version", "position", "heading", "items_in_the_app"]
+    readonly_fields = ["version", "items_in_the_app"]
     inlines = [ItemInline]
+
+    @admin.display(description="Items")
+    def items_in_the_app(self, obj):
+        version = obj.version
+        if version.status != CodeVersion.Status.DRAFT:
+            return format_html('<a href="{}">Read them in the app</a>', version.get_absolute_url())
+        edit = reverse("conduct:draft-edit", kwargs={"code_slug": version.code.slug, "number": version.number})
+        return format_html('<a href="{}">Add, edit, move and nest them in the app</a>', edit)
 
     def has_add_permission(self, request):
         return False

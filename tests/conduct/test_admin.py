@@ -1,11 +1,15 @@
 """What an administrator changes in the Django admin goes through the same rules as the app."""
 
+import re
 from unittest.mock import patch
 
 import pytest
 
 from conduct import services
-from conduct.models import AuditEntry, Code, Membership, User
+from conduct.code_import import read_code
+from conduct.models import AuditEntry, Code, Membership, Partnership, User
+
+from .code_documents import TWO_LEVEL
 
 pytestmark = pytest.mark.django_db
 
@@ -106,3 +110,21 @@ def test_a_version_published_meanwhile_is_not_changed_by_the_admin(client, ada, 
     assert client.post(url, data).status_code == 403
     draft.refresh_from_db()
     assert draft.title != "A clearer title"
+
+
+def test_the_admin_shows_a_sections_items_in_the_one_tree_with_their_numbers_and_edits_none(client, ada, seed_codes):
+    board = Partnership.objects.create(
+        name="Riverside Health Partnership Board", slug="riverside-board", kind="other", code=Code.objects.first()
+    )
+    code = services.code_create(title="Riverside Members' Code", partnership=board, actor=ada)
+    draft = services.code_draft_import(code=code, proposal=read_code(TWO_LEVEL), actor=ada, source="test")
+    section = draft.sections.get(heading="4. Conflicts of interest")
+    client.force_login(ada)
+
+    html = client.get(f"/admin/conduct/section/{section.pk}/change/").content.decode()
+
+    numbers = re.findall(r'<td class="field-number">\s*<p>([^<]*)</p>', html)
+    assert numbers == ["4.1", "4.2", "(a)", "(b)", "4.3", "4.4"]
+    # Items change in the app, whose item form goes through the services and the audit log.
+    assert 'name="items-0-text"' not in html and 'name="items-0-kind"' not in html
+    assert f'href="/manage/codes/{code.slug}/versions/{draft.number}/edit/"' in html
