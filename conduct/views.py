@@ -360,6 +360,9 @@ def signature_chart(request, code_slug, number):
                 bars=shares,
                 maximum=100,
             ),
+            # The table's rows as plain tuples: a template reads a tuple's parts for far less
+            # than an object's attributes, and a version may be signed by hundreds of organisations.
+            "share_rows": [(bar.label, bar.figure, bar.href if bar.value < 100 else "") for bar in shares],
         },
     )
 
