@@ -123,3 +123,48 @@ def test_a_chair_prepares_a_meeting_handles_a_conflict_and_publishes_the_record(
         "bob",
         "cara",
     ]
+
+
+def test_private_practice_declared_at_a_meeting_asks_for_its_permission_and_hours(
+    page, live_server, static_built, cara, priya, alice, bob
+):
+    from meetings import services
+
+    meeting = services.meeting_create(
+        actor=priya,
+        partnership=bob.organisation.memberships.get().partnership,
+        held_on=timezone.localdate() + datetime.timedelta(days=3),
+        purpose="To award the community transport contract.",
+        chair=cara,
+        attendees=[alice.user, bob.user],
+    )
+    log_in_by_keyboard(page, live_server, "cara")
+    page.goto(f"{live_server.url}/meetings/{meeting.pk}/declarations/new/")
+    page.get_by_label("Who is declaring?").select_option(label="Bob Brown")
+    page.get_by_label("Financial").check()
+    page.get_by_label("What is the interest?").select_option(label="Private practice")
+    page.get_by_label("Which organisation or person does it concern?").fill("Acme Health Supplies")
+    page.get_by_label("Describe the interest").fill("Runs a clinic the bidder refers patients to")
+    arose = page.get_by_role("group", name="When did the interest arise?")
+    arose.get_by_label("Day").fill("1")
+    arose.get_by_label("Month").fill("1")
+    arose.get_by_label("Year").fill("2024")
+    page.get_by_label("Private practice: where?").fill("Harley Street")
+    page.get_by_role("button", name="Record the declaration").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Enter who gave you permission")
+    expect(summary).to_contain_text("Enter how many hours a week you practise")
+    expect(page.get_by_label("Private practice: where?")).to_have_value("Harley Street")
+    assert_accessible(page)
+    summary.get_by_role("link", name="Enter who gave you permission").click()
+    expect(page.get_by_label("Who gave them permission?")).to_be_focused()
+    page.keyboard.type("The medical director")
+    given = page.get_by_role("group", name="When was permission given?")
+    given.get_by_label("Day").fill("2")
+    given.get_by_label("Month").fill("12")
+    given.get_by_label("Year").fill("2023")
+    page.get_by_label("Private practice: when?").fill("Saturday mornings")
+    page.get_by_label("Private practice: how many hours a week?").fill("4")
+    page.get_by_role("button", name="Record the declaration").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Bob Brown's declaration is on")
+    assert_accessible(page)
