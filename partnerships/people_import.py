@@ -27,6 +27,9 @@ OPTIONAL = ("job_title", "roles", "end_date")
 # A cell starting with one of these would run as a formula if the file were opened in a spreadsheet again.
 FORMULA_STARTS = ("=", "+", "-", "@")
 CHUNK_BYTES = 64 * 1024
+# Everyone listed is a partner of their organisation, so an export that names that role too
+# ("Partner; Chair") asks for nothing more than its other roles.
+PARTNER_ROLE_NAMES = ("partner", "partners")
 
 
 class ImportFileError(ValueError):
@@ -215,6 +218,8 @@ class _RowReader:
         roles = []
         for name in filter(None, (part.strip() for part in values["roles"].split(";"))):
             role = self.roles_by_name.get(name.lower()) or self.roles_by_name.get(name.lower().replace(" ", "_"))
+            if role is None and name.lower() in PARTNER_ROLE_NAMES:
+                continue
             if role is None:
                 problem(f"role “{name}” is not one of the partnership's roles")
             else:

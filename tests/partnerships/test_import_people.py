@@ -103,6 +103,44 @@ def test_a_partnerships_own_name_for_a_role_is_understood(tmp_path, members, ada
     assert PartnershipRole.objects.filter(user__email="dev@example.org", role="programme_manager").exists()
 
 
+def test_an_hr_systems_export_with_its_own_headers_dates_and_partner_role_imports(tmp_path, members):
+    """Columns in another order and case, both ways of writing a date, and "Partner" among the roles:
+    everyone listed is a partner of their organisation, so that role asks for nothing more."""
+    path = write(
+        tmp_path,
+        "START_DATE,ROLES,EMAIL,organisation,NAME,JOB_TITLE\n"
+        "01/03/2025,Partner; Chair,dev@example.org,Riverside Community Health,Dev Shah,Director\n"
+        "2025-03-01,partners,eve@example.org,Northfield Wellbeing Trust,Eve Evans,\n",
+    )
+    assert "2 created" in run(path)
+    dev = Partner.objects.get(user__email="dev@example.org")
+    assert dev.organisation.name == "Riverside Community Health" and dev.job_title == "Director"
+    assert list(PartnershipRole.objects.filter(user=dev.user).values_list("role", flat=True)) == ["chair"]
+    assert not PartnershipRole.objects.filter(user__email="eve@example.org").exists()
+    assert "0 created, 0 updated, 2 unchanged" in run(path)
+
+
+def test_one_person_imported_into_two_partnerships_has_one_account(tmp_path, members, coalition, riverside):
+    import datetime
+
+    from conduct.models import Membership
+
+    Membership.objects.create(organisation=riverside, partnership=coalition, started_on=datetime.date(2024, 1, 1))
+    path = write(tmp_path, GOOD.splitlines()[0] + "\n" + GOOD.splitlines()[1] + "\n")
+    run(path)
+    out = io.StringIO()
+    call_command("import_people", path, "--partnership", coalition.slug, stdout=out)
+    assert "0 created, 1 updated, 0 unchanged" in out.getvalue()
+    dev = User.objects.get(email="dev@example.org")
+    assert Partner.objects.filter(user=dev).count() == 1 and Invitation.objects.filter(user=dev).count() == 1
+    assert set(PartnershipRole.objects.filter(user=dev).values_list("partnership__slug", "role")) == {
+        (members.slug, "panel_member"),
+        (members.slug, "chair"),
+        (coalition.slug, "panel_member"),
+        (coalition.slug, "chair"),
+    }
+
+
 def test_an_excel_workbook_imports_the_same_way(tmp_path, members):
     workbook = openpyxl.Workbook()
     sheet = workbook.active
