@@ -216,9 +216,10 @@ class PartnershipRole(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="partnership_roles")
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="roles")
     role = models.CharField(max_length=30, choices=Role.choices)
-    # A decision-maker appointed during a round of annual confirmations was asked on appointment:
-    # that round does not ask again. Empty for roles granted before it was recorded.
-    granted_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
+    # Set by the doors that ask a decision-maker to declare on appointment (role_grant, the people
+    # import): the round of annual confirmations under way counts that as its ask. Empty for roles
+    # made otherwise (before this was recorded, or straight into the table), whom the round asks.
+    granted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -1052,7 +1052,9 @@ def role_grant(*, partnership: Partnership, user: User, role: str, actor: User) 
             suspension = suspension_of(user)
             if suspension is not None:
                 raise ConductError({"roles": _appointment_refused(user, role, suspension)})
-        held, created = PartnershipRole.objects.get_or_create(partnership=partnership, user=user, role=role)
+        held, created = PartnershipRole.objects.get_or_create(
+            partnership=partnership, user=user, role=role, defaults={"granted_at": timezone.now()}
+        )
         if created:
             audit_record(actor=actor, action="role.granted", subject=held, summary=f"{held} granted")
             _decision_makers_ask_on_appointment([held], partnership=partnership)
@@ -1305,7 +1307,7 @@ class _PeopleBatch:
         Partner.objects.bulk_create(new_partners, batch_size=1000)
         Partner.objects.bulk_update(changed_partners, ["job_title"], batch_size=1000)
 
-        new_roles = []
+        new_roles, granted_at = [], timezone.now()
         for person in people:
             user = known[person.email]
             for role in person.roles:
@@ -1317,7 +1319,9 @@ class _PeopleBatch:
                         )
                     ):
                         self.problems.append(f"Row {person.number}: {_appointment_refused(user, role, suspension)}")
-                    new_roles.append(PartnershipRole(partnership=self.partnership, user=user, role=role))
+                    new_roles.append(
+                        PartnershipRole(partnership=self.partnership, user=user, role=role, granted_at=granted_at)
+                    )
                     held.add((user.pk, role))
                     if user.pk not in created_ids:
                         updated.add(person.email)

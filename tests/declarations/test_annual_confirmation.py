@@ -279,3 +279,14 @@ def test_declaring_records_no_confirmation_for_someone_the_partnership_does_not_
     at(time_machine, 0)
     declare(priya, partnership=alliance, nil=True)
     assert not AnnualConfirmation.objects.filter(person=priya).exists()
+
+
+def test_a_decision_maker_made_without_the_appointment_ask_is_asked_by_the_round(time_machine, alliance):
+    # Straight into the table, as the admin site makes a role: nobody asked on appointment.
+    on(time_machine, 2026, 6, 10)
+    pam = make_user("pam", "Pam", "Panel")
+    PartnershipRole.objects.create(user=pam, partnership=alliance, role=DECISION_MAKER)
+    mail.outbox.clear()
+    on(time_machine, 2026, 6, 11)
+    tasks.ask_for_annual_confirmations()
+    assert asked(CONFIRM_2026) == ["pam@example.org"]
