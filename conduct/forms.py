@@ -1,5 +1,6 @@
 from crispy_forms_gds.layout import Field, Layout
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.core.validators import MaxLengthValidator
 
@@ -338,13 +339,24 @@ class CodeDocumentForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
         help_text="A Word document (.docx), Markdown (.md) or plain text (.txt) file, up to 5 MB.",
     )
 
-    def __init__(self, *args, **kwargs):
+    TOO_LARGE = (
+        "The text is larger than {mb} MB, far more than any code of conduct. "
+        "Paste the code alone, or upload its document as a file"
+    )
+
+    def __init__(self, *args, too_large: bool = False, **kwargs):
+        """too_large: the paste was larger than Django reads (DATA_UPLOAD_MAX_MEMORY_SIZE), so
+        the form is shown again saying so by the text box, with nothing of it kept."""
         super().__init__(*args, **kwargs)
         self.helper = form_helper(Field.textarea("text", rows=12), Field("file"), button="Check the document")
         self.document = ""
         self.proposal = None
+        self.too_large = too_large
 
     def clean(self):
+        if self.too_large:
+            mb = round(settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024), 1)
+            raise forms.ValidationError({"text": self.TOO_LARGE.format(mb=f"{mb:g}")})
         data = super().clean()
         text, upload = data.get("text") or "", data.get("file")
         if text.strip() and upload:

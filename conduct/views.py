@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.db import DatabaseError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.views.decorators.http import require_POST
@@ -730,8 +730,26 @@ def review_schedule_edit(request, code_slug, number):
 def bad_request(request, exception=None):
     """A request Django refused before any view: most often a paste larger than it accepts."""
     too_large = isinstance(exception, RequestDataTooBig)
+    if too_large and (import_page := _code_import_too_large(request)) is not None:
+        return import_page
     context = {"too_large": too_large, "limit_mb": round(settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024), 1)}
     return render(request, "400.html", context, status=413 if too_large else 400)
+
+
+def _code_import_too_large(request):
+    """A code pasted into its import page that is too large to read: the form again, the reason by
+    the text box (nothing of the paste can be kept), for an administrator; None for anything else."""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    if match.view_name != "conduct:code-import" or not selectors.is_administrator(request.user):
+        return None
+    code, draft = _code_without_draft(match.kwargs["code_slug"])
+    form = CodeDocumentForm({}, too_large=True)
+    form.is_valid()
+    context = {"code": code, "draft": draft, "form": form}
+    return render(request, "conduct/code_import.html", context, status=413)
 
 
 def healthz(request):

@@ -380,6 +380,17 @@ def test_the_command_makes_a_draft_and_says_what_it_made(riverside_board, tmp_pa
     assert "Every line was placed." in out
 
 
+def test_the_command_lists_the_lines_it_could_not_place(riverside_board, tmp_path, capsys):
+    path = tmp_path / "riverside.md"
+    path.write_text(TWO_LEVEL.replace("3. Principles", "* * *\n\n3. Principles"), encoding="utf-8")
+
+    call_command("import_code", str(path), "--partnership", "riverside-board")
+
+    out = capsys.readouterr().out
+    assert "Lines it could not place (not imported):\n  line 18: * * *" in out
+    assert "Every line was placed." not in out
+
+
 def test_the_command_adds_a_draft_to_an_existing_code_from_a_word_document(riverside_board, tmp_path, capsys):
     path = tmp_path / "northfield.docx"
     path.write_bytes(numbered_docx())

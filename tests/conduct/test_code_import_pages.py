@@ -7,6 +7,7 @@ from html import unescape
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
 from conduct import services
 from conduct.models import AuditEntry, Code, CodeVersion, Item, Partnership
@@ -85,6 +86,7 @@ def test_a_code_needs_a_title_shown_in_the_error_summary(admin_client, riverside
 
     assert response.status_code == 200
     assert '<a href="#id_title">Enter the title of the code</a>' in response.content.decode()
+    assert "<title>Error: Create a code – Conduct</title>" in response.content.decode()
     assert Code.objects.filter(owner=riverside_board.name).count() == 0
 
 
@@ -95,6 +97,17 @@ def test_pasting_the_text_shows_the_structure_and_saves_nothing(admin_client, ri
     assert "Check the structure" in html
     assert "4. Conflicts of interest" in html
     assert 'value="4.2"' in html and 'value="(a)"' in html
+    assert not riverside_code.versions.exists()
+
+
+def test_the_preview_shows_the_lines_it_could_not_place(admin_client, riverside_code):
+    response = admin_client.post(
+        import_url(riverside_code), {"text": TWO_LEVEL.replace("3. Principles", "* * *\n\n3. Principles")}
+    )
+
+    html = response.content.decode()
+    assert "Lines Conduct could not place" in html
+    assert "<li>Line 18: * * *</li>" in html
     assert not riverside_code.versions.exists()
 
 
@@ -241,12 +254,29 @@ def test_a_bad_document_is_refused_with_the_reason_and_nothing_saved(admin_clien
     assert not riverside_code.versions.exists()
 
 
-def test_a_ten_megabyte_paste_is_refused_with_a_clear_message(admin_client, riverside_code):
+def test_a_ten_megabyte_paste_gets_the_form_again_with_the_reason_by_the_text_box(admin_client, riverside_code):
     response = admin_client.post(import_url(riverside_code), {"text": "We will be kind.\n" * 620_000})
 
     assert response.status_code == 413
-    assert "What you sent is too large" in response.content.decode()
+    html = response.content.decode()
+    assert "There is a problem" in html
+    message = "The text is larger than 2 MB, far more than any code of conduct"
+    assert f'<a href="#id_text">{message}' in html
+    assert 'id="id_text_1_error"' in html and html.count(message) == 2  # in the summary and by the box
+    assert f"<title>Error: Import {riverside_code.title} from its document" in unescape(html)
+    assert 'name="file"' in html  # so that the document can be uploaded instead
     assert not riverside_code.versions.exists()
+
+
+def test_a_partners_ten_megabyte_post_gets_the_page_saying_it_is_too_large_not_the_form(alice, seed_codes):
+    # As a browser sends it, with its CSRF cookie: the token in the body is read before any view.
+    client = Client(enforce_csrf_checks=True)
+    client.cookies["csrftoken"] = "x" * 32
+    client.force_login(alice.user)
+    response = client.post("/manage/codes/c4pc-shared-code/import/", {"text": "We will be kind.\n" * 620_000})
+
+    assert response.status_code == 413
+    assert "What you sent is too large" in response.content.decode()
 
 
 def test_a_document_with_no_structure_is_previewed_as_one_section_of_free_text(admin_client, riverside_code):
