@@ -29,9 +29,11 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
 MAX_CHARACTERS = 1_000_000
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+TEXT_SUFFIXES = {"", ".txt", ".text", ".md", ".markdown"}
 
 PRINCIPLES = {
     "selflessness": "Selflessness",
@@ -158,8 +160,16 @@ def document_text(*, name: str, content: bytes) -> str:
     """The text of an uploaded file: a .docx written out as text, anything else decoded."""
     if len(content) > MAX_UPLOAD_BYTES:
         raise DocumentError("The file is larger than 5 MB. Upload the code's text alone, without images.")
-    if name.lower().endswith(".docx"):
+    suffix = PurePath(name.lower()).suffix
+    if suffix == ".docx":
         return docx_text(content)
+    # A PDF or an older Word file may hold no byte that gives it away, and its insides would be
+    # read as words; a file with no suffix at all, as a script may name one, is read as text.
+    if suffix not in TEXT_SUFFIXES:
+        raise DocumentError(
+            f"Conduct cannot read a {suffix} file. Upload a Word document (.docx), Markdown or plain text file, "
+            "or paste the code's text."
+        )
     if b"\x00" in content[:8192]:
         raise DocumentError("The file is not text. Upload a Word document (.docx), Markdown or plain text file.")
     try:

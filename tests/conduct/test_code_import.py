@@ -281,6 +281,14 @@ def test_a_binary_file_named_docx_is_refused():
         document_text(name="code.docx", content=b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40)
 
 
+@pytest.mark.parametrize("name", ["code.pdf", "code.doc", "code.odt", "code.rtf"])
+def test_a_file_of_a_kind_it_does_not_read_is_refused_naming_the_kinds_it_does(name):
+    content = b"%PDF-1.4\n1 0 obj << /Length 44 >> stream\nBT (We will be kind.) Tj ET\nendstream endobj\n"
+
+    with pytest.raises(DocumentError, match=r"Upload a Word document \(\.docx\), Markdown or plain text file"):
+        document_text(name=name, content=content)
+
+
 def test_a_binary_file_named_txt_is_refused():
     with pytest.raises(DocumentError, match="not text"):
         document_text(name="code.txt", content=bytes(range(256)) * 40)
