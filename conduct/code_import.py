@@ -542,6 +542,7 @@ class _Reader:
         self.problems: list[str] = []
         self.section: ProposedSection | None = None
         self.clause: ProposedItem | None = None  # the numbered clause sub-points go under
+        self.nested_clause: ProposedItem | None = None  # "4.2.1", when it is the last item added
         self.list_kind = ""  # the kind the intro above a list gave it
         self.seen: dict[str, dict[str, int]] = {}  # clause numbers, per parent, for repeats and gaps
 
@@ -645,7 +646,16 @@ class _Reader:
 
     def _add(self, item: ProposedItem, parent: ProposedItem | None = None) -> ProposedItem:
         (parent.children if parent else self._current_section().items).append(item)
+        self.nested_clause = None
         return item
+
+    def _lift_nested_clause(self) -> None:
+        """Items nest one level: a list under "4.2.1" is that clause's, not 4.2's, so the clause
+        stands after 4.2 at the top level, to hold it, and the clauses after it stand there too."""
+        clause, self.nested_clause = self.nested_clause, None
+        self.clause.children.remove(clause)
+        self._current_section().items.append(clause)
+        self.clause = clause
 
     def _line(self, index: int, line: Line) -> None:
         if line.kind == "rule":
@@ -686,6 +696,7 @@ class _Reader:
         if nested:
             item.kind, item.topic = (top.kind, top.topic) if top.kind != "text" else (kind, clause_topic)
             self._add(item, top)
+            self.nested_clause = item
             return
         self._add(item)
         self.clause, self.list_kind = item, ""
@@ -718,6 +729,8 @@ class _Reader:
             self._add(item)
             return
         text = _strip_bold(line.text)
+        if self.nested_clause is not None:
+            self._lift_nested_clause()
         if self.clause is not None:
             parent = self.clause
             if marker:

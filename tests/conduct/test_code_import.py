@@ -188,6 +188,27 @@ def test_roman_numeral_sub_points_nest_under_their_clause():
     assert [child.number for child in concerns.items[0].children] == ["(i)", "(ii)"]
 
 
+def test_sub_points_of_a_third_level_clause_go_under_that_clause_not_its_parent():
+    proposal = read_code(
+        "Deepdale Code of Conduct\n\n4. Conflicts of interest\n\n"
+        "4.1 Members must declare any interest.\n"
+        "4.2 Members with an interest:\n"
+        "4.2.1 Financial interests:\n(a) will not take part in the discussion; and\n(b) will leave the room.\n"
+        "4.2.2 Other interests:\n(a) will say so at the start of the item; and\n(b) may stay if the chair agrees.\n"
+        "4.3 The chair decides.\n"
+    )
+
+    # Items nest one level: a third-level clause with sub-points of its own stands after its parent.
+    assert [(item.number, [child.number for child in item.children]) for item in proposal.sections[0].items] == [
+        ("4.1", []),
+        ("4.2", []),
+        ("4.2.1", ["(a)", "(b)"]),
+        ("4.2.2", ["(a)", "(b)"]),
+        ("4.3", []),
+    ]
+    assert proposal.sections[0].items[3].children[0].text == "will say so at the start of the item; and"
+
+
 def test_a_word_document_is_read_with_its_headings_and_list_numbering():
     proposal = read_code(document_text(name="Northfield code.docx", content=numbered_docx()))
 
