@@ -5,6 +5,7 @@ what the concern is and who raised it stay on the site, behind its access checks
 from django.conf import settings
 from django.urls import reverse
 
+from conduct import selectors as conduct_selectors
 from conduct.models import Role
 from conduct.services import OutgoingEmail
 
@@ -61,12 +62,13 @@ def _recipients(email: CaseEmail) -> list[tuple[str, str]]:
 
 def case_emails(email: CaseEmail) -> list[OutgoingEmail]:
     """One message per recipient, so nobody sees who else got it."""
+    manager = conduct_selectors.role_in_text(email.case.partnership_id, Role.PROGRAMME_MANAGER)
     return [
         OutgoingEmail(
             purpose=f"case-email:{email.pk}",
             to=address,
             template=f"emails/breach_{email.kind}",
-            context={"case": email.case, "url": url},
+            context={"case": email.case, "url": url, "manager": manager},
         )
         for address, url in _recipients(email)
     ]

@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
-from conduct.models import Partnership
+from conduct.models import Partnership, Role
+from conduct.selectors import role_in_text
 from govuk.counts import tallies_by
 from govuk.csv_export import csv_response
 
@@ -132,6 +133,7 @@ def report_details(request):
                     "receipt_code": receipt_code,
                     "acknowledge_by": date_format(case.acknowledge_due_on, "j F Y"),
                     "feedback_by": date_format(case.feedback_due_on, "j F Y"),
+                    "manager": role_in_text(partnership.pk, Role.PROGRAMME_MANAGER),
                 },
             )
             return response
@@ -208,6 +210,7 @@ def _reporter_context(case: BreachCase, form, *, file_chosen: bool = False) -> d
         ),
         "evidence": selectors.case_evidence(case, sources=[Evidence.Source.REPORTER]),
         "events": case.events.all(),
+        "manager": role_in_text(case.partnership_id, Role.PROGRAMME_MANAGER),
     }
 
 

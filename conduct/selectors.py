@@ -678,6 +678,13 @@ def role_labels(partnership: Partnership) -> dict[str, str]:
     return labels
 
 
+def role_in_text(partnership_id: int, role: str) -> str:
+    """A role's name as a sentence about one partnership uses it: its own name as its code writes it
+    ("the Partnership Manager"), or the standard name in lower case ("the programme manager")."""
+    label = RoleLabel.objects.filter(partnership_id=partnership_id, role=role).values_list("label", flat=True).first()
+    return label or Role(role).label.lower()
+
+
 def partnership_memberships(partnership: Partnership) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(partnership=partnership)

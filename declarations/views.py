@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from conduct.selectors import partner_for_user, running_suspensions
+from conduct.models import Role
+from conduct.selectors import partner_for_user, role_in_text, running_suspensions
 from govuk.counts import tallies_by
 from govuk.csv_export import csv_response
 
@@ -190,6 +191,7 @@ def declaration_check(request, pk):
             "late_by_days": selectors.days_late(arose_on=revision.arose_on, declared_on=declared_on, policy=policy),
             "assessment": selectors.value_assessment(revision, policy),
             "question": selectors.latest_question(declaration),
+            "manager": role_in_text(declaration.partnership_id, Role.PROGRAMME_MANAGER),
         },
     )
 
@@ -208,6 +210,7 @@ def declaration_detail(request, pk):
             "question": selectors.latest_question(declaration),
             "may_review": selectors.may_review(request.user, declaration),
             "may_withhold": selectors.may_withhold(request.user, declaration),
+            "manager": role_in_text(declaration.partnership_id, Role.PROGRAMME_MANAGER),
         },
     )
 
@@ -318,6 +321,7 @@ def declaration_withholding_refuse(request, pk):
 
 
 def _withholding_request(request, declaration, *, refusing: bool):
+    manager = role_in_text(declaration.partnership_id, Role.PROGRAMME_MANAGER)
     form = WithholdingRequestForm(_posted(request), refusing=refusing)
     if request.method == "POST" and form.is_valid():
         change = services.declaration_withholding_refuse if refusing else services.declaration_withholding_ask
@@ -330,13 +334,13 @@ def _withholding_request(request, declaration, *, refusing: bool):
                 request,
                 "The request is refused; the declaration stays on the public register once accepted."
                 if refusing
-                else "Your request is sent. The programme manager will decide.",
+                else f"Your request is sent. The {manager} will decide.",
             )
             return redirect(declaration)
     return render(
         request,
         "declarations/withholding_request.html",
-        {"form": form, "declaration": declaration, "refusing": refusing},
+        {"form": form, "declaration": declaration, "refusing": refusing, "manager": manager},
     )
 
 
@@ -457,7 +461,11 @@ def public_register(request, partnership_slug):
     return render(
         request,
         "declarations/public_register.html",
-        {"partnership": partnership, "page": _page(request, selectors.public_register(partnership))},
+        {
+            "partnership": partnership,
+            "page": _page(request, selectors.public_register(partnership)),
+            "manager": role_in_text(partnership.pk, Role.PROGRAMME_MANAGER),
+        },
     )
 
 

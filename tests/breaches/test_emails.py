@@ -141,3 +141,23 @@ def test_a_formal_case_with_no_panel_goes_back_to_the_programme_manager(
     with django_capture_on_commit_callbacks(execute=True):
         triage(case, priya, severity="serious")
     assert f"Case {case.reference} needs the panel" in sent_to("priya@example.org")
+
+
+def test_a_partnerships_own_name_for_its_programme_manager_is_the_one_its_emails_use(
+    people, django_capture_on_commit_callbacks
+):
+    from conduct.models import Partnership
+    from conduct.services import role_labels_set
+
+    alliance = Partnership.objects.get(slug="health-creation-alliance")
+    role_labels_set(partnership=alliance, actor=people["ada"], labels={"programme_manager": "Partnership Manager"})
+    with django_capture_on_commit_callbacks(execute=True):
+        report(reporter=people["alice"], confidentiality_breach=True)
+    received = next(message for message in mail.outbox if message.to == ["alice@example.org"])
+    told = next(message for message in mail.outbox if message.subject.startswith("Breach of confidentiality"))
+    for body in (received.body, received.alternatives[0][0]):
+        assert "The Partnership Manager will acknowledge it by" in body
+        assert "seen only by the Partnership Manager and those handling the case" in body
+    for body in (told.body, told.alternatives[0][0]):
+        assert "asks that the Partnership Manager is notified" in body
+    assert not any("programme manager" in message.body for message in mail.outbox)

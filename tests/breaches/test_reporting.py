@@ -111,6 +111,24 @@ def test_a_partner_reports_confidentially_from_their_account(client, alice, bob,
     assert client.get("/breaches/report/sent/").status_code == 302  # shown once
 
 
+def test_the_report_sent_page_names_the_programme_manager_as_the_partnership_does(client, alice, bob, priya, ada):
+    from conduct.services import role_labels_set
+
+    role_labels_set(
+        partnership=bob.organisation.memberships.get().partnership,
+        actor=ada,
+        labels={"programme_manager": "Partnership Manager"},
+    )
+    client.force_login(alice.user)
+    client.post(DETAILS + HCA_MARCH, details_data())
+    sent = client.get("/breaches/report/sent/").content.decode()
+    assert "The Partnership Manager will acknowledge your report by" in sent
+    assert "dealt with informally by the Partnership Manager" in sent
+    case = BreachCase.objects.get()
+    page = client.get(f"/breaches/cases/{case.pk}/").content.decode()
+    assert "programme manager" not in page.lower()
+
+
 def test_a_bad_report_says_what_is_wrong_next_to_each_field_and_keeps_what_was_typed(client, alice, bob):
     client.force_login(alice.user)
     data = details_data(description="", identity="", respondent_person_name="Bob Brown")

@@ -178,6 +178,14 @@ def test_a_partnership_renames_a_role_as_its_code_names_it(client, ada, priya, a
     assert "Programme manager: Priya Patel" in client.get(f"/manage/partnerships/{alliance.slug}/").content.decode()
 
 
+def test_the_public_register_names_the_programme_manager_as_the_partnership_does(client, ada, alliance):
+    from conduct.services import role_labels_set
+
+    role_labels_set(partnership=alliance, actor=ada, labels={"programme_manager": "Partnership Manager"})
+    page = client.get(f"/declarations/public/{alliance.slug}/").content.decode()
+    assert "as accepted by the Partnership Manager" in page and "programme manager" not in page
+
+
 def test_the_people_list_searches_by_name_or_email(client, priya, alliance, alice, bob):
     client.force_login(priya)
     page = client.get(f"/manage/partnerships/{alliance.slug}/people/", {"q": "bob@"}).content.decode()
