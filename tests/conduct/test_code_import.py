@@ -405,6 +405,7 @@ def test_the_command_makes_a_draft_and_says_what_it_made(riverside_board, tmp_pa
     assert "Created code Riverside Members' Code of Conduct" in out
     assert "4 sections, 13 items: 3 commitment, 3 principle, 1 prohibition, 6 rule" in out
     assert "      (a) [rule] A member with a financial interest will not take part" in out
+    assert "  3. Principles\n    [principle] Selflessness\n    [principle] Integrity\n" in out
     assert "full every 24 months (as the document states)" in out
     assert "Every line was placed." in out
 

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.text import capfirst
 
 from conduct import services
-from conduct.code_import import DocumentError, document_text, read_code
+from conduct.code_import import PRINCIPLES, DocumentError, document_text, read_code
 from conduct.models import Code, Partnership
 
 
@@ -74,5 +74,6 @@ class Command(BaseCommand):
 
 
 def _outline(item) -> str:
-    words = item.title or item.text or item.principle
+    # A principle named without wording is shown by the catalogue's name, as on every page.
+    words = item.title or item.text or PRINCIPLES.get(item.principle, "")
     return " ".join(part for part in (item.number, f"[{item.kind}]", words[:70]) if part)
