@@ -10,11 +10,14 @@ saves it.
 What it recognises, and why:
 - the title block (the first lines, with any "Draft", "Version 2" or date as
   the document's own label), a preamble (prose before the first heading), and
-  the dates and review cadence the document states;
+  the dates ("Date of last full review: …" wherever it stands) and review
+  cadence the document states;
 - headings as sections: Markdown or Word headings, a line in bold, or a short
   line with no closing punctuation that does not introduce a list;
-- numbered clauses (`1.`, `4.2`, `4.2.1`) and, under a numbered clause, its
-  sub-points (`(a)`, `(i)`, `a)`, bullets), one level deep as items nest;
+- numbered clauses (`1.`, `4.2`, `4.2.1`, and Markdown's `1.` indented under
+  clause 2, read as 2.1) and, under a numbered clause, its sub-points (`(a)`,
+  `(i)`, `a)`, bullets), one level deep as items nest (a `4.2.1` holding
+  sub-points of its own stands after 4.2 to hold them);
 - a bullet with a bold lead-in as a titled value, or as a principle when the
   lead-in names one of the seven principles of public life; a line naming a
   principle followed by its wording likewise;
@@ -543,6 +546,7 @@ class _Reader:
         self.section: ProposedSection | None = None
         self.clause: ProposedItem | None = None  # the numbered clause sub-points go under
         self.nested_clause: ProposedItem | None = None  # "4.2.1", when it is the last item added
+        self.clause_indent = 0  # of the line that holds self.clause
         self.list_kind = ""  # the kind the intro above a list gave it
         self.seen: dict[str, dict[str, int]] = {}  # clause numbers, per parent, for repeats and gaps
 
@@ -688,6 +692,9 @@ class _Reader:
     def _clause(self, line: Line) -> None:
         number = line.marker
         top = self.clause
+        if top is not None and top.number.isdigit() and number.isdigit() and line.indent > self.clause_indent:
+            # Markdown's list within a list: "1." indented under clause 2 is what a reader cites as 2.1.
+            number = f"{top.number}.{number}"
         nested = top is not None and top.number and number.startswith(top.number + ".")
         self._check_sequence(number, line)
         topic = self._section_topic()
@@ -699,7 +706,7 @@ class _Reader:
             self.nested_clause = item
             return
         self._add(item)
-        self.clause, self.list_kind = item, ""
+        self.clause, self.list_kind, self.clause_indent = item, "", line.indent
 
     def _check_sequence(self, number: str, line: Line) -> None:
         """Clause numbers go up by one within their parent: a repeat or a gap is a mistake to fix first."""

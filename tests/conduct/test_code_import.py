@@ -209,6 +209,25 @@ def test_sub_points_of_a_third_level_clause_go_under_that_clause_not_its_parent(
     assert proposal.sections[0].items[3].children[0].text == "will say so at the start of the item; and"
 
 
+def test_a_markdown_list_numbered_again_under_a_clause_is_its_sub_points():
+    proposal = read_code(
+        "# Hillside Code of Conduct\n\n## Confidentiality\n\n"
+        "1. Partners keep confidential what is shared in confidence.\n"
+        "2. Partners may share information when the law requires it:\n"
+        "   1. when they do, they tell the chair;\n"
+        "   2. the chair records it.\n"
+        "3. Partners report any breach of confidence to the chair.\n"
+    )
+
+    # As a reader cites what Markdown shows as 1. and 2. under clause 2.
+    assert [(item.number, [child.number for child in item.children]) for item in proposal.sections[0].items] == [
+        ("1", []),
+        ("2", ["2.1", "2.2"]),
+        ("3", []),
+    ]
+    assert proposal.sections[0].items[1].children[1].text == "the chair records it."
+
+
 def test_a_word_document_is_read_with_its_headings_and_list_numbering():
     proposal = read_code(document_text(name="Northfield code.docx", content=numbered_docx()))
 
