@@ -1,11 +1,16 @@
 """Reads for signing in: whose invitation is still waiting, who has a second factor."""
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef, QuerySet
 from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import Invitation
+
+
+def work_account_sign_in_configured() -> bool:
+    return bool(settings.OIDC_RP_CLIENT_ID)
 
 
 def with_invitation_waiting(partners: QuerySet) -> QuerySet:

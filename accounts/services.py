@@ -21,6 +21,7 @@ from conduct.selectors import may_administer
 from conduct.services import audit_record, email_queue
 
 from .models import INVITATION_VALID_FOR, Invitation, new_nonce
+from .selectors import work_account_sign_in_configured
 from .two_factor import two_factor_required
 
 SALT = "conduct.accounts.invitation"
@@ -89,6 +90,10 @@ def invitation_email(*, invitation_id: int, nonce: str) -> bool:
                 "user": invitation.user,
                 "url": invitation_url(invitation),
                 "expires_on": timezone.localtime(invitation.expires_at),
+                # Someone whose organisation signs them in need never have a password of ours.
+                "work_account_url": settings.SITE_URL + reverse("accounts:work-account-sign-in")
+                if work_account_sign_in_configured()
+                else "",
             },
         )
     return True

@@ -31,7 +31,6 @@ from govuk.rate_limits import rate_limit_hit
 from . import selectors, services
 from .forms import InvitationPasswordForm, SecondFactorCodeForm
 from .two_factor import PROVIDER_MFA_SESSION_KEY, two_factor_required
-from .work_accounts import work_account_sign_in_configured
 
 HOUR = datetime.timedelta(hours=1)
 
@@ -74,7 +73,11 @@ def invitation_accept(request, token):
         login(request, user, backend="conduct.authentication.PartnerModelBackend")
         messages.success(request, "Your password is set. You are signed in.")
         return redirect("conduct:home")
-    return render(request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation})
+    return render(
+        request,
+        "accounts/invitation_accept.html",
+        {"form": form, "invitation": invitation, "work_account_sign_in": selectors.work_account_sign_in_configured()},
+    )
 
 
 NEW_CODES_SESSION_KEY = "conduct_new_recovery_codes"
@@ -204,14 +207,14 @@ class WorkAccountSignIn(OIDCAuthenticationRequestView):
     """Off to the organisation's sign-in page; a 404 where no provider is configured."""
 
     def dispatch(self, request, *args, **kwargs):
-        if not work_account_sign_in_configured():
+        if not selectors.work_account_sign_in_configured():
             raise Http404("Signing in with a work account is not set up here.")
         return super().dispatch(request, *args, **kwargs)
 
 
 class WorkAccountCallback(OIDCAuthenticationCallbackView):
     def dispatch(self, request, *args, **kwargs):
-        if not work_account_sign_in_configured():
+        if not selectors.work_account_sign_in_configured():
             raise Http404("Signing in with a work account is not set up here.")
         return super().dispatch(request, *args, **kwargs)
 
@@ -238,4 +241,4 @@ class LoginPage(auth_views.LoginView):
     authentication_form = LoginForm
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(work_account_sign_in=work_account_sign_in_configured(), **kwargs)
+        return super().get_context_data(work_account_sign_in=selectors.work_account_sign_in_configured(), **kwargs)

@@ -2,16 +2,11 @@
 provider), by mozilla-django-oidc: the provider vouches for an email address, and a person
 already invited to Conduct with that address signs in. Nobody gets an account this way."""
 
-from django.conf import settings
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from conduct.models import User
 
 from . import services
-
-
-def work_account_sign_in_configured() -> bool:
-    return bool(settings.OIDC_RP_CLIENT_ID)
 
 
 class WorkAccountBackend(OIDCAuthenticationBackend):

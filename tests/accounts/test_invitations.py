@@ -52,6 +52,27 @@ def test_a_new_person_is_emailed_a_link_and_sets_their_own_password(client, invi
     assert AuditEntry.objects.filter(action="invitation.accepted", actor=invited).exists()
 
 
+@pytest.fixture
+def work_accounts_on(settings):
+    settings.OIDC_RP_CLIENT_ID = "conduct"
+
+
+def test_where_work_accounts_are_set_up_the_invitation_offers_one_instead_of_a_password(
+    client, work_accounts_on, invited
+):
+    (message,) = mail.outbox
+    assert "http://testserver/accounts/oidc/authenticate/" in message.body
+    assert 'href="http://testserver/accounts/oidc/authenticate/"' in message.alternatives[0][0]
+    page = client.get(link_in(message)).content.decode()
+    assert "Sign in with your work account" in page and 'href="/accounts/oidc/authenticate/"' in page
+
+
+def test_without_work_accounts_the_invitation_offers_only_a_password(client, invited):
+    (message,) = mail.outbox
+    assert "oidc" not in message.body and "oidc" not in message.alternatives[0][0]
+    assert "Sign in with your work account" not in client.get(link_in(message)).content.decode()
+
+
 def test_the_link_works_only_once(client, invited):
     link = link_in(mail.outbox[0])
     set_password(client, link)
