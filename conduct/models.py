@@ -25,6 +25,9 @@ class User(AbstractUser):
             models.Index(fields=["id"], condition=Q(is_active=True), name="active_users"),
             # The signature dashboard's tallies rule out the few closed accounts instead.
             models.Index(fields=["id"], condition=Q(is_active=False), name="inactive_users"),
+            # A partnership's people list walks accounts in name order and stops at a page's
+            # fifty, rather than joining and sorting every partner of the partnership.
+            models.Index(fields=["last_name", "first_name", "id"], name="users_by_name"),
         ]
 
     @property

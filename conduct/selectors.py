@@ -707,7 +707,8 @@ def partnership_people(partnership: Partnership, *, query: str = "") -> QuerySet
                 to_attr="roles_here",
             )
         )
-        .order_by("user__last_name", "user__first_name", "pk")
+        # By the account's id, not the partner's (one each), so that users_by_name gives the order.
+        .order_by("user__last_name", "user__first_name", "user_id")
     )
     if query:
         partners = partners.filter(
