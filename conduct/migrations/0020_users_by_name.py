@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('conduct', '0019_partnership_role_granted_at_by_the_asking_doors'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("conduct", "0019_partnership_role_granted_at_by_the_asking_doors"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='user',
-            index=models.Index(fields=['last_name', 'first_name', 'id'], name='users_by_name'),
+            model_name="user",
+            index=models.Index(fields=["last_name", "first_name", "id"], name="users_by_name"),
         ),
     ]
