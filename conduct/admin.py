@@ -88,8 +88,23 @@ class OrganisationAdmin(admin.ModelAdmin):
     inlines = [MembershipInline]
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown, never added, edited or deleted here: records people rely on, and people and their
+    roles, which the app changes through services that invite them, ask a decision-maker to
+    declare on appointment and write the audit log."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Partner)
-class PartnerAdmin(admin.ModelAdmin):
+class PartnerAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "organisation", "job_title"]
     list_filter = ["organisation"]
     list_select_related = ["user", "organisation"]
@@ -98,7 +113,7 @@ class PartnerAdmin(admin.ModelAdmin):
 
 
 @admin.register(PartnershipRole)
-class PartnershipRoleAdmin(admin.ModelAdmin):
+class PartnershipRoleAdmin(ReadOnlyAdmin):
     list_display = ["user", "partnership", "role"]
     list_select_related = ["user", "partnership"]
 
@@ -269,19 +284,6 @@ class SectionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return _is_draft(obj.version if obj else None) and super().has_delete_permission(request, obj)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records people rely on: shown, never edited or deleted here."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Signature)

@@ -7,7 +7,7 @@ import pytest
 
 from conduct import services
 from conduct.code_import import read_code
-from conduct.models import AuditEntry, Code, Membership, Partnership, User
+from conduct.models import AuditEntry, Code, Membership, Partnership, PartnershipRole, User
 
 from .code_documents import TWO_LEVEL
 
@@ -128,3 +128,22 @@ def test_the_admin_shows_a_sections_items_in_the_one_tree_with_their_numbers_and
     # Items change in the app, whose item form goes through the services and the audit log.
     assert 'name="items-0-text"' not in html and 'name="items-0-kind"' not in html
     assert f'href="/manage/codes/{code.slug}/versions/{draft.number}/edit/"' in html
+
+
+def test_roles_and_partner_records_are_shown_in_the_admin_but_changed_only_in_the_app(client, ada, alice, alliance):
+    # Granting a role in the app asks a decision-maker to declare and writes the audit log;
+    # a role or partner record typed into the admin would do neither.
+    role = PartnershipRole.objects.create(user=alice.user, partnership=alliance, role=PartnershipRole.Role.CHAIR)
+    client.force_login(ada)
+
+    assert client.get("/admin/conduct/partnershiprole/").status_code == 200
+    assert client.get("/admin/conduct/partnershiprole/add/").status_code == 403
+    client.post(f"/admin/conduct/partnershiprole/{role.pk}/delete/", {"post": "yes"})
+    assert PartnershipRole.objects.filter(pk=role.pk).exists()
+    page = client.get(f"/admin/conduct/partnershiprole/{role.pk}/change/").content.decode()
+    assert 'name="role"' not in page
+
+    assert client.get("/admin/conduct/partner/add/").status_code == 403
+    client.post(f"/admin/conduct/partner/{alice.pk}/change/", {"job_title": "Changed in the admin"})
+    alice.refresh_from_db()
+    assert alice.job_title != "Changed in the admin"
