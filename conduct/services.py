@@ -911,8 +911,10 @@ def partnership_update(*, partnership: Partnership, actor: User, name: str, kind
             return partnership
         partnership.name, partnership.kind, partnership.code = name, kind, code
         partnership.save(update_fields=["name", "kind", "code"])
+        summary = "; ".join(changes)
+        # Only the first letter: str.capitalize() would lower-case the names the entry records.
         audit_record(
-            actor=actor, action="partnership.updated", subject=partnership, summary="; ".join(changes).capitalize()
+            actor=actor, action="partnership.updated", subject=partnership, summary=summary[0].upper() + summary[1:]
         )
     return partnership
 

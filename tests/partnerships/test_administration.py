@@ -31,6 +31,21 @@ def test_an_administrator_creates_an_integrated_care_partnership(client, ada, se
     assert entry.actor == ada and entry.subject_id == str(partnership.pk)
 
 
+def test_an_administrator_changes_a_partnerships_name_and_kind_and_it_is_audited(client, ada, alliance):
+    client.force_login(ada)
+    url = f"/manage/partnerships/{alliance.slug}/edit/"
+    data = {"name": "Health Creation Network", "kind": "primary_care_network", "code": alliance.code_id}
+    response = client.post(url, data)
+    assert response.status_code == 302
+    alliance.refresh_from_db()
+    assert (alliance.name, alliance.get_kind_display()) == ("Health Creation Network", "Primary care network")
+    entry = AuditEntry.objects.get(action="partnership.updated")
+    assert entry.actor == ada and "Name The Health Creation Alliance → Health Creation Network" in entry.summary
+    # Saved again unchanged: nothing more is recorded.
+    client.post(url, data)
+    assert AuditEntry.objects.filter(action="partnership.updated").count() == 1
+
+
 def test_a_second_partnership_of_the_same_name_is_refused_next_to_the_field(client, ada, alliance):
     before = Partnership.objects.count()
     client.force_login(ada)
