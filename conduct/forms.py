@@ -10,7 +10,7 @@ from govuk.form_inputs import KeepsWhatIsTypedMixin
 from govuk.form_layout import form_helper
 
 from .code_import import MAX_UPLOAD_BYTES, DocumentError, document_text, read_code
-from .models import CodeReview, CodeVersion, Item, Partnership, Principle
+from .models import CodeReview, CodeVersion, Item, Partnership, Principle, Section
 
 
 class LoginForm(ErrorSummaryMixin, AuthenticationForm):
@@ -246,6 +246,38 @@ class ItemForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.ModelForm):
             Field.textarea("text", rows=6),
             button="Save item",
         )
+
+
+class SectionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, section: Section) -> str:
+        return f"After: {section.heading or f'Section {section.position}'}"[:90]
+
+
+class SectionForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
+    """A section's heading and, when adding one, where it goes; the section services save it."""
+
+    heading = forms.CharField(
+        label="Heading",
+        max_length=Section._meta.get_field("heading").max_length,
+        error_messages={
+            "required": "Enter the section's heading",
+            "max_length": "The heading must be %(limit_value)d characters or fewer",
+        },
+    )
+
+    def __init__(self, *args, sections=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        layout = [Field.text("heading")]
+        if sections is not None:
+            self.fields["after"] = SectionChoiceField(
+                label="Where it goes",
+                queryset=sections,
+                required=False,
+                empty_label="At the end",
+                error_messages={"invalid_choice": "Choose a section of this draft"},
+            )
+            layout.append(Field.select("after"))
+        self.helper = form_helper(*layout, button="Save section")
 
 
 class ReviewCompleteForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):

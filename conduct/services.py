@@ -444,6 +444,112 @@ def item_move(*, item: Item, actor: User, up: bool) -> None:
         audit_record(actor=actor, action="item.moved", subject=item, summary=f"Item moved {'up' if up else 'down'}")
 
 
+SECTION_HEADING_MAX = Section._meta.get_field("heading").max_length
+
+
+def _section_heading(heading: str) -> str:
+    heading = heading.strip()
+    if not heading:
+        raise ConductError({"heading": "Enter the section's heading"})
+    if len(heading) > SECTION_HEADING_MAX:
+        raise ConductError({"heading": f"The heading must be {SECTION_HEADING_MAX} characters or fewer"})
+    return heading
+
+
+def _draft_locked(version_id: int) -> CodeVersion:
+    version = CodeVersion.objects.select_for_update().get(pk=version_id)
+    if not version.is_draft:
+        raise ConductError("This version has been published and can never be changed.")
+    return version
+
+
+def _sections_number(sections: list[Section | None]) -> None:
+    """Number a version's sections 1, 2, 3… in the order given; None keeps the place of one
+    about to be added. Contiguous positions make "after" and "up" mean one thing."""
+    for position, section in enumerate(sections, start=1):
+        if section is not None and section.position != position:
+            section.position = position
+            Section.objects.filter(pk=section.pk).update(position=position)
+
+
+def section_add(*, version: CodeVersion, actor: User, heading: str, after: Section | None = None) -> Section:
+    """Before: the version is a draft; `after`, if given, is one of its sections.
+    After: a section with the heading stands straight after `after` (or last), the positions
+    run 1, 2, 3…; audited."""
+    heading = _section_heading(heading)
+    with transaction.atomic():
+        version = _draft_locked(version.pk)
+        sections = list(version.sections.order_by("position", "pk"))
+        if after is None:
+            index = len(sections)
+        elif after.version_id == version.pk and after in sections:
+            index = sections.index(after) + 1
+        else:
+            raise ConductError({"after": "Choose a section of this draft"})
+        _sections_number([*sections[:index], None, *sections[index:]])
+        section = Section.objects.create(version=version, heading=heading, position=index + 1)
+        audit_record(actor=actor, action="section.added", subject=section, summary=f"Section added: {heading[:80]}")
+    return section
+
+
+def section_rename(*, section: Section, actor: User, heading: str) -> Section:
+    """Before: the section's version is a draft. After: the section has the heading; audited
+    when it changed."""
+    heading = _section_heading(heading)
+    with transaction.atomic():
+        _draft_locked(section.version_id)
+        section = Section.objects.get(pk=section.pk)
+        if section.heading == heading:
+            return section
+        former, section.heading = section.heading, heading
+        section.save(update_fields=["heading"])
+        audit_record(
+            actor=actor,
+            action="section.renamed",
+            subject=section,
+            summary=f"Section renamed from “{former[:60]}” to “{heading[:60]}”",
+        )
+    return section
+
+
+def section_move(*, section: Section, actor: User, up: bool) -> None:
+    """Swap a section with its neighbour, its items going with it; the first cannot go up
+    nor the last down (nothing happens)."""
+    with transaction.atomic():
+        version = _draft_locked(section.version_id)
+        sections = list(version.sections.order_by("position", "pk"))
+        index = sections.index(section)
+        other = index - 1 if up else index + 1
+        if not 0 <= other < len(sections):
+            return
+        sections[index], sections[other] = sections[other], sections[index]
+        _sections_number(sections)
+        audit_record(
+            actor=actor,
+            action="section.moved",
+            subject=section,
+            summary=f"Section moved {'up' if up else 'down'}: {sections[other].heading[:80]}",
+        )
+
+
+def section_remove(*, section: Section, actor: User) -> int:
+    """Before: the section's version is a draft. After: the section and its items are gone,
+    the others numbered 1, 2, 3…; audited with how many items went. Returns that number."""
+    with transaction.atomic():
+        version = _draft_locked(section.version_id)
+        section = Section.objects.get(pk=section.pk)
+        items = section.items.count()
+        audit_record(
+            actor=actor,
+            action="section.removed",
+            subject=section,
+            summary=f"Section removed with {items} item{'' if items == 1 else 's'}: {section.heading[:80]}",
+        )
+        section.delete()
+        _sections_number(list(version.sections.order_by("position", "pk")))
+    return items
+
+
 def code_version_publish(*, version: CodeVersion, actor: User) -> CodeVersion:
     """Publish a draft; the version it replaces is superseded in the same transaction.
 

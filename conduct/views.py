@@ -31,6 +31,7 @@ from .forms import (
     ProposedItemFormSet,
     ReviewCompleteForm,
     ReviewScheduleForm,
+    SectionForm,
     SignatureForm,
     VersionCompareForm,
     proposal_details,
@@ -616,6 +617,88 @@ def item_move(request, item_id):
     return redirect(
         reverse("conduct:draft-edit", kwargs={"code_slug": draft.code.slug, "number": draft.number})
         + f"#item-{item.pk}"
+    )
+
+
+def _draft_section_or_404(section_id) -> Section:
+    return get_object_or_404(
+        Section.objects.select_related("version__code"), pk=section_id, version__status=CodeVersion.Status.DRAFT
+    )
+
+
+def _to_section(section: Section):
+    version = section.version
+    return redirect(
+        reverse("conduct:draft-edit", kwargs={"code_slug": version.code.slug, "number": version.number})
+        + f"#section-{section.pk}"
+    )
+
+
+@administrator_required
+def section_add(request, code_slug, number):
+    draft = get_object_or_404(
+        CodeVersion.objects.select_related("code"), code__slug=code_slug, number=number, status=CodeVersion.Status.DRAFT
+    )
+    form = SectionForm(request.POST or None, sections=draft.sections.order_by("position", "pk"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            section = services.section_add(
+                version=draft,
+                actor=request.user,
+                heading=form.cleaned_data["heading"],
+                after=form.cleaned_data["after"],
+            )
+        except services.ConductError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, "Section added.")
+            return _to_section(section)
+    return render(request, "conduct/section_form.html", {"form": form, "draft": draft})
+
+
+@administrator_required
+def section_rename(request, section_id):
+    section = _draft_section_or_404(section_id)
+    form = SectionForm(request.POST or None, initial={"heading": section.heading})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.section_rename(section=section, actor=request.user, heading=form.cleaned_data["heading"])
+        except services.ConductError as error:
+            _form_errors_from(form, error)
+        else:
+            messages.success(request, "Section renamed.")
+            return _to_section(section)
+    return render(request, "conduct/section_form.html", {"form": form, "draft": section.version, "section": section})
+
+
+@administrator_required
+@require_POST
+def section_move(request, section_id):
+    section = _draft_section_or_404(section_id)
+    try:
+        services.section_move(section=section, actor=request.user, up=request.POST.get("direction") == "up")
+    except services.ConductError as error:  # published since the page was shown
+        messages.error(request, error.message)
+        return redirect(section.version)
+    return _to_section(section)
+
+
+@administrator_required
+def section_remove(request, section_id):
+    section = _draft_section_or_404(section_id)
+    draft = section.version
+    if request.method == "POST":
+        try:
+            removed = services.section_remove(section=section, actor=request.user)
+        except services.ConductError as error:  # published since the page was shown
+            messages.error(request, error.message)
+            return redirect(draft)
+        messages.success(request, f"Section removed with {removed} item{'' if removed == 1 else 's'}.")
+        return redirect("conduct:draft-edit", code_slug=draft.code.slug, number=draft.number)
+    return render(
+        request,
+        "conduct/section_remove.html",
+        {"section": section, "draft": draft, "item_count": section.items.count()},
     )
 
 

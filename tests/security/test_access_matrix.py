@@ -56,6 +56,14 @@ GET_MATRIX = [
         "/manage/codes/health-creation-alliance/versions/2/review-schedule/",
         "302L 403 403 403 403 200",
     ),
+    (
+        "conduct:section-add",
+        "/manage/codes/health-creation-alliance/versions/{draft}/sections/new/",
+        "302L 403 403 403 403 200",
+    ),
+    ("conduct:section-rename", "/manage/sections/{section}/rename/", "302L 403 403 403 403 200"),
+    ("conduct:section-move", "/manage/sections/{section}/move/", "302L 403 403 403 403 405"),
+    ("conduct:section-remove", "/manage/sections/{section}/remove/", "302L 403 403 403 403 200"),
     ("conduct:item-add", "/manage/sections/{section}/items/new/", "302L 403 403 403 403 200"),
     ("conduct:item-edit", "/manage/items/{item}/edit/", "302L 403 403 403 403 200"),
     ("conduct:item-remove", "/manage/items/{item}/remove/", "302L 403 403 403 403 200"),
@@ -272,6 +280,26 @@ POST_REFUSALS = [
     (
         "conduct:item-move",
         "/manage/items/{item}/move/",
+        {"anonymous": "302L", "alice": "403", "bob": "403", "priya": "403", "pam": "403"},
+    ),
+    (
+        "conduct:section-add",
+        "/manage/codes/health-creation-alliance/versions/{draft}/sections/new/",
+        {"anonymous": "302L", "alice": "403", "bob": "403", "priya": "403", "pam": "403"},
+    ),
+    (
+        "conduct:section-rename",
+        "/manage/sections/{section}/rename/",
+        {"anonymous": "302L", "alice": "403", "bob": "403", "priya": "403", "pam": "403"},
+    ),
+    (
+        "conduct:section-move",
+        "/manage/sections/{section}/move/",
+        {"anonymous": "302L", "alice": "403", "bob": "403", "priya": "403", "pam": "403"},
+    ),
+    (
+        "conduct:section-remove",
+        "/manage/sections/{section}/remove/",
         {"anonymous": "302L", "alice": "403", "bob": "403", "priya": "403", "pam": "403"},
     ),
     (
