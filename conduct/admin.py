@@ -149,19 +149,23 @@ class CodeAdmin(admin.ModelAdmin):
 
 
 class SectionInline(admin.TabularInline):
+    """A version's sections, shown in order. They are added, renamed, moved and removed on the
+    app's draft page, through the section services, with an audit entry for each change."""
+
     model = Section
     fields = ["position", "heading"]
+    readonly_fields = fields
     extra = 0
     show_change_link = True
 
     def has_add_permission(self, request, obj=None):
-        return _is_draft(obj) and super().has_add_permission(request, obj)
+        return False
 
     def has_change_permission(self, request, obj=None):
-        return _is_draft(obj) and super().has_change_permission(request, obj)
+        return False
 
     def has_delete_permission(self, request, obj=None):
-        return _is_draft(obj) and super().has_delete_permission(request, obj)
+        return False
 
 
 @admin.register(CodeVersion)
@@ -265,25 +269,39 @@ class SectionAdmin(admin.ModelAdmin):
     list_display = ["__str__", "version", "position"]
     list_select_related = ["version__code"]
     fields = ["version", "position", "heading", "items_in_the_app"]
-    readonly_fields = ["version", "items_in_the_app"]
+    readonly_fields = fields
     inlines = [ItemInline]
 
-    @admin.display(description="Items")
+    @admin.display(description="In the app")
     def items_in_the_app(self, obj):
         version = obj.version
         if version.status != CodeVersion.Status.DRAFT:
             return format_html('<a href="{}">Read them in the app</a>', version.get_absolute_url())
         edit = reverse("conduct:draft-edit", kwargs={"code_slug": version.code.slug, "number": version.number})
-        return format_html('<a href="{}">Add, edit, move and nest them in the app</a>', edit)
+        return format_html(
+            '<a href="{}">Rename, move or remove it, and add, edit, move and nest its items, in the app</a>', edit
+        )
+
+    # Changed only in the app (see SectionInline). Deleting stays permitted for a draft's
+    # sections only so that deleting a whole draft version here can take them with it;
+    # a section alone is never deleted here, neither from its page nor from the list.
+    actions = None
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
-        return _is_draft(obj.version if obj else None) and super().has_change_permission(request, obj)
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return _is_draft(obj.version if obj else None) and super().has_delete_permission(request, obj)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        raise PermissionDenied("Remove a section on the draft's page in the app.")
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        context["show_delete"] = False
+        return super().render_change_form(request, context, *args, **kwargs)
 
 
 @admin.register(Signature)

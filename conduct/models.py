@@ -475,7 +475,7 @@ class Section(ContentOfDraftOnlyMixin, models.Model):
     objects = SectionQuerySet.as_manager()
 
     class Meta:
-        # Positions are not unique so that the admin can reorder by swapping numbers.
+        # Not unique: the section services renumber them 1, 2, 3… one row at a time.
         ordering = ["version", "position", "pk"]
 
     def __str__(self) -> str:

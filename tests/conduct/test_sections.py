@@ -217,3 +217,39 @@ def test_the_draft_page_makes_no_more_queries_for_more_sections(admin_client, dr
         services.item_add(section=section, actor=ada, kind="value", title=f"Value {number}", text="Words.")
 
     assert queries() == few
+
+
+# --- The Django admin shows sections, never changes them ---------------------------------------
+
+
+def test_the_admin_shows_a_drafts_sections_but_changes_them_only_in_the_app(admin_client, draft):
+    section = draft.sections.order_by("position").first()
+    url = f"/admin/conduct/section/{section.pk}/change/"
+
+    page = admin_client.get(url).content.decode()
+
+    assert 'name="_save"' not in page and 'name="heading"' not in page
+    assert "/delete/" not in page
+    assert f'href="{EDIT_3}"' in page
+    assert admin_client.post(url, {"position": 9, "heading": "Rewritten"}).status_code == 403
+    assert admin_client.post(f"/admin/conduct/section/{section.pk}/delete/", {"post": "yes"}).status_code == 403
+    listed = admin_client.post(
+        "/admin/conduct/section/", {"action": "delete_selected", "_selected_action": [section.pk], "post": "yes"}
+    )
+    assert listed.status_code in (200, 302)
+    assert Section.objects.get(pk=section.pk).heading == "We model our values"
+    assert not AuditEntry.objects.filter(action__startswith="section.").exists()
+
+
+def test_the_admins_draft_page_lists_sections_without_fields_to_change_them(admin_client, draft):
+    url = f"/admin/conduct/codeversion/{draft.pk}/change/"
+    page = admin_client.get(url).content.decode()
+    assert "We model our values" in page
+    assert 'name="sections-0-heading"' not in page and 'name="sections-0-position"' not in page
+    assert 'name="sections-__prefix__-heading"' not in page  # no section is added here either
+
+
+def test_a_draft_deleted_in_the_admin_takes_its_sections_with_it(admin_client, draft):
+    response = admin_client.post(f"/admin/conduct/codeversion/{draft.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not Section.objects.filter(version_id=draft.pk).exists()
