@@ -49,7 +49,7 @@ from .selectors import (  # noqa: F401 (other apps ask through services)
     days_late,
     decision_participation_check,
     decision_participation_checks,
-    declared_interests,
+    declared_interests_read,
     declaring_partnerships,
     is_asked_to_confirm,
     latest_round,

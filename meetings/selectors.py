@@ -8,7 +8,7 @@ from django.http import Http404
 
 from conduct.models import Organisation, Partnership, PartnershipRole, User, display_name
 from conduct.selectors import is_administrator, partnerships_where, roles_held
-from declarations.services import current_dispensations, declared_interests, normalised_name
+from declarations.services import current_dispensations, declared_interests_read, normalised_name
 from govuk.object_urls import object_url
 
 from .models import (
@@ -252,13 +252,12 @@ def meeting_record(meeting: Meeting, *, items=None, attendees=None, policy=None)
     if not meeting.is_published and attendees and items:
         subjects = [subject for item in items for subject in item.concerned]
         organisations = [subject.organisation for subject in subjects if subject.organisation]
-        interests = declared_interests(
+        interests = declared_interests_read(
             user_ids=[user.pk for user in attendees],
             organisations=organisations,
             person_names=[subject.name for subject in subjects],
             on=meeting.held_on,
         )
-        interests = list(interests)
         # Shared out here rather than by prefetch_related, whose machinery cost more than the query.
         in_force = {declaration.pk: [] for declaration in interests}
         if in_force:
