@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from conduct.models import AuditEntry, PartnershipRole
 from tests.conftest import authenticator_code, authenticator_for, force_login_without_second_factor, make_user
+from tests.page_titles import page_title
 
 SETUP = "/accounts/two-factor/setup/"
 VERIFY = "/accounts/two-factor/verify/"
@@ -194,6 +195,7 @@ def test_a_wrong_code_does_not_turn_two_factor_off(client, alice):
     html = response.content.decode()
     assert response.status_code == 200 and "There is a problem" in html and "The code is not right" in html
     assert 'href="#id_code"' in html
+    assert page_title(html) == "Error: Two-factor authentication – Conduct"  # "Error: " once
     assert TOTPDevice.objects.filter(user=alice.user).exists()
     assert not AuditEntry.objects.filter(action="two_factor.turned_off").exists()
 

@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts import services
 from conduct.models import AuditEntry, PartnershipRole
 from tests.conftest import authenticator_code, authenticator_for, force_login_without_second_factor
+from tests.page_titles import page_title
 
 
 @pytest.fixture
@@ -57,6 +58,7 @@ def test_a_reset_without_a_reason_is_refused_and_removes_nothing(client, ada, al
     html = response.content.decode()
     assert response.status_code == 200 and "There is a problem" in html
     assert "Enter why you are resetting their authenticator" in html and 'href="#id_reason"' in html
+    assert page_title(html) == f"Error: Reset {reviewer_alice.user.display_name}'s authenticator – Conduct"
     assert TOTPDevice.objects.filter(user=reviewer_alice.user).exists()
     assert not AuditEntry.objects.filter(action="two_factor.reset").exists()
 

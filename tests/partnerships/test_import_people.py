@@ -14,6 +14,7 @@ from django.core.management import CommandError, call_command
 from accounts.models import Invitation
 from conduct.models import AuditEntry, Partner, PartnershipRole, User
 from partnerships.people_import import ImportFileError, check_file, read_table
+from tests.page_titles import page_title
 
 GOOD = (
     "Email,Name,Organisation,Job title,Roles,Start date,End date\n"
@@ -321,7 +322,7 @@ def test_a_50_mb_upload_is_an_error_by_the_file_field_and_nothing_is_kept(client
     page = response.content.decode()
     assert "govuk-error-summary" in page and 'href="#id_file"' in page
     assert page.count("The file must be smaller than 10 MB") == 2  # in the summary and by the field
-    assert "<title>Error: " in page
+    assert page_title(page) == f"Error: Import people into {members.name} – Conduct"  # "Error: " once
     assert not PeopleUpload.objects.exists()
     assert not User.objects.filter(email="dev@example.org").exists()
 

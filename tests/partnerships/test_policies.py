@@ -12,6 +12,7 @@ from breaches.models import BreachPolicy
 from breaches.selectors import policy_for
 from conduct.models import AuditEntry
 from declarations.models import DeclarationPolicy
+from tests.page_titles import page_title
 from tests.security.test_hostile_input import HOSTILE_NUMBER, assert_handled
 
 URL = "/manage/partnerships/health-creation-alliance/policies/"
@@ -97,7 +98,7 @@ def test_a_value_outside_its_limits_is_refused_with_a_clear_error_and_nothing_is
     assert response.status_code == 200
     assert "There is a problem" in html and message in html
     assert f'href="#id_{field}"' in html
-    assert "<title>Error: " in html
+    assert page_title(html) == f"Error: Policies of {alliance.name} – Conduct"  # "Error: " once
     if typed:
         assert f'value="{typed}"' in html
     assert not BreachPolicy.objects.filter(partnership=alliance).exists()
