@@ -14,6 +14,7 @@ def benchmark_pages() -> list[tuple[str, str, str | None]]:
         Meeting.objects.filter(partnership__slug="bench-partnership-0", status=status).values_list("pk", flat=True)[0]
         for status in (Meeting.Status.PLANNED, Meeting.Status.PUBLISHED)
     )
+    draft, section = _a_draft_of_the_first_code()
     return [
         (
             "Conflicts list of a meeting: 30 attendees, 20 items (programme manager)",
@@ -95,6 +96,14 @@ def benchmark_pages() -> list[tuple[str, str, str | None]]:
             f"/breaches/cases/{_a_case_of_the_first_partnership()}/notes/new/",
             "bench-manager",
         ),
+        ("Edit a draft of a code (administrator)", f"/manage/codes/bench-code-0/versions/{draft}/edit/", "bench-admin"),
+        (
+            "Add a section to a draft (administrator)",
+            f"/manage/codes/bench-code-0/versions/{draft}/sections/new/",
+            "bench-admin",
+        ),
+        ("Rename a section of a draft (administrator)", f"/manage/sections/{section}/rename/", "bench-admin"),
+        ("Remove a section of a draft (administrator)", f"/manage/sections/{section}/remove/", "bench-admin"),
     ]
 
 
@@ -133,3 +142,18 @@ def _a_subject_access_request() -> int:
         received_on=timezone.localdate(),
         actor=User.objects.get(username="bench-admin"),
     ).pk
+
+
+def _a_draft_of_the_first_code() -> tuple[int, int]:
+    """The number of bench-code-0's draft, started once through the service, and its first section's id."""
+    from conduct.models import Code, Section, User
+    from conduct.services import code_version_start_draft
+
+    draft = CodeVersion.objects.filter(code__slug="bench-code-0", status=CodeVersion.Status.DRAFT).first()
+    if draft is None:
+        draft = code_version_start_draft(
+            code=Code.objects.get(slug="bench-code-0"), actor=User.objects.get(username="bench-admin")
+        )
+    return draft.number, Section.objects.filter(version=draft).order_by("position", "pk").values_list("pk", flat=True)[
+        0
+    ]
