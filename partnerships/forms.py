@@ -1,7 +1,6 @@
 """Forms for partnership administration: they validate and normalise; conduct's services make the changes."""
 
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
+from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
@@ -235,12 +234,14 @@ class PolicyForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        layout = []
+        # How each field is drawn by templates/partnerships/_policy_fields.html: written out
+        # there rather than through crispy-forms-gds, whose templates cost most of the page's time.
+        self.kinds = {}
         for name, field in self.fields.items():
             model_field = self._meta.model._meta.get_field(name)
             label = str(field.label)
             if isinstance(field, forms.BooleanField):
-                layout.append(Field.checkbox(name))
+                self.kinds[name] = "checkbox"
                 continue
             if model_field.choices:
                 default = dict(model_field.choices)[model_field.default]
@@ -252,7 +253,7 @@ class PolicyForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.ModelForm):
                         "invalid_choice": "Choose one of the options",
                     }
                 )
-                layout.append(Field.radios(name, legend_size="s"))
+                self.kinds[name] = "radios"
                 continue
             low, high = _limits(model_field)
             field.help_text = (
@@ -274,10 +275,36 @@ class PolicyForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.ModelForm):
                     "max_whole_digits": f"{label} must be {high:,} or less",
                 }
             )
-            layout.append(Field.text(name, field_width=5))
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(Fieldset(*layout, legend=self.legend, legend_size=Size.MEDIUM))
+            self.kinds[name] = "text"
+
+    def drawn_fields(self) -> list[dict]:
+        """Each field with what its GOV.UK markup needs: the value as its widget would show it,
+        the ids its error messages take and which radio is chosen."""
+        drawn = []
+        for bound in self:
+            widget = bound.field.widget
+            value = bound.value()
+            errors = [(f"{bound.auto_id}_{number}_error", error) for number, error in enumerate(bound.errors, 1)]
+            drawn.append(
+                {
+                    "bound": bound,
+                    "kind": self.kinds[bound.name],
+                    "errors": errors,
+                    "described_by": " ".join(
+                        [f"{bound.auto_id}_hint"] * bool(bound.help_text) + [error_id for error_id, _ in errors]
+                    ),
+                    "value": widget.format_value(value) if self.kinds[bound.name] == "text" else None,
+                    "checked": widget.check_test(value) if self.kinds[bound.name] == "checkbox" else None,
+                    "chosen": "" if value is None else str(value),
+                    "choices": [
+                        (f"{bound.auto_id}_{number}", str(choice), str(label))
+                        for number, (choice, label) in enumerate(bound.field.choices, 1)
+                    ]
+                    if self.kinds[bound.name] == "radios"
+                    else [],
+                }
+            )
+        return drawn
 
 
 def _limits(model_field) -> tuple:

@@ -163,3 +163,21 @@ def test_the_declaration_policy_with_hostile_input(client, ada, alliance, field,
     assert_handled(response, typed)
     if response.status_code == 200:
         assert "There is a problem" in response.content.decode()
+
+
+def test_each_box_is_labelled_and_an_error_is_read_out_with_its_box(client, ada, alliance):
+    """The fields are written out by the page's own template (#16): a screen reader still
+    hears each box's label, hint and error, and the radio chosen stays chosen."""
+    client.force_login(ada)
+    data = current_values(client.get(URL))
+    data.update({"breaches-panel_size": "many", "meetings-other_interest": "left_room"})
+    html = client.post(URL, data).content.decode()
+    assert '<label for="id_breaches-panel_size" class="govuk-label">Panel size (members)</label>' in html
+    assert (
+        'aria-describedby="id_breaches-panel_size_hint id_breaches-panel_size_1_error" aria-invalid="true"'
+        ' id="id_breaches-panel_size"'
+    ) in html
+    assert '<span id="id_breaches-panel_size_1_error" class="govuk-error-message">' in html
+    assert 'id="id_meetings-other_interest_1" value="left_room" checked>' in html
+    assert 'id="id_meetings-other_interest_2" value="stayed_not_voting">' in html
+    assert 'for="id_meetings-other_interest_1">Left the room for the item</label>' in html
