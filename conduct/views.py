@@ -642,7 +642,7 @@ def section_add(request, code_slug, number):
     form = SectionForm(request.POST or None, sections=draft.sections.order_by("position", "pk"))
     if request.method == "POST" and form.is_valid():
         try:
-            section = services.section_add(
+            services.section_add(
                 version=draft,
                 actor=request.user,
                 heading=form.cleaned_data["heading"],
@@ -652,7 +652,7 @@ def section_add(request, code_slug, number):
             _form_errors_from(form, error)
         else:
             messages.success(request, "Section added.")
-            return _to_section(section)
+            return redirect("conduct:draft-edit", code_slug=draft.code.slug, number=draft.number)
     return render(request, "conduct/section_form.html", {"form": form, "draft": draft})
 
 
@@ -667,7 +667,8 @@ def section_rename(request, section_id):
             _form_errors_from(form, error)
         else:
             messages.success(request, "Section renamed.")
-            return _to_section(section)
+            # No #section anchor: the success banner, at the top, takes focus to be read out.
+            return redirect("conduct:draft-edit", code_slug=section.version.code.slug, number=section.version.number)
     return render(request, "conduct/section_form.html", {"form": form, "draft": section.version, "section": section})
 
 

@@ -86,6 +86,22 @@ def test_an_administrator_edits_and_publishes_a_version_and_a_partner_signs_it_a
     expect_success(page, "Draft saved.", javascript=javascript)
     check(page)
 
+    # A section is renamed in the app; its heading emptied first by mistake, then put right.
+    follow(page, page.get_by_role("link", name="Rename section: We model our values"), limit=200)
+    expect(page.get_by_role("heading", name="Rename section")).to_be_visible()
+    check(page)
+    type_into(page, page.get_by_label("Heading"), " ")
+    follow(page, page.get_by_role("button", name="Save section"))
+    fix_from_the_error_summary(
+        page, "Enter the section's heading", page.get_by_label("Heading"), javascript=javascript, check=check
+    )
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Our values")
+    follow(page, page.get_by_role("button", name="Save section"))
+    expect_success(page, "Section renamed.", javascript=javascript)
+    expect(page.get_by_role("heading", name="Our values")).to_be_visible()
+    check(page)
+
     # The item's text is emptied by mistake, then put right from the error summary.
     follow(page, page.get_by_role("link", name="Edit item: We always try to be positive role"), limit=200)
     expect(page.get_by_role("heading", name="Edit item")).to_be_visible()
