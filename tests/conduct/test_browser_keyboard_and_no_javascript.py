@@ -155,3 +155,31 @@ def test_an_administrator_edits_and_publishes_a_version_and_a_partner_signs_it_a
     assert list(
         Signature.objects.filter(partner=alice).values_list("version__number", flat=True).order_by("version__number")
     ) == [2, 3]
+
+
+def test_an_administrator_adds_a_section_after_another_and_removes_it_by_keyboard(
+    page, live_server, static_built, seed_codes, ada
+):
+    from conduct.models import Code, Section
+
+    draft = services.code_version_start_draft(code=Code.objects.get(slug="health-creation-alliance"), actor=ada)
+    log_in_by_keyboard(page, live_server, "ada")
+    page.goto(f"{live_server.url}/manage/codes/health-creation-alliance/versions/{draft.number}/edit/")
+    follow(page, page.get_by_role("link", name="Add a section"), limit=300)
+    expect(page.get_by_role("heading", name="Add a section")).to_be_visible()
+    assert_accessible(page)
+    type_into(page, page.get_by_label("Heading"), "Gifts and hospitality")
+    tab_to(page, page.get_by_label("Where it goes"))
+    page.get_by_label("Where it goes").select_option(label="After: We model our values")
+    follow(page, page.get_by_role("button", name="Save section"))
+    expect_success(page, "Section added.", javascript=True)
+    assert_accessible(page)
+    assert list(draft.sections.order_by("position").values_list("heading", flat=True))[1] == "Gifts and hospitality"
+
+    follow(page, page.get_by_role("link", name="Remove section: Gifts and hospitality"), limit=300)
+    expect(page.get_by_role("heading", name="Remove this section from the draft?")).to_be_visible()
+    expect(page.get_by_text("It holds no items.")).to_be_visible()
+    assert_accessible(page)
+    follow(page, page.get_by_role("button", name="Remove section"))
+    expect_success(page, "Section removed with 0 items.", javascript=True)
+    assert not Section.objects.filter(version=draft, heading="Gifts and hospitality").exists()
