@@ -9,7 +9,7 @@ from conduct.models import Code, Partnership, Role
 from declarations.models import DeclarationPolicy
 from govuk.date_input import DayMonthYearField
 from govuk.error_summary import ErrorSummaryMixin
-from govuk.form_inputs import KeepsWhatIsTypedMixin
+from govuk.form_inputs import DrawnFieldsMixin, KeepsWhatIsTypedMixin
 from govuk.form_layout import form_helper
 from meetings.models import MeetingPolicy
 
@@ -225,23 +225,17 @@ class PeopleFilterForm(ErrorSummaryMixin, forms.Form):
         return self.cleaned_data.get("waiting", False) if self.is_valid() else False
 
 
-class PolicyForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.ModelForm):
+class PolicyForm(DrawnFieldsMixin, KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.ModelForm):
     """Every field of a policy model but its partnership, so a field added to the model appears
     here by itself: its label and hint from the model, its default and limits (the model's
     validators) in the hint, and GOV.UK messages built from them. It validates; a service saves."""
 
-    legend = ""
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # How each field is drawn by templates/partnerships/_policy_fields.html: written out
-        # there rather than through crispy-forms-gds, whose templates cost most of the page's time.
-        self.kinds = {}
         for name, field in self.fields.items():
             model_field = self._meta.model._meta.get_field(name)
             label = str(field.label)
             if isinstance(field, forms.BooleanField):
-                self.kinds[name] = "checkbox"
                 continue
             if model_field.choices:
                 default = dict(model_field.choices)[model_field.default]
@@ -253,7 +247,6 @@ class PolicyForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.ModelForm):
                         "invalid_choice": "Choose one of the options",
                     }
                 )
-                self.kinds[name] = "radios"
                 continue
             low, high = _limits(model_field)
             field.help_text = (
@@ -275,36 +268,6 @@ class PolicyForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.ModelForm):
                     "max_whole_digits": f"{label} must be {high:,} or less",
                 }
             )
-            self.kinds[name] = "text"
-
-    def drawn_fields(self) -> list[dict]:
-        """Each field with what its GOV.UK markup needs: the value as its widget would show it,
-        the ids its error messages take and which radio is chosen."""
-        drawn = []
-        for bound in self:
-            widget = bound.field.widget
-            value = bound.value()
-            errors = [(f"{bound.auto_id}_{number}_error", error) for number, error in enumerate(bound.errors, 1)]
-            drawn.append(
-                {
-                    "bound": bound,
-                    "kind": self.kinds[bound.name],
-                    "errors": errors,
-                    "described_by": " ".join(
-                        [f"{bound.auto_id}_hint"] * bool(bound.help_text) + [error_id for error_id, _ in errors]
-                    ),
-                    "value": widget.format_value(value) if self.kinds[bound.name] == "text" else None,
-                    "checked": widget.check_test(value) if self.kinds[bound.name] == "checkbox" else None,
-                    "chosen": "" if value is None else str(value),
-                    "choices": [
-                        (f"{bound.auto_id}_{number}", str(choice), str(label))
-                        for number, (choice, label) in enumerate(bound.field.choices, 1)
-                    ]
-                    if self.kinds[bound.name] == "radios"
-                    else [],
-                }
-            )
-        return drawn
 
 
 def _limits(model_field) -> tuple:
