@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from conduct.admin import ReadOnlyAdmin
+
 from . import services
 from .models import Declaration, DeclarationEvent, DeclarationPolicy, DeclarationRevision, ManagementAction
 
@@ -61,7 +63,7 @@ class EventInline(ReadOnlyInline):
 
 
 @admin.register(Declaration)
-class DeclarationAdmin(admin.ModelAdmin):
+class DeclarationAdmin(ReadOnlyAdmin):
     """Declarations change only through the app's pages, so that every change is
     recorded; the admin shows them, their revisions and their history read-only."""
 
@@ -80,26 +82,8 @@ class DeclarationAdmin(admin.ModelAdmin):
     search_fields = ["declarant__first_name", "declarant__last_name", "revisions__counterparty_name"]
     inlines = [RevisionInline, EventInline]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ManagementAction)
-class ManagementActionAdmin(admin.ModelAdmin):
+class ManagementActionAdmin(ReadOnlyAdmin):
     list_display = ["revision", "kind", "details", "created_by", "created_at"]
     list_select_related = ["revision", "created_by"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -38,6 +38,23 @@ def _one_line(value: str) -> str:
     return " ".join(value.split())
 
 
+def practice_hours_field(label: str) -> forms.DecimalField:
+    """The hours a week of private practice, wherever a declaration records them."""
+    return forms.DecimalField(
+        label=label,
+        max_digits=4,
+        decimal_places=1,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
+        error_messages={
+            "invalid": "Enter the hours a week as a number, for example 8 or 7.5",
+            "max_digits": "A week has 168 hours: enter 168 or fewer",
+            "max_whole_digits": "A week has 168 hours: enter 168 or fewer",
+            "max_decimal_places": "Enter the hours to the nearest half hour, for example 7.5",
+        },
+    )
+
+
 class GovForm(KeepsWhatIsTypedMixin, ErrorSummaryMixin, forms.Form):
     """A declarations form. Every textarea with a character count has a hint:
     crispy-forms-gds 2.0.1 cannot render one without."""
@@ -325,19 +342,7 @@ class DetailsForm(QuestionForm):
         required=False,
         error_messages={"max_length": f"When you practise must be {NAME_MAX_LENGTH:,} characters or fewer"},
     )
-    practice_hours = forms.DecimalField(
-        label="How many hours a week?",
-        max_digits=4,
-        decimal_places=1,
-        required=False,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
-        error_messages={
-            "invalid": "Enter the hours a week as a number, for example 8 or 7.5",
-            "max_digits": "A week has 168 hours: enter 168 or fewer",
-            "max_whole_digits": "A week has 168 hours: enter 168 or fewer",
-            "max_decimal_places": "Enter the hours to the nearest half hour, for example 7.5",
-        },
-    )
+    practice_hours = practice_hours_field("How many hours a week?")
 
     PERMISSION_FIELDS = ("permitted_by", "permitted_on")
     PRACTICE_FIELDS = ("practice_place", "practice_times", "practice_hours")

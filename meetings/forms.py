@@ -7,6 +7,7 @@ from django import forms
 from django.core.validators import validate_email
 
 from conduct.models import User
+from declarations.forms import practice_hours_field
 from declarations.models import DESCRIPTION_MAX_LENGTH, VALUED_SITUATIONS, Kind, Situation
 from govuk.date_input import DayMonthYearField
 from govuk.error_summary import ErrorSummaryMixin
@@ -230,19 +231,7 @@ class MeetingDeclarationForm(GovForm):
         help_text="The days and times, for example Tuesday and Thursday afternoons.",
         optional=True,
     )
-    practice_hours = forms.DecimalField(
-        label="Private practice: how many hours a week?",
-        max_digits=4,
-        decimal_places=1,
-        required=False,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
-        error_messages={
-            "invalid": "Enter the hours a week as a number, for example 8 or 7.5",
-            "max_digits": "A week has 168 hours: enter 168 or fewer",
-            "max_whole_digits": "A week has 168 hours: enter 168 or fewer",
-            "max_decimal_places": "Enter the hours to the nearest half hour, for example 7.5",
-        },
-    )
+    practice_hours = practice_hours_field("Private practice: how many hours a week?")
 
     def __init__(self, *args, attendees, **kwargs):
         super().__init__(*args, **kwargs)
