@@ -189,9 +189,17 @@ class PeopleUploadForm(GovForm):
         required=False,
     )
 
+    adds_organisations = forms.BooleanField(
+        label="Add the organisations on the list that are not yet members of the partnership",
+        help_text="Otherwise a row naming one is an error. You will see their names before anything changes.",
+        required=False,
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = form_helper(Field("file"), Field.checkbox("full_list"), button="Check the list")
+        self.helper = form_helper(
+            Field("file"), Field.checkbox("adds_organisations"), Field.checkbox("full_list"), button="Check the list"
+        )
 
     def clean_file(self):
         file = self.cleaned_data["file"]

@@ -14,6 +14,9 @@ class PeopleUpload(models.Model):
     filename = models.CharField(max_length=200)
     content = models.BinaryField()
     full_list = models.BooleanField(default=False, help_text="Everyone of the partnership not on the list leaves.")
+    adds_organisations = models.BooleanField(
+        default=False, help_text="Organisations on the list that are not members join; otherwise they are row errors."
+    )
     imported_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:

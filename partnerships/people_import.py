@@ -153,6 +153,12 @@ class ImportCheck:
     def is_valid(self) -> bool:
         return not self.problems
 
+    @property
+    def organisations_to_add(self) -> dict[str, tuple[str, datetime.date]]:
+        """Organisations named on the list that are not members yet, by their name in lower case:
+        the name as first written and the earliest start date of its people."""
+        return self.reader.organisations_to_add
+
     def people_listed(self) -> Iterator[PersonRow]:
         """Every person on the list, checked again as the file is read a second time; a row that
         is now bad (the file or the partnership changed since the check) stops the import."""
@@ -163,10 +169,12 @@ class ImportCheck:
             yield person
 
 
-def check_file(*, partnership: Partnership, name: str, file: BinaryIO) -> ImportCheck:
+def check_file(*, partnership: Partnership, name: str, file: BinaryIO, adds_organisations: bool = False) -> ImportCheck:
     """Every row checked; row numbers count the header as row 1, as a spreadsheet shows them.
+    An organisation that is not a member is to be added where `adds_organisations` (whoever
+    imports may administer the partnership), and a row error otherwise.
     ImportFileError when the file as a whole cannot be read."""
-    check = ImportCheck(name=name, file=file, reader=_RowReader(partnership))
+    check = ImportCheck(name=name, file=file, reader=_RowReader(partnership, adds_organisations=adds_organisations))
     for number, raw in enumerate(read_table(name=name, file=file), start=2):
         person, problems = check.reader.read(number, raw, emails=check.emails)
         if problems:
@@ -181,9 +189,11 @@ def check_file(*, partnership: Partnership, name: str, file: BinaryIO) -> Import
 class _RowReader:
     """One row made into a person, or the reasons it cannot be."""
 
-    def __init__(self, partnership: Partnership):
+    def __init__(self, partnership: Partnership, *, adds_organisations: bool):
         self.partnership = partnership
         self.organisations = {org.name.lower(): org for org in current_member_organisations(partnership)}
+        self.adds_organisations = adds_organisations
+        self.organisations_to_add: dict[str, tuple[str, datetime.date]] = {}
         self.roles_by_name = {}
         for role, label in {**dict(Role.choices), **role_labels(partnership)}.items():
             self.roles_by_name[label.lower()] = role
@@ -212,8 +222,9 @@ class _RowReader:
             first = emails.setdefault(email, number)
             if first != number:
                 problem(f"email {email} is also on row {first}")
-        organisation = self.organisations.get(" ".join(values["organisation"].split()).lower())
-        if values["organisation"] and organisation is None:
+        organisation_name = " ".join(values["organisation"].split())
+        organisation = self.organisations.get(organisation_name.lower())
+        if organisation_name and organisation is None and not self.adds_organisations:
             problem(f"organisation “{values['organisation']}” is not a member of {self.partnership}")
         roles = []
         for name in filter(None, (part.strip() for part in values["roles"].split(";"))):
@@ -235,6 +246,13 @@ class _RowReader:
             problem("end_date is before start_date")
         if problems:
             return None, problems
+        if organisation is None:
+            # Added by the import before its people are written (people_import), from the
+            # earliest start date of anyone listed in it.
+            key, started_on = organisation_name.lower(), dates["start_date"]
+            first_name, earliest = self.organisations_to_add.setdefault(key, (organisation_name, started_on))
+            self.organisations_to_add[key] = (first_name, min(earliest, started_on))
+            return None, []
         return (
             PersonRow(
                 number=number,

@@ -74,6 +74,15 @@ def people_import(
         account_services.invitations_send_many(user_ids=user_ids, actor=actor)
 
     with transaction.atomic():
+        # Organisations the list names that are not members join first, so that the second
+        # reading finds their people's organisation.
+        added = []
+        for key, (name, started_on) in sorted(check.organisations_to_add.items()):
+            membership = conduct_services.organisation_join(
+                partnership=partnership, actor=actor, name=name, started_on=started_on
+            )
+            check.reader.organisations[key] = membership.organisation
+            added.append(membership.organisation.name)
         counts = conduct_services.people_record_many(
             partnership=partnership,
             actor=actor,
@@ -92,6 +101,7 @@ def people_import(
             if full_list or ended_emails
             else []
         )
+        counts["organisations_added"] = added
         counts["leaving"] = [f"{partner.user.display_name} ({partner.organisation})" for partner in leaving]
         conduct_services.partners_leave(
             partner_ids=[partner.pk for partner in leaving],
@@ -114,17 +124,33 @@ class _StillListed:
 
 
 def people_upload_keep(
-    *, actor: User, partnership: Partnership, filename: str, content: bytes, full_list: bool
+    *,
+    actor: User,
+    partnership: Partnership,
+    filename: str,
+    content: bytes,
+    full_list: bool,
+    adds_organisations: bool = False,
 ) -> PeopleUpload:
     """Keep an uploaded list for its preview; nothing about people is written yet."""
     return PeopleUpload.objects.create(
-        partnership=partnership, uploaded_by=actor, filename=filename[:200], content=content, full_list=full_list
+        partnership=partnership,
+        uploaded_by=actor,
+        filename=filename[:200],
+        content=content,
+        full_list=full_list,
+        adds_organisations=adds_organisations,
     )
 
 
 def people_upload_check(upload: PeopleUpload) -> ImportCheck:
     """The first reading of a kept list. ImportFileError when it cannot be read at all."""
-    return check_file(partnership=upload.partnership, name=upload.filename, file=io.BytesIO(upload.content))
+    return check_file(
+        partnership=upload.partnership,
+        name=upload.filename,
+        file=io.BytesIO(upload.content),
+        adds_organisations=upload.adds_organisations,
+    )
 
 
 def people_upload_import(*, upload: PeopleUpload, actor: User) -> dict:

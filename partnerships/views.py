@@ -351,6 +351,7 @@ def people_import(request, slug):
                 filename=upload.name,
                 content=upload.read(),
                 full_list=form.cleaned_data["full_list"],
+                adds_organisations=form.cleaned_data["adds_organisations"],
             )
             return redirect("partnerships:people-import-preview", slug=partnership.slug, upload_id=kept.pk)
     return render(request, "partnerships/people_import.html", {"form": form, "partnership": partnership})

@@ -445,3 +445,57 @@ def test_an_import_leaves_nothing_for_the_garbage_collector_to_free(members, aga
     finally:
         gc.enable()
     assert left_for_the_collector < 200
+
+
+NEW_ORGANISATION = GOOD + (
+    "fay@example.org,Fay Fox,Nowhere  Trust,,,2025-06-01,\ngus@example.org,Gus Grey,nowhere trust,,,2025-02-01,\n"
+)
+
+
+def test_organisations_not_yet_members_join_when_asked_and_are_row_errors_otherwise(tmp_path, members):
+    from conduct.models import Membership
+
+    path = write(tmp_path, NEW_ORGANISATION)
+    with pytest.raises(CommandError) as raised:
+        run(path)
+    assert "Row 4: organisation “Nowhere  Trust” is not a member of The Health Creation Alliance" in str(raised.value)
+    assert not Membership.objects.filter(organisation__name__iexact="Nowhere Trust").exists()
+
+    assert "Would add 1 organisations: Nowhere Trust" in run(path, "--add-organisations", "--dry-run")
+    assert not Membership.objects.filter(organisation__name__iexact="Nowhere Trust").exists()
+
+    out = run(path, "--add-organisations")
+    assert "Imported 4 people" in out and "Added 1 organisations: Nowhere Trust" in out
+    joined = Membership.objects.get(organisation__name="Nowhere Trust", partnership=members)
+    # From the earliest start of the people listed in it; written as the first row wrote it.
+    assert joined.started_on.isoformat() == "2025-02-01" and joined.ended_on is None
+    assert set(Partner.objects.filter(organisation=joined.organisation).values_list("user__email", flat=True)) == {
+        "fay@example.org",
+        "gus@example.org",
+    }
+    assert AuditEntry.objects.filter(action="membership.started", subject_id=str(joined.pk)).exists()
+    # Now a member: the same file again adds nothing and changes nothing.
+    again = run(path, "--add-organisations")
+    assert "0 created, 0 updated, 4 unchanged" in again and "Added" not in again
+
+
+def test_the_preview_names_the_organisations_that_join_before_anything_is_written(client, ada, members):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from conduct.models import Membership, Organisation
+
+    client.force_login(ada)
+    response = client.post(
+        f"/manage/partnerships/{members.slug}/people/import/",
+        {
+            "file": SimpleUploadedFile("people.csv", NEW_ORGANISATION.encode(), content_type="text/csv"),
+            "adds_organisations": "on",
+        },
+    )
+    preview = client.get(response["Location"]).content.decode()
+    assert "Organisations that join" in preview and "1: Nowhere Trust" in preview and "Import 4 people" in preview
+    assert not Organisation.objects.filter(name="Nowhere Trust").exists()
+
+    client.post(response["Location"])
+    assert Membership.objects.filter(organisation__name="Nowhere Trust", partnership=members).exists()
+    assert User.objects.filter(email__in=["fay@example.org", "gus@example.org"]).count() == 2

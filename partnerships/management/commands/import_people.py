@@ -1,4 +1,5 @@
-"""manage.py import_people PATH --partnership SLUG [--dry-run]: the same import as the app's upload page."""
+"""manage.py import_people PATH --partnership SLUG [--dry-run] [--add-organisations] [--full-list]:
+the same import as the app's upload page."""
 
 from pathlib import Path
 
@@ -18,10 +19,15 @@ class Command(BaseCommand):
         parser.add_argument("--partnership", required=True, help="The partnership's slug.")
         parser.add_argument("--dry-run", action="store_true", help="Check the file and count, but write nothing.")
         parser.add_argument(
+            "--add-organisations",
+            action="store_true",
+            help="Organisations in the file that are not members join (otherwise their rows are errors).",
+        )
+        parser.add_argument(
             "--full-list", action="store_true", help="Everyone of the partnership not in the file has left: end them."
         )
 
-    def handle(self, *args, path, partnership, dry_run, full_list, **options):
+    def handle(self, *args, path, partnership, dry_run, full_list, add_organisations, **options):
         target = Partnership.objects.filter(slug=partnership).first()
         if target is None:
             raise CommandError(f"There is no partnership {partnership}")
@@ -34,7 +40,9 @@ class Command(BaseCommand):
         # Read twice, a row at a time: once to check it, once to import it.
         with file.open("rb") as opened:
             try:
-                check = check_file(partnership=target, name=file.name, file=opened)
+                check = check_file(
+                    partnership=target, name=file.name, file=opened, adds_organisations=add_organisations
+                )
             except ImportFileError as error:
                 raise CommandError(f"Nothing was imported: {error}") from None
             try:
@@ -53,6 +61,11 @@ class Command(BaseCommand):
             f"{verb} {check.people} people into {target}: {counts['created']} created, "
             f"{counts['updated']} updated, {counts['unchanged']} unchanged."
         )
+        if counts["organisations_added"]:
+            self.stdout.write(
+                f"{'Would add' if dry_run else 'Added'} {len(counts['organisations_added'])} organisations: "
+                + "; ".join(counts["organisations_added"])
+            )
         if counts["leaving"]:
             self.stdout.write(
                 f"{'Would end' if dry_run else 'Ended'} {len(counts['leaving'])}: " + "; ".join(counts["leaving"])
