@@ -561,9 +561,7 @@ def _form_errors_from(form, error: services.ConductError) -> None:
 
 @administrator_required
 def item_add(request, section_id):
-    section = get_object_or_404(
-        Section.objects.select_related("version__code"), pk=section_id, version__status=CodeVersion.Status.DRAFT
-    )
+    section = _draft_section_or_404(section_id)
     form = ItemForm(request.POST or None, section=section)
     if request.method == "POST" and form.is_valid():
         try:
